@@ -1,0 +1,57 @@
+# The two set-up commands are `make run` and `make test`; the rest are helpers they use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark ci
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Python and npm dependencies, pinned by constraints.txt and package-lock.json.
+install: $(VENV)/bin/python
+	$(PIP) install --quiet -c constraints.txt -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	$(MAKE) assets
+
+install-test: $(VENV)/bin/python
+	$(PIP) install --quiet -c constraints.txt -e ".[test]"
+	npm ci --no-audit --no-fund --loglevel=error
+	$(MAKE) assets
+
+assets:
+	npm run --silent build:css
+
+migrate:
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+# Loads whatever data fixtures/ holds (the Belmarsh 2021 inspection and 2022 review).
+load-data:
+	@set -e; for f in fixtures/*.json; do [ -e "$$f" ] || continue; echo "Loading $$f"; $(DEV_ENV) $(PY) manage.py loaddata "$$f"; done
+
+run: install migrate load-data
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(PY) -m pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerates fixtures/belmarsh.json from the seed report with the importer.
+fixtures:
+	$(PY) scripts/make_fixtures.py
+
+benchmark:
+	$(PY) benchmarks/run.py
+
+ci:
+	bash .ci/run

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the environment's settings, with what tests need on top.
+
+Tests run with DEBUG off (pytest-django forces it), so they need a secret key, and the live
+server for browser tests speaks plain HTTP and serves static files from the finders.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-not-a-secret-0123456789abcdefghijklmnop")
+os.environ.setdefault("DJANGO_HTTPS", "0")
+
+from belmarsh_irp.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

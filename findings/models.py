@@ -1,0 +1,202 @@
+"""What a review found: progress scales, judgements, the report's numbered paragraphs and
+notable positive practice. Depends on ``recommendations``; never the reverse."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from recommendations.models import Inspection, InspectionKind, Inspectorate, Recommendation
+
+
+class ProgressLevel(models.Model):
+    """One level of an inspectorate's progress scale, lowest rank first, with the report's definition."""
+
+    inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="levels")
+    rank = models.PositiveSmallIntegerField(help_text="1 is the lowest level of the scale.")
+    label = models.CharField(max_length=100, help_text="e.g. Reasonable progress.")
+    slug = models.SlugField(max_length=50)
+    definition = models.TextField()
+
+    class Meta:
+        ordering = ["inspectorate", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspectorate", "rank"], name="progress_level_rank_unique_per_scale"),
+            models.UniqueConstraint(fields=["inspectorate", "slug"], name="progress_level_slug_unique_per_scale"),
+            models.UniqueConstraint(fields=["inspectorate", "label"], name="progress_level_label_unique_per_scale"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="progress_level_rank_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.inspectorate})"
+
+
+class JudgementQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """Judgements of reviews the public may see (published and past their publication date)."""
+        return self.filter(review__in=Inspection.objects.published(today))
+
+    def of_review(self, review):
+        return self.filter(review=review)
+
+
+class Judgement(models.Model):
+    """An inspectorate's judgement of progress on one recommendation at one review."""
+
+    review = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="judgements")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="judgements")
+    level = models.ForeignKey(ProgressLevel, on_delete=models.PROTECT, related_name="judgements")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the review's report.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JudgementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "recommendation"], name="one_judgement_per_review_and_recommendation"
+            ),
+        ]
+
+    def __str__(self):
+        level = self.level.label if self.level_id else "not judged"
+        return f"{self.recommendation.label or self.recommendation.area}: {level}"
+
+    def scale_error(self):
+        """The sentence that explains why the level is on the wrong scale, or None."""
+        if not (self.level_id and self.recommendation_id):
+            return None
+        level = self.level
+        recommendation = self.recommendation
+        if level.inspectorate_id != recommendation.inspectorate_id:
+            return (
+                f"“{level.label}” is on the {level.inspectorate} scale, but this "
+                f"{recommendation.get_kind_display().lower()} is judged by "
+                f"{recommendation.inspectorate}: choose a level of the {recommendation.inspectorate} scale."
+            )
+        return None
+
+    def clean(self):
+        errors = {}
+        message = self.scale_error()
+        if message:
+            errors["level"] = message
+        if self.review_id and self.review.kind != InspectionKind.IRP:
+            errors["review"] = "Judgements of progress are made at an independent review of progress."
+        elif self.review_id and self.recommendation_id:
+            followed = self.review.follows_up_id
+            if followed and self.recommendation.inspection_id != followed:
+                errors["recommendation"] = "This recommendation was not made at the inspection this review follows up."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The scale rule holds wherever a judgement is written from: forms, the admin, the importer.
+        message = self.scale_error()
+        if message:
+            raise ValidationError({"level": message})
+        super().save(*args, **kwargs)
+
+
+class ParagraphPart(models.TextChoices):
+    SUMMARY = "summary", "Chief Inspector’s summary"
+    KEY_FINDINGS = "key_findings", "Key findings"
+    NOTABLE_PRACTICE = "notable_practice", "Notable positive practice"
+    EVIDENCE = "evidence", "Evidence"
+
+
+PARAGRAPH_NUMBER = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
+
+
+class Paragraph(models.Model):
+    """A numbered paragraph of a review's report (1.1 … 3.65), attached to the part it belongs to.
+
+    Section 3's paragraphs are evidence for a judgement; their order is their number's.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="paragraphs")
+    number = models.CharField(max_length=10, help_text="As printed, e.g. 3.9.")
+    section = models.PositiveSmallIntegerField(editable=False)
+    index = models.PositiveSmallIntegerField(editable=False)
+    part = models.CharField(max_length=20, choices=ParagraphPart.choices, default=ParagraphPart.EVIDENCE)
+    judgement = models.ForeignKey(Judgement, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "section", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="paragraph_number_unique_per_inspection"),
+            models.CheckConstraint(
+                condition=Q(judgement__isnull=True) | Q(part=ParagraphPart.EVIDENCE),
+                name="only_evidence_paragraphs_have_a_judgement",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.text[:60]}"
+
+    def set_position_from_number(self):
+        match = PARAGRAPH_NUMBER.match(self.number or "")
+        if not match:
+            raise ValidationError({"number": "A paragraph number is a section and a number, such as 3.9."})
+        self.section, self.index = int(match.group(1)), int(match.group(2))
+
+    def clean(self):
+        self.set_position_from_number()
+        if self.judgement_id and self.inspection_id and self.judgement.review_id != self.inspection_id:
+            raise ValidationError({"judgement": "Evidence belongs to a judgement of the same review."})
+        if self.judgement_id and self.part != ParagraphPart.EVIDENCE:
+            raise ValidationError({"part": "Only evidence paragraphs are attached to a judgement."})
+
+    def save(self, *args, **kwargs):
+        self.set_position_from_number()
+        super().save(*args, **kwargs)
+
+
+class NotablePractice(models.Model):
+    """Notable positive practice a review found: the paragraph that describes it."""
+
+    paragraph = models.OneToOneField(Paragraph, on_delete=models.CASCADE, related_name="notable_practice")
+    title = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "notable positive practice"
+
+    def __str__(self):
+        return self.title or f"Notable positive practice ({self.paragraph.number})"
+
+    @property
+    def review(self):
+        return self.paragraph.inspection
+
+
+def key_findings(review):
+    """Counts of judgements per level of each inspectorate's scale at ``review``.
+
+    Derived from the judgements, never stored: ``[(inspectorate, [(level, count), …]), …]``
+    with every level of each scale that judged something at the review, zeros included, lowest
+    rank first. Two queries: the levels, and the counts.
+    """
+    counts = dict(
+        Judgement.objects.filter(review=review).values("level_id").annotate(n=Count("pk")).values_list("level_id", "n")
+    )
+    judged_by = Inspectorate.objects.filter(levels__judgements__review=review)
+    levels = ProgressLevel.objects.filter(inspectorate__in=judged_by).select_related("inspectorate")
+    return _group_counts(levels, counts)
+
+
+def _group_counts(levels, counts):
+    grouped = {}
+    for level in levels:
+        grouped.setdefault(level.inspectorate, []).append((level, counts.get(level.pk, 0)))
+    return list(grouped.items())

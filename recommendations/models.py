@@ -1,0 +1,515 @@
+"""Establishments, inspections, the recommendations inspectorates make, and the prison's side:
+its response to each recommendation and the actions that answer it.
+
+The inspectorate's judgement of progress lives in ``findings``; this app never imports it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class EstablishmentType(models.TextChoices):
+    PRISON = "prison", "Prison"
+    YOI = "yoi", "Young offender institution"
+    IRC = "irc", "Immigration removal centre"
+    STC = "stc", "Secure training centre"
+    OTHER = "other", "Other place of detention"
+
+
+class Establishment(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text="As the report names it, e.g. HMP Belmarsh.")
+    slug = models.SlugField(max_length=100, unique=True)
+    type = models.CharField(max_length=10, choices=EstablishmentType.choices, default=EstablishmentType.PRISON)
+    description = models.TextField(blank=True)
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="led_establishments",
+        help_text="Users with the leader role who run this establishment's response and actions.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("public:establishment", kwargs={"slug": self.slug})
+
+
+class Inspectorate(models.Model):
+    """HMI Prisons, Ofsted, Estyn, CQC… Each owns a progress scale (``findings.ProgressLevel``)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="inspectorates",
+        help_text="Users with the inspector role who judge this inspectorate's recommendations.",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.short_name
+
+
+class InspectionKind(models.TextChoices):
+    FULL = "full", "Full inspection"
+    IRP = "irp", "Independent review of progress"
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class InspectionQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """Inspections the public may see: published, and past their publication date.
+
+        A published report is embargoed until its publication date; one with no date is
+        visible from the moment it is published. Every public page builds on this.
+        """
+        today = today or timezone.localdate()
+        return self.filter(status=PublicationStatus.PUBLISHED).filter(
+            Q(published_on__isnull=True) | Q(published_on__lte=today)
+        )
+
+    def reviews(self):
+        return self.filter(kind=InspectionKind.IRP)
+
+
+class Inspection(models.Model):
+    """A full inspection or an independent review of progress (IRP) of one establishment."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="inspections")
+    kind = models.CharField(max_length=10, choices=InspectionKind.choices)
+    slug = models.SlugField(max_length=60, help_text="The inspection's part of its web address, e.g. irp-2022.")
+    title = models.CharField(max_length=300, blank=True)
+    visit_start = models.DateField(null=True, blank=True)
+    visit_end = models.DateField(null=True, blank=True)
+    visit_period = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The visit as the report gives it when it gives no exact dates, e.g. July–August 2021.",
+    )
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Publication date. A published report is shown to the public only from this date.",
+    )
+    status = models.CharField(max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    follows_up = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="For an IRP: the full inspection whose recommendations it follows up.",
+    )
+    population = models.PositiveIntegerField(null=True, blank=True, help_text="Prisoners held at the time.")
+    summary_signed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who signed the summary, e.g. Charlie Taylor, HM Chief Inspector of Prisons.",
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="The report file this was imported from.")
+
+    objects = InspectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["establishment__name", "-visit_start", "-published_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "slug"], name="inspection_slug_unique_per_establishment"),
+            models.CheckConstraint(
+                condition=Q(visit_end__isnull=True)
+                | Q(visit_start__isnull=True)
+                | Q(visit_end__gte=models.F("visit_start")),
+                name="inspection_visit_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(follows_up__isnull=True) | Q(kind=InspectionKind.IRP),
+                name="inspection_only_reviews_follow_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.establishment} — {self.get_kind_display()} {self.year or ''}".strip()
+
+    @property
+    def year(self):
+        for value in (self.visit_start, self.published_on):
+            if value:
+                return value.year
+        return None
+
+    @property
+    def is_review(self):
+        return self.kind == InspectionKind.IRP
+
+    def clean(self):
+        if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
+            raise ValidationError({"visit_end": "The visit cannot end before it starts."})
+        if self.follows_up_id and self.kind != InspectionKind.IRP:
+            raise ValidationError({"follows_up": "Only an independent review of progress follows up an inspection."})
+        if self.follows_up_id and self.follows_up.establishment_id != self.establishment_id:
+            raise ValidationError({"follows_up": "A review follows up an inspection of the same establishment."})
+
+    def get_absolute_url(self):
+        return reverse("public:review", kwargs={"slug": self.establishment.slug, "review": self.slug})
+
+
+class TeamMember(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, help_text="e.g. Team leader, Inspector, Ofsted inspector.")
+    inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["inspection", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "name"], name="team_member_once_per_inspection"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.role}"
+
+
+class HealthyPrisonTest(models.TextChoices):
+    SAFETY = "safety", "Safety"
+    RESPECT = "respect", "Respect"
+    PURPOSEFUL_ACTIVITY = "purposeful_activity", "Purposeful activity"
+    REHABILITATION = "rehabilitation", "Rehabilitation and release planning"
+
+
+HEALTHY_PRISON_SCORES = {
+    1: "Outcomes for prisoners are poor",
+    2: "Outcomes for prisoners are not sufficiently good",
+    3: "Outcomes for prisoners are reasonably good",
+    4: "Outcomes for prisoners are good",
+}
+
+
+class HealthyPrisonScore(models.Model):
+    """One healthy prison test's score (1–4) at a full inspection, entered by an inspector."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="healthy_prison_scores")
+    test = models.CharField(max_length=30, choices=HealthyPrisonTest.choices)
+    score = models.PositiveSmallIntegerField(choices=sorted(HEALTHY_PRISON_SCORES.items()))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "test"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "test"], name="healthy_prison_score_once_per_test"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=4), name="healthy_prison_score_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_test_display()}: {self.score}"
+
+    @property
+    def meaning(self):
+        return HEALTHY_PRISON_SCORES.get(self.score, "")
+
+    def clean(self):
+        if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
+            raise ValidationError("Healthy prison scores belong to a full inspection; reviews do not score.")
+
+
+class RecommendationKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", "Recommendation"
+    THEME = "theme", "Theme"
+
+
+class ActionBy(models.TextChoices):
+    ESTABLISHMENT = "establishment", "The establishment"
+    HMPPS = "hmpps", "HMPPS nationally"
+    MOJ = "moj", "Ministry of Justice"
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def made_at(self, inspection):
+        return self.filter(inspection=inspection)
+
+    def for_establishment(self, establishment):
+        return self.filter(inspection__establishment=establishment)
+
+
+class Recommendation(models.Model):
+    """A recommendation (or an Ofsted theme question) made at an inspection by an inspectorate."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="recommendations")
+    inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="recommendations")
+    kind = models.CharField(
+        max_length=20, choices=RecommendationKind.choices, default=RecommendationKind.RECOMMENDATION
+    )
+    area = models.CharField(max_length=200, help_text="The report's heading, e.g. Use of force.")
+    concern = models.TextField(blank=True, help_text="The concern that led to the recommendation.")
+    text = models.TextField(help_text="The recommendation, or the theme's question.")
+    reference = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Paragraph in the full inspection report, e.g. 1.39. Themes have none.",
+    )
+    theme_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Theme 1, 2, 3… for a theme.")
+    priority = models.BooleanField(default=False, help_text="Named a priority concern in the report.")
+    action_by = models.CharField(max_length=20, choices=ActionBy.choices, default=ActionBy.ESTABLISHMENT)
+    repeats = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeated_by",
+        help_text="An earlier recommendation this one repeats, to follow one concern across inspections.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the report.")
+
+    objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "inspectorate", "reference"],
+                condition=~Q(reference=""),
+                name="recommendation_reference_unique_per_inspection",
+            ),
+            models.UniqueConstraint(
+                fields=["inspection", "inspectorate", "theme_number"],
+                condition=Q(theme_number__isnull=False),
+                name="theme_number_unique_per_inspection",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RecommendationKind.THEME) | Q(theme_number__isnull=True),
+                name="only_themes_have_theme_numbers",
+            ),
+        ]
+        indexes = [
+            # The public list filters by area and orders by inspection and position.
+            models.Index(fields=["area"], name="recommendation_area_idx"),
+        ]
+
+    def __str__(self):
+        if self.kind == RecommendationKind.THEME:
+            label = f"Theme {self.theme_number}" if self.theme_number else "Theme"
+        else:
+            label = f"({self.reference})" if self.reference else "Recommendation"
+        return f"{self.area} {label}: {self.text[:60]}"
+
+    @property
+    def label(self):
+        """How the report refers to it: '1.39' for a recommendation, 'Theme 2' for a theme."""
+        if self.kind == RecommendationKind.THEME:
+            return f"Theme {self.theme_number}" if self.theme_number else "Theme"
+        return self.reference
+
+    def clean(self):
+        if self.repeats_id and self.repeats_id == self.pk:
+            raise ValidationError({"repeats": "A recommendation cannot repeat itself."})
+        if self.kind != RecommendationKind.THEME and self.theme_number is not None:
+            raise ValidationError({"theme_number": "Only a theme has a theme number."})
+
+    def get_absolute_url(self):
+        return reverse("public:recommendation", kwargs={"pk": self.pk})
+
+
+class ResponseDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+class ActionPlan(models.Model):
+    """An establishment's answer to one inspection's recommendations, public once leaders publish it."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="action_plan")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Action plan for {self.inspection}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+
+class Response(models.Model):
+    """The prison's response to one recommendation: accepted, partly, or not, with a reason."""
+
+    recommendation = models.OneToOneField(Recommendation, on_delete=models.PROTECT, related_name="response")
+    decision = models.CharField(max_length=20, choices=ResponseDecision.choices)
+    reason = models.TextField(blank=True, help_text="Required unless the recommendation is fully accepted.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision=ResponseDecision.ACCEPTED) | ~Q(reason=""),
+                name="response_reason_unless_accepted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.recommendation}"
+
+    def clean(self):
+        if self.decision != ResponseDecision.ACCEPTED and not self.reason.strip():
+            raise ValidationError({"reason": "Give a reason when the recommendation is not fully accepted."})
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+OPEN_ACTION_STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+
+
+class ActionQuerySet(models.QuerySet):
+    def live(self):
+        """Actions still to be done: not done and not dropped."""
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def overdue(self, today):
+        return self.live().filter(target_date__lt=today)
+
+    def due_within(self, today, days):
+        return self.live().filter(target_date__gte=today, target_date__lte=today + timezone.timedelta(days=days))
+
+    def without_owner(self):
+        return self.live().filter(owner="")
+
+    def without_target_date(self):
+        return self.live().filter(target_date__isnull=True)
+
+    def stale(self, now, days=30):
+        return self.live().filter(updated_at__lt=now - timezone.timedelta(days=days))
+
+    def for_establishment(self, establishment):
+        return self.filter(recommendation__inspection__establishment=establishment)
+
+
+class Action(models.Model):
+    """One thing the prison will do to answer a recommendation. Never deleted: dropped, with a reason."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.CharField(max_length=200, blank=True, help_text="A named role or person.")
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    dropped_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recommendation", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DROPPED) | ~Q(dropped_reason=""),
+                name="action_dropped_needs_reason",
+            ),
+        ]
+        indexes = [
+            # Leaders' dashboard counts overdue and due-soon actions by target date.
+            models.Index(fields=["status", "target_date"], name="action_status_target_idx"),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def clean(self):
+        if self.status == ActionStatus.DROPPED and not self.dropped_reason.strip():
+            raise ValidationError({"dropped_reason": "Say why the action is dropped."})
+
+
+class ProgressNote(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="notes")
+    noted_on = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "noted_on", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.noted_on}: {self.text[:60]}"
+
+
+class TargetDateChange(models.Model):
+    """A moved target date: the date before, the date after, and why. Never edited."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="date_changes")
+    old_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="target_date_change_needs_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_date} → {self.new_date}"
+
+
+class Unpublication(models.Model):
+    """A published review taken down again, with who, when and why."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="unpublications")
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="unpublication_needs_reason")]
+
+    def __str__(self):
+        return f"{self.inspection} unpublished {self.at:%Y-%m-%d}"

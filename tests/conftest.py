@@ -1,0 +1,222 @@
+"""Shared fixtures: a small named cast of users and small, deterministic review data."""
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEED_REPORT = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
+AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+if not Path(CHROMIUM).exists():
+    CHROMIUM = shutil.which("chromium") or CHROMIUM
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+# --- Browser tests ---------------------------------------------------------------------------
+
+
+def _missing_browser_tools():
+    return [what for what, path in (("Chromium", CHROMIUM), ("axe-core", AXE_JS)) if not Path(path).exists()]
+
+
+@pytest.fixture(autouse=True)
+def _browser_tools(request):
+    """Browser tests need Debian's Chromium and axe-core: skipped without them on a developer's
+    machine, failed without them in CI (CI=true), never silently skipped there."""
+    if request.node.get_closest_marker("browser") is None:
+        return
+    missing = _missing_browser_tools()
+    if missing:
+        reason = f"{' and '.join(missing)} not installed (apt-get install chromium; npm ci)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def axe():
+    """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations."""
+
+    def run(page):
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}})"
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+        ]
+
+    return run
+
+
+# --- The cast --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hmi_prisons(db):
+    from recommendations.models import Inspectorate
+
+    return Inspectorate.objects.get(slug="hmi-prisons")
+
+
+@pytest.fixture
+def ofsted(db):
+    from recommendations.models import Inspectorate
+
+    return Inspectorate.objects.get(slug="ofsted")
+
+
+@pytest.fixture
+def belmarsh(db):
+    from recommendations.models import Establishment
+
+    establishment, _ = Establishment.objects.get_or_create(slug="belmarsh", defaults={"name": "HMP Belmarsh"})
+    return establishment
+
+
+@pytest.fixture
+def wandsworth(db):
+    from recommendations.models import Establishment
+
+    return Establishment.objects.create(name="HMP Wandsworth", slug="wandsworth")
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def hmi_inspector(hmi_prisons):
+    from recommendations.roles import Role, grant_role
+
+    return grant_role("hmi.inspector", Role.INSPECTOR, inspectorate=hmi_prisons, password=PASSWORD)[0]
+
+
+@pytest.fixture
+def ofsted_inspector(ofsted):
+    from recommendations.roles import Role, grant_role
+
+    return grant_role("ofsted.inspector", Role.INSPECTOR, inspectorate=ofsted, password=PASSWORD)[0]
+
+
+@pytest.fixture
+def belmarsh_leader(belmarsh):
+    from recommendations.roles import Role, grant_role
+
+    return grant_role("belmarsh.leader", Role.LEADER, establishments=[belmarsh], password=PASSWORD)[0]
+
+
+@pytest.fixture
+def other_leader(wandsworth):
+    from recommendations.roles import Role, grant_role
+
+    return grant_role("wandsworth.leader", Role.LEADER, establishments=[wandsworth], password=PASSWORD)[0]
+
+
+# --- Small review data -----------------------------------------------------------------------
+
+
+def level(inspectorate, slug):
+    from findings.models import ProgressLevel
+
+    return ProgressLevel.objects.get(inspectorate=inspectorate, slug=slug)
+
+
+@pytest.fixture
+def make_review(db, hmi_prisons, ofsted):
+    """Builds an inspection and a review of it with the judgements asked for.
+
+    ``make_review(establishment, judgements=[("hmi-prisons", "good-progress"), ...])`` makes one
+    recommendation (or theme, for Ofsted) per judgement with one evidence paragraph each.
+    """
+    from findings.models import Judgement, Paragraph, ParagraphPart
+    from recommendations.models import (
+        Inspection,
+        InspectionKind,
+        PublicationStatus,
+        Recommendation,
+        RecommendationKind,
+    )
+
+    inspectorates = {"hmi-prisons": hmi_prisons, "ofsted": ofsted}
+
+    def make(establishment, judgements, *, year=2022, status=PublicationStatus.PUBLISHED, published_on=None):
+        inspection = Inspection.objects.create(
+            establishment=establishment,
+            kind=InspectionKind.FULL,
+            slug=f"inspection-{year - 1}",
+            visit_start=datetime.date(year - 1, 8, 2),
+            visit_end=datetime.date(year - 1, 8, 13),
+            status=status,
+        )
+        review = Inspection.objects.create(
+            establishment=establishment,
+            kind=InspectionKind.IRP,
+            slug=f"irp-{year}",
+            follows_up=inspection,
+            visit_start=datetime.date(year, 3, 7),
+            visit_end=datetime.date(year, 3, 9),
+            published_on=published_on or datetime.date(year, 4, 26),
+            status=status,
+        )
+        Paragraph.objects.create(
+            inspection=review, number="1.1", part=ParagraphPart.SUMMARY, text=f"{establishment} is a prison."
+        )
+        theme = 0
+        for position, (inspectorate_slug, level_slug) in enumerate(judgements, start=1):
+            inspectorate = inspectorates[inspectorate_slug]
+            is_theme = inspectorate_slug == "ofsted"
+            theme += is_theme
+            recommendation = Recommendation.objects.create(
+                inspection=inspection,
+                inspectorate=inspectorate,
+                kind=RecommendationKind.THEME if is_theme else RecommendationKind.RECOMMENDATION,
+                theme_number=theme if is_theme else None,
+                area=f"Area {position}",
+                concern=f"Concern {position} at {establishment}.",
+                text=f"Recommendation {position} for {establishment}.",
+                reference="" if is_theme else f"1.{position}",
+                position=position,
+            )
+            judgement = Judgement.objects.create(
+                review=review,
+                recommendation=recommendation,
+                level=level(inspectorate, level_slug),
+                position=position,
+            )
+            Paragraph.objects.create(
+                inspection=review,
+                number=f"3.{position}",
+                part=ParagraphPart.EVIDENCE,
+                judgement=judgement,
+                text=f"Evidence {position} at {establishment}.",
+            )
+        return review
+
+    return make

@@ -1,0 +1,62 @@
+"""The settings read the environment, refuse an unsafe production start, and miss no migration."""
+
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+
+from tests.conftest import PROJECT_DIR
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-tests-only-" + "y" * 20,
+    "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+    "DJANGO_DEBUG": "0",
+}
+
+
+def manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    """`manage.py check --deploy` reports nothing under production settings."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    """With DEBUG off and no DJANGO_SECRET_KEY the site will not start, and says why."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_boolean_is_refused_with_its_name():
+    result = manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_no_migration_is_missing(db):
+    """Every model change has its migration."""
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_connections_persist_with_health_checks(settings):
+    """Database connections are reused between requests, with a health check."""
+    database = settings.DATABASES["default"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        assert database["CONN_MAX_AGE"] == 600
