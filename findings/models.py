@@ -5,7 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -200,3 +200,50 @@ def _group_counts(levels, counts):
     for level in levels:
         grouped.setdefault(level.inspectorate, []).append((level, counts.get(level.pk, 0)))
     return list(grouped.items())
+
+
+# --- Questions about recommendations that need their judgements ------------------------------
+# They live here, not on Recommendation's queryset, because recommendations never imports
+# findings. Each takes a Recommendation queryset and returns one, so they compose.
+
+
+def published_recommendations(today=None):
+    """Recommendations and themes the public may see: made at a published inspection, or
+    judged at a published review. Everything public builds on this, so no draft leaks."""
+    published = Inspection.objects.published(today)
+    judged_in_public = Judgement.objects.filter(review__in=published, recommendation=OuterRef("pk"))
+    return Recommendation.objects.filter(Q(inspection__in=published) | Exists(judged_in_public))
+
+
+def with_latest_judgement(recommendations, today=None):
+    """Annotates each recommendation with its latest published judgement (at the latest published
+    review that judged it) and the top rank of its inspectorate's scale:
+
+    ``latest_judgement_id``, ``latest_level_id``, ``latest_rank``, ``latest_label``,
+    ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public).
+    """
+    latest = (
+        Judgement.objects.published(today)
+        .filter(recommendation=OuterRef("pk"))
+        .order_by(
+            F("review__published_on").desc(nulls_last=True), F("review__visit_start").desc(nulls_last=True), "-pk"
+        )
+    )
+    top = ProgressLevel.objects.filter(inspectorate=OuterRef("inspectorate")).order_by("-rank").values("rank")[:1]
+    return recommendations.annotate(
+        latest_judgement_id=Subquery(latest.values("pk")[:1]),
+        latest_level_id=Subquery(latest.values("level_id")[:1]),
+        latest_rank=Subquery(latest.values("level__rank")[:1]),
+        latest_label=Subquery(latest.values("level__label")[:1]),
+        latest_slug=Subquery(latest.values("level__slug")[:1]),
+        latest_review_id=Subquery(latest.values("review_id")[:1]),
+        top_rank=Subquery(top),
+    )
+
+
+def open_recommendations(recommendations, today=None):
+    """Recommendations still open: the latest published judgement is below the top of the scale,
+    or there is none yet. The inspectorate's judgement decides, never the prison's own status."""
+    return with_latest_judgement(recommendations, today).filter(
+        Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank"))
+    )

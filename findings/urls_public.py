@@ -12,4 +12,5 @@ urlpatterns = [
     path("recommendations/", views.recommendation_list, name="recommendation-list"),
     path("recommendations.csv", views.recommendation_csv, name="recommendation-csv"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("preview/reviews/<int:pk>/", views.review_preview, name="review-preview"),
 ]

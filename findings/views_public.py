@@ -37,3 +37,7 @@ def page_not_found(request, exception):
 
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
+
+
+def review_preview(request, pk):
+    raise NotImplementedError  # issue 5: a draft review as the public will see it, for inspectors only

@@ -247,3 +247,20 @@ def test_unpublished_and_embargoed_reviews_are_not_published(make_review, belmar
 def test_levels_are_unique_per_scale(hmi_prisons):
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressLevel.objects.create(inspectorate=hmi_prisons, rank=1, label="Another", slug="another", definition="x")
+
+
+def test_open_recommendations_are_decided_by_the_latest_published_judgement(make_review, belmarsh):
+    """A recommendation is open while its latest published judgement is below the top of its scale."""
+    from findings.models import open_recommendations, published_recommendations
+
+    review = make_review(
+        belmarsh,
+        [("hmi-prisons", "good-progress"), ("hmi-prisons", "reasonable-progress"), ("ofsted", "significant-progress")],
+    )
+    still_open = open_recommendations(published_recommendations(datetime.date(2026, 1, 1)))
+    assert [(r.reference, r.latest_label, r.top_rank) for r in still_open] == [("1.2", "Reasonable progress", 4)]
+    review.status = "draft"
+    review.save()
+    review.follows_up.status = "draft"
+    review.follows_up.save()
+    assert not published_recommendations(datetime.date(2026, 1, 1)).exists()
