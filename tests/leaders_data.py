@@ -50,7 +50,9 @@ def build_plan(make_review, establishment, extra_recommendations=0):
     make_action(rec[2], "Reopen the gym", target=None, updated=d(2022, 5, 30))
     make_action(rec[2], "Audit the complaints log", target=d(2022, 12, 1), updated=d(2022, 4, 1))
     make_action(rec[5], "Publish a violence reduction plan", owner="", target=d(2022, 3, 1), updated=d(2022, 3, 1))
-    make_action(rec[4], "Hire a reading tutor", owner="", target=d(2022, 3, 1), status=ActionStatus.DONE, updated=d(2022, 3, 1))
+    make_action(
+        rec[4], "Hire a reading tutor", owner="", target=d(2022, 3, 1), status=ActionStatus.DONE, updated=d(2022, 3, 1)
+    )
     make_action(rec[4], "Buy new books", owner="", status=ActionStatus.DROPPED, updated=d(2022, 3, 1))
     for position in range(6, 6 + extra_recommendations):
         make_action(rec[position], f"Action {position}", target=d(2022, 9, 1), updated=d(2022, 5, 30))
