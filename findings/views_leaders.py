@@ -82,7 +82,7 @@ def dashboard(request):
     if not led:
         return forbidden(request)
     if len(led) == 1:
-        return redirect("leaders:establishment", slug=led[0].slug)
+        return redirect("leaders:home", slug=led[0].slug)
     return render(request, "leaders/choose.html", {"establishments": led})
 
 
@@ -245,7 +245,7 @@ def response_form(request, establishment, pk):
             add_domain_errors(form, error)
         else:
             messages.success(request, "The prison’s response is saved.")
-            return redirect("leaders:recommendation", slug=establishment.slug, pk=recommendation.pk)
+            return redirect("leaders:recommendation-detail", slug=establishment.slug, pk=recommendation.pk)
     return render(
         request,
         "leaders/response_form.html",
@@ -268,7 +268,7 @@ def action_add(request, establishment, pk):
         else:
             messages.success(request, "The action is added.")
             _warn_if_past(request, action, today)
-            return redirect("leaders:recommendation", slug=establishment.slug, pk=recommendation.pk)
+            return redirect("leaders:recommendation-detail", slug=establishment.slug, pk=recommendation.pk)
     return render(
         request,
         "leaders/action_form.html",
@@ -452,7 +452,7 @@ def publish(request, establishment, inspection):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "The action plan is published: the response and actions are now public.")
-        return redirect("leaders:establishment", slug=establishment.slug)
+        return redirect("leaders:home", slug=establishment.slug)
     counts = {
         "responses": Response.objects.filter(recommendation__inspection=inspection).count(),
         "actions": Action.objects.filter(recommendation__inspection=inspection).count(),

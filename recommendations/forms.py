@@ -44,7 +44,7 @@ class GovukForm(forms.Form):
             widget.attrs["class"] = " ".join(classes)
 
 
-DATE_ERRORS = {"invalid": "Enter the target date as a real date, for example 2022-09-30."}
+DATE_ERRORS = {"invalid": "Enter the target date as a real date, for example 30/09/2022."}
 
 
 class ResponseForm(GovukForm):
@@ -86,9 +86,10 @@ class ActionForm(GovukForm):
     )
     target_date = forms.DateField(
         label="Target date",
-        help_text="For example 2022-09-30. An action without a target date is counted on the dashboard.",
+        help_text="The date the action should be finished by. An action without one is counted on the dashboard.",
         required=False,
         widget=GovukDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages=DATE_ERRORS,
     )
 

@@ -10,7 +10,7 @@ from recommendations.roles import Role, grant_role
 from tests.conftest import level
 from tests.leaders_data import TODAY, make_action
 
-PAGES = ["establishment", "action-list", "action-plan-csv"]
+PAGES = ["home", "action-list", "action-plan-csv"]
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ def test_leader_of_another_prison_is_refused(client, two_prisons, other_leader, 
 def test_inspector_is_not_a_leader(client, two_prisons, hmi_inspector, belmarsh):
     """An inspector signed in is not a prison leader: 403 on the leaders' pages and /leaders/."""
     client.force_login(hmi_inspector)
-    assert client.get(reverse("leaders:establishment", kwargs={"slug": belmarsh.slug})).status_code == 403
+    assert client.get(reverse("leaders:home", kwargs={"slug": belmarsh.slug})).status_code == 403
     assert client.get(reverse("leaders:dashboard")).status_code == 403
 
 
@@ -66,13 +66,13 @@ def test_user_named_a_leader_without_the_role_is_refused(client, two_prisons, be
     user = django_user_model.objects.create_user("no.role", password="x" * 20)
     belmarsh.leaders.add(user)
     client.force_login(user)
-    assert client.get(reverse("leaders:establishment", kwargs={"slug": belmarsh.slug})).status_code == 403
+    assert client.get(reverse("leaders:home", kwargs={"slug": belmarsh.slug})).status_code == 403
 
 
 def test_unknown_establishment_is_not_found(client, belmarsh_leader):
     """A made-up prison slug is a 404, not a 500."""
     client.force_login(belmarsh_leader)
-    assert client.get(reverse("leaders:establishment", kwargs={"slug": "nowhere"})).status_code == 404
+    assert client.get(reverse("leaders:home", kwargs={"slug": "nowhere"})).status_code == 404
 
 
 def test_leader_of_one_prison_goes_straight_to_it(client, belmarsh_leader):
@@ -80,7 +80,7 @@ def test_leader_of_one_prison_goes_straight_to_it(client, belmarsh_leader):
     client.force_login(belmarsh_leader)
     response = client.get(reverse("leaders:dashboard"))
     assert response.status_code == 302
-    assert response.url == reverse("leaders:establishment", kwargs={"slug": "belmarsh"})
+    assert response.url == reverse("leaders:home", kwargs={"slug": "belmarsh"})
 
 
 def test_leader_of_several_prisons_chooses_one(client, belmarsh, wandsworth, belmarsh_leader):
@@ -89,7 +89,7 @@ def test_leader_of_several_prisons_chooses_one(client, belmarsh, wandsworth, bel
     client.force_login(belmarsh_leader)
     html = client.get(reverse("leaders:dashboard")).content.decode()
     assert "Choose a prison" in html and "/leaders/belmarsh/" in html and "/leaders/wandsworth/" in html
-    assert client.get(reverse("leaders:establishment", kwargs={"slug": "wandsworth"})).status_code == 200
+    assert client.get(reverse("leaders:home", kwargs={"slug": "wandsworth"})).status_code == 200
 
 
 def test_action_list_shows_only_the_prisons_own_actions(client, two_prisons, belmarsh_leader):

@@ -131,7 +131,7 @@ def test_dropping_keeps_the_action_with_its_reason(signed_in, recommendation):
     signed_in.post(url("action-drop", pk=action.pk), {"reason": "HMPPS supplies them nationally."})
     action.refresh_from_db()
     assert (action.status, action.dropped_reason) == (ActionStatus.DROPPED, "HMPPS supplies them nationally.")
-    page = signed_in.get(url("recommendation", pk=recommendation.pk)).content.decode()
+    page = signed_in.get(url("recommendation-detail", pk=recommendation.pk)).content.decode()
     assert "Buy body cameras" in page and "Dropped: HMPPS supplies them nationally." in page
     assert "Buy body cameras" in signed_in.get(url("action-list")).content.decode()
 
@@ -247,7 +247,7 @@ def test_publishing_the_action_plan_records_who_and_when(signed_in, recommendati
     """Draft until a leader publishes; publishing again is refused with a message."""
     inspection = recommendation.inspection
     publish_url = url("publish", inspection=inspection.slug)
-    page = signed_in.get(url("establishment")).content.decode()
+    page = signed_in.get(url("home")).content.decode()
     assert "Draft" in page and publish_url in page
     assert signed_in.get(publish_url).status_code == 200
     assert not ActionPlan.objects.exists()  # looking does not publish

@@ -14,7 +14,7 @@ from recommendations.models import ActionStatus, PublicationStatus
 from tests.conftest import level
 from tests.leaders_data import TODAY, build_plan, make_action
 
-DASHBOARD = reverse("leaders:establishment", kwargs={"slug": "belmarsh"})
+DASHBOARD = reverse("leaders:home", kwargs={"slug": "belmarsh"})
 ACTIONS = reverse("leaders:action-list", kwargs={"slug": "belmarsh"})
 CSV = reverse("leaders:action-plan-csv", kwargs={"slug": "belmarsh"})
 
