@@ -182,3 +182,29 @@ def test_csv_has_a_row_for_a_recommendation_without_actions(signed_in, make_revi
     make_review(belmarsh, [("hmi-prisons", "insufficient-progress")])
     rows = list(csv.DictReader(io.StringIO(signed_in.get(CSV).content.decode())))
     assert [(r["Reference"], r["Action"], r["Response"]) for r in rows] == [("1.1", "", "No response yet")]
+
+
+@pytest.mark.parametrize("notes", [1, 8])
+def test_recommendation_action_and_history_pages_run_a_constant_number_of_queries(
+    signed_in, make_review, belmarsh, belmarsh_leader, django_assert_num_queries, notes
+):
+    """The leaders' recommendation, action and history pages do not grow with actions or notes."""
+    review = build_plan(make_review, belmarsh)
+    recommendation = review.judgements.get(position=1).recommendation
+    for action in recommendation.actions.all():
+        for n in range(notes):
+            domain.add_progress_note(action, f"Note {n}", by=belmarsh_leader)
+        domain.move_target_date(action, TODAY.replace(year=2023), "Slipped", by=belmarsh_leader)
+    action = recommendation.actions.first()
+    kwargs = {"slug": "belmarsh"}
+    # 1 session, 2 user, 3 establishment, 4 recommendation with judgement and counts, 5 actions,
+    # 6 their notes, 7 navigation link.
+    with django_assert_num_queries(7):
+        signed_in.get(reverse("leaders:recommendation-detail", kwargs={**kwargs, "pk": recommendation.pk}))
+    # 1 session, 2 user, 3 establishment, 4 action, 5 notes, 6 date changes, 7 navigation link.
+    with django_assert_num_queries(7):
+        signed_in.get(reverse("leaders:action", kwargs={**kwargs, "pk": action.pk}))
+    # 1 session, 2 user, 3 establishment, 4 action, 5 history records with users, 6 notes, 7 navigation.
+    with django_assert_num_queries(7):
+        response = signed_in.get(reverse("leaders:action-history", kwargs={**kwargs, "pk": action.pk}))
+    assert len(response.context["events"]) == 1 + 2 * notes + 1
