@@ -1,5 +1,532 @@
-"""Prison leaders' pages: their prison's open recommendations, response and actions."""
+"""Prison leaders' pages: their prison's open recommendations, response and actions.
+
+Every page is at ``/leaders/<establishment-slug>/…`` and goes through ``leader_view``, the one
+access rule: anonymous people are sent to sign in; a signed-in user who does not lead that
+establishment gets 403; an object (recommendation, action, inspection) that does not belong to
+the establishment in the address is not found (404), because every object is looked up in a
+queryset scoped to that establishment. Changes go through ``recommendations.actions``.
+"""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST
+
+from findings.filters_leaders import PROBLEMS, ActionFilter, problem_counts
+from findings.models import ProgressLevel, open_recommendations, published_recommendations, with_latest_judgement
+from recommendations import actions as domain
+from recommendations.forms import (
+    ActionEditForm,
+    ActionForm,
+    DoneForm,
+    DropForm,
+    ProgressNoteForm,
+    ResponseForm,
+    add_domain_errors,
+)
+from recommendations.models import (
+    Action,
+    ActionStatus,
+    Establishment,
+    Inspection,
+    ProgressNote,
+    Response,
+)
+from recommendations.roles import GROUP_NAMES, Role
+
+REASONABLE = "reasonable-progress"
+
+# --- Access: the one rule ---------------------------------------------------------------------
 
 
+def forbidden(request):
+    return render(request, "leaders/forbidden.html", status=403)
+
+
+def leader_view(view):
+    """Resolves ``slug`` to an establishment the signed-in user leads, or refuses (one query)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        user = request.user
+        leads = Establishment.leaders.through.objects.filter(establishment=OuterRef("pk"), user=user.pk)
+        has_role = user.groups.through.objects.filter(user=user.pk, group__name=GROUP_NAMES[Role.LEADER])
+        establishment = (
+            Establishment.objects.filter(slug=slug).annotate(leads=Exists(leads), has_role=Exists(has_role)).first()
+        )
+        if establishment is None:
+            raise Http404("No such establishment.")
+        if not (establishment.leads and establishment.has_role):
+            return forbidden(request)
+        return view(request, establishment, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
 def dashboard(request):
-    raise NotImplementedError  # issue 6
+    """``/leaders/``: straight to the prison a leader runs, or a choice when they run several."""
+    has_role = request.user.groups.through.objects.filter(user=request.user.pk, group__name=GROUP_NAMES[Role.LEADER])
+    led = list(request.user.led_establishments.filter(Exists(has_role)))
+    if not led:
+        return forbidden(request)
+    if len(led) == 1:
+        return redirect("leaders:home", slug=led[0].slug)
+    return render(request, "leaders/choose.html", {"establishments": led})
+
+
+# --- Querysets: one per page ------------------------------------------------------------------
+
+
+def _count(actions):
+    return Coalesce(
+        Subquery(actions.order_by().values("recommendation").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+    )
+
+
+def recommendations_for(establishment, today):
+    """The establishment's recommendations the public may see, with their latest published
+    judgement, the rank of 'reasonable progress' on their scale, the response and action counts."""
+    actions = Action.objects.filter(recommendation=OuterRef("pk"))
+    reasonable = ProgressLevel.objects.filter(inspectorate=OuterRef("inspectorate"), slug=REASONABLE).values("rank")
+    return (
+        with_latest_judgement(published_recommendations(today).for_establishment(establishment), today)
+        .select_related("inspectorate", "inspection__action_plan", "response")
+        .annotate(
+            reasonable_rank=Subquery(reasonable[:1]),
+            actions_total=_count(actions),
+            actions_done=_count(actions.filter(status=ActionStatus.DONE)),
+            actions_dropped=_count(actions.filter(status=ActionStatus.DROPPED)),
+            actions_live=_count(actions.live()),
+            actions_overdue=_count(actions.overdue(today)),
+            next_target_date=Subquery(
+                actions.live().filter(target_date__isnull=False).order_by("target_date").values("target_date")[:1]
+            ),
+        )
+    )
+
+
+def dashboard_recommendations(establishment, today):
+    """Open recommendations (the inspectorate's latest judgement below the top of its scale, or
+    none yet), worst first: by how far up its own scale the judgement is, never-judged last."""
+    standing = Cast(F("latest_rank") - 1, FloatField()) / NullIf(Cast(F("top_rank") - 1, FloatField()), 0.0)
+    base = recommendations_for(establishment, today)
+    return (
+        open_recommendations(base, today)
+        .annotate(standing=standing)
+        .order_by(F("standing").asc(nulls_last=True), "inspection__visit_start", "position", "pk")
+    )
+
+
+def describe(recommendation):
+    """Adds what the templates show beside the judgement (no queries)."""
+    r = recommendation
+    r.tag = judgement_tag(r.latest_rank, r.reasonable_rank, r.top_rank)
+    counted = r.actions_total - r.actions_dropped
+    r.all_done = counted > 0 and r.actions_done == counted
+    r.done_but_judged_below_reasonable = bool(
+        r.all_done and r.latest_rank is not None and r.reasonable_rank and r.latest_rank < r.reasonable_rank
+    )
+    try:
+        r.the_response = r.response
+    except Response.DoesNotExist:
+        r.the_response = None
+    return r
+
+
+def judgement_tag(rank, reasonable, top):
+    if rank is None:
+        return "none"
+    if rank >= (top or rank):
+        return "top"
+    if rank == 1:
+        return "lowest"
+    if reasonable and rank < reasonable:
+        return "low"
+    return "high"
+
+
+def _recommendation(establishment, pk, today):
+    recommendation = get_object_or_404(recommendations_for(establishment, today), pk=pk)
+    return describe(recommendation)
+
+
+def _action(establishment, pk):
+    return get_object_or_404(
+        Action.objects.for_establishment(establishment).select_related("recommendation__inspectorate"), pk=pk
+    )
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@leader_view
+def establishment_dashboard(request, establishment):
+    today, now = domain.today(), domain.now()
+    recommendations = [describe(r) for r in dashboard_recommendations(establishment, today)]
+    counts = problem_counts(Action.objects.for_establishment(establishment), today, now)
+    list_url = reverse("leaders:action-list", kwargs={"slug": establishment.slug})
+    problems = [
+        {"label": label, "count": counts[key.replace("-", "_")], "url": f"{list_url}?problem={key}"}
+        for key, (label, _) in PROBLEMS.items()
+    ]
+    plans = {r.inspection.pk: r.inspection for r in recommendations}
+    return render(
+        request,
+        "leaders/dashboard.html",
+        {
+            "establishment": establishment,
+            "recommendations": recommendations,
+            "problems": problems,
+            "inspections": sorted(plans.values(), key=lambda i: (i.visit_start is None, i.visit_start, i.pk)),
+            "today": today,
+        },
+    )
+
+
+@leader_view
+def action_list(request, establishment):
+    today, now = domain.today(), domain.now()
+    actions = (
+        Action.objects.for_establishment(establishment)
+        .select_related("recommendation__inspectorate")
+        .order_by(F("target_date").asc(nulls_first=True), "pk")
+    )
+    filterset = ActionFilter(request.GET or None, queryset=actions, today=today, now=now)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    rows = list(filterset.qs) if valid else []
+    return render(
+        request,
+        "leaders/action_list.html",
+        {"establishment": establishment, "filter": filterset, "actions": rows, "today": today},
+        status=200 if valid else 400,
+    )
+
+
+@leader_view
+def recommendation_detail(request, establishment, pk):
+    today = domain.today()
+    recommendation = _recommendation(establishment, pk, today)
+    actions = list(
+        recommendation.actions.prefetch_related(
+            Prefetch("notes", queryset=ProgressNote.objects.order_by("-noted_on", "-pk"))
+        )
+    )
+    return render(
+        request,
+        "leaders/recommendation.html",
+        {"establishment": establishment, "recommendation": recommendation, "actions": actions, "today": today},
+    )
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def response_form(request, establishment, pk):
+    recommendation = _recommendation(establishment, pk, domain.today())
+    initial = {}
+    if recommendation.the_response:
+        initial = {"decision": recommendation.the_response.decision, "reason": recommendation.the_response.reason}
+    form = ResponseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.record_response(recommendation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "The prison’s response is saved.")
+            return redirect("leaders:recommendation-detail", slug=establishment.slug, pk=recommendation.pk)
+    return render(
+        request,
+        "leaders/response_form.html",
+        {"establishment": establishment, "recommendation": recommendation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def action_add(request, establishment, pk):
+    today = domain.today()
+    recommendation = _recommendation(establishment, pk, today)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = domain.add_action(recommendation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "The action is added.")
+            _warn_if_past(request, action, today)
+            return redirect("leaders:recommendation-detail", slug=establishment.slug, pk=recommendation.pk)
+    return render(
+        request,
+        "leaders/action_form.html",
+        {"establishment": establishment, "recommendation": recommendation, "form": form, "today": today},
+        status=400 if form.errors else 200,
+    )
+
+
+def _warn_if_past(request, action, today):
+    """A past target date is allowed (the action is saved) but said plainly: it is overdue now."""
+    if action.target_date and action.target_date < today:
+        messages.warning(
+            request,
+            f"The target date, {date_format(action.target_date, 'j F Y')}, is in the past, so the action "
+            "already counts as overdue. If the date has moved, change it and say why.",
+        )
+
+
+@leader_view
+def action_detail(request, establishment, pk):
+    return _render_action(request, establishment, _action(establishment, pk), ProgressNoteForm())
+
+
+def _render_action(request, establishment, action, note_form, status=200):
+    notes = list(action.notes.select_related("author").order_by("-noted_on", "-created_at", "-pk"))
+    date_changes = list(action.date_changes.select_related("changed_by"))
+    return render(
+        request,
+        "leaders/action_detail.html",
+        {
+            "establishment": establishment,
+            "action": action,
+            "notes": notes,
+            "date_changes": date_changes,
+            "note_form": note_form,
+            "today": domain.today(),
+        },
+        status=status,
+    )
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def action_edit(request, establishment, pk):
+    today = domain.today()
+    action = _action(establishment, pk)
+    form = ActionEditForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        moved = form.cleaned_data["target_date"] != action.target_date
+        try:
+            domain.update_action(action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "The action is updated.")
+            if moved:
+                _warn_if_past(request, action, today)
+            return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
+    return render(
+        request,
+        "leaders/action_form.html",
+        {"establishment": establishment, "recommendation": action.recommendation, "action": action, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@leader_view
+@require_POST
+def action_note(request, establishment, pk):
+    action = _action(establishment, pk)
+    form = ProgressNoteForm(request.POST)
+    if form.is_valid():
+        domain.add_progress_note(action, form.cleaned_data["text"], by=request.user)
+        messages.success(request, "The progress note is added.")
+        return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
+    return _render_action(request, establishment, action, form, status=400)
+
+
+def _closing_view(form_class, change, template, done_message):
+    """Marking done and dropping: a page with one required text, then the domain change."""
+
+    @leader_view
+    @require_http_methods(["GET", "POST"])
+    def view(request, establishment, pk):
+        action = _action(establishment, pk)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                change(action, next(iter(form.cleaned_data.values())), by=request.user)
+            except ValidationError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, done_message)
+                return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
+        return render(
+            request,
+            template,
+            {"establishment": establishment, "action": action, "form": form},
+            status=400 if form.errors else 200,
+        )
+
+    return view
+
+
+action_done = _closing_view(DoneForm, domain.mark_done, "leaders/action_done.html", "The action is marked done.")
+action_drop = _closing_view(
+    DropForm, domain.drop_action, "leaders/action_drop.html", "The action is dropped. It stays on the plan."
+)
+
+
+HISTORY_FIELDS = ["description", "owner", "target_date", "status", "dropped_reason"]
+HISTORY_LABELS = {
+    "description": "Description",
+    "owner": "Owner",
+    "target_date": "Target date",
+    "status": "Status",
+    "dropped_reason": "Reason for dropping",
+}
+
+
+def _shown(field, value):
+    if value in (None, ""):
+        return "(none)"
+    if field == "status":
+        return ActionStatus(value).label
+    if field == "target_date":
+        return date_format(value, "j F Y")
+    return value
+
+
+@leader_view
+def action_history(request, establishment, pk):
+    """Every change to the action, oldest first, with who and when; and each progress note."""
+    action = _action(establishment, pk)
+    records = list(action.history.select_related("history_user").order_by("history_date", "history_id"))
+    events = []
+    previous = None
+    for record in records:
+        if previous is None:
+            changes = [(HISTORY_LABELS[f], None, _shown(f, getattr(record, f))) for f in HISTORY_FIELDS]
+            changes = [c for c in changes if c[2] != "(none)"]
+            what = "Action added"
+        else:
+            changes = [
+                (HISTORY_LABELS[f], _shown(f, getattr(previous, f)), _shown(f, getattr(record, f)))
+                for f in HISTORY_FIELDS
+                if getattr(previous, f) != getattr(record, f)
+            ]
+            what = "Changed" if changes else "Marked as updated"
+        events.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": what,
+                "changes": changes,
+                "reason": record.history_change_reason,
+            }
+        )
+        previous = record
+    for note in action.notes.select_related("author"):
+        events.append({"when": note.created_at, "who": note.author, "what": "Progress note added", "note": note})
+    events.sort(key=lambda e: e["when"])
+    return render(
+        request, "leaders/action_history.html", {"establishment": establishment, "action": action, "events": events}
+    )
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def publish(request, establishment, inspection):
+    today = domain.today()
+    inspection = get_object_or_404(
+        Inspection.objects.published(today).filter(establishment=establishment).select_related("action_plan"),
+        slug=inspection,
+    )
+    plan = getattr(inspection, "action_plan", None)
+    if request.method == "POST":
+        try:
+            domain.publish_action_plan(inspection, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The action plan is published: the response and actions are now public.")
+        return redirect("leaders:home", slug=establishment.slug)
+    counts = {
+        "responses": Response.objects.filter(recommendation__inspection=inspection).count(),
+        "actions": Action.objects.filter(recommendation__inspection=inspection).count(),
+    }
+    return render(
+        request,
+        "leaders/publish.html",
+        {"establishment": establishment, "inspection": inspection, "plan": plan, "counts": counts},
+    )
+
+
+CSV_COLUMNS = [
+    "Reference",
+    "Area",
+    "Recommendation",
+    "Inspectorate",
+    "Latest judgement",
+    "Response",
+    "Response reason",
+    "Action",
+    "Owner",
+    "Target date",
+    "Action status",
+    "Reason dropped",
+    "Latest progress note",
+    "Action last updated",
+]
+
+
+def _cell(value):
+    """Text a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@leader_view
+def action_plan_csv(request, establishment):
+    """The action plan in dashboard order: one row per action, a row for a recommendation without any."""
+    today = domain.today()
+    recommendations = dashboard_recommendations(establishment, today).prefetch_related(
+        Prefetch(
+            "actions",
+            queryset=Action.objects.order_by("created_at", "pk").prefetch_related(
+                Prefetch("notes", queryset=ProgressNote.objects.order_by("-noted_on", "-created_at", "-pk"))
+            ),
+        )
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{establishment.slug}-action-plan-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for r in recommendations:
+        describe(r)
+        head = [
+            r.label,
+            r.area,
+            r.text,
+            r.inspectorate.short_name,
+            r.latest_label or "Not yet judged",
+            r.the_response.get_decision_display() if r.the_response else "No response yet",
+            r.the_response.reason if r.the_response else "",
+        ]
+        rows = [
+            [
+                a.description,
+                a.owner,
+                a.target_date.isoformat() if a.target_date else "",
+                a.get_status_display(),
+                a.dropped_reason,
+                a.notes.all()[0].text if a.notes.all() else "",
+                timezone.localdate(a.updated_at).isoformat(),
+            ]
+            for a in r.actions.all()
+        ] or [[""] * 7]
+        for row in rows:
+            writer.writerow([_cell(v) for v in head + row])
+    return response

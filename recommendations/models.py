@@ -513,3 +513,26 @@ class Unpublication(models.Model):
 
     def __str__(self):
         return f"{self.inspection} unpublished {self.at:%Y-%m-%d}"
+
+
+class ReminderLog(models.Model):
+    """One reminder digest sent to one leader about one establishment on one day.
+
+    ``send_action_reminders`` writes it as it sends, so a second run on the same day sends nothing.
+    """
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    actions = models.PositiveIntegerField(default=0, help_text="How many actions the digest listed.")
+
+    class Meta:
+        ordering = ["-sent_on", "establishment", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "establishment", "sent_on"], name="one_reminder_per_leader_establishment_and_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.user} about {self.establishment} on {self.sent_on}"

@@ -1,0 +1,62 @@
+"""The leaders' action list filters, and the dashboard counts that link to them.
+
+Each *problem* is named once here with the ``ActionQuerySet`` method that answers it, so the
+dashboard's count and the list behind its link cannot disagree.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Count, Q
+
+from recommendations.actions import STALE_AFTER_DAYS
+from recommendations.models import Action, ActionStatus
+
+PROBLEMS = {
+    "overdue": ("Actions overdue", lambda qs, today, now: qs.overdue(today)),
+    "no-owner": ("Actions with no owner", lambda qs, today, now: qs.without_owner()),
+    "no-target-date": ("Actions with no target date", lambda qs, today, now: qs.without_target_date()),
+    "stale": (
+        f"Actions not updated in {STALE_AFTER_DAYS} days",
+        lambda qs, today, now: qs.stale(now, days=STALE_AFTER_DAYS),
+    ),
+}
+
+
+def problem_counts(actions, today, now):
+    """``{problem: count}`` for ``actions`` in one query."""
+    return actions.aggregate(
+        **{
+            key.replace("-", "_"): Count("pk", filter=Q(pk__in=query(Action.objects.all(), today, now).values("pk")))
+            for key, (_, query) in PROBLEMS.items()
+        }
+    )
+
+
+class GovukSelect(forms.Select):
+    def __init__(self):
+        super().__init__(attrs={"class": "govuk-select"})
+
+
+class ActionFilter(django_filters.FilterSet):
+    problem = django_filters.ChoiceFilter(
+        label="Show",
+        choices=[(key, label) for key, (label, _) in PROBLEMS.items()],
+        empty_label="All actions",
+        method="filter_problem",
+        widget=GovukSelect(),
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=ActionStatus.choices, empty_label="Any status", widget=GovukSelect()
+    )
+
+    class Meta:
+        model = Action
+        fields = ["problem", "status"]
+
+    def __init__(self, *args, today, now, **kwargs):
+        self.today, self.now = today, now
+        super().__init__(*args, **kwargs)
+
+    def filter_problem(self, queryset, name, value):
+        _, query = PROBLEMS[value]
+        return query(queryset, self.today, self.now)

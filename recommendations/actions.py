@@ -1,0 +1,188 @@
+"""The prison's side of a recommendation, changed only through these functions.
+
+Each one checks, changes and records who did it in one transaction: the response, an action's
+details, its target date (the original is kept in ``TargetDateChange``), progress notes, done
+(with a note on what changed), dropped (with a reason; an action is never deleted), and the
+publication of an inspection's action plan. Views, commands and tests all come through here.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from recommendations.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    ProgressNote,
+    Response,
+    ResponseDecision,
+    TargetDateChange,
+)
+
+STALE_AFTER_DAYS = 30
+REMIND_DAYS_AHEAD = 14
+
+
+def today():
+    """Today's date for the leaders' pages and reminders.
+
+    ``settings.TRACKER_TODAY`` (a date) freezes it, for tests and demonstrations of old data.
+    """
+    frozen = getattr(settings, "TRACKER_TODAY", None)
+    return frozen or timezone.localdate()
+
+
+def now():
+    """The current time; noon of ``TRACKER_TODAY`` when that freezes the date."""
+    frozen = getattr(settings, "TRACKER_TODAY", None)
+    if frozen:
+        return timezone.make_aware(datetime.datetime.combine(frozen, datetime.time(12)))
+    return timezone.now()
+
+
+def _save(obj, by):
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def record_response(recommendation, *, decision, reason="", by=None):
+    """Records (or changes) the prison's response: accepted, partly accepted or not accepted.
+
+    A reason is required unless the recommendation is fully accepted.
+    """
+    response = Response.objects.filter(recommendation=recommendation).first() or Response(recommendation=recommendation)
+    response.decision = decision
+    response.reason = (reason or "").strip()
+    response.updated_by = by
+    if decision not in ResponseDecision.values:
+        raise ValidationError({"decision": "Choose accepted, partly accepted or not accepted."})
+    return _save(response, by)
+
+
+@transaction.atomic
+def add_action(recommendation, *, description, owner="", target_date=None, by=None):
+    """Adds a new action, not started, to answer ``recommendation``."""
+    stamp = now()
+    action = Action(
+        recommendation=recommendation,
+        description=description.strip(),
+        owner=owner.strip(),
+        target_date=target_date,
+        status=ActionStatus.NOT_STARTED,
+        created_by=by,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    return _save(action, by)
+
+
+def _move_date(action, new_date, reason, by):
+    """Changes ``action.target_date`` in memory, recording the move; the caller saves."""
+    old_date = action.target_date
+    reason = (reason or "").strip()
+    if old_date is not None:
+        if not reason:
+            raise ValidationError({"date_change_reason": "Say why the target date is changing."})
+        TargetDateChange.objects.create(
+            action=action, old_date=old_date, new_date=new_date, reason=reason, changed_by=by, changed_at=now()
+        )
+        action._change_reason = f"Target date moved: {reason}"
+    action.target_date = new_date
+
+
+@transaction.atomic
+def move_target_date(action, new_date, reason, by=None):
+    """Moves the target date, keeping the original and the reason in a ``TargetDateChange``.
+
+    Setting a first date where there was none needs no reason (nothing is moved); moving or
+    removing a date does.
+    """
+    if new_date == action.target_date:
+        return action
+    _move_date(action, new_date, reason, by)
+    action.updated_at = now()
+    return _save(action, by)
+
+
+@transaction.atomic
+def update_action(action, *, description, owner, target_date, status, date_change_reason="", by=None):
+    """Changes an action's description, owner, target date and open status.
+
+    ``status`` is not started or in progress here: done needs a note (``mark_done``) and
+    dropping needs a reason (``drop_action``). Reopening a done or dropped action is allowed.
+    """
+    if status not in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS):
+        raise ValidationError({"status": "Mark an action done or dropped with its own form, which asks why."})
+    if target_date != action.target_date:
+        _move_date(action, target_date, date_change_reason, by)
+    action.description = description.strip()
+    action.owner = owner.strip()
+    action.status = status
+    action.dropped_reason = ""
+    action.updated_at = now()
+    return _save(action, by)
+
+
+@transaction.atomic
+def add_progress_note(action, text, *, by=None, noted_on=None):
+    """Adds a dated progress note; the action counts as updated."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write what has happened."})
+    note = ProgressNote.objects.create(action=action, text=text, author=by, noted_on=noted_on or today())
+    note._history_user = by
+    action.updated_at = now()
+    _save(action, by)
+    return note
+
+
+@transaction.atomic
+def mark_done(action, note, *, by=None):
+    """Marks the action done, with a note on what changed (required)."""
+    if not (note or "").strip():
+        raise ValidationError({"note": "Say what changed now that the action is done."})
+    if action.status == ActionStatus.DONE:
+        raise ValidationError("This action is already done.")
+    add_progress_note(action, note, by=by)
+    action.status = ActionStatus.DONE
+    action.dropped_reason = ""
+    action.updated_at = now()
+    return _save(action, by)
+
+
+@transaction.atomic
+def drop_action(action, reason, *, by=None):
+    """Drops the action, keeping it (never deleted) with the reason it was dropped."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the action is dropped."})
+    if action.status == ActionStatus.DROPPED:
+        raise ValidationError("This action is already dropped.")
+    action.status = ActionStatus.DROPPED
+    action.dropped_reason = reason
+    action.updated_at = now()
+    return _save(action, by)
+
+
+@transaction.atomic
+def publish_action_plan(inspection, *, by=None):
+    """Makes the prison's response and actions to ``inspection``'s recommendations public.
+
+    Until then the plan is a draft that only the prison's leaders see. Publishing twice is
+    refused; later changes to a published plan show publicly as they are made.
+    """
+    plan, _ = ActionPlan.objects.select_for_update().get_or_create(inspection=inspection)
+    if plan.published_at is not None:
+        raise ValidationError("This action plan is already published.")
+    plan.published_at = now()
+    plan.published_by = by
+    plan._history_user = by
+    plan.save()
+    return plan

@@ -1,0 +1,166 @@
+"""Forms of the leaders' pages. They validate input; the changes go through ``recommendations.actions``.
+
+Widgets carry GOV.UK Frontend classes; ``templates/leaders/includes/field.html`` renders each
+field as a GOV.UK form group (label, hint, error message) and ``error_summary.html`` the summary.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from recommendations.models import ActionStatus, ResponseDecision
+
+
+class GovukDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
+
+
+def textarea(rows=4):
+    return forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows})
+
+
+def text_input(width="govuk-!-width-two-thirds"):
+    return forms.TextInput(attrs={"class": f"govuk-input {width}"})
+
+
+ERROR_CLASSES = {"govuk-input": "govuk-input--error", "govuk-textarea": "govuk-textarea--error"}
+
+
+class GovukForm(forms.Form):
+    """Marks a field's input with GOV.UK's error class when the field has an error."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in list(self.errors):
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is None:
+                continue
+            classes = widget.attrs.get("class", "").split()
+            for base, error_class in ERROR_CLASSES.items():
+                if base in classes and error_class not in classes:
+                    classes.append(error_class)
+            widget.attrs["class"] = " ".join(classes)
+
+
+DATE_ERRORS = {"invalid": "Enter the target date as a real date, for example 30/09/2022."}
+
+
+class ResponseForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Does the prison accept this recommendation?",
+        choices=ResponseDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the prison accepts the recommendation."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Required when the recommendation is partly accepted or not accepted.",
+        required=False,
+        widget=textarea(5),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and decision != ResponseDecision.ACCEPTED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Give a reason when the recommendation is not fully accepted.")
+        return cleaned
+
+
+class ActionForm(GovukForm):
+    """A new action: what will be done, by whom, by when."""
+
+    description = forms.CharField(
+        label="What will be done",
+        widget=textarea(4),
+        error_messages={"required": "Describe what will be done."},
+    )
+    owner = forms.CharField(
+        label="Owner",
+        help_text="A named role or person, for example Head of safety. Leave empty only if nobody owns it yet.",
+        required=False,
+        max_length=200,
+        widget=text_input(),
+    )
+    target_date = forms.DateField(
+        label="Target date",
+        help_text="The date the action should be finished by. An action without one is counted on the dashboard.",
+        required=False,
+        widget=GovukDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages=DATE_ERRORS,
+    )
+
+
+class ActionEditForm(ActionForm):
+    """An existing action: its details and open status; a moved date needs a reason."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s.value, s.label) for s in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)],
+        widget=forms.RadioSelect,
+        help_text="To mark the action done or to drop it, use the buttons on the action’s page.",
+    )
+    date_change_reason = forms.CharField(
+        label="Why the target date is changing",
+        help_text="Required when you move or remove a target date. The original date is kept.",
+        required=False,
+        widget=textarea(3),
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        self.action = action
+        initial = {
+            "description": action.description,
+            "owner": action.owner,
+            "target_date": action.target_date,
+            "status": action.status if action.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS) else "",
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "target_date" in cleaned and self.action.target_date is not None:
+            if cleaned["target_date"] != self.action.target_date and not cleaned.get("date_change_reason", "").strip():
+                self.add_error("date_change_reason", "Say why the target date is changing.")
+        return cleaned
+
+
+class ProgressNoteForm(GovukForm):
+    text = forms.CharField(
+        label="Progress note",
+        help_text="What has happened since the last note. It is dated today.",
+        widget=textarea(3),
+        error_messages={"required": "Write what has happened."},
+    )
+
+
+class DoneForm(GovukForm):
+    note = forms.CharField(
+        label="What changed",
+        help_text="Say what is different now that this action is done, so that inspectors can check it.",
+        widget=textarea(5),
+        error_messages={"required": "Say what changed now that the action is done."},
+    )
+
+
+class DropForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the action dropped?",
+        help_text="The action stays on the plan, marked dropped, with this reason.",
+        widget=textarea(4),
+        error_messages={"required": "Say why the action is dropped."},
+    )
+
+
+def add_domain_errors(form, error):
+    """Puts a ValidationError raised by a domain function onto the form's fields (or the form)."""
+    if not isinstance(error, ValidationError):
+        raise TypeError(error)
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

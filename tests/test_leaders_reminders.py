@@ -1,0 +1,108 @@
+"""``send_action_reminders`` e-mails each establishment's leaders one digest of actions overdue
+or due within 14 days, once a day, and nothing on a dry run."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from recommendations.models import ActionStatus, ReminderLog
+from recommendations.roles import Role, grant_role
+from tests.leaders_data import TODAY, make_action
+
+d = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(settings):
+    settings.TRACKER_TODAY = TODAY
+
+
+@pytest.fixture
+def plan(make_review, belmarsh, wandsworth, belmarsh_leader, other_leader):
+    """Belmarsh: one overdue, one due in 14 days, one due in 15, one done overdue; Wandsworth: one overdue."""
+    ours = make_review(belmarsh, [("hmi-prisons", "insufficient-progress")]).judgements.get().recommendation
+    theirs = make_review(wandsworth, [("hmi-prisons", "insufficient-progress")]).judgements.get().recommendation
+    make_action(ours, "Overdue CCTV review", target=d(2022, 5, 20))
+    make_action(ours, "Due in a fortnight", owner="", target=d(2022, 6, 15))
+    make_action(ours, "Due in fifteen days", target=d(2022, 6, 16))
+    make_action(ours, "Done long ago", target=d(2022, 3, 1), status=ActionStatus.DONE)
+    make_action(theirs, "Wandsworth overdue", target=d(2022, 5, 1))
+    for user, email in ((belmarsh_leader, "governor@belmarsh.example"), (other_leader, "governor@wandsworth.example")):
+        user.email = email
+        user.save()
+
+
+def run(*args, verbosity=1):
+    out = StringIO()
+    call_command("send_action_reminders", *args, verbosity=verbosity, stdout=out)
+    return out.getvalue()
+
+
+def test_each_leader_gets_one_digest_of_their_own_prisons_actions(plan):
+    """One e-mail per leader: overdue and due within 14 days, nothing later, nothing done, no other prison."""
+    assert run() == "Sent 2 reminders.\n"
+    belmarsh = next(m for m in mail.outbox if m.to == ["governor@belmarsh.example"])
+    assert belmarsh.subject == "HMP Belmarsh: 1 action overdue, 1 due in the next 14 days"
+    assert "Overdue CCTV review" in belmarsh.body and "Target date: 20 May 2022" in belmarsh.body
+    assert "Due in a fortnight" in belmarsh.body and "Owner: nobody yet" in belmarsh.body
+    assert "Due in fifteen days" not in belmarsh.body and "Done long ago" not in belmarsh.body
+    assert "Wandsworth" not in belmarsh.body
+    wandsworth = next(m for m in mail.outbox if m.to == ["governor@wandsworth.example"])
+    assert "Wandsworth overdue" in wandsworth.body and "CCTV" not in wandsworth.body
+
+
+def test_a_second_run_the_same_day_sends_nothing(plan, settings):
+    """Safe to run from cron more than once a day; the next day it sends again."""
+    run()
+    assert run() == "Sent 0 reminders; 2 already sent today.\n"
+    assert len(mail.outbox) == 2 and ReminderLog.objects.count() == 2
+    settings.TRACKER_TODAY = TODAY + datetime.timedelta(days=1)
+    run()
+    assert len(mail.outbox) == 4
+
+
+def test_a_leader_of_two_prisons_gets_a_digest_for_each(plan, belmarsh_leader, wandsworth):
+    """The digest is per establishment: a leader of both gets two."""
+    grant_role(belmarsh_leader.username, Role.LEADER, establishments=[wandsworth])
+    run()
+    assert sorted(m.subject.split(":")[0] for m in mail.outbox if m.to == ["governor@belmarsh.example"]) == [
+        "HMP Belmarsh",
+        "HMP Wandsworth",
+    ]
+
+
+def test_dry_run_sends_and_records_nothing(plan):
+    """--dry-run says what it would send, at verbosity 2 to whom, and changes nothing."""
+    output = run("--dry-run", verbosity=2)
+    assert "Would send governor@belmarsh.example a digest of 2 actions at HMP Belmarsh." in output
+    assert output.endswith("Would send 2 reminders.\n")
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+    run()
+    assert len(mail.outbox) == 2
+
+
+def test_quiet_at_verbosity_zero_and_skips_leaders_without_an_address(plan, belmarsh_leader):
+    """-v 0 prints nothing; a leader with no e-mail address gets nothing and is not logged."""
+    belmarsh_leader.email = ""
+    belmarsh_leader.save()
+    assert run(verbosity=0) == ""
+    assert [m.to for m in mail.outbox] == [["governor@wandsworth.example"]]
+    assert ReminderLog.objects.count() == 1
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_reminders_run_a_constant_number_of_queries(plan, make_review, django_assert_num_queries, extra):
+    """Seven queries whatever the number of establishments and actions."""
+    from recommendations.models import Establishment
+
+    for n in range(extra):
+        establishment = Establishment.objects.create(name=f"HMP Test {n}", slug=f"test-{n}")
+        recommendation = make_review(establishment, [("hmi-prisons", "insufficient-progress")]).judgements.get()
+        make_action(recommendation.recommendation, "Overdue", target=d(2022, 5, 1))
+    # The command's transaction is a savepoint inside the test's: 1 savepoint, 2 the due actions,
+    # 3 their establishments, 4 their leaders, 5 today's log, 6 the new log rows, 7 release.
+    with django_assert_num_queries(7):
+        run()
