@@ -1,6 +1,7 @@
 """Shared fixtures: a small named cast of users and small, deterministic review data."""
 
 import datetime
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -74,6 +75,36 @@ def axe():
         ]
 
     return run
+
+
+# --- Data the migrations load ----------------------------------------------------------------
+
+
+def _uses_database(request):
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "live_server" in names or "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        return "transactional_db"
+    if "db" in names or marker:
+        return "db"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _progress_scales(request):
+    """The inspectorates and their scales come from a data migration; a transactional (browser)
+    test flushes them when it ends, so any later test that uses the database gets them back.
+    (Serialized rollback cannot help: Playwright's event loop gives those tests other connections.)"""
+    fixture = _uses_database(request)
+    if fixture is None:
+        return
+    request.getfixturevalue(fixture)
+    from django.apps import apps
+
+    from findings.models import ProgressLevel
+
+    if not ProgressLevel.objects.exists():
+        importlib.import_module("findings.migrations.0002_progress_scales").load(apps, None)
 
 
 # --- The cast --------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 response and two actions, marks one done, publishes the plan, and the public page shows it.
 axe-core finds no WCAG 2.2 A/AA violation on any leaders' page along the way."""
 
-import importlib
 import re
 
 import pytest
@@ -20,15 +19,6 @@ USE_OF_FORCE = (
     "Leaders should make sure that all use of force is justified, proportionate and accountable, "
     "with body-worn cameras used and footage reviewed."
 )
-
-
-@pytest.fixture(autouse=True)
-def progress_scales(transactional_db):
-    """The scales come from a data migration, and a browser test before this one flushed them
-    (serialized rollback cannot help: Playwright's event loop gives the test other connections)."""
-    from django.apps import apps
-
-    importlib.import_module("findings.migrations.0002_progress_scales").load(apps, None)
 
 
 @pytest.fixture(scope="session")
