@@ -220,8 +220,10 @@ def decode_report(data: bytes) -> str:
 
 
 def text_from_pdf(data: bytes) -> str:
-    """The text of a PDF report, one page after another, each page starting with a space as the
-    text reports are laid out (the parser drops it with the other page furniture)."""
+    """The text of a PDF report laid out as the text reports are: pages one after another, blank
+    lines between paragraphs (pypdf's layout mode keeps the gaps), and each page's first line
+    starting with a space, the mark of a new page that the parser drops with the other page
+    furniture. Indentation inside a page is not kept: it means nothing to the parser."""
     if not data.startswith(b"%PDF-"):
         raise ReportError("The file is named .pdf but is not a PDF (it does not start with %PDF-).")
     from pypdf import PdfReader
@@ -229,12 +231,20 @@ def text_from_pdf(data: bytes) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError) as error:
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise ReportError(f"The PDF cannot be read ({error}).") from None
     if not "".join(pages).strip():
         raise ReportError("The PDF has no text to extract (is it a scanned image?).")
-    return "\n".join(" " + page.strip("\n") for page in pages)
+    out = []
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines()]
+        while lines and not lines[0]:
+            lines.pop(0)
+        if lines:
+            lines[0] = " " + lines[0]
+        out.extend(lines)
+    return "\n".join(out)
 
 
 # --- Lines and blocks -------------------------------------------------------------------------
