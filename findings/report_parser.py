@@ -637,7 +637,7 @@ def _section4(part: _Part, items: list[Recommendation], scales, text: Text) -> N
                     raise ReportError(f"“{line.text}” in Section 4 judges nothing listed above it.", line.number)
                 level = _canonical_level(
                     line.text, inspectorate, scales, line.number,
-                    f"Section 4 judges “{text.join([p.text for p in pending])[:60]}…”",
+                    f"Section 4 judges “{_quote(text.join([p.text for p in pending]))}”",
                 )  # fmt: skip
                 listed.append(
                     (inspectorate, text.join([p.text for p in pending]), level, pending[0].number, line.number)
@@ -659,8 +659,8 @@ def _section4(part: _Part, items: list[Recommendation], scales, text: Text) -> N
             what = "theme" if item.kind == "theme" else "recommendation"
             if not _same_item(item.text, summary):
                 raise ReportError(
-                    f"Section 4 lists “{summary[:70]}” where Section 3 has {name} {what} {item.label} "
-                    f"(line {item.line}): “{item.text[:70]}”.",
+                    f"Section 4 lists “{_quote(summary)}” where Section 3 has {name} {what} {item.label} "
+                    f"(line {item.line}): “{_quote(item.text)}”.",
                     text_line,
                 )
             if level != item.level:
@@ -675,6 +675,13 @@ def _section4(part: _Part, items: list[Recommendation], scales, text: Text) -> N
         name = sorted(extra)[0]
         line = next(entry[3] for entry in listed if entry[0] == name)
         raise ReportError(f"Section 4 judges {name} items that Section 3 does not follow up.", line)
+
+
+def _quote(text: str, length: int = 60) -> str:
+    """The start of ``text`` for a message, cut at a word."""
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + "…"
 
 
 def _comparable(value: str) -> str:
