@@ -64,9 +64,15 @@ class Changes:
         return self.count(CREATED) + self.count(UPDATED)
 
 
-def _sync(model, changes: Changes, lookup: dict, values: dict, describe=None):
-    """The row ``lookup`` finds, created or brought up to ``values``; saved only if something differs."""
-    obj = model.objects.filter(**lookup).first()
+def _sync(model, changes: Changes, lookup: dict, values: dict, describe=None, existing=None):
+    """The row ``lookup`` finds, created or brought up to ``values``; saved only if something differs.
+
+    ``existing`` holds the rows already loaded, by their lookup values, to save a query per row.
+    """
+    if existing is None:
+        obj = model.objects.filter(**lookup).first()
+    else:
+        obj = existing.get(tuple(_key(value) for value in lookup.values()))
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
@@ -81,6 +87,11 @@ def _sync(model, changes: Changes, lookup: dict, values: dict, describe=None):
     else:
         changes.add(UNCHANGED, obj, describe(obj) if describe else None)
     return obj
+
+
+def _by(rows, *fields):
+    """Rows keyed by the values of ``fields`` (ids for foreign keys), as ``_sync`` looks them up."""
+    return {tuple(_value(row, name) for name in fields): row for row in rows}
 
 
 def _value(obj, name):
@@ -162,7 +173,8 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             # A new full inspection takes the review's status; an existing one keeps its own.
             "status": inspection.status if inspection else status,
         },
-        lambda obj: f"{obj.establishment} full inspection {report.full_inspection_period}",
+        lambda obj: f"{report.establishment} full inspection, {report.full_inspection_period}",
+        existing={(establishment.pk, full_slug): inspection} if inspection else {},
     )
     review = _sync(
         Inspection,
@@ -179,8 +191,17 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             "summary_signed_by": report.signed_by,
             "source": source,
         },
-        lambda obj: f"{obj.establishment} independent review of progress, {report.published_text}",
+        lambda obj: f"{report.establishment} independent review of progress, {report.published_text}",
     )
+
+    # The rows this report may already have written, one query per model.
+    team = _by(review.team.all(), "inspection", "name")
+    paragraphs = _by(Paragraph.objects.filter(inspection=review), "inspection", "number")
+    practice = _by(NotablePractice.objects.filter(paragraph__inspection=review), "paragraph")
+    recommendations = Recommendation.objects.filter(inspection=inspection)
+    by_reference = _by(recommendations.exclude(reference=""), "inspection", "inspectorate", "reference")
+    by_theme = _by(recommendations.filter(theme_number__isnull=False), "inspection", "inspectorate", "theme_number")
+    judgements = _by(Judgement.objects.filter(review=review), "review", "recommendation")
 
     for position, member in enumerate(report.team, start=1):
         _sync(
@@ -188,22 +209,32 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             changes,
             {"inspection": review, "name": member.name},
             {"role": member.role, "inspectorate": scales.inspectorate(member.inspectorate), "position": position},
+            existing=team,
         )
 
     for paragraph in report.summary:
-        _paragraph(changes, review, paragraph, ParagraphPart.SUMMARY)
+        _paragraph(changes, review, paragraph, ParagraphPart.SUMMARY, paragraphs)
     for paragraph in report.key_findings:
-        _paragraph(changes, review, paragraph, ParagraphPart.KEY_FINDINGS)
+        _paragraph(changes, review, paragraph, ParagraphPart.KEY_FINDINGS, paragraphs)
     for paragraph in report.notable_practice:
-        saved = _paragraph(changes, review, paragraph, ParagraphPart.NOTABLE_PRACTICE)
-        _sync(NotablePractice, changes, {"paragraph": saved}, {})
+        saved = _paragraph(changes, review, paragraph, ParagraphPart.NOTABLE_PRACTICE, paragraphs)
+        _sync(
+            NotablePractice,
+            changes,
+            {"paragraph": saved},
+            {},
+            lambda obj, number=paragraph.number: f"notable positive practice ({number})",
+            existing=practice,
+        )
 
     for item in report.recommendations:
         inspectorate = scales.inspectorate(item.inspectorate)
         if item.kind == "theme":
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "theme_number": item.theme_number}
+            existing = by_theme
         else:
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "reference": item.reference}
+            existing = by_reference
         recommendation = _sync(
             Recommendation,
             changes,
@@ -215,22 +246,26 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
                 "text": item.text,
                 "position": item.position,
             },
+            existing=existing,
         )
         judgement = _sync(
             Judgement,
             changes,
             {"review": review, "recommendation": recommendation},
             {"level": scales.level(item.inspectorate, item.level, item.level_line), "position": item.position},
+            lambda obj, item=item: f"{item.inspectorate} {item.label}: {item.level}",
+            existing=judgements,
         )
         for paragraph in item.evidence:
-            _paragraph(changes, review, paragraph, ParagraphPart.EVIDENCE, judgement)
+            _paragraph(changes, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
     return review, changes
 
 
-def _paragraph(changes, review, paragraph, part, judgement=None):
+def _paragraph(changes, review, paragraph, part, existing, judgement=None):
     return _sync(
         Paragraph,
         changes,
         {"inspection": review, "number": paragraph.number},
         {"part": part, "judgement": judgement, "text": paragraph.text},
+        existing=existing,
     )

@@ -303,7 +303,7 @@ class Text:
             if not out:
                 out = piece
                 continue
-            split = re.search(r"(\S*?)([A-Za-z]+)-$", out)
+            split = re.match(r"(\S*?)([A-Za-z]+)-$", out.rsplit(" ", 1)[-1]) if out.endswith("-") else None
             second = re.match(r"[A-Za-z]+", piece)
             if split and second:
                 out = out[:-1] + piece if self._is_soft_hyphen(split, second.group(0)) else out + piece
@@ -802,7 +802,12 @@ def _team(appendix: _Part) -> list[TeamMember]:
         if block.kind != "text":
             break
         if lines:
-            return [_member(line) for line in lines]
+            members = [_member(line) for line in lines]
+            names = [member.name for member in members]
+            for member in members:
+                if names.count(member.name) > 1:
+                    raise ReportError(f"{member.name} is listed twice in the inspection team.", member.line)
+            return members
     raise ReportError("The inspection team list is empty.", blocks[start].line)
 
 

@@ -206,6 +206,16 @@ def test_second_import_changes_nothing(imported):
     assert snapshot() == before
 
 
+def test_second_import_reads_in_a_constant_number_of_queries(imported, django_assert_num_queries):
+    """Finding nothing to change costs one query per model, not one per row."""
+    with django_assert_num_queries(15):
+        # 2 savepoints (the command's transaction and the import's) and their 2 releases;
+        # inspectorates; progress levels; the establishment; the full inspection; the review;
+        # its team; its paragraphs; its notable practice; recommendations by reference;
+        # themes by number; its judgements.
+        run(SEED_REPORT, verbosity=0)
+
+
 def test_dry_run_writes_nothing(db):
     """--dry-run reads, checks and says what it would write, and the database stays empty."""
     before = snapshot()

@@ -10,8 +10,9 @@ and the team, all in one transaction. Importing the same report again changes no
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from findings.report_import import CREATED, UNCHANGED, UPDATED, read_report, save_report
 from findings.report_parser import ReportError
@@ -36,6 +37,10 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         except ReportError as error:
             raise CommandError(f"{file}: {error}") from None
+        except (IntegrityError, ValidationError) as error:
+            raise CommandError(
+                f"{file}: the tracker refused a row of this report, so nothing was written ({error})."
+            ) from None
 
         if verbosity >= 2:
             for action, model, description in changes.rows:
