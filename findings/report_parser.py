@@ -322,10 +322,15 @@ class Text:
 
 
 def _lines(text: str) -> tuple[list[Line], str]:
-    """Numbered, stripped lines without page furniture; blank lines kept as empty text."""
+    """Numbered, stripped lines without page furniture; blank lines kept as empty text.
+
+    A line that begins with white space begins a page: a space as in the text reports, or a form
+    feed as pdftotext writes it (lines are split at line ends only, so line numbers stay those an
+    editor shows).
+    """
     title = ""
     lines = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         footer = FOOTER.match(raw)
         if footer:
             title = title or footer.group(1).strip()

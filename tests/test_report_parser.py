@@ -211,6 +211,17 @@ def test_a_word_split_at_a_line_end_is_joined(lines, joined):
     assert joiner.join(lines) == joined
 
 
+def test_pdftotext_layout_with_form_feeds_and_windows_line_ends_reads_the_same(report):
+    """Pages marked by a form feed (as pdftotext writes them) and CRLF line ends give the same report."""
+    text = re.sub(r"(?m)^ (?=\S)", "\f", SEED).replace("\n", "\r\n")
+    other = parse_report(text)
+    assert [(p.number, p.text) for p in other.evidence] == [(p.number, p.text) for p in report.evidence]
+    assert [(r.label, r.area, r.level) for r in other.recommendations] == [
+        (r.label, r.area, r.level) for r in report.recommendations
+    ]
+    assert other.recommendations[0].line == report.recommendations[0].line
+
+
 def test_cover_dates_are_read_when_the_text_has_a_cover():
     """A cover page with the visit dates gives the review's visit."""
     report = parse_report("Report of an independent review of progress at HMP Belmarsh\n7–9 March 2022\n\n" + SEED)
