@@ -421,8 +421,12 @@ def _parts(blocks: list[Block], last_line: int) -> tuple[dict[int, _Part], dict[
             "This is not an independent review of progress report: it has no “Section 1 Chief Inspector’s "
             "summary” heading."
         )
-    names = {1: "Chief Inspector’s summary", 2: "Key findings", 3: "Progress against the recommendations", 4: ""}
-    names[4] = "Summary of judgements"
+    names = {
+        1: "Chief Inspector’s summary",
+        2: "Key findings",
+        3: "Progress against the recommendations",
+        4: "Summary of judgements",
+    }
     for number, name in names.items():
         if number not in sections:
             raise ReportError(
