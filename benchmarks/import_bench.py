@@ -1,0 +1,79 @@
+"""How long parsing and importing the seed report take: the median of N runs (not a timed test).
+
+    python benchmarks/import_bench.py [--runs 20]
+
+Parsing is pure Python. Importing runs into a fresh, temporary SQLite database (or the database
+DATABASE_URL names, which must be migrated and empty of Belmarsh): the first import writes every
+row, later ones find nothing to change.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEED_REPORT = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
+
+
+def timed(function, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times), max(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        os.environ["DJANGO_SETTINGS_MODULE"] = "belmarsh_irp.settings"
+        os.environ.setdefault("DJANGO_DEBUG", "1")
+        sys.path.insert(0, str(PROJECT_DIR))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection, connections, transaction
+
+        from findings.report_import import read_report, save_report
+        from findings.report_parser import parse_report
+        from recommendations.models import Establishment
+
+        call_command("migrate", verbosity=0, interactive=False)
+        text = SEED_REPORT.read_text(encoding="utf-8")
+
+        def first_import():
+            with transaction.atomic():
+                save_report(read_report(SEED_REPORT), source=SEED_REPORT.name)
+                transaction.set_rollback(True)  # so that every run writes every row
+
+        def repeat_import():
+            save_report(read_report(SEED_REPORT), source=SEED_REPORT.name)
+
+        if Establishment.objects.filter(name="HMP Belmarsh").exists():
+            sys.exit("The database already holds HMP Belmarsh: point DATABASE_URL at an empty, migrated one.")
+        results = [
+            ("parse the text", timed(lambda: parse_report(text), args.runs)),
+            ("read, parse and import into an empty database", timed(first_import, args.runs)),
+        ]
+        repeat_import()
+        results.append(("read, parse and import again (nothing to change)", timed(repeat_import, args.runs)))
+        vendor = connection.vendor
+        connections.close_all()
+
+    print(f"Seed report {SEED_REPORT.name}, {args.runs} runs each, {vendor} database:")
+    for name, (median, low, high) in results:
+        print(f"  {name:<52} median {median:7.1f} ms  (min {low:.1f}, max {high:.1f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,934 @@
+"""Reads the text of an HMI Prisons independent review of progress (IRP) report into plain data.
+
+No Django here: ``parse_report(text)`` takes the report's text (as extracted from its PDF) and
+returns a :class:`Report` of dataclasses, or raises :class:`ReportError` naming the problem and,
+where it has one, the line. The ``import_report`` command wires the result to the models.
+
+The text is rebuilt as a person reads it: lines are joined into paragraphs, a word split at a
+line end with a hyphen is joined again, and the PDF's page furniture (running footers, page
+numbers, the space that begins each page) is dropped. The report is then checked against
+itself: Section 3's closing judgements must agree with Section 4's summary, the counts stated in
+Section 2 must agree with the judgements, and every judgement must be a level of its own
+inspectorate's scale as Appendix I defines it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+MONTH = "(?:" + "|".join(MONTHS) + ")"
+
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+NUMBER_WORDS.update({"none": 0, "no": 0, "a": 1, "an": 1})
+
+# How reports name the inspectorates, and the short name the tracker knows each by.
+INSPECTORATE_NAMES = {
+    "hmi prisons": "HMI Prisons",
+    "hm inspectorate of prisons": "HMI Prisons",
+    "ofsted": "Ofsted",
+    "estyn": "Estyn",
+    "care quality commission": "CQC",
+    "cqc": "CQC",
+}
+LEAD_INSPECTORATE = "HMI Prisons"
+INSPECTORATE_PATTERN = "|".join(sorted((re.escape(n) for n in INSPECTORATE_NAMES), key=len, reverse=True))
+
+# Roles printed in the team list, longest first; anything else is split by a heuristic.
+KNOWN_ROLES = [
+    "Care Quality Commission inspector",
+    "General Pharmaceutical Council inspector",
+    "Health and social care inspector",
+    "Senior research officer",
+    "Ofsted inspector",
+    "Estyn inspector",
+    "CQC inspector",
+    "Shadow inspector",
+    "Lead inspector",
+    "Research officer",
+    "Lead researcher",
+    "Team leader",
+    "Researcher",
+    "Pharmacist",
+    "Inspector",
+]
+
+ESTABLISHMENT_PREFIXES = ["HMP/YOI", "HMP & YOI", "HMP and YOI", "HMYOI", "HMP", "IRC", "STC", "YOI"]
+
+
+class ReportError(ValueError):
+    """A report that cannot be read, or that disagrees with itself."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self):
+        return f"Line {self.line}: {self.message}" if self.line else self.message
+
+
+# --- What a report says ----------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    number: str
+    text: str
+    line: int
+
+    @property
+    def section(self) -> int:
+        return int(self.number.split(".")[0])
+
+    @property
+    def index(self) -> int:
+        return int(self.number.split(".")[1])
+
+
+@dataclass
+class ScaleLevel:
+    label: str
+    definition: str
+    line: int
+
+
+@dataclass
+class Recommendation:
+    """A recommendation (HMI Prisons) or a theme (Ofsted, Estyn…) followed up in Section 3."""
+
+    kind: str  # "recommendation" or "theme"
+    inspectorate: str
+    area: str
+    concern: str
+    text: str
+    reference: str  # e.g. "1.39"; "" for a theme
+    theme_number: int | None
+    position: int
+    line: int
+    evidence: list[Paragraph] = field(default_factory=list)
+    level: str = ""  # the closing judgement of Section 3, e.g. "Reasonable progress"
+    level_line: int = 0
+    summary_text: str = ""  # as Section 4 lists it
+    summary_level: str = ""
+    summary_line: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"Theme {self.theme_number}" if self.kind == "theme" else self.reference
+
+
+@dataclass
+class StatedCount:
+    inspectorate: str
+    label: str
+    count: int
+    line: int
+
+
+@dataclass
+class TeamMember:
+    name: str
+    role: str
+    inspectorate: str
+    line: int
+
+
+@dataclass
+class Report:
+    establishment: str
+    title: str
+    summary: list[Paragraph]
+    signed_by: str
+    published_text: str  # "April 2022", as printed under the summary
+    published_on: datetime.date
+    key_findings: list[Paragraph]
+    notable_practice: list[Paragraph]
+    stated_counts: list[StatedCount]
+    recommendations: list[Recommendation]
+    team: list[TeamMember]
+    scales: dict[str, list[ScaleLevel]]
+    full_inspection_period: str  # "July–August 2021"
+    full_inspection_year: int
+    visit_start: datetime.date | None = None
+    visit_end: datetime.date | None = None
+    population: int | None = None
+
+    @property
+    def review_year(self) -> int:
+        return (self.visit_start or self.published_on).year
+
+    @property
+    def evidence(self) -> list[Paragraph]:
+        return [p for r in self.recommendations for p in r.evidence]
+
+    def level_counts(self, inspectorate: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.recommendations:
+            if item.inspectorate == inspectorate:
+                counts[item.level] = counts.get(item.level, 0) + 1
+        return counts
+
+
+# --- Reading the file -------------------------------------------------------------------------
+
+
+def decode_report(data: bytes) -> str:
+    """The text of a report file, or a ReportError for an empty, binary or undecodable one."""
+    if not data.strip():
+        raise ReportError("The file is empty: there is no report text to import.")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ReportError("The file is binary (it contains NUL bytes), not the text of a report.", line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ReportError(
+            f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded): "
+            "is it a binary file or a PDF without the .pdf name?",
+            line,
+        ) from None
+
+
+def text_from_pdf(data: bytes) -> str:
+    """The text of a PDF report laid out as the text reports are: pages one after another, blank
+    lines between paragraphs (pypdf's layout mode keeps the gaps), and each page's first line
+    starting with a space, the mark of a new page that the parser drops with the other page
+    furniture. Indentation inside a page is not kept: it means nothing to the parser."""
+    if not data.startswith(b"%PDF-"):
+        raise ReportError("The file is named .pdf but is not a PDF (it does not start with %PDF-).")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ReportError(f"The PDF cannot be read ({error}).") from None
+    if not "".join(pages).strip():
+        raise ReportError("The PDF has no text to extract (is it a scanned image?).")
+    out = []
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines()]
+        while lines and not lines[0]:
+            lines.pop(0)
+        if lines:
+            lines[0] = " " + lines[0]
+        out.extend(lines)
+    return "\n".join(out)
+
+
+# --- Lines and blocks -------------------------------------------------------------------------
+
+FOOTER = re.compile(r"^\s*(Report of an independent review of progress at (.+?))\s+(\d+)\s*$")
+PAGE_NUMBER = re.compile(r"^\s*(?:Page\s+)?\d{1,3}\s*$")
+NUMBERED = re.compile(r"^(\d{1,2})\.(\d{1,3})\s+(\S.*)$")
+SECTION = re.compile(r"^Section\s+(\d+)\s+(\S.*?)\s*$")
+APPENDIX = re.compile(r"^Appendix\s+([IVX]+)\b\s*(.*?)\s*$")
+STARTERS = [
+    ("section", SECTION),
+    ("appendix", APPENDIX),
+    ("figure", re.compile(r"^Figure\s+\d+:")),
+    ("concern", re.compile(r"^Concern:\s*")),
+    ("recommendation", re.compile(r"^Recommendation:\s*")),
+    ("theme", re.compile(r"^Theme\s+(\d+):\s*")),
+]
+SENTENCE_END = re.compile(r"[.?!:;)\]”’\"]$")
+
+
+@dataclass
+class Line:
+    number: int
+    text: str  # stripped
+    page_start: bool
+
+
+@dataclass
+class Block:
+    kind: str  # section, appendix, figure, concern, recommendation, theme, paragraph, text
+    lines: list[Line]
+    after_blank: bool
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def first(self) -> str:
+        return self.lines[0].text
+
+
+class Text:
+    """Joins lines into running text, mending words split at a line end with a hyphen."""
+
+    def __init__(self, text: str):
+        self.hyphenated = {w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", text)}
+        self.plain = {w.lower() for w in re.findall(r"(?<![-A-Za-z])[A-Za-z]+(?![-A-Za-z])", text)}
+
+    def join(self, pieces: list[str]) -> str:
+        out = ""
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            if not out:
+                out = piece
+                continue
+            split = re.match(r"(\S*?)([A-Za-z]+)-$", out.rsplit(" ", 1)[-1]) if out.endswith("-") else None
+            second = re.match(r"[A-Za-z]+", piece)
+            if split and second:
+                out = out[:-1] + piece if self._is_soft_hyphen(split, second.group(0)) else out + piece
+            else:
+                out += " " + piece
+        return re.sub(r"\s+", " ", out).strip()
+
+    def _is_soft_hyphen(self, split: re.Match, second: str) -> bool:
+        """A hyphen at a line end is the word's own (body-worn, self-harm, a web address) unless
+        the word appears joined elsewhere in the report and never hyphenated."""
+        if "/" in split.group(1) or "." in split.group(1):
+            return False
+        first = split.group(2)
+        joined, hyphenated = (first + second).lower(), f"{first}-{second}".lower()
+        return joined in self.plain and hyphenated not in self.hyphenated
+
+
+def _lines(text: str) -> tuple[list[Line], str]:
+    """Numbered, stripped lines without page furniture; blank lines kept as empty text.
+
+    A line that begins with white space begins a page: a space as in the text reports, or a form
+    feed as pdftotext writes it (lines are split at line ends only, so line numbers stay those an
+    editor shows).
+    """
+    title = ""
+    lines = []
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        footer = FOOTER.match(raw)
+        if footer:
+            title = title or footer.group(1).strip()
+            lines.append(Line(number, "", False))
+            continue
+        if PAGE_NUMBER.match(raw):
+            lines.append(Line(number, "", False))
+            continue
+        stripped = raw.strip()
+        lines.append(Line(number, stripped, bool(stripped) and raw[:1].isspace()))
+    return lines, title
+
+
+def _starter(line: Line) -> str | None:
+    for kind, pattern in STARTERS:
+        if pattern.match(line.text):
+            if kind in ("section", "appendix") and re.search(r"\s\d+$", line.text):
+                return None  # a contents-page entry ("Section 1 Chief Inspector's summary 3")
+            return kind
+    return None
+
+
+def _blocks(lines: list[Line]) -> list[Block]:
+    """Groups lines into blocks: a blank line ends a block; a numbered paragraph, a heading such
+    as "Section 3" or "Recommendation:" starts one; so does a line that begins a page after a
+    finished sentence when it stands alone (a heading at the top of a page)."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    previous = ""
+    after_blank = True
+    for i, line in enumerate(lines):
+        if not line.text:
+            current = None
+            after_blank = True
+            previous = ""
+            continue
+        kind = _starter(line)
+        numbered = NUMBERED.match(line.text)
+        if (
+            kind is None
+            and numbered
+            and (current is None or line.page_start or current.kind == "figure" or SENTENCE_END.search(previous))
+        ):
+            kind = "paragraph"
+        if kind is None and current is not None and line.page_start:
+            following = lines[i + 1].text if i + 1 < len(lines) else ""
+            standalone = not following or _starter(lines[i + 1]) or NUMBERED.match(following)
+            if SENTENCE_END.search(previous) and standalone and not SENTENCE_END.search(line.text):
+                kind = "text"  # a heading that begins a page
+        if current is None or kind is not None:
+            current = Block(kind or "text", [line], after_blank)
+            blocks.append(current)
+        else:
+            current.lines.append(line)
+        after_blank = False
+        previous = line.text
+    return blocks
+
+
+# --- The parts of a report --------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    heading: Block
+    blocks: list[Block]
+
+
+def _parts(blocks: list[Block], last_line: int) -> tuple[dict[int, _Part], dict[str, _Part]]:
+    sections: dict[int, _Part] = {}
+    appendices: dict[str, _Part] = {}
+    current: _Part | None = None
+    for block in blocks:
+        if block.kind == "section":
+            number = int(SECTION.match(block.first).group(1))
+            expected = len(sections) + 1
+            if number != expected:
+                raise ReportError(
+                    f"Section {number} follows Section {expected - 1}: Section {expected} is missing.", block.line
+                )
+            current = sections[number] = _Part(block, [])
+        elif block.kind == "appendix":
+            current = appendices[APPENDIX.match(block.first).group(1)] = _Part(block, [])
+        elif current is not None:
+            current.blocks.append(block)
+    if not sections:
+        raise ReportError(
+            "This is not an independent review of progress report: it has no “Section 1 Chief Inspector’s "
+            "summary” heading."
+        )
+    names = {
+        1: "Chief Inspector’s summary",
+        2: "Key findings",
+        3: "Progress against the recommendations",
+        4: "Summary of judgements",
+    }
+    for number, name in names.items():
+        if number not in sections:
+            raise ReportError(
+                f"Section {number} ({name}) is missing: the report is truncated or not an IRP report.", last_line
+            )
+    if "I" not in appendices:
+        raise ReportError(
+            "Appendix I (About this report), which defines the progress scales and names the team, is missing: "
+            "the report is truncated.",
+            last_line,
+        )
+    return sections, appendices
+
+
+def _paragraphs(part: _Part, section: int, text: Text) -> list[tuple[Paragraph, Block]]:
+    """The numbered paragraphs of a section, checked to run 1, 2, 3… without a gap."""
+    found = []
+    for block in part.blocks:
+        if block.kind != "paragraph":
+            continue
+        match = NUMBERED.match(block.first)
+        number = f"{match.group(1)}.{match.group(2)}"
+        if int(match.group(1)) != section:
+            raise ReportError(f"Paragraph {number} is in Section {section}.", block.line)
+        expected = len(found) + 1
+        if int(match.group(2)) != expected:
+            raise ReportError(
+                f"Paragraph {number} comes where {section}.{expected} should: a paragraph is missing or misnumbered.",
+                block.line,
+            )
+        body = [match.group(3)] + [line.text for line in block.lines[1:]]
+        found.append((Paragraph(number, text.join(body), block.line), block))
+    return found
+
+
+def _line_of(block: Block, needle: str) -> int:
+    """The line of ``block`` on which ``needle`` starts (for error messages)."""
+    words = needle.split()
+    if not words:
+        return block.line
+    for line in block.lines:
+        if words[0].lower() in line.text.lower():
+            return line.number
+    return block.line
+
+
+def _inspectorate(name: str) -> str:
+    return INSPECTORATE_NAMES[re.sub(r"\s+", " ", name).lower()]
+
+
+def _scales(appendix: _Part, text: Text) -> dict[str, list[ScaleLevel]]:
+    """Appendix I's scales: "Each recommendation followed up by HMI Prisons … one of four progress
+    judgements:" followed by a label and its definition per level."""
+    scales: dict[str, list[ScaleLevel]] = {}
+    blocks = appendix.blocks
+    intro = re.compile(
+        rf"Each (?:recommendation|theme) followed up by ({INSPECTORATE_PATTERN})\b.*?given one of (\w+) "
+        r"progress judgements",
+        re.IGNORECASE,
+    )
+    for i, block in enumerate(blocks):
+        match = intro.search(text.join([line.text for line in block.lines]))
+        if not match:
+            continue
+        inspectorate = _inspectorate(match.group(1))
+        expected = _number(match.group(2), block)
+        levels = []
+        for candidate in blocks[i + 1 :]:
+            if len(levels) == expected or not re.fullmatch(r"[A-Z][a-z]*(?: [a-z]+)* progress", candidate.first):
+                break
+            definition = text.join([line.text for line in candidate.lines[1:]])
+            levels.append(ScaleLevel(candidate.first, definition, candidate.line))
+        if len(levels) != expected:
+            raise ReportError(
+                f"Appendix I says {inspectorate} has {expected} progress judgements but defines {len(levels)}.",
+                block.line,
+            )
+        scales[inspectorate] = levels
+    if LEAD_INSPECTORATE not in scales:
+        raise ReportError("Appendix I does not define HMI Prisons’ progress judgements.", appendix.heading.line)
+    return scales
+
+
+def _number(word: str, block: Block) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    raise ReportError(f"“{word}” is not a number this importer can read (one to twenty, or digits).", block.line)
+
+
+def _canonical_level(phrase: str, inspectorate: str, scales, line: int, where: str) -> str:
+    for level in scales.get(inspectorate, []):
+        if level.label.lower() == phrase.lower():
+            return level.label
+    if inspectorate not in scales:
+        raise ReportError(f"{where} judges {inspectorate}, whose scale Appendix I does not define.", line)
+    labels = ", ".join(level.label for level in scales[inspectorate])
+    raise ReportError(
+        f"{where}: “{phrase[:1].upper()}{phrase[1:]}” is not on the {inspectorate} scale ({labels}).", line
+    )
+
+
+CLOSING = re.compile(
+    r"\b(?:made|been|was|were)\s+(?P<label>(?:no\s+)?[a-z]+\s+progress)\s+(?:against|in|on|with)\s+this\s+"
+    r"(?P<what>recommendation|theme)\b",
+    re.IGNORECASE,
+)
+
+
+def _section3(part: _Part, scales, text: Text) -> list[Recommendation]:
+    items: list[Recommendation] = []
+    paragraphs = {p.number: (p, b) for p, b in _paragraphs(part, 3, text)}
+    area = ""
+    concern = ""
+    theme_inspectorate = "Ofsted"
+    current: Recommendation | None = None
+    for block in part.blocks:
+        body = text.join([line.text for line in block.lines])
+        if block.kind == "concern":
+            concern = re.sub(r"^Concern:\s*", "", body)
+            current = None
+        elif block.kind == "recommendation":
+            body = re.sub(r"^Recommendation:\s*", "", body)
+            match = re.search(r"\s*\((\d{1,2}\.\d{1,3})\)\s*$", body)
+            if not match:
+                raise ReportError(
+                    "This recommendation has no paragraph reference, such as (1.39), at its end.", block.line
+                )
+            if not area:
+                raise ReportError("This recommendation has no area heading above it.", block.line)
+            current = Recommendation(
+                "recommendation", LEAD_INSPECTORATE, area, concern, body[: match.start()].strip(),
+                match.group(1), None, len(items) + 1, block.line,
+            )  # fmt: skip
+            items.append(current)
+            concern = ""
+        elif block.kind == "theme":
+            match = re.match(r"^Theme\s+(\d+):\s*(.*)$", body)
+            current = Recommendation(
+                "theme", theme_inspectorate, area, "", match.group(2).strip(), "", int(match.group(1)),
+                len(items) + 1, block.line,
+            )  # fmt: skip
+            items.append(current)
+        elif block.kind == "paragraph":
+            paragraph = paragraphs[NUMBERED.match(block.first).group(1) + "." + NUMBERED.match(block.first).group(2)][0]
+            if current is None:
+                raise ReportError(
+                    f"Paragraph {paragraph.number} comes before any recommendation or theme it could be evidence for.",
+                    block.line,
+                )
+            current.evidence.append(paragraph)
+        elif block.kind == "text":
+            written_by = re.search(rf"written by ({INSPECTORATE_PATTERN}) inspectors", body, re.IGNORECASE)
+            if written_by:
+                theme_inspectorate = _inspectorate(written_by.group(1))
+            elif not items and not area and len(block.lines) > 1:
+                continue  # the section's introduction
+            elif len(body) <= 100 and not body.endswith("."):
+                area = re.sub(r"\s*\(see Glossary\)\s*$", "", body, flags=re.IGNORECASE)
+                concern = ""
+                current = None
+            else:
+                raise ReportError(
+                    "Unnumbered text in Section 3 that is not a heading, a concern, a recommendation or a theme.",
+                    block.line,
+                )
+    if not items:
+        raise ReportError("Section 3 follows up no recommendation or theme.", part.heading.line)
+    seen = {}
+    for item in items:
+        key = (item.inspectorate, item.label)
+        if key in seen:
+            raise ReportError(
+                f"{item.inspectorate} {item.label} is followed up twice (also at line {seen[key]}).", item.line
+            )
+        seen[key] = item.line
+        what = "theme" if item.kind == "theme" else "recommendation"
+        if not item.evidence:
+            raise ReportError(f"{what.capitalize()} {item.label} has no numbered paragraphs of evidence.", item.line)
+        last = item.evidence[-1]
+        block = paragraphs[last.number][1]
+        match = CLOSING.search(last.text)
+        if not match:
+            raise ReportError(
+                f"The evidence for {what} {item.label} does not end with a judgement such as “The prison had made "
+                f"reasonable progress against this {what}.”",
+                last.line,
+            )
+        item.level_line = _line_of(block, match.group("label"))
+        item.level = _canonical_level(
+            match.group("label"), item.inspectorate, scales, item.level_line,
+            f"Paragraph {last.number} judges {item.inspectorate} {what} {item.label}",
+        )  # fmt: skip
+    return items
+
+
+def _section4(part: _Part, items: list[Recommendation], scales, text: Text) -> None:
+    """Section 4 lists each recommendation and theme with its judgement; it must agree with
+    Section 3, item by item, in order."""
+    header = re.compile(rf"^({INSPECTORATE_PATTERN})\s+(recommendations|themes)$", re.IGNORECASE)
+    label_line = re.compile(r"^[A-Z][a-z]*(?: [a-z]+)* progress$")
+    listed: list[tuple[str, str, str, int, int]] = []  # inspectorate, text, level, text line, level line
+    inspectorate = None
+    pending: list[Line] = []
+    for block in part.blocks:
+        for line in block.lines:
+            match = header.match(line.text)
+            if match:
+                inspectorate = _inspectorate(match.group(1))
+                pending = []
+            elif inspectorate is None:
+                continue
+            elif label_line.match(line.text):
+                if not pending:
+                    raise ReportError(f"“{line.text}” in Section 4 judges nothing listed above it.", line.number)
+                level = _canonical_level(
+                    line.text, inspectorate, scales, line.number,
+                    f"Section 4 judges “{_quote(text.join([p.text for p in pending]))}”",
+                )  # fmt: skip
+                listed.append(
+                    (inspectorate, text.join([p.text for p in pending]), level, pending[0].number, line.number)
+                )
+                pending = []
+            else:
+                pending.append(line)
+    if pending:
+        raise ReportError("This item of Section 4 has no judgement after it.", pending[0].number)
+    for name in dict.fromkeys(item.inspectorate for item in items):
+        in3 = [item for item in items if item.inspectorate == name]
+        in4 = [entry for entry in listed if entry[0] == name]
+        if len(in3) != len(in4):
+            raise ReportError(
+                f"Section 4 lists {len(in4)} {name} judgements but Section 3 follows up {len(in3)}.",
+                part.heading.line,
+            )
+        for item, (_, summary, level, text_line, level_line) in zip(in3, in4, strict=True):
+            what = "theme" if item.kind == "theme" else "recommendation"
+            if not _same_item(item.text, summary):
+                raise ReportError(
+                    f"Section 4 lists “{_quote(summary)}” where Section 3 has {name} {what} {item.label} "
+                    f"(line {item.line}): “{_quote(item.text)}”.",
+                    text_line,
+                )
+            if level != item.level:
+                raise ReportError(
+                    f"Section 4 judges {name} {what} {item.label} “{level}”, but Section 3 judges it "
+                    f"“{item.level}” (line {item.level_line}).",
+                    level_line,
+                )
+            item.summary_text, item.summary_level, item.summary_line = summary, level, text_line
+    extra = {entry[0] for entry in listed} - {item.inspectorate for item in items}
+    if extra:
+        name = sorted(extra)[0]
+        line = next(entry[3] for entry in listed if entry[0] == name)
+        raise ReportError(f"Section 4 judges {name} items that Section 3 does not follow up.", line)
+
+
+def _quote(text: str, length: int = 60) -> str:
+    """The start of ``text`` for a message, cut at a word."""
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + "…"
+
+
+def _comparable(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", value.lower()).strip()
+
+
+def _same_item(section3: str, section4: str) -> bool:
+    """Section 4 repeats a recommendation word for word, and a theme as the aim of its question."""
+    full, short = _comparable(section3), _comparable(section4)
+    return bool(short) and (full == short or short in full)
+
+
+def _section2(part: _Part, items, scales, text: Text):
+    """Key findings, notable positive practice, and the counts Section 2 states."""
+    key_findings, notable = [], []
+    counts: list[StatedCount] = []
+    stated_examples = None
+    judged = re.compile(rf"\b({INSPECTORATE_PATTERN}) judged that\b(.*)", re.IGNORECASE | re.DOTALL)
+    count_phrase = re.compile(r"(?P<label>(?:no\s+)?[a-z]+\s+progress)\s+in\s+(?:all\s+)?(?P<n>\w+)\b", re.IGNORECASE)
+    blocks_by_line = {b.line: b for b in part.blocks}
+    for paragraph, block in _paragraphs(part, 2, text):
+        heading_before = [b for b in part.blocks if b.kind == "text" and b.line < block.line]
+        in_notable = any(b.first.lower().startswith("notable positive practice") for b in heading_before)
+        boilerplate = re.match(r"(We define notable positive practice|Inspectors found)\b", paragraph.text)
+        if in_notable and not boilerplate:
+            notable.append(paragraph)
+        else:
+            key_findings.append(paragraph)
+        examples = re.match(r"Inspectors found (\w+) examples? of notable positive practice", paragraph.text)
+        if examples:
+            stated_examples = (_number(examples.group(1), block), block.line)
+        match = judged.search(paragraph.text)
+        if not match:
+            continue
+        inspectorate = _inspectorate(match.group(1))
+        for phrase in count_phrase.finditer(match.group(2)):
+            line = _line_of(blocks_by_line[block.line], phrase.group("label"))
+            label = _canonical_level(
+                phrase.group("label"), inspectorate, scales, line, f"Section 2 counts {inspectorate} judgements"
+            )
+            counts.append(StatedCount(inspectorate, label, _number(phrase.group("n"), block), line))
+    if stated_examples is not None and stated_examples[0] != len(notable):
+        raise ReportError(
+            f"Section 2 says inspectors found {stated_examples[0]} examples of notable positive practice but "
+            f"describes {len(notable)}.",
+            stated_examples[1],
+        )
+    for inspectorate in dict.fromkeys(item.inspectorate for item in items):
+        actual: dict[str, int] = {}
+        for item in items:
+            if item.inspectorate == inspectorate:
+                actual[item.level] = actual.get(item.level, 0) + 1
+        stated = [c for c in counts if c.inspectorate == inspectorate]
+        if not stated:
+            raise ReportError(
+                f"Section 2 does not state how many {inspectorate} judgements were made at each level.",
+                part.heading.line,
+            )
+        for count in stated:
+            if count.count != actual.get(count.label, 0):
+                raise ReportError(
+                    f"Section 2 says {inspectorate} found {count.label.lower()} in {count.count}, but Sections 3 "
+                    f"and 4 judge {actual.get(count.label, 0)} at that level.",
+                    count.line,
+                )
+        unstated = [label for label in actual if label not in {c.label for c in stated}]
+        if unstated:
+            raise ReportError(
+                f"Section 2 gives no count of {inspectorate}’s “{unstated[0]}” judgements "
+                f"({actual[unstated[0]]} in Sections 3 and 4).",
+                stated[0].line,
+            )
+    return key_findings, notable, counts
+
+
+def _signature(part: _Part, text: Text):
+    """The block that closes the summary: name, title, month of publication."""
+    for block in reversed(part.blocks):
+        if block.kind != "text":
+            continue
+        date_line = next(
+            (line for line in block.lines if re.fullmatch(rf"(\d{{1,2}} )?{MONTH} \d{{4}}", line.text)), None
+        )
+        if date_line is None:
+            continue
+        signer = [line.text for line in block.lines if line is not date_line]
+        match = re.fullmatch(rf"(?:(\d{{1,2}}) )?({MONTH}) (\d{{4}})", date_line.text)
+        published = datetime.date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1) or 1))
+        return ", ".join(signer), date_line.text, published
+    raise ReportError(
+        "The Chief Inspector’s summary has no signature with a date such as “April 2022” at its end.",
+        part.heading.line,
+    )
+
+
+def _full_inspection(paragraphs: list[Paragraph], appendix_text: str) -> tuple[str, int]:
+    period = re.compile(rf"\b((?:{MONTH})(?:\s*[-–]\s*{MONTH})?)\s+(\d{{4}})")
+    for paragraph in paragraphs:
+        context = re.search(rf"full inspection (?:in|of|carried out in)\s+{period.pattern}", paragraph.text)
+        if context:
+            months = re.sub(r"\s*[-–]\s*", "–", context.group(1))
+            return f"{months} {context.group(2)}", int(context.group(2))
+    context = re.search(rf"(?:inspection|carried out)\s+in\s+{period.pattern}", appendix_text)
+    if context:
+        months = re.sub(r"\s*[-–]\s*", "–", context.group(1))
+        return f"{months} {context.group(2)}", int(context.group(2))
+    raise ReportError("The report does not say when the full inspection it follows up took place.")
+
+
+def _team(appendix: _Part) -> list[TeamMember]:
+    """The team under "Inspection team": one member a line, name then role."""
+    blocks = appendix.blocks
+    start = next((i for i, b in enumerate(blocks) if b.kind == "text" and b.first.lower() == "inspection team"), None)
+    if start is None:
+        raise ReportError("Appendix I does not list the inspection team.", appendix.heading.line)
+    for block in blocks[start + 1 :]:
+        lines = [line for line in block.lines if not re.match(r"(?i)this .* was carried out by", line.text)]
+        if block.kind != "text":
+            break
+        if lines:
+            members = [_member(line) for line in lines]
+            names = [member.name for member in members]
+            for member in members:
+                if names.count(member.name) > 1:
+                    raise ReportError(f"{member.name} is listed twice in the inspection team.", member.line)
+            return members
+    raise ReportError("The inspection team list is empty.", blocks[start].line)
+
+
+def _member(line: Line) -> TeamMember:
+    raw = line.text
+    name = role = ""
+    for known in KNOWN_ROLES:
+        if raw.lower().endswith(" " + known.lower()):
+            name, role = raw[: -len(known)].strip(), raw[-len(known) :]
+            break
+    if not role and re.search(r"\S\s{2,}\S", raw):
+        name, role = re.split(r"\s{2,}", raw, maxsplit=1)
+    if not role:
+        words = raw.split()
+        for i in range(len(words) - 1, 0, -1):
+            if words[i][:1].isupper() and all(w.islower() for w in words[i + 1 :]):
+                name, role = " ".join(words[:i]), " ".join(words[i:])
+                break
+    if not name or not role:
+        raise ReportError(f"Cannot tell the name from the role in the team member “{raw}”.", line.number)
+    role = role[:1].upper() + role[1:]
+    inspectorate = LEAD_INSPECTORATE
+    found = re.search(rf"\b({INSPECTORATE_PATTERN})\b", role, re.IGNORECASE)
+    if found:
+        inspectorate = _inspectorate(found.group(1))
+    return TeamMember(re.sub(r"\s+", " ", name), role, inspectorate, line.number)
+
+
+def establishment_slug(name: str) -> str:
+    """belmarsh for HMP Belmarsh: the name without its type prefix, as a web address part."""
+    for prefix in ESTABLISHMENT_PREFIXES:
+        if name.startswith(prefix + " "):
+            name = name[len(prefix) + 1 :]
+            break
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def establishment_type(name: str) -> str:
+    for prefix, kind in (("HMYOI", "yoi"), ("YOI", "yoi"), ("IRC", "irc"), ("STC", "stc"), ("HMP", "prison")):
+        if name.startswith(prefix + " "):
+            return kind
+    return "other"
+
+
+def _front_matter(lines: list[Line], first_section_line: int):
+    """Visit dates on the cover (e.g. "7–9 March 2022"), when the text has a cover."""
+    visit = re.compile(rf"^(\d{{1,2}})(?:\s+({MONTH}))?\s*[-–]\s*(\d{{1,2}})\s+({MONTH})\s+(\d{{4}})$")
+    for line in lines:
+        if line.number >= first_section_line:
+            break
+        match = visit.match(line.text)
+        if match:
+            year = int(match.group(5))
+            end = datetime.date(year, MONTHS[match.group(4)], int(match.group(3)))
+            start = datetime.date(year, MONTHS[match.group(2) or match.group(4)], int(match.group(1)))
+            return start, end
+    return None, None
+
+
+def parse_report(text: str) -> Report:
+    """The report in ``text``, checked against itself; ReportError if it cannot be read or disagrees."""
+    if not text.strip():
+        raise ReportError("The file is empty: there is no report text to import.")
+    if "\x00" in text:
+        raise ReportError("The text contains NUL bytes: it is binary, not the text of a report.")
+    lines, title = _lines(text)
+    joiner = Text(text)
+    sections, appendices = _parts(_blocks(lines), len(lines))
+    scales = _scales(appendices["I"], joiner)
+
+    summary = [p for p, _ in _paragraphs(sections[1], 1, joiner)]
+    if not summary:
+        raise ReportError("The Chief Inspector’s summary has no numbered paragraphs.", sections[1].heading.line)
+    signed_by, published_text, published_on = _signature(sections[1], joiner)
+
+    items = _section3(sections[3], scales, joiner)
+    _section4(sections[4], items, scales, joiner)
+    key_findings, notable, counts = _section2(sections[2], items, scales, joiner)
+
+    establishment = title.removeprefix("Report of an independent review of progress at ").strip()
+    if not establishment:
+        named = re.match(
+            rf"((?:{'|'.join(map(re.escape, ESTABLISHMENT_PREFIXES))}) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
+            summary[0].text,
+        )
+        if not named:
+            raise ReportError("The report does not name the establishment it reviews.", summary[0].line)
+        establishment = named.group(1)
+    title = title or f"Report of an independent review of progress at {establishment}"
+
+    appendix_text = " ".join(joiner.join([line.text for line in b.lines]) for b in appendices["I"].blocks)
+    period, year = _full_inspection(summary + key_findings, appendix_text)
+    population = re.search(
+        r"held (?:approximately |around |about )?([\d,]+) (?:prisoners|men|women|children)", summary[0].text
+    )
+    visit_start, visit_end = _front_matter(lines, sections[1].heading.line)
+    return Report(
+        establishment=establishment,
+        title=title,
+        summary=summary,
+        signed_by=signed_by,
+        published_text=published_text,
+        published_on=published_on,
+        key_findings=key_findings,
+        notable_practice=notable,
+        stated_counts=counts,
+        recommendations=items,
+        team=_team(appendices["I"]),
+        scales=scales,
+        full_inspection_period=period,
+        full_inspection_year=year,
+        visit_start=visit_start,
+        visit_end=visit_end,
+        population=int(population.group(1).replace(",", "")) if population else None,
+    )

@@ -1,0 +1,76 @@
+"""Regenerates fixtures/belmarsh.json from the seed report with the importer.
+
+It imports fixtures/reports/belmarsh-irp-2022.txt into a fresh, temporary SQLite database and
+dumps the domain rows the import wrote (not the history, nor the inspectorates and progress
+scales, which the migrations load with fixed primary keys). Run it with ``make fixtures``.
+
+    python scripts/make_fixtures.py [--output fixtures/belmarsh.json]
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEED_REPORT = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
+OUTPUT = PROJECT_DIR / "fixtures" / "belmarsh.json"
+
+# In dependency order; rows within a model by primary key, so the file is the same every time.
+MODELS = [
+    "recommendations.Establishment",
+    "recommendations.Inspection",
+    "recommendations.TeamMember",
+    "recommendations.Recommendation",
+    "findings.Judgement",
+    "findings.Paragraph",
+    "findings.NotablePractice",
+]
+
+
+def build(seed: Path) -> str:
+    from django.apps import apps
+    from django.core import serializers
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("import_report", str(seed), verbosity=0)
+    querysets = [apps.get_model(label).objects.order_by("pk") for label in MODELS]
+    rows = json.loads(serializers.serialize("json", [obj for qs in querysets for obj in qs]))
+    # Timestamps of the import run would change the file on every run: pin them to the review's
+    # publication date.
+    inspections = [row for row in rows if row["model"] == "recommendations.inspection"]
+    published = {row["pk"]: row["fields"]["published_on"] for row in inspections}
+    for row in rows:
+        if row["model"] == "findings.judgement":
+            moment = f"{published[row['fields']['review']]}T00:00:00Z"
+            row["fields"]["created_at"] = row["fields"]["updated_at"] = moment
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--seed", type=Path, default=SEED_REPORT)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'fixtures.sqlite3'}"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "belmarsh_irp.settings"
+        os.environ.setdefault("DJANGO_DEBUG", "1")
+        sys.path.insert(0, str(PROJECT_DIR))
+        import django
+
+        django.setup()
+        content = build(args.seed)
+        from django.db import connections
+
+        connections.close_all()
+    args.output.write_text(content, encoding="utf-8")
+    print(f"Wrote {args.output} from {args.seed.name}.")
+
+
+if __name__ == "__main__":
+    main()
