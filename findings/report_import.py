@@ -170,8 +170,9 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
         {
             "kind": InspectionKind.FULL,
             "visit_period": report.full_inspection_period,
-            # A new full inspection takes the review's status; an existing one keeps its own.
-            "status": inspection.status if inspection else status,
+            # A published review makes public the inspection it follows up (that report was
+            # published long before); a draft import leaves an existing inspection as it is.
+            "status": PublicationStatus.PUBLISHED if publish else (inspection.status if inspection else status),
         },
         lambda obj: f"{report.establishment} full inspection, {report.full_inspection_period}",
         existing={(establishment.pk, full_slug): inspection} if inspection else {},

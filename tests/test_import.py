@@ -195,6 +195,15 @@ def test_draft_imports_the_review_unpublished(db):
     assert not Inspection.objects.published().exists()
 
 
+def test_importing_published_after_a_draft_publishes_the_followed_inspection(db):
+    """A published import makes public both the review and the inspection it follows up."""
+    run(SEED_REPORT, "--draft")
+    run(SEED_REPORT)
+    review = Inspection.objects.get(slug="irp-2022")
+    assert review.status == PublicationStatus.PUBLISHED
+    assert review.follows_up.status == PublicationStatus.PUBLISHED
+
+
 # --- Idempotent, dry run, all or nothing -------------------------------------------------------
 
 
