@@ -164,13 +164,9 @@ class JudgementFormSet(BaseInlineFormSet):
         return judgement
 
     def delete_existing(self, obj, commit=True):
-        # Removing a followed-up recommendation from a draft review removes its evidence too;
-        # each deletion is kept in history.
-        if commit:
-            for paragraph in obj.evidence.all():
-                paragraph._history_user = self.user
-                paragraph.delete()
-            obj._history_user = self.user
+        # Django refuses (with a sentence naming them) to remove a judgement that still has
+        # evidence: the inspector deletes the evidence first, on the judgement's page.
+        obj._history_user = self.user
         super().delete_existing(obj, commit=commit)
 
 
