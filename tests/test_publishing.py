@@ -212,10 +212,9 @@ def test_the_admin_refuses_to_delete_a_published_reviews_judgement(client, draft
     publish_review(draft, by=hmi_inspector, now=NOW)
     judgement = draft.judgements.get(recommendation__inspectorate__slug="hmi-prisons")
     client.force_login(hmi_inspector)
-    assert client.get(reverse("admin:findings_judgement_delete", args=[judgement.pk])).status_code == 403
-    assert client.post(
-        reverse("admin:findings_judgement_delete", args=[judgement.pk]), {"post": "yes"}
-    ).status_code == (403)
+    delete_url = reverse("admin:findings_judgement_delete", args=[judgement.pk])
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
 
     page = client.get(change_page(draft)).content.decode()
     assert 'name="judgements-0-DELETE"' not in page  # no delete box is offered
