@@ -98,7 +98,7 @@ class Command(BaseCommand):
         tied_to = str(inspectorate_obj) if role == Role.INSPECTOR else ", ".join(str(e) for e in establishments)
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} {user.username}: {role} for {tied_to}."))
-        if self.verbosity >= 2:
+        if options["verbosity"] >= 2:
             workspace = "may sign in to the inspectors' workspace at /admin/" if user.is_staff else "uses /sign-in/"
             self.stdout.write(f"{user.username} {workspace}.")
         if created and password is None:
