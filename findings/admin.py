@@ -397,6 +397,29 @@ def published_message(review):
 # --- One judgement and its evidence ----------------------------------------------------------
 
 
+class LevelFilter(admin.SimpleListFilter):
+    """Judgements by level, each scale's levels named with their inspectorate (one query), and
+    those followed up but not judged yet."""
+
+    title = "level"
+    parameter_name = "level"
+    NOT_JUDGED = "none"
+
+    def lookups(self, request, model_admin):
+        levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate", "rank")
+        return [(self.NOT_JUDGED, "Not judged yet")] + [
+            (str(lvl.pk), f"{lvl.label} ({lvl.inspectorate})") for lvl in levels
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NOT_JUDGED:
+            return queryset.filter(level__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(level_id=int(value))
+        return queryset
+
+
 class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Paragraph
@@ -490,13 +513,14 @@ class JudgementAdmin(HistoryAdmin):
     form = JudgementLevelForm
     change_form_template = "admin/findings/judgement_change_form.html"
     list_display = ["__str__", "review", "level", "evidence_count"]
-    list_filter = ["recommendation__inspectorate", "level", "review__status", "review__establishment"]
+    list_filter = ["recommendation__inspectorate", LevelFilter, "review__status", "review__establishment"]
     list_select_related = ["recommendation", "level__inspectorate", "review__establishment"]
     search_fields = ["recommendation__text", "recommendation__area", "recommendation__reference"]
     readonly_fields = ["review_link", "recommendation_text"]
     fields = ["review_link", "recommendation_text", "level", "position"]
     inlines = [EvidenceInline]
     history_list_display = ["level"]
+    history_select_related = ["level__inspectorate"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_evidence=Count("evidence"))

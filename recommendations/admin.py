@@ -27,7 +27,18 @@ from recommendations.roles import inspectorate_ids, may_judge
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """History is a record, not an undo button: it shows who changed what, before and after
-    (simple-history's "Changes" column), and its old versions cannot be saved back."""
+    (simple-history's "Changes" column), and its old versions cannot be saved back.
+
+    The list names versions without rendering each old object, and follows the changed
+    foreign keys in the same query, so the page's queries do not grow with its history.
+    """
+
+    object_history_list_template = "admin/recommendations/history_list.html"
+    history_select_related = ()
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.select_related(*self.history_select_related) if self.history_select_related else queryset
 
     def revert_disabled(self, request, obj=None):
         return True
