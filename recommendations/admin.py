@@ -40,6 +40,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
         return queryset.select_related(*self.history_select_related) if self.history_select_related else queryset
 
+    def save_model(self, request, obj, form, change):
+        # Saving a page where only an inline changed writes no empty history row for the object.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
     def revert_disabled(self, request, obj=None):
         return True
 
