@@ -185,7 +185,7 @@ def evidence_list(judgement):
         paragraphs,
         url,
         link_text,
-        "" if count else format_html(' <strong class="errornote-inline">No evidence yet.</strong>'),
+        "" if count else format_html(' <strong class="errornote-inline">{}</strong>', "No evidence yet."),
     )
 
 

@@ -7,6 +7,7 @@ open them are skipped, and the test says so; everything in the inspectors' works
 """
 
 import datetime
+import importlib
 import re
 
 import pytest
@@ -20,6 +21,20 @@ from recommendations.models import PublicationStatus, Recommendation
 from tests.conftest import PASSWORD
 
 SCREENSHOTS = "/tmp"
+
+
+@pytest.fixture
+def scales(transactional_db):
+    """The inspectorates and scales a migration loads. A browser test before this one flushes the
+    database, and Playwright's event loop hides the serialized copy Django would restore from
+    (serialized_rollback), so they are loaded again here by the migration's own function."""
+    from django.apps import apps
+
+    from recommendations.models import Inspectorate
+
+    if not Inspectorate.objects.exists():
+        progress_scales = importlib.import_module("findings.migrations.0002_progress_scales")
+        progress_scales.load(apps, None)
 
 
 def built(view, **kwargs):
@@ -36,7 +51,7 @@ def built(view, **kwargs):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
-    live_server, page, make_review, belmarsh, hmi_prisons, hmi_inspector
+    scales, live_server, page, make_review, belmarsh, hmi_prisons, hmi_inspector
 ):
     review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], status="draft")
     review.published_on = datetime.date.today()
