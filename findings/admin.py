@@ -1,7 +1,48 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The inspectors' workspace: a review's judgements and evidence, checked and published safely.
 
-from findings.models import Judgement, NotablePractice, Paragraph, ProgressLevel
+The workflow: open a review → pick the recommendations it follows up and their levels in the
+"Your judgements" table (only your inspectorate's recommendations and scale are offered, the
+scale's definitions are shown above) → "Evidence" on each row opens the judgement, where its
+numbered evidence paragraphs are entered in order → "Publish" checks the review is complete.
+
+Access rules, in one place (``recommendations.roles.may_judge``): an inspector creates,
+changes and deletes only their own inspectorate's judgements and evidence; everything else is
+read-only to them; a published review's judgements and evidence are never deleted.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
+from findings.publishing import PublicationError, publish_review, recommendation_name, unpublish_review
+from recommendations.admin import HistoryAdmin, InspectionAdmin
+from recommendations.models import Inspection, PublicationStatus, Recommendation
+from recommendations.roles import inspectorate_ids, may_judge
+
+
+def is_published(review):
+    return review is not None and review.status == PublicationStatus.PUBLISHED
+
+
+def scales_for(inspectorate_pks):
+    """Each inspectorate's levels, lowest first, for the definitions table: one query."""
+    levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate", "rank")
+    if inspectorate_pks is not None:
+        levels = levels.filter(inspectorate__in=inspectorate_pks)
+    grouped = {}
+    for level in levels:
+        grouped.setdefault(level.inspectorate, []).append(level)
+    return list(grouped.items())
 
 
 @admin.register(ProgressLevel)
@@ -12,33 +53,561 @@ class ProgressLevelAdmin(admin.ModelAdmin):
     search_fields = ["label", "definition"]
 
 
+# --- Judgements on the review page -----------------------------------------------------------
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, show_scale=False, **kwargs):
+        self.show_scale = show_scale
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, level):
+        return f"{level.label} ({level.inspectorate})" if self.show_scale else level.label
+
+
+class RecommendationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, recommendation):
+        return f"{recommendation_name(recommendation)}: {recommendation.text[:70]}"
+
+
+class JudgementForm(forms.ModelForm):
+    """A followed-up recommendation and its level; the formset narrows both to what the
+    inspector may judge, and the model's clean() explains a level on the wrong scale."""
+
+    recommendation = RecommendationChoiceField(queryset=Recommendation.objects.none())
+    level = LevelChoiceField(
+        queryset=ProgressLevel.objects.none(),
+        required=False,
+        help_text="Leave empty while the recommendation is followed up but not yet judged.",
+    )
+
+    class Meta:
+        model = Judgement
+        fields = ["recommendation", "level", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A judgement stays with its recommendation; remove it and add another instead.
+            self.fields["recommendation"].disabled = True
+
+
+class JudgementFormSet(BaseInlineFormSet):
+    """Judgements at one review by one user: only recommendations (and levels) of the user's
+    inspectorate are offered and accepted, whatever a crafted form posts."""
+
+    user = None  # set by JudgementInline.get_formset
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = inspectorate_ids(self.user)
+        review = self.instance
+        recommendations = Recommendation.objects.filter(inspection_id=review.follows_up_id).order_by("position", "pk")
+        levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate", "rank")
+        if allowed is not None:
+            recommendations = recommendations.filter(inspectorate__in=allowed)
+            levels = levels.filter(inspectorate__in=allowed)
+        self.recommendations, self.levels = recommendations, levels
+        # Every row offers the same choices: build them once, not a query per row.
+        self._choices = {}
+
+    def _shared_choices(self, name, field):
+        if name not in self._choices:
+            self._choices[name] = [("", field.empty_label)] + [
+                (obj.pk, field.label_from_instance(obj)) for obj in field.queryset
+            ]
+        return self._choices[name]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        show_scale = inspectorate_ids(self.user) is None
+        form.fields["recommendation"].queryset = self.recommendations
+        form.fields["level"].queryset = self.levels
+        form.fields["level"].show_scale = show_scale
+        form.fields["level"].error_messages["invalid_choice"] = (
+            "Choose a level of the scale of the inspectorate that made this recommendation."
+        )
+        form.fields["recommendation"].error_messages["invalid_choice"] = (
+            "Choose a recommendation of your inspectorate made at the inspection this review follows up."
+        )
+        for name in ("recommendation", "level"):
+            form.fields[name].widget.choices = self._shared_choices(name, form.fields[name])
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            recommendation = form.cleaned_data.get("recommendation")
+            if recommendation is None and form.instance.recommendation_id:
+                recommendation = form.instance.recommendation
+            if form in self.deleted_forms:
+                if is_published(self.instance):
+                    raise ValidationError(
+                        "The review is published, so its judgements cannot be removed. Unpublish it first."
+                    )
+                continue
+            if recommendation and not may_judge(self.user, recommendation.inspectorate_id):
+                name = recommendation_name(recommendation)
+                raise ValidationError(f"You judge only your own inspectorate’s recommendations, not {name}.")
+        if is_published(self.instance) and any(
+            form.instance.pk is None and form.has_changed() for form in self.forms if form not in self.deleted_forms
+        ):
+            raise ValidationError("The review is published: unpublish it to follow up another recommendation.")
+
+    def save_new(self, form, commit=True):
+        judgement = super().save_new(form, commit=False)
+        if not judgement.position:
+            judgement.position = judgement.recommendation.position
+        if commit:
+            judgement.save()
+        return judgement
+
+    def delete_existing(self, obj, commit=True):
+        # Django refuses (with a sentence naming them) to remove a judgement that still has
+        # evidence: the inspector deletes the evidence first, on the judgement's page.
+        obj._history_user = self.user
+        super().delete_existing(obj, commit=commit)
+
+
+def evidence_list(judgement):
+    """The judgement's evidence paragraphs in order (prefetched), and a link to edit them."""
+    if judgement is None or judgement.pk is None:
+        return "Save the review first, then add evidence."
+    paragraphs = format_html_join(
+        "", "<li><strong>{}</strong> {}</li>", ((p.number, p.text[:90]) for p in judgement.evidence.all())
+    )
+    url = reverse("admin:findings_judgement_change", args=[judgement.pk])
+    count = len(judgement.evidence.all())
+    link_text = "Add or edit evidence" if count else "Add evidence"
+    return format_html(
+        '<ol class="evidence-list">{}</ol><a href="{}">{}</a>{}',
+        paragraphs,
+        url,
+        link_text,
+        "" if count else format_html(' <strong class="errornote-inline">{}</strong>', "No evidence yet."),
+    )
+
+
+class JudgementInlineBase(admin.TabularInline):
+    model = Judgement
+    fk_name = "review"
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recommendation", "level__inspectorate", "review")
+            .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
+        )
+
+    @admin.display(description="Evidence paragraphs")
+    def evidence(self, obj):
+        return evidence_list(obj)
+
+
+class JudgementInline(JudgementInlineBase):
+    """The judgements the signed-in inspector records: their inspectorate's only."""
+
+    form = JudgementForm
+    formset = JudgementFormSet
+    fields = ["recommendation", "level", "position", "evidence"]
+    readonly_fields = ["evidence"]
+    verbose_name = "judgement you record"
+    verbose_name_plural = "Recommendations followed up and your judgements"
+    show_change_link = True
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        allowed = inspectorate_ids(request.user)
+        return queryset if allowed is None else queryset.filter(recommendation__inspectorate__in=allowed)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type("JudgementFormSetForUser", (formset,), {"user": request.user})
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not is_published(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not is_published(obj)
+
+
+class OtherJudgementInline(JudgementInlineBase):
+    """Other inspectorates' judgements at the same review, for reading only."""
+
+    fields = ["recommendation", "level", "evidence"]
+    readonly_fields = fields
+    verbose_name = "judgement by another inspectorate"
+    verbose_name_plural = "Judged by other inspectorates (read only)"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        allowed = inspectorate_ids(request.user)
+        return queryset.none() if allowed is None else queryset.exclude(recommendation__inspectorate__in=allowed)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- The review page: inspections with judgements, publishing --------------------------------
+
+
+admin.site.unregister(Inspection)
+
+
+@admin.register(Inspection)
+class ReviewAdmin(InspectionAdmin):
+    """An inspection's page; for a review, also its judgements, key findings and publishing."""
+
+    change_form_template = "admin/findings/review_change_form.html"
+    actions = ["publish_selected"]
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.is_review:
+            inlines.append(JudgementInline)
+            if inspectorate_ids(request.user) is not None:
+                inlines.append(OtherJudgementInline)
+        return inlines
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_review:
+            fields.append("key_finding_counts")
+        return fields
+
+    @admin.display(description="Key findings (counted live from the judgements)")
+    def key_finding_counts(self, obj):
+        rows = []
+        for inspectorate, counts in key_findings(obj):
+            parts = ", ".join(f"{level.label.lower()}: {n}" for level, n in counts)
+            rows.append((inspectorate, parts))
+        if not rows:
+            return "No judgement yet."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
+
+    # Who may publish: a superuser, or an inspector whose inspectorate judges something in the
+    # review (publishing makes their judgements public).
+    def has_publish_permission(self, request, obj=None):
+        user = request.user
+        if not user.has_perm("recommendations.change_inspection"):
+            return False
+        allowed = inspectorate_ids(user)
+        if allowed is None:
+            return True
+        if not allowed:
+            return False
+        if obj is None:
+            return True
+        return obj.is_review and obj.judgements.filter(recommendation__inspectorate__in=allowed).exists()
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
+            path("<path:object_id>/unpublish/", wrap(self.unpublish_view), name=f"{prefix}_unpublish"),
+        ] + super().get_urls()
+
+    def _review_or_403(self, request, object_id):
+        """The review to publish or unpublish (POST only, CSRF-checked by the admin's view
+        wrapper): 404 if there is none, 403 unless the user may publish it."""
+        if not str(object_id).isdigit():
+            raise Http404("No such review.")
+        review = get_object_or_404(Inspection.objects.select_related("establishment"), pk=object_id)
+        if not self.has_publish_permission(request, review):
+            raise PermissionDenied
+        return review
+
+    def _change_url(self, review):
+        return reverse("admin:recommendations_inspection_change", args=[review.pk])
+
+    def _tell(self, request, error):
+        for message in error.messages:
+            self.message_user(request, message, messages.ERROR)
+
+    @method_decorator(require_POST)
+    def publish_view(self, request, object_id):
+        review = self._review_or_403(request, object_id)
+        try:
+            review = publish_review(review, by=request.user)
+        except PublicationError as error:
+            self.message_user(request, f"{review} was not published:", messages.ERROR)
+            self._tell(request, error)
+        else:
+            self.message_user(request, published_message(review), messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(review))
+
+    @method_decorator(require_POST)
+    def unpublish_view(self, request, object_id):
+        review = self._review_or_403(request, object_id)
+        try:
+            unpublish_review(review, by=request.user, reason=request.POST.get("reason", ""))
+        except PublicationError as error:
+            self._tell(request, error)
+        else:
+            self.message_user(request, f"{review} is unpublished and back to draft.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(review))
+
+    @admin.action(description="Publish the selected reviews", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        for review in queryset.select_related("establishment"):
+            if not self.has_publish_permission(request, review):
+                self.message_user(request, f"{review}: you may not publish this review.", messages.ERROR)
+                continue
+            try:
+                review = publish_review(review, by=request.user)
+            except PublicationError as error:
+                self.message_user(request, f"{review} was not published: " + " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, published_message(review), messages.SUCCESS)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.is_review:
+            allowed = inspectorate_ids(request.user)
+            extra_context.update(
+                is_review=True,
+                is_published=is_published(obj),
+                may_publish=self.has_publish_permission(request, obj),
+                preview_url=reverse("public:review-preview", kwargs={"pk": obj.pk}),
+                publish_url=reverse("admin:recommendations_inspection_publish", args=[obj.pk]),
+                unpublish_url=reverse("admin:recommendations_inspection_unpublish", args=[obj.pk]),
+                scales=scales_for(allowed),
+                embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > timezone.localdate()),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def published_message(review):
+    if review.published_on and review.published_on > review.published_at.date():
+        return f"{review} is published, embargoed until {review.published_on:%-d %B %Y}: the public sees it from then."
+    return f"{review} is published and the public can see it now."
+
+
+# --- One judgement and its evidence ----------------------------------------------------------
+
+
+class LevelFilter(admin.SimpleListFilter):
+    """Judgements by level, each scale's levels named with their inspectorate (one query), and
+    those followed up but not judged yet."""
+
+    title = "level"
+    parameter_name = "level"
+    NOT_JUDGED = "none"
+
+    def lookups(self, request, model_admin):
+        levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate", "rank")
+        return [(self.NOT_JUDGED, "Not judged yet")] + [
+            (str(lvl.pk), f"{lvl.label} ({lvl.inspectorate})") for lvl in levels
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NOT_JUDGED:
+            return queryset.filter(level__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(level_id=int(value))
+        return queryset
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Paragraph
+        fields = ["number", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "cols": 80})}
+        help_texts = {"number": "As printed in the report, e.g. 3.9."}
+
+
+class EvidenceFormSet(BaseInlineFormSet):
+    """A judgement's evidence paragraphs: numbered within the review, changed only by the
+    judgement's inspectorate, and never deleted once the review is published."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.inspection_id = self.instance.review_id
+        form.instance.part = ParagraphPart.EVIDENCE
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.instance.inspection_id = self.instance.review_id
+        form.instance.part = ParagraphPart.EVIDENCE
+        return form
+
+    def clean(self):
+        super().clean()
+        judgement = self.instance
+        if self.deleted_forms and is_published(judgement.review):
+            raise ValidationError("The review is published, so its evidence cannot be deleted. Unpublish it first.")
+        kept = [f for f in self.forms if hasattr(f, "cleaned_data") and f not in self.deleted_forms]
+        numbers = [f.cleaned_data.get("number") for f in kept if f.cleaned_data.get("number")]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            raise ValidationError(f"Paragraph {', '.join(duplicates)} is entered twice.")
+        own = [f.instance.pk for f in self.forms if f.instance.pk]
+        taken = set(
+            Paragraph.objects.filter(inspection_id=judgement.review_id, number__in=numbers)
+            .exclude(pk__in=own)
+            .values_list("number", flat=True)
+        )
+        if taken:
+            raise ValidationError(
+                f"The review already has a paragraph {', '.join(sorted(taken))}: give each paragraph its own number."
+            )
+
+
 class EvidenceInline(admin.TabularInline):
     model = Paragraph
+    fk_name = "judgement"
+    form = EvidenceForm
+    formset = EvidenceFormSet
     fields = ["number", "text"]
-    extra = 0
+    extra = 1
+    verbose_name = "evidence paragraph"
+    verbose_name_plural = "Evidence paragraphs, in order"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("section", "index")
+
+    def _may(self, request, obj):
+        return obj is None or may_judge(request.user, obj.recommendation.inspectorate_id)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj) and self._may(request, obj)
+        return allowed and not (obj is not None and is_published(obj.review))
+
+
+class JudgementLevelForm(forms.ModelForm):
+    level = LevelChoiceField(queryset=ProgressLevel.objects.none(), required=False)
+
+    class Meta:
+        model = Judgement
+        fields = ["level", "position"]
 
 
 @admin.register(Judgement)
-class JudgementAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "review", "level"]
-    list_filter = ["level__inspectorate", "level", "review__establishment"]
+class JudgementAdmin(HistoryAdmin):
+    """One judgement: its level on its recommendation's scale, and its evidence in order.
+
+    Judgements are added from their review's page; every inspector may read any judgement,
+    and changes or deletes only their own inspectorate's.
+    """
+
+    form = JudgementLevelForm
+    change_form_template = "admin/findings/judgement_change_form.html"
+    list_display = ["__str__", "review", "level", "evidence_count"]
+    list_filter = ["recommendation__inspectorate", LevelFilter, "review__status", "review__establishment"]
     list_select_related = ["recommendation", "level__inspectorate", "review__establishment"]
-    search_fields = ["recommendation__text", "recommendation__area"]
-    autocomplete_fields = ["review", "recommendation"]
+    search_fields = ["recommendation__text", "recommendation__area", "recommendation__reference"]
+    readonly_fields = ["review_link", "recommendation_text"]
+    fields = ["review_link", "recommendation_text", "level", "position"]
     inlines = [EvidenceInline]
+    history_list_display = ["level"]
+    history_select_related = ["level__inspectorate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_evidence=Count("evidence"))
+
+    @admin.display(description="Evidence", ordering="n_evidence")
+    def evidence_count(self, obj):
+        return obj.n_evidence
+
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        url = reverse("admin:recommendations_inspection_change", args=[obj.review_id])
+        return format_html('<a href="{}">{}</a> ({})', url, obj.review, obj.review.get_status_display())
+
+    @admin.display(description="Recommendation")
+    def recommendation_text(self, obj):
+        r = obj.recommendation
+        return format_html("<strong>{}</strong> — judged by {}<br>{}", recommendation_name(r), r.inspectorate, r.text)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "level" in form.base_fields:
+            field = form.base_fields["level"]
+            field.queryset = ProgressLevel.objects.filter(inspectorate_id=obj.recommendation.inspectorate_id)
+            field.help_text = f"A level of the {obj.recommendation.inspectorate} scale; definitions are below."
+        return form
+
+    def has_add_permission(self, request):
+        # A judgement is added on its review's page, where the recommendations are offered.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_judge(request.user, obj.recommendation.inspectorate_id))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and may_judge(request.user, obj.recommendation.inspectorate_id) and not is_published(obj.review)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if obj is not None:
+            extra_context["scales"] = scales_for([obj.recommendation.inspectorate_id])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# --- Paragraphs and notable practice ---------------------------------------------------------
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(SimpleHistoryAdmin):
+class ParagraphAdmin(HistoryAdmin):
+    """Every numbered paragraph of a report. Evidence belongs to its judgement's inspectorate."""
+
     list_display = ["number", "inspection", "part", "__str__"]
-    list_filter = ["part", "inspection__establishment"]
+    list_filter = ["part", "inspection__status", "inspection__establishment"]
     list_select_related = ["inspection__establishment"]
     search_fields = ["number", "text"]
-    autocomplete_fields = ["inspection", "judgement"]
+    autocomplete_fields = ["inspection"]
+    history_list_display = ["part"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "judgement":
+            queryset = Judgement.objects.select_related("recommendation", "level", "review__establishment")
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                queryset = queryset.filter(recommendation__inspectorate__in=allowed)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _may(self, request, obj):
+        if obj is None or obj.judgement_id is None:
+            return True
+        return may_judge(request.user, obj.judgement.recommendation.inspectorate_id)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj) and self._may(request, obj)
+        return allowed and not (obj is not None and is_published(obj.inspection))
 
 
 @admin.register(NotablePractice)
-class NotablePracticeAdmin(SimpleHistoryAdmin):
+class NotablePracticeAdmin(HistoryAdmin):
     list_display = ["__str__", "paragraph"]
     list_select_related = ["paragraph__inspection__establishment"]
     autocomplete_fields = ["paragraph"]
+    search_fields = ["title", "paragraph__text"]

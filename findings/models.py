@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from recommendations.models import Inspection, InspectionKind, Inspectorate, Recommendation
+from recommendations.models import Inspection, InspectionKind, Inspectorate, PublicationStatus, Recommendation
 
 
 class ProgressLevel(models.Model):
@@ -48,7 +48,15 @@ class Judgement(models.Model):
 
     review = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="judgements")
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="judgements")
-    level = models.ForeignKey(ProgressLevel, on_delete=models.PROTECT, related_name="judgements")
+    level = models.ForeignKey(
+        ProgressLevel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judgements",
+        help_text="Empty while the recommendation is followed up but not yet judged; a review "
+        "is published only when every judgement has a level and evidence.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the review's report.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,6 +95,8 @@ class Judgement(models.Model):
         message = self.scale_error()
         if message:
             errors["level"] = message
+        if self.review_id and self.level_id is None and self.review.status == PublicationStatus.PUBLISHED:
+            errors["level"] = "This review is published: every recommendation it follows up keeps a level."
         if self.review_id and self.review.kind != InspectionKind.IRP:
             errors["review"] = "Judgements of progress are made at an independent review of progress."
         elif self.review_id and self.recommendation_id:

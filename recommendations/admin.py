@@ -1,4 +1,11 @@
+"""The back office for establishments, inspections and recommendations.
+
+The review screen (an inspection's judgements, publishing) is registered by ``findings.admin``,
+which extends ``InspectionAdmin`` here: this app never imports ``findings``.
+"""
+
 from django.contrib import admin
+from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations.models import (
@@ -15,6 +22,37 @@ from recommendations.models import (
     TeamMember,
     Unpublication,
 )
+from recommendations.roles import inspectorate_ids, may_judge
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History is a record, not an undo button: it shows who changed what, before and after
+    (simple-history's "Changes" column), and its old versions cannot be saved back.
+
+    The list names versions without rendering each old object, and follows the changed
+    foreign keys in the same query, so the page's queries do not grow with its history.
+    """
+
+    object_history_list_template = "admin/recommendations/history_list.html"
+    history_select_related = ()
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.select_related(*self.history_select_related) if self.history_select_related else queryset
+
+    def save_model(self, request, obj, form, change):
+        # Saving a page where only an inline changed writes no empty history row for the object.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Establishment)
@@ -45,33 +83,53 @@ class HealthyPrisonScoreInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
+    """Inspections and reviews. The status changes only by publishing or unpublishing."""
+
     list_display = ["__str__", "kind", "status", "published_on", "visit_start"]
     list_filter = ["kind", "status", "establishment"]
     list_select_related = ["establishment"]
     search_fields = ["establishment__name", "title", "slug"]
     autocomplete_fields = ["establishment", "follows_up"]
-    readonly_fields = ["published_at", "published_by"]
+    readonly_fields = ["status", "published_at", "published_by"]
     inlines = [TeamMemberInline, HealthyPrisonScoreInline]
+    history_list_display = ["status"]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(HistoryAdmin):
+    """Recommendations and themes: an inspector changes only their own inspectorate's."""
+
     list_display = ["label", "area", "kind", "inspectorate", "inspection", "priority", "action_by"]
     list_filter = ["inspectorate", "kind", "priority", "action_by", "inspection__establishment"]
     list_select_related = ["inspectorate", "inspection__establishment"]
     search_fields = ["text", "concern", "area", "reference"]
     autocomplete_fields = ["inspection", "repeats"]
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_judge(request.user, obj.inspectorate_id))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_judge(request.user, obj.inspectorate_id))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "inspectorate":
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Inspectorate.objects.filter(pk__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(HistoryAdmin):
     list_display = ["inspection", "published_at"]
     list_select_related = ["inspection__establishment"]
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(HistoryAdmin):
     list_display = ["recommendation", "decision", "updated_at"]
     list_filter = ["decision"]
     list_select_related = ["recommendation__inspectorate"]
@@ -95,7 +153,7 @@ class TargetDateChangeInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(HistoryAdmin):
     list_display = ["__str__", "owner", "target_date", "status", "updated_at"]
     list_filter = ["status", "recommendation__inspection__establishment"]
     list_select_related = ["recommendation"]
@@ -106,6 +164,19 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Unpublication)
 class UnpublicationAdmin(admin.ModelAdmin):
-    list_display = ["inspection", "at", "by"]
+    """Why each published review was taken down: a record written only by unpublishing."""
+
+    list_display = ["inspection", "at", "by", "reason"]
     list_select_related = ["inspection__establishment", "by"]
+    list_filter = ["inspection__establishment"]
+    search_fields = ["reason", "inspection__establishment__name"]
     readonly_fields = ["inspection", "reason", "by", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -27,6 +27,7 @@ PERMISSIONS = {
         ("recommendations", "teammember", ["view", "add", "change", "delete"]),
         ("recommendations", "healthyprisonscore", ["view", "add", "change", "delete"]),
         ("recommendations", "recommendation", ["view", "add", "change"]),
+        ("recommendations", "unpublication", ["view"]),
         ("findings", "progresslevel", ["view"]),
         ("findings", "judgement", ["view", "add", "change", "delete"]),
         ("findings", "paragraph", ["view", "add", "change", "delete"]),
@@ -40,6 +41,28 @@ PERMISSIONS = {
         ("recommendations", "actionplan", ["view", "add", "change"]),
     ],
 }
+
+
+class RoleError(ValueError):
+    """A role cannot be granted as asked; the message says why in a sentence."""
+
+
+def inspectorate_ids(user):
+    """The inspectorates whose recommendations ``user`` may judge: all (None) for a superuser,
+    their own for an inspector, none for anyone else. Cached on the user: one query a request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_judged_inspectorate_ids"):
+        user._judged_inspectorate_ids = frozenset(user.inspectorates.values_list("pk", flat=True))
+    return user._judged_inspectorate_ids
+
+
+def may_judge(user, inspectorate_id):
+    """True when ``user`` may record or change judgements for this inspectorate."""
+    allowed = inspectorate_ids(user)
+    return allowed is None or inspectorate_id in allowed
 
 
 def role_group(role):
@@ -61,14 +84,23 @@ def grant_role(username, role, *, inspectorate=None, establishments=(), password
     leader to one or more establishments (and never staff).
     """
     if role not in Role.ALL:
-        raise ValueError(f"Unknown role {role!r}: choose inspector or leader.")
+        raise RoleError(f"Unknown role {role!r}: choose inspector or leader.")
     if role == Role.INSPECTOR and inspectorate is None:
-        raise ValueError("An inspector needs an inspectorate.")
+        raise RoleError("An inspector needs an inspectorate.")
+    if role == Role.INSPECTOR and establishments:
+        raise RoleError("An inspector is tied to an inspectorate, not to establishments.")
     if role == Role.LEADER and not establishments:
-        raise ValueError("A leader needs at least one establishment.")
+        raise RoleError("A leader needs at least one establishment.")
+    if role == Role.LEADER and inspectorate is not None:
+        raise RoleError("A leader is tied to establishments, not to an inspectorate.")
 
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)
+    other = Role.LEADER if role == Role.INSPECTOR else Role.INSPECTOR
+    if not created and user.groups.filter(name=GROUP_NAMES[other]).exists():
+        # Leaders never reach the inspectors' workspace, so one person never holds both roles.
+        article = "an" if other == Role.INSPECTOR else "a"
+        raise RoleError(f"{username} is already {article} {other}: a person holds one role, not both.")
     if password is not None:
         user.set_password(password)
     elif created:

@@ -1,0 +1,146 @@
+"""In Chromium: an inspector signs in, records a judgement with evidence, previews, publishes,
+and the public review page then shows it.
+
+The preview and the public review page are built by another piece of work (issue 4 and the
+preview of issue 5). Until they exist (their views raise NotImplementedError) the steps that
+open them are skipped, and the test says so; everything in the inspectors' workspace runs.
+"""
+
+import datetime
+import importlib
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from findings import views_public
+from findings.models import Judgement
+from recommendations.models import PublicationStatus, Recommendation
+from tests.conftest import PASSWORD
+
+SCREENSHOTS = "/tmp"
+
+
+@pytest.fixture
+def scales(transactional_db):
+    """The inspectorates and scales a migration loads. A browser test before this one flushes the
+    database, and Playwright's event loop hides the serialized copy Django would restore from
+    (serialized_rollback), so they are loaded again here by the migration's own function."""
+    from django.apps import apps
+
+    from recommendations.models import Inspectorate
+
+    if not Inspectorate.objects.exists():
+        progress_scales = importlib.import_module("findings.migrations.0002_progress_scales")
+        progress_scales.load(apps, None)
+
+
+def built(view, **kwargs):
+    """False while ``view`` is still a NotImplementedError placeholder."""
+    try:
+        view(RequestFactory().get("/"), **kwargs)
+    except NotImplementedError:
+        return False
+    except Exception:  # built, but not for a bare request: good enough to drive it for real
+        return True
+    return True
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
+    scales, live_server, page, make_review, belmarsh, hmi_prisons, hmi_inspector
+):
+    review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], status="draft")
+    review.published_on = datetime.date.today()
+    review.save()
+    Recommendation.objects.create(
+        inspection=review.follows_up,
+        inspectorate=hmi_prisons,
+        area="Use of force",
+        text="Every use of force should be reviewed within 72 hours.",
+        reference="1.39",
+        position=2,
+    )
+
+    # Sign in at /admin/.
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("hmi.inspector")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Inspections", exact=True).click()
+    page.get_by_role("link", name=str(review)).click()
+
+    # Follow up the recommendation and judge it, on the review page.
+    expect(page.get_by_text("What each level means")).to_be_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/inspectors-review.png", full_page=True)
+    page.get_by_text(re.compile("Add another judgement you record", re.IGNORECASE)).click()
+    row = page.locator("#judgements-group tr.dynamic-judgements").last
+    row.locator("select[name$='-recommendation']").select_option(
+        label="Use of force (1.39): Every use of force should be reviewed within 72 hours."
+    )
+    row.locator("select[name$='-level']").select_option(label="Good progress")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    judgement = Judgement.objects.get(review=review, recommendation__reference="1.39")
+    assert judgement.level.label == "Good progress"
+
+    # Publishing now is refused, naming what is missing.
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Use of force (1.39) has no evidence paragraph: add at least one.")).to_be_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/inspectors-refused.png", full_page=True)
+
+    # Add its evidence on the judgement's page, and correct the level on second thoughts.
+    page.locator("#judgements-group").get_by_role("link", name="Add evidence").click()
+    page.get_by_label("Level").select_option(label="Reasonable progress")
+    page.locator("input[name='evidence-0-number']").fill("3.20")
+    page.locator("textarea[name='evidence-0-text']").fill("Every use of force was now reviewed within 72 hours.")
+    page.screenshot(path=f"{SCREENSHOTS}/inspectors-judgement.png", full_page=True)
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert judgement.evidence.get().number == "3.20"
+    judgement.refresh_from_db()
+    assert judgement.level.label == "Reasonable progress"
+
+    # Back to the review: the key findings count it, and it can be previewed.
+    page.goto(live_server.url + reverse("admin:recommendations_inspection_change", args=[review.pk]))
+    expect(page.get_by_text("reasonable progress: 2, good progress: 0")).to_be_visible()
+    preview = page.get_by_role("link", name="Preview as the public will see it")
+    assert preview.get_attribute("href") == reverse("public:review-preview", kwargs={"pk": review.pk})
+    preview_built = built(views_public.review_preview, pk=review.pk)
+    if preview_built:
+        with page.context.expect_page() as opened:
+            preview.click()
+        preview_page = opened.value
+        preview_page.wait_for_load_state()
+        expect(preview_page.get_by_text("Every use of force was now reviewed within 72 hours.")).to_be_visible()
+        preview_page.close()
+
+    # Publish.
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("is published and the public can see it now")).to_be_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/inspectors-published.png", full_page=True)
+    review.refresh_from_db()
+    assert review.status == PublicationStatus.PUBLISHED and review.published_by == hmi_inspector
+
+    # The history shows who changed the level, before and after.
+    page.goto(live_server.url + reverse("admin:findings_judgement_history", args=[judgement.pk]))
+    expect(page.get_by_text("hmi.inspector").first).to_be_visible()
+    expect(page.locator("#change-history")).to_contain_text(
+        re.compile(r"Level:\s*Good progress \(HMI Prisons\)\s*→\s*Reasonable progress \(HMI Prisons\)")
+    )
+    page.screenshot(path=f"{SCREENSHOTS}/inspectors-history.png", full_page=True)
+
+    # The public review page shows it.
+    public_url = reverse("public:review", kwargs={"slug": belmarsh.slug, "review": review.slug})
+    if not built(views_public.review_detail, slug=belmarsh.slug, review=review.slug):
+        pytest.skip(
+            "The public review page (issue 4) is not built yet: the workspace steps passed; "
+            f"once it is, this test opens {public_url} and checks the judgement is shown."
+        )
+    if not preview_built:
+        pytest.skip("The review preview (public:review-preview) is not built yet: the preview step was skipped.")
+    page.goto(live_server.url + public_url)
+    expect(page.get_by_text("Every use of force was now reviewed within 72 hours.")).to_be_visible()
+    expect(page.get_by_text("Reasonable progress").first).to_be_visible()
