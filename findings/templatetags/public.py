@@ -35,7 +35,7 @@ def paragraph_links(text, page_url=""):
     def link(match):
         words, section, index = match.groups()
         href = f"{escape(page_url)}#paragraph-{section}-{index}"
-        return f'{words}<a class="govuk-link" href="{href}">{section}.{index}</a>'
+        return f'<a class="govuk-link" href="{href}">{words}{section}.{index}</a>'
 
     return mark_safe(PARAGRAPH_REFERENCE.sub(link, escaped))
 
