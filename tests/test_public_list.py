@@ -21,7 +21,11 @@ def prisons(make_review, belmarsh, wandsworth):
     """Belmarsh reviewed in 2022 (use of force among its recommendations), Wandsworth in 2023."""
     belmarsh_review = make_review(
         belmarsh,
-        [("hmi-prisons", "good-progress"), ("hmi-prisons", "no-meaningful-progress"), ("ofsted", "reasonable-progress")],
+        [
+            ("hmi-prisons", "good-progress"),
+            ("hmi-prisons", "no-meaningful-progress"),
+            ("ofsted", "reasonable-progress"),
+        ],
     )
     use_of_force = belmarsh_review.judgements.get(position=2).recommendation
     use_of_force.area = "Use of force"
@@ -30,7 +34,8 @@ def prisons(make_review, belmarsh, wandsworth):
     evidence = Paragraph.objects.get(inspection=belmarsh_review, number="3.1")
     evidence.text = "There were now 30 trained Listeners in the prison."
     evidence.save()
-    make_review(wandsworth, [("hmi-prisons", "reasonable-progress"), ("hmi-prisons", "no-meaningful-progress")], year=2023)
+    wandsworth_judgements = [("hmi-prisons", "reasonable-progress"), ("hmi-prisons", "no-meaningful-progress")]
+    make_review(wandsworth, wandsworth_judgements, year=2023)
     return belmarsh_review
 
 

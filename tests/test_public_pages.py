@@ -42,7 +42,9 @@ def review(make_review, belmarsh, hmi_prisons):
         text="The conflict resolution team interviewed every prisoner on arrival. (See paragraph 3.2.)",
     )
     NotablePractice.objects.create(paragraph=practice, title="Conflict resolution team")
-    TeamMember.objects.create(inspection=review, name="Hindpal Singh Bhui", role="Team leader", inspectorate=hmi_prisons)
+    TeamMember.objects.create(
+        inspection=review, name="Hindpal Singh Bhui", role="Team leader", inspectorate=hmi_prisons
+    )
     return review
 
 

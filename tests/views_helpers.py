@@ -3,7 +3,8 @@
 import re
 
 ROW = re.compile(
-    r'<li class="app-result">\s*<h3[^>]*><a class="govuk-link" href="(?P<url>[^"]+)">(?P<area>[^<(]+?)(?: \((?P<label>[^)]*)\))?</a>'
+    r'<li class="app-result">\s*<h3[^>]*><a class="govuk-link" href="(?P<url>[^"]+)">'
+    r"(?P<area>[^<(]+?)(?: \((?P<label>[^)]*)\))?</a>"
 )
 
 
