@@ -128,10 +128,12 @@ def many(make_review):
     make_review(establishment, [("hmi-prisons", "reasonable-progress")] * 30)
 
 
-@pytest.mark.parametrize("page, shown", [("1", 25), ("2", 5), ("abc", 25), ("9999", 5), ("-1", 5), ("0", 5), ("", 25)])
-def test_any_page_number_gets_a_page(client, many, page, shown):
+@pytest.mark.parametrize(
+    "page_number, shown", [("1", 25), ("2", 5), ("abc", 25), ("9999", 5), ("-1", 5), ("0", 5), ("", 25)]
+)
+def test_any_page_number_gets_a_page(client, many, page_number, shown):
     """A page that is not a number gets the first page; one out of range gets the last."""
-    response = client.get(LIST, {"page": page})
+    response = client.get(LIST, {"page": page_number})
     assert response.status_code == 200
     assert len(rows_of(response)) == shown
 
