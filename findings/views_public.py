@@ -89,9 +89,14 @@ def _filtered(request, today):
 def recommendation_list(request):
     today = timezone.localdate()
     filterset, recommendations = _filtered(request, today)
-    paginator = Paginator(recommendations, RECOMMENDATIONS_PER_PAGE)
+    # Paginate over the ids alone, then read the page's rows with their latest judgement: the
+    # judgement subqueries then run for 25 rows, not for every row skipped to reach the page.
+    paginator = Paginator(recommendations.values_list("pk", flat=True), RECOMMENDATIONS_PER_PAGE)
     # A page that is not a number shows the first page; one past the end shows the last.
     page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in public.recommendations_for_public_list(today).filter(pk__in=ids)}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     for recommendation in page.object_list:
         recommendation.judgement_modifier = judgement_modifier(recommendation.latest_rank, recommendation.top_rank)
     invalid = filterset.is_bound and not filterset.is_valid()
