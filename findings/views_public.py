@@ -1,34 +1,186 @@
-"""The public site: what was recommended, what each review found, for anyone to read."""
+"""The public site: what was recommended, what each review found, for anyone to read.
 
+Each view reads its page through one function of ``findings.public`` (a fixed number of
+queries) and builds only on published reviews, so a draft or an embargoed review never shows.
+"""
+
+import csv
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from findings import public
+from findings.filters import RecommendationFilter
+from findings.templatetags.public import judgement_modifier
+from recommendations.models import Inspection, RecommendationKind
+from recommendations.roles import GROUP_NAMES, Role
+
+RECOMMENDATIONS_PER_PAGE = 25
+CSV_COLUMNS = [
+    "establishment",
+    "review",
+    "inspectorate",
+    "kind",
+    "area",
+    "reference",
+    "recommendation",
+    "judgement",
+    "theme_number",
+    "concern",
+    "inspected",
+    "review_published_on",
+    "url",
+]
 
 
 def home(request):
-    return render(request, "findings/home.html")
+    latest, totals = public.home_page(timezone.localdate())
+    return render(request, "findings/home.html", {"latest_reviews": latest, "totals": totals})
 
 
 def establishment_list(request):
-    raise NotImplementedError  # issue 4
+    establishments = public.establishment_list_page(timezone.localdate())
+    return render(request, "findings/establishment_list.html", {"establishments": establishments})
 
 
 def establishment_detail(request, slug):
-    raise NotImplementedError  # issue 4
+    page = public.establishment_page(timezone.localdate(), slug)
+    return render(request, "findings/establishment_detail.html", {"page": page, "establishment": page.establishment})
 
 
 def review_detail(request, slug, review):
-    raise NotImplementedError  # issue 4
+    reviews = public.review_queryset(timezone.localdate(), public=True)
+    page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    return render(request, "findings/review_detail.html", {"page": page, "review": page.review})
+
+
+@never_cache
+def review_preview(request, pk):
+    """A review, draft or not, exactly as the public page will show it, for inspectors only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_inspector(request.user):
+        raise PermissionDenied("Only inspectors can preview a review.")
+    page = public.review_page(public.review_queryset(public=False), pk=pk)
+    response = render(request, "findings/review_detail.html", {"page": page, "review": page.review, "preview": True})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def is_inspector(user):
+    """Inspectors belong to the Inspectors group or to an inspectorate (superusers may too)."""
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=GROUP_NAMES[Role.INSPECTOR]).exists() or user.inspectorates.exists()
+
+
+def _filtered(request, today):
+    filterset = RecommendationFilter(
+        request.GET or None, queryset=public.recommendations_for_public_list(today), today=today
+    )
+    return filterset, filterset.qs
 
 
 def recommendation_list(request):
-    raise NotImplementedError  # issue 4
+    today = timezone.localdate()
+    filterset, recommendations = _filtered(request, today)
+    # Paginate over the ids alone, then read the page's rows with their latest judgement: the
+    # judgement subqueries then run for 25 rows, not for every row skipped to reach the page.
+    paginator = Paginator(recommendations.values_list("pk", flat=True), RECOMMENDATIONS_PER_PAGE)
+    # A page that is not a number shows the first page; one past the end shows the last.
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in public.recommendations_for_public_list(today).filter(pk__in=ids)}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    for recommendation in page.object_list:
+        recommendation.judgement_modifier = judgement_modifier(recommendation.latest_rank, recommendation.top_rank)
+    invalid = filterset.is_bound and not filterset.is_valid()
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page_obj": page,
+        "paginator": paginator,
+        "active_filters": [(label, value, _query_without(request, name)) for name, label, value in filterset.active()],
+        "query_string": _query_without(request, "page"),
+        "csv_query": _query_without(request, "page"),
+        "page_links": _page_links(page),
+    }
+    return render(request, "findings/recommendation_list.html", context, status=400 if invalid else 200)
 
 
 def recommendation_csv(request):
-    raise NotImplementedError  # issue 4
+    today = timezone.localdate()
+    filterset, recommendations = _filtered(request, today)
+    if filterset.is_bound and not filterset.is_valid():
+        problems = " ".join(error for errors in filterset.errors.values() for error in errors)
+        return HttpResponse(
+            f"The download could not be made: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    reviews = {review.pk: review for review in Inspection.objects.published(today).reviews()}
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="recommendations.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for recommendation in recommendations:
+        review = reviews.get(recommendation.latest_review_id)
+        inspection = recommendation.inspection
+        writer.writerow(
+            [
+                inspection.establishment.name,
+                review_name(review) if review else "",
+                recommendation.inspectorate.short_name,
+                recommendation.kind,
+                recommendation.area,
+                recommendation.reference if recommendation.kind == RecommendationKind.RECOMMENDATION else "",
+                recommendation.text,
+                recommendation.latest_label or "",
+                recommendation.theme_number or "",
+                recommendation.concern,
+                inspection.year or "",
+                review.published_on.isoformat() if review and review.published_on else "",
+                request.build_absolute_uri(recommendation.get_absolute_url()),
+            ]
+        )
+    return response
+
+
+def review_name(review):
+    """How a review is named in the CSV: its title, else its kind and year."""
+    return review.title or " ".join(str(part) for part in (review.get_kind_display(), review.year) if part)
 
 
 def recommendation_detail(request, pk):
-    raise NotImplementedError  # issue 4
+    page = public.recommendation_page(timezone.localdate(), pk)
+    return render(request, "findings/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
+
+
+def _query_without(request, *names):
+    """The current query string without ``names`` (and without the page number, which a changed
+    filter makes meaningless)."""
+    query = request.GET.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _page_links(page):
+    """Page numbers for GOV.UK pagination: first, last, and two either side of the current one;
+    None where numbers are left out."""
+    count = page.paginator.num_pages
+    wanted = {1, count, *range(page.number - 2, page.number + 3)}
+    numbers = sorted(n for n in wanted if 1 <= n <= count)
+    links, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append(None)
+        links.append(number)
+        previous = number
+    return links
 
 
 def page_not_found(request, exception):
@@ -37,7 +189,3 @@ def page_not_found(request, exception):
 
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
-
-
-def review_preview(request, pk):
-    raise NotImplementedError  # issue 5: a draft review as the public will see it, for inspectors only

@@ -1,0 +1,263 @@
+"""What each public page reads, one function per page, each a fixed number of queries.
+
+The public views and the inspectors' preview build only on these, so a page shows the same
+thing whoever opens it; what differs is which reviews the caller may reach (``published()``
+for the public, any review for the preview).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from findings.models import (
+    Judgement,
+    Paragraph,
+    ParagraphPart,
+    ProgressLevel,
+    key_findings,
+    open_recommendations,
+    published_recommendations,
+    with_latest_judgement,
+)
+from recommendations.models import (
+    Action,
+    Establishment,
+    HealthyPrisonScore,
+    Inspection,
+    InspectionKind,
+    Inspectorate,
+)
+
+LATEST_REVIEWS_ON_HOME = 6
+
+
+def inspection_order():
+    """Newest first: by visit, then publication, for inspections that give only one of them."""
+    return [F("visit_start").desc(nulls_last=True), F("published_on").desc(nulls_last=True), "-pk"]
+
+
+# --- Home --------------------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    inspectorate: Inspectorate
+    levels: list  # [(level, count)], lowest rank first
+    top_rank: int
+
+    @property
+    def total(self):
+        return sum(count for _, count in self.levels)
+
+
+def home_page(today):
+    """The latest published reviews and the count of published judgements at each level.
+
+    Two queries: the reviews, and the levels with their counts.
+    """
+    published = Inspection.objects.published(today)
+    latest = list(
+        published.reviews()
+        .select_related("establishment")
+        .order_by(F("published_on").desc(nulls_last=True), "-pk")[:LATEST_REVIEWS_ON_HOME]
+    )
+    levels = ProgressLevel.objects.select_related("inspectorate").annotate(
+        n=Count("judgements", filter=Q(judgements__review__in=published))
+    )
+    return latest, _totals(levels)
+
+
+def _totals(levels):
+    grouped = {}
+    for level in levels:
+        grouped.setdefault(level.inspectorate, []).append((level, level.n))
+    return [
+        Totals(inspectorate, counted, max(level.rank for level, _ in counted))
+        for inspectorate, counted in grouped.items()
+        if any(count for _, count in counted)
+    ]
+
+
+# --- Establishments ----------------------------------------------------------------------
+
+
+def public_establishments(today):
+    """Establishments with at least one published inspection or review; nothing else exists
+    for the public."""
+    published = Inspection.objects.published(today).filter(establishment=OuterRef("pk"))
+    return Establishment.objects.filter(Exists(published))
+
+
+def establishment_list_page(today):
+    """One query: each public establishment with its count of published reviews."""
+    published = Inspection.objects.published(today)
+    return list(
+        public_establishments(today).annotate(
+            reviews=Count("inspections", filter=Q(inspections__in=published, inspections__kind=InspectionKind.IRP)),
+        )
+    )
+
+
+@dataclass
+class EstablishmentPage:
+    establishment: Establishment
+    inspections: list
+    scores: dict = field(default_factory=dict)  # inspection pk → [HealthyPrisonScore]
+    open_recommendations: list = field(default_factory=list)
+
+
+def establishment_page(today, slug):
+    """Four queries: the establishment, its published inspections, their healthy prison scores
+    and its recommendations whose latest published judgement is below the top of the scale."""
+    establishment = get_object_or_404(public_establishments(today), slug=slug)
+    inspections = list(
+        Inspection.objects.published(today)
+        .filter(establishment=establishment)
+        .annotate(judged=Count("judgements"))
+        .order_by(*inspection_order())
+    )
+    for inspection in inspections:
+        inspection.establishment = establishment
+    scores = {}
+    for score in HealthyPrisonScore.objects.filter(inspection__in=[i.pk for i in inspections]):
+        scores.setdefault(score.inspection_id, []).append(score)
+    for inspection in inspections:
+        inspection.scores = scores.get(inspection.pk, [])
+    still_open = list(
+        open_recommendations(published_recommendations(today).for_establishment(establishment), today)
+        .select_related("inspectorate", "inspection")
+        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")
+    )
+    return EstablishmentPage(establishment, inspections, scores, still_open)
+
+
+# --- One review --------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewPage:
+    review: Inspection
+    summary: list
+    key_finding_paragraphs: list
+    notable_practice: list
+    judgements: list  # each with .evidence_paragraphs and .top_rank
+    key_findings: list  # [Totals]: per inspectorate, each level of its scale with its count
+    team: list
+
+
+def review_queryset(today=None, *, public=True):
+    """The reviews a caller may open: published and past their date for the public, any for
+    the inspectors' preview."""
+    reviews = Inspection.objects.published(today) if public else Inspection.objects.all()
+    return reviews.reviews().select_related("establishment", "follows_up")
+
+
+def review_page(reviews, **lookup):
+    """Everything the review page shows, in six queries whatever the review's size: the review,
+    its paragraphs, its judgements with their recommendations, the key-finding counts and the
+    scales (two), and the team."""
+    review = get_object_or_404(reviews, **lookup)
+    paragraphs = list(Paragraph.objects.filter(inspection=review).select_related("notable_practice"))
+    judgements = list(
+        Judgement.objects.filter(review=review)
+        .select_related("recommendation__inspectorate", "level")
+        .order_by("position", "pk")
+    )
+    findings = key_findings(review)
+    top_ranks = {inspectorate.pk: max(level.rank for level, _ in levels) for inspectorate, levels in findings}
+    team = list(review.team.select_related("inspectorate"))
+
+    evidence = {}
+    for paragraph in paragraphs:
+        if paragraph.judgement_id:
+            evidence.setdefault(paragraph.judgement_id, []).append(paragraph)
+    for judgement in judgements:
+        judgement.evidence_paragraphs = evidence.get(judgement.pk, [])
+        judgement.top_rank = top_ranks.get(judgement.level.inspectorate_id)
+        judgement.review = review
+
+    def part(name):
+        return [p for p in paragraphs if p.part == name]
+
+    return ReviewPage(
+        review=review,
+        summary=part(ParagraphPart.SUMMARY),
+        key_finding_paragraphs=part(ParagraphPart.KEY_FINDINGS),
+        notable_practice=part(ParagraphPart.NOTABLE_PRACTICE),
+        judgements=judgements,
+        key_findings=[Totals(inspectorate, levels, top_ranks[inspectorate.pk]) for inspectorate, levels in findings],
+        team=team,
+    )
+
+
+# --- Recommendations ---------------------------------------------------------------------
+
+
+def recommendations_for_public_list(today):
+    """Every public recommendation and theme with its latest published judgement, in the
+    list's order, with what a row shows joined in: one query per page of results."""
+    return (
+        with_latest_judgement(published_recommendations(today), today)
+        .select_related("inspection__establishment", "inspectorate")
+        .order_by(
+            "inspection__establishment__name",
+            F("inspection__visit_start").desc(nulls_last=True),
+            "inspection_id",
+            "position",
+            "pk",
+        )
+    )
+
+
+@dataclass
+class RecommendationPage:
+    recommendation: object
+    judgements: list
+    levels: list
+    action_plan_published: bool
+    response: object = None
+    actions: list = field(default_factory=list)
+
+    @property
+    def top_rank(self):
+        return max((level.rank for level in self.levels), default=None)
+
+    @property
+    def latest(self):
+        return self.judgements[-1] if self.judgements else None
+
+    @property
+    def is_open(self):
+        latest = self.latest
+        return latest is None or latest.level.rank < (self.top_rank or 0)
+
+
+def recommendation_page(today, pk):
+    """Four queries (six once the prison's action plan is public): the recommendation with its
+    inspection, establishment, action plan and response; its published judgements; their
+    evidence; the scale; and, when public, the actions with their progress notes."""
+    recommendation = get_object_or_404(
+        published_recommendations(today).select_related(
+            "inspection__establishment", "inspection__action_plan", "inspectorate", "response"
+        ),
+        pk=pk,
+    )
+    judgements = list(
+        Judgement.objects.published(today)
+        .filter(recommendation=recommendation)
+        .select_related("review__establishment", "level")
+        .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
+        .order_by(F("review__published_on").asc(nulls_first=True), F("review__visit_start").asc(nulls_first=True), "pk")
+    )
+    levels = list(ProgressLevel.objects.filter(inspectorate_id=recommendation.inspectorate_id))
+    plan = getattr(recommendation.inspection, "action_plan", None)
+    page = RecommendationPage(
+        recommendation, judgements, levels, action_plan_published=bool(plan and plan.is_published)
+    )
+    if page.action_plan_published:
+        page.response = getattr(recommendation, "response", None)
+        page.actions = list(
+            Action.objects.filter(recommendation=recommendation).prefetch_related("notes").order_by("created_at", "pk")
+        )
+    return page

@@ -1,0 +1,59 @@
+"""Small template helpers of the public pages: judgement tag colours and paragraph links."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# "see paragraph 3.5", "(See paragraph 3.5.)", "paragraph 3.7", "paragraphs 3.7": the number is
+# a section and a paragraph; a full stop after it ends the sentence and is not part of it.
+PARAGRAPH_REFERENCE = re.compile(r"\b(paragraphs?\s+)(\d{1,2})\.(\d{1,3})\b", re.IGNORECASE)
+
+
+def paragraph_anchor(number):
+    """The id a paragraph carries on its review page: 3.9 → paragraph-3-9."""
+    return "paragraph-" + str(number).replace(".", "-")
+
+
+@register.filter
+def anchor(number):
+    return paragraph_anchor(number)
+
+
+@register.filter(needs_autoescape=False)
+def paragraph_links(text, page_url=""):
+    """Escapes ``text`` and turns "paragraph 3.5" into a link to that paragraph of the review.
+
+    ``page_url`` is the review page's address when the text is shown on another page; on the
+    review page itself the link is the fragment alone.
+    """
+    escaped = str(escape(text or ""))
+
+    def link(match):
+        words, section, index = match.groups()
+        href = f"{escape(page_url)}#paragraph-{section}-{index}"
+        return f'<a class="govuk-link" href="{href}">{words}{section}.{index}</a>'
+
+    return mark_safe(PARAGRAPH_REFERENCE.sub(link, escaped))
+
+
+def judgement_modifier(rank, top):
+    """Where a level sits on its own scale: lowest, low, high or top (none when not judged).
+
+    Ranks are relative to the scale, so Ofsted's 2 of 3 and HMI Prisons' 3 of 4 both read high.
+    """
+    if not rank or not top:
+        return "none"
+    if rank >= top:
+        return "top"
+    if rank <= 1:
+        return "lowest"
+    return "high" if rank / top > 0.5 else "low"
+
+
+@register.simple_tag
+def judgement_class(rank, top):
+    return f"app-judgement--{judgement_modifier(rank, top)}"

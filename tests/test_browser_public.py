@@ -1,0 +1,152 @@
+"""A reader in Chromium: opens a review from the home page, filters, searches, downloads the
+CSV, and axe-core finds no WCAG 2.2 A/AA violation on any public page."""
+
+import csv
+import importlib
+import io
+
+import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
+from django.urls import reverse
+
+from findings.models import NotablePractice, Paragraph, ParagraphPart
+from recommendations.models import HealthyPrisonScore, HealthyPrisonTest, TeamMember
+from tests.conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
+# Sequences restart, so the scales reloaded after an earlier flush keep the primary keys the
+# migration gave them, which the Belmarsh fixture refers to.
+BELMARSH_DB = pytest.mark.django_db(transaction=True, reset_sequences=True)
+
+
+@pytest.fixture
+def scales(transactional_db):
+    """The inspectorates and their scales, which the migration loads: a live-server test before
+    this one may have flushed the database."""
+    importlib.import_module("findings.migrations.0002_progress_scales").load(django_apps, None)
+
+
+@pytest.fixture
+def reviewed(scales, make_review, belmarsh, wandsworth, hmi_prisons):
+    """Belmarsh-like data built in the test: a review with every part of the page, and a second prison."""
+    review = make_review(
+        belmarsh,
+        [
+            ("hmi-prisons", "good-progress"),
+            ("hmi-prisons", "reasonable-progress"),
+            ("hmi-prisons", "no-meaningful-progress"),
+            ("hmi-prisons", "no-meaningful-progress"),
+            ("ofsted", "insufficient-progress"),
+        ],
+    )
+    use_of_force = review.judgements.get(position=2).recommendation
+    use_of_force.area = "Use of force"
+    use_of_force.concern = "Staff did not routinely activate body-worn video cameras."
+    use_of_force.save()
+    practice = Paragraph.objects.create(
+        inspection=review, number="2.6", part=ParagraphPart.NOTABLE_PRACTICE, text="A good team. (See paragraph 3.2.)"
+    )
+    NotablePractice.objects.create(paragraph=practice, title="Conflict resolution team")
+    TeamMember.objects.create(inspection=review, name="A Team Leader", role="Team leader", inspectorate=hmi_prisons)
+    HealthyPrisonScore.objects.create(inspection=review.follows_up, test=HealthyPrisonTest.SAFETY, score=2)
+    make_review(wandsworth, [("hmi-prisons", "reasonable-progress")], year=2023)
+    return review
+
+
+@pytest.fixture
+def belmarsh_data(scales):
+    if not FIXTURE.exists():
+        pytest.skip("fixture not yet built")
+    call_command("loaddata", "belmarsh", verbosity=0)
+
+
+def public_urls(review):
+    recommendation = review.judgements.get(position=2).recommendation
+    return {
+        "home": reverse("public:home"),
+        "establishments": reverse("public:establishment-list"),
+        "establishment": review.establishment.get_absolute_url(),
+        "review": review.get_absolute_url(),
+        "list": reverse("public:recommendation-list"),
+        "list filtered": reverse("public:recommendation-list") + "?judgement=no-meaningful-progress&q=recommendation",
+        "list with a bad filter": reverse("public:recommendation-list") + "?judgement=excellent",
+        "recommendation": recommendation.get_absolute_url(),
+        "not found": "/establishments/nowhere/",
+    }
+
+
+def test_every_public_page_passes_axe(live_server, page, axe, reviewed):
+    """axe-core reports no WCAG 2.2 A/AA violation on each public page, the 404 included."""
+    for name, url in public_urls(reviewed).items():
+        page.goto(live_server.url + url)
+        assert axe(page) == [], name
+
+
+def test_reader_filters_searches_and_downloads(live_server, page, reviewed):
+    """Without JavaScript tricks: choose a judgement, apply, remove it again, search, download."""
+    page.goto(live_server.url + reverse("public:recommendation-list"))
+    page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".app-result").count() == 2
+    page.get_by_role("link", name="Remove filter Latest judgement: No meaningful progress").click()
+    assert page.locator(".app-result").count() == 6
+
+    page.get_by_label("Search").fill("body-worn")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".app-result h3").all_inner_texts() == ["Use of force (1.2)"]
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these results as CSV").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    assert [(row["area"], row["reference"]) for row in rows] == [("Use of force", "1.2")]
+
+
+def test_paragraph_reference_link_goes_to_the_paragraph(live_server, page, reviewed):
+    page.goto(live_server.url + reviewed.get_absolute_url())
+    page.get_by_role("link", name="paragraph 3.2").click()
+    assert page.url.endswith("#paragraph-3-2")
+    assert page.locator("#paragraph-3-2").is_visible()
+
+
+# --- On the real Belmarsh data ---------------------------------------------------------------
+
+
+@BELMARSH_DB
+def test_open_the_belmarsh_review_from_the_home_page(live_server, page, axe, belmarsh_data):
+    page.goto(live_server.url + reverse("public:home"))
+    page.get_by_role("link", name="HMP Belmarsh").first.click()
+    assert "HMP Belmarsh" in page.locator(".govuk-caption-xl").inner_text()
+    assert page.locator("h1").inner_text().startswith("Independent review of progress")
+    assert page.get_by_role("heading", name="Use of force").count() >= 1
+    assert axe(page) == []
+
+
+@BELMARSH_DB
+def test_filter_belmarsh_to_no_meaningful_progress(live_server, page, belmarsh_data):
+    page.goto(live_server.url + reverse("public:recommendation-list"))
+    page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".app-result").count() == 2
+    assert "2 recommendations" in page.locator("#result-count").inner_text()
+
+
+@BELMARSH_DB
+def test_search_body_worn_finds_use_of_force(live_server, page, belmarsh_data):
+    page.goto(live_server.url + reverse("public:home"))
+    page.get_by_label("Search recommendations").fill("body-worn")
+    page.get_by_role("button", name="Search").click()
+    assert "Use of force (1.39)" in page.locator(".app-result h3").all_inner_texts()
+
+
+@BELMARSH_DB
+def test_download_the_belmarsh_csv(live_server, page, belmarsh_data):
+    page.goto(live_server.url + reverse("public:recommendation-list") + "?establishment=belmarsh")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these results as CSV").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    header = "establishment,review,inspectorate,kind,area,reference,recommendation,judgement"
+    assert text.splitlines()[0].startswith(header)
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 13

@@ -1,0 +1,82 @@
+"""Only published reviews exist for the public: a draft, or a review before its publication
+date, shows in no page, count, search result, chart, filter option or CSV."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.models import PublicationStatus
+
+HIDDEN = "HMP Wandsworth"
+
+
+@pytest.fixture(params=["draft", "embargoed"])
+def hidden_review(request, make_review, belmarsh, wandsworth):
+    """Belmarsh's review is public; Wandsworth's is a draft, or published but embargoed until tomorrow."""
+    make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    if request.param == "draft":
+        return make_review(wandsworth, [("hmi-prisons", "no-meaningful-progress")], status=PublicationStatus.DRAFT)
+    review = make_review(wandsworth, [("hmi-prisons", "no-meaningful-progress")], published_on=tomorrow())
+    inspection = review.follows_up  # its report, too, is embargoed here
+    inspection.published_on = tomorrow()
+    inspection.save()
+    return review
+
+
+def tomorrow():
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("public:home"),
+        reverse("public:establishment-list"),
+        reverse("public:recommendation-list"),
+        reverse("public:recommendation-list") + "?q=Wandsworth",
+        reverse("public:recommendation-list") + "?judgement=no-meaningful-progress",
+        reverse("public:recommendation-csv"),
+        reverse("public:recommendation-csv") + "?q=Wandsworth",
+        reverse("public:establishment", kwargs={"slug": "belmarsh"}),
+    ],
+)
+def test_hidden_review_is_in_no_list_count_option_or_download(client, hidden_review, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert HIDDEN not in response.content.decode()
+    assert "No meaningful progress 1" not in response.content.decode()  # the home chart counts none
+
+
+def test_hidden_review_is_not_a_filter_option(client, hidden_review):
+    page = client.get(reverse("public:recommendation-list")).content.decode()
+    assert 'value="wandsworth"' not in page and 'value="2021"' in page
+
+
+def test_hidden_reviews_pages_are_404(client, hidden_review):
+    recommendation = hidden_review.judgements.get().recommendation
+    for url in (
+        hidden_review.get_absolute_url(),
+        hidden_review.establishment.get_absolute_url(),
+        recommendation.get_absolute_url(),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_home_totals_count_only_public_judgements(client, hidden_review):
+    page = client.get(reverse("public:home")).content.decode()
+    assert "HMI Prisons: 1 judgement" in page
+
+
+def test_published_inspections_recommendations_show_without_the_embargoed_judgement(client, make_review, wandsworth):
+    """Before the review's date its recommendations, public since the inspection, show as not yet judged."""
+    review = make_review(wandsworth, [("hmi-prisons", "no-meaningful-progress")], published_on=tomorrow())
+    recommendation = review.judgements.get().recommendation
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "Recommendation 1 for HMP Wandsworth." in page
+    assert "No meaningful progress" not in page.split("How HMI Prisons judges progress")[0]
+    assert "Not yet judged" in page
+    listed = client.get(reverse("public:recommendation-list"), {"judgement": "no-meaningful-progress"})
+    assert "Recommendation 1 for HMP Wandsworth." not in listed.content.decode()
+    assert client.get(review.get_absolute_url()).status_code == 404
