@@ -12,6 +12,11 @@ from simple_history.models import HistoricalRecords
 from recommendations.models import Inspection, InspectionKind, Inspectorate, PublicationStatus, Recommendation
 
 
+class ProgressLevelManager(models.Manager):
+    def get_by_natural_key(self, inspectorate_slug, slug):
+        return self.get(inspectorate__slug=inspectorate_slug, slug=slug)
+
+
 class ProgressLevel(models.Model):
     """One level of an inspectorate's progress scale, lowest rank first, with the report's definition."""
 
@@ -20,6 +25,8 @@ class ProgressLevel(models.Model):
     label = models.CharField(max_length=100, help_text="e.g. Reasonable progress.")
     slug = models.SlugField(max_length=50)
     definition = models.TextField()
+
+    objects = ProgressLevelManager()
 
     class Meta:
         ordering = ["inspectorate", "rank"]
@@ -32,6 +39,12 @@ class ProgressLevel(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.inspectorate})"
+
+    def natural_key(self):
+        # Fixtures name a level by its scale and slug, not by a primary key a migration chose.
+        return (self.inspectorate.slug, self.slug)
+
+    natural_key.dependencies = ["recommendations.inspectorate"]
 
 
 class JudgementQuerySet(models.QuerySet):

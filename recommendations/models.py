@@ -43,6 +43,11 @@ class Establishment(models.Model):
         return reverse("public:establishment", kwargs={"slug": self.slug})
 
 
+class InspectorateManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Inspectorate(models.Model):
     """HMI Prisons, Ofsted, Estyn, CQC… Each owns a progress scale (``findings.ProgressLevel``)."""
 
@@ -56,11 +61,16 @@ class Inspectorate(models.Model):
         help_text="Users with the inspector role who judge this inspectorate's recommendations.",
     )
 
+    objects = InspectorateManager()
+
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return self.short_name
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class InspectionKind(models.TextChoices):

@@ -2,7 +2,8 @@
 
 It imports fixtures/reports/belmarsh-irp-2022.txt into a fresh, temporary SQLite database and
 dumps the domain rows the import wrote (not the history, nor the inspectorates and progress
-scales, which the migrations load with fixed primary keys). Run it with ``make fixtures``.
+scales, which the migrations load; rows refer to them by natural key: a scale's slug and a
+level's slug). Run it with ``make fixtures``.
 
     python scripts/make_fixtures.py [--output fixtures/belmarsh.json]
 """
@@ -38,7 +39,9 @@ def build(seed: Path) -> str:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("import_report", str(seed), verbosity=0)
     querysets = [apps.get_model(label).objects.order_by("pk") for label in MODELS]
-    rows = json.loads(serializers.serialize("json", [obj for qs in querysets for obj in qs]))
+    rows = json.loads(
+        serializers.serialize("json", [obj for qs in querysets for obj in qs], use_natural_foreign_keys=True)
+    )
     # Timestamps of the import run would change the file on every run: pin them to the review's
     # publication date.
     inspections = [row for row in rows if row["model"] == "recommendations.inspection"]

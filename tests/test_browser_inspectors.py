@@ -1,21 +1,13 @@
 """In Chromium: an inspector signs in, records a judgement with evidence, previews, publishes,
-and the public review page then shows it.
-
-The preview and the public review page are built by another piece of work (issue 4 and the
-preview of issue 5). Until they exist (their views raise NotImplementedError) the steps that
-open them are skipped, and the test says so; everything in the inspectors' workspace runs.
-"""
+and the public review page then shows it."""
 
 import datetime
-import importlib
 import re
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from findings import views_public
 from findings.models import Judgement
 from recommendations.models import PublicationStatus, Recommendation
 from tests.conftest import PASSWORD
@@ -23,35 +15,10 @@ from tests.conftest import PASSWORD
 SCREENSHOTS = "/tmp"
 
 
-@pytest.fixture
-def scales(transactional_db):
-    """The inspectorates and scales a migration loads. A browser test before this one flushes the
-    database, and Playwright's event loop hides the serialized copy Django would restore from
-    (serialized_rollback), so they are loaded again here by the migration's own function."""
-    from django.apps import apps
-
-    from recommendations.models import Inspectorate
-
-    if not Inspectorate.objects.exists():
-        progress_scales = importlib.import_module("findings.migrations.0002_progress_scales")
-        progress_scales.load(apps, None)
-
-
-def built(view, **kwargs):
-    """False while ``view`` is still a NotImplementedError placeholder."""
-    try:
-        view(RequestFactory().get("/"), **kwargs)
-    except NotImplementedError:
-        return False
-    except Exception:  # built, but not for a bare request: good enough to drive it for real
-        return True
-    return True
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
-    scales, live_server, page, make_review, belmarsh, hmi_prisons, hmi_inspector
+    live_server, page, make_review, belmarsh, hmi_prisons, hmi_inspector
 ):
     review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], status="draft")
     review.published_on = datetime.date.today()
@@ -108,14 +75,12 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
     expect(page.get_by_text("reasonable progress: 2, good progress: 0")).to_be_visible()
     preview = page.get_by_role("link", name="Preview as the public will see it")
     assert preview.get_attribute("href") == reverse("public:review-preview", kwargs={"pk": review.pk})
-    preview_built = built(views_public.review_preview, pk=review.pk)
-    if preview_built:
-        with page.context.expect_page() as opened:
-            preview.click()
-        preview_page = opened.value
-        preview_page.wait_for_load_state()
-        expect(preview_page.get_by_text("Every use of force was now reviewed within 72 hours.")).to_be_visible()
-        preview_page.close()
+    with page.context.expect_page() as opened:
+        preview.click()
+    preview_page = opened.value
+    preview_page.wait_for_load_state()
+    expect(preview_page.get_by_text("Every use of force was now reviewed within 72 hours.")).to_be_visible()
+    preview_page.close()
 
     # Publish.
     page.get_by_role("button", name="Publish").click()
@@ -134,13 +99,6 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
 
     # The public review page shows it.
     public_url = reverse("public:review", kwargs={"slug": belmarsh.slug, "review": review.slug})
-    if not built(views_public.review_detail, slug=belmarsh.slug, review=review.slug):
-        pytest.skip(
-            "The public review page (issue 4) is not built yet: the workspace steps passed; "
-            f"once it is, this test opens {public_url} and checks the judgement is shown."
-        )
-    if not preview_built:
-        pytest.skip("The review preview (public:review-preview) is not built yet: the preview step was skipped.")
     page.goto(live_server.url + public_url)
     expect(page.get_by_text("Every use of force was now reviewed within 72 hours.")).to_be_visible()
     expect(page.get_by_text("Reasonable progress").first).to_be_visible()

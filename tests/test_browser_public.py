@@ -2,35 +2,20 @@
 CSV, and axe-core finds no WCAG 2.2 A/AA violation on any public page."""
 
 import csv
-import importlib
 import io
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.urls import reverse
 
 from findings.models import NotablePractice, Paragraph, ParagraphPart
 from recommendations.models import HealthyPrisonScore, HealthyPrisonTest, TeamMember
-from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.browser
 
-FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
-# Sequences restart, so the scales reloaded after an earlier flush keep the primary keys the
-# migration gave them, which the Belmarsh fixture refers to.
-BELMARSH_DB = pytest.mark.django_db(transaction=True, reset_sequences=True)
-
 
 @pytest.fixture
-def scales(transactional_db):
-    """The inspectorates and their scales, which the migration loads: a live-server test before
-    this one may have flushed the database."""
-    importlib.import_module("findings.migrations.0002_progress_scales").load(django_apps, None)
-
-
-@pytest.fixture
-def reviewed(scales, make_review, belmarsh, wandsworth, hmi_prisons):
+def reviewed(make_review, belmarsh, wandsworth, hmi_prisons):
     """Belmarsh-like data built in the test: a review with every part of the page, and a second prison."""
     review = make_review(
         belmarsh,
@@ -57,9 +42,8 @@ def reviewed(scales, make_review, belmarsh, wandsworth, hmi_prisons):
 
 
 @pytest.fixture
-def belmarsh_data(scales):
-    if not FIXTURE.exists():
-        pytest.skip("fixture not yet built")
+def belmarsh_data(transactional_db):
+    """The Belmarsh data the importer produced (fixtures/belmarsh.json)."""
     call_command("loaddata", "belmarsh", verbosity=0)
 
 
@@ -114,7 +98,6 @@ def test_paragraph_reference_link_goes_to_the_paragraph(live_server, page, revie
 # --- On the real Belmarsh data ---------------------------------------------------------------
 
 
-@BELMARSH_DB
 def test_open_the_belmarsh_review_from_the_home_page(live_server, page, axe, belmarsh_data):
     page.goto(live_server.url + reverse("public:home"))
     page.get_by_role("link", name="HMP Belmarsh").first.click()
@@ -124,7 +107,6 @@ def test_open_the_belmarsh_review_from_the_home_page(live_server, page, axe, bel
     assert axe(page) == []
 
 
-@BELMARSH_DB
 def test_filter_belmarsh_to_no_meaningful_progress(live_server, page, belmarsh_data):
     page.goto(live_server.url + reverse("public:recommendation-list"))
     page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
@@ -133,7 +115,6 @@ def test_filter_belmarsh_to_no_meaningful_progress(live_server, page, belmarsh_d
     assert "2 recommendations" in page.locator("#result-count").inner_text()
 
 
-@BELMARSH_DB
 def test_search_body_worn_finds_use_of_force(live_server, page, belmarsh_data):
     page.goto(live_server.url + reverse("public:home"))
     page.get_by_label("Search recommendations").fill("body-worn")
@@ -141,7 +122,6 @@ def test_search_body_worn_finds_use_of_force(live_server, page, belmarsh_data):
     assert "Use of force (1.39)" in page.locator(".app-result h3").all_inner_texts()
 
 
-@BELMARSH_DB
 def test_download_the_belmarsh_csv(live_server, page, belmarsh_data):
     page.goto(live_server.url + reverse("public:recommendation-list") + "?establishment=belmarsh")
     with page.expect_download() as download:

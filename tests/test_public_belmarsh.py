@@ -9,10 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from recommendations.models import Inspection
-from tests.conftest import PROJECT_DIR
 from tests.views_helpers import rows_of
-
-FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
 
 # (kind, reference, judgement) of each recommendation and theme, as Section 4 of the report lists them.
 REPORT_JUDGEMENTS = sorted(
@@ -36,9 +33,7 @@ REPORT_JUDGEMENTS = sorted(
 
 @pytest.fixture
 def belmarsh_data(db):
-    """The Belmarsh data from fixtures/belmarsh.json; skipped until the importer's fixture exists."""
-    if not FIXTURE.exists():
-        pytest.skip("fixture not yet built")
+    """The Belmarsh data the importer produced (fixtures/belmarsh.json)."""
     call_command("loaddata", "belmarsh", verbosity=0)
     return Inspection.objects.reviews().get(establishment__slug="belmarsh")
 

@@ -1,13 +1,12 @@
-"""Full-text search index of the public recommendation list (/recommendations/?q=…).
+"""Full-text search index of evidence paragraphs, read by the public recommendation search.
 
-PostgreSQL only: a GIN index on exactly the expression ``findings.filters.recommendation_document()``
-produces, so the search can use it. On SQLite the search matches words instead and this
-migration does nothing.
+PostgreSQL only: a GIN index on exactly the expression ``findings.filters.evidence_document()``
+produces. On SQLite the search matches words instead and this migration does nothing.
 """
 
 from django.db import migrations
 
-INDEX = "recommendation_search_idx"
+INDEX = "paragraph_search_idx"
 
 
 class PostgreSQLOnly(migrations.RunSQL):
@@ -24,14 +23,14 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0001_initial"),
+        ("findings", "0003_admin_judgement_level_optional"),
     ]
 
     operations = [
         PostgreSQLOnly(
             sql=f"""
-                CREATE INDEX IF NOT EXISTS {INDEX} ON recommendations_recommendation
-                USING gin (to_tsvector('english'::regconfig, COALESCE("text", '') || ' ' || COALESCE("concern", '')))
+                CREATE INDEX IF NOT EXISTS {INDEX} ON findings_paragraph
+                USING gin (to_tsvector('english'::regconfig, COALESCE("text", '')))
             """,
             reverse_sql=f"DROP INDEX IF EXISTS {INDEX}",
         ),

@@ -1,12 +1,13 @@
-"""Full-text search index of evidence paragraphs, read by the public recommendation search.
+"""Full-text search index of the public recommendation list (/recommendations/?q=…).
 
-PostgreSQL only: a GIN index on exactly the expression ``findings.filters.evidence_document()``
-produces. On SQLite the search matches words instead and this migration does nothing.
+PostgreSQL only: a GIN index on exactly the expression ``findings.filters.recommendation_document()``
+produces, so the search can use it. On SQLite the search matches words instead and this
+migration does nothing.
 """
 
 from django.db import migrations
 
-INDEX = "paragraph_search_idx"
+INDEX = "recommendation_search_idx"
 
 
 class PostgreSQLOnly(migrations.RunSQL):
@@ -23,14 +24,14 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("findings", "0002_progress_scales"),
+        ("recommendations", "0002_leaders_reminderlog"),
     ]
 
     operations = [
         PostgreSQLOnly(
             sql=f"""
-                CREATE INDEX IF NOT EXISTS {INDEX} ON findings_paragraph
-                USING gin (to_tsvector('english'::regconfig, COALESCE("text", '')))
+                CREATE INDEX IF NOT EXISTS {INDEX} ON recommendations_recommendation
+                USING gin (to_tsvector('english'::regconfig, COALESCE("text", '') || ' ' || COALESCE("concern", '')))
             """,
             reverse_sql=f"DROP INDEX IF EXISTS {INDEX}",
         ),
