@@ -9,7 +9,6 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
 
 from findings.models import Paragraph, ProgressLevel, published_recommendations
 from recommendations.models import Inspection, Inspectorate, Recommendation
@@ -52,10 +51,6 @@ def search_recommendations(queryset, words, today):
 
 
 SELECT = forms.Select(attrs={"class": "govuk-select"})
-
-
-def year_of_inspection():
-    return ExtractYear("inspection__visit_start")
 
 
 class RecommendationFilter(django_filters.FilterSet):
@@ -110,10 +105,9 @@ class RecommendationFilter(django_filters.FilterSet):
         )
         areas = public.order_by("area").values_list("area", flat=True).distinct()
         years = (
-            public.annotate(year=year_of_inspection())
-            .filter(year__isnull=False)
-            .order_by("-year")
-            .values_list("year", flat=True)
+            public.filter(inspection__year__isnull=False)
+            .order_by("-inspection__year")
+            .values_list("inspection__year", flat=True)
             .distinct()
         )
         self.filters["establishment"].extra["choices"] = list(establishments)
@@ -126,7 +120,7 @@ class RecommendationFilter(django_filters.FilterSet):
         return search_recommendations(queryset, value, self.today)
 
     def filter_year(self, queryset, name, value):
-        return queryset.alias(year=year_of_inspection()).filter(year=int(value))
+        return queryset.filter(inspection__year=int(value))
 
     def active(self):
         """The filters in force, each as (parameter, label, shown value), for "remove" links.

@@ -169,6 +169,7 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
         {"establishment": establishment, "slug": full_slug},
         {
             "kind": InspectionKind.FULL,
+            "year": report.full_inspection_year,
             "visit_period": report.full_inspection_period,
             # A published review makes public the inspection it follows up (that report was
             # published long before); a draft import leaves an existing inspection as it is.
@@ -183,6 +184,7 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
         {"establishment": establishment, "slug": f"irp-{report.review_year}"},
         {
             "kind": InspectionKind.IRP,
+            "year": report.review_year,
             "title": report.title,
             "follows_up": inspection,
             # Visit dates only when the report prints them, so dates typed in later survive.

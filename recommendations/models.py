@@ -108,6 +108,12 @@ class Inspection(models.Model):
     title = models.CharField(max_length=300, blank=True)
     visit_start = models.DateField(null=True, blank=True)
     visit_end = models.DateField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,  # the public list filters recommendations by the year they were made
+        help_text="Year of the visit. Taken from the visit's start (or the publication date) when left empty.",
+    )
     visit_period = models.CharField(
         max_length=100,
         blank=True,
@@ -162,13 +168,6 @@ class Inspection(models.Model):
         return f"{self.establishment} — {self.get_kind_display()} {self.year or ''}".strip()
 
     @property
-    def year(self):
-        for value in (self.visit_start, self.published_on):
-            if value:
-                return value.year
-        return None
-
-    @property
     def is_review(self):
         return self.kind == InspectionKind.IRP
 
@@ -182,6 +181,12 @@ class Inspection(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:review", kwargs={"slug": self.establishment.slug, "review": self.slug})
+
+    def save(self, *args, **kwargs):
+        if self.year is None:
+            known = self.visit_start or self.published_on
+            self.year = known.year if known else None
+        super().save(*args, **kwargs)
 
 
 class TeamMember(models.Model):

@@ -51,6 +51,15 @@ def test_no_meaningful_progress_filter_shows_belmarshs_two(client, belmarsh_data
     assert sorted(row["label"] for row in rows) == ["1.44", "6.19"]
 
 
+def test_year_filter_offers_2021_and_finds_belmarshs_recommendations(client, belmarsh_data):
+    """The report gives the full inspection only as "July–August 2021": it is still filterable by year."""
+    response = client.get(reverse("public:recommendation-csv"), {"year": "2021"})
+    assert response.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 13
+    page = client.get(reverse("public:recommendation-list"))
+    assert '<option value="2021">2021</option>' in page.content.decode()
+
+
 def test_body_worn_finds_the_use_of_force_recommendation(client, belmarsh_data):
     rows = rows_of(client.get(reverse("public:recommendation-list"), {"q": "body-worn"}))
     assert ("Use of force", "1.39") in [(row["area"], row["label"]) for row in rows]
