@@ -201,6 +201,10 @@ def main():
             f"{Recommendation.objects.count()} recommendations, {Judgement.objects.count()} judgements, "
             f"{Paragraph.objects.count()} paragraphs, loaded in {time.perf_counter() - started:.0f} s"
         )
+        # A freshly loaded database has no planner statistics yet; a live one has them
+        # (autovacuum on PostgreSQL). Without them PostgreSQL picks slow plans for the list.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         from recommendations.models import Inspection
 
         review = Inspection.objects.reviews().select_related("establishment").order_by("pk").last()

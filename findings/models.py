@@ -49,8 +49,15 @@ class ProgressLevel(models.Model):
 
 class JudgementQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Judgements of reviews the public may see (published and past their publication date)."""
-        return self.filter(review__in=Inspection.objects.published(today))
+        """Judgements of reviews the public may see (published and past their publication date).
+
+        The same rule as ``Inspection.objects.published`` written as a join, not an IN
+        subquery: inside the per-recommendation subqueries of the public list PostgreSQL then
+        starts from the judgement's recommendation index instead of scanning every review."""
+        today = today or timezone.localdate()
+        return self.filter(review__status=PublicationStatus.PUBLISHED).filter(
+            Q(review__published_on__isnull=True) | Q(review__published_on__lte=today)
+        )
 
     def of_review(self, review):
         return self.filter(review=review)
