@@ -17,6 +17,7 @@ from recommendations.models import (
     Inspectorate,
     ProgressNote,
     Recommendation,
+    ReminderLog,
     Response,
     TargetDateChange,
     TeamMember,
@@ -180,3 +181,59 @@ class UnpublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """A record written by the service itself (a moved date, a reminder sent): readable here,
+    never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "inspectorate", "inspection"]
+    list_filter = ["inspectorate", "inspection__establishment"]
+    list_select_related = ["inspectorate", "inspection__establishment"]
+    search_fields = ["name", "role", "inspection__establishment__name"]
+    autocomplete_fields = ["inspection"]
+
+
+@admin.register(HealthyPrisonScore)
+class HealthyPrisonScoreAdmin(HistoryAdmin):
+    list_display = ["inspection", "test", "score"]
+    list_filter = ["test", "score", "inspection__establishment"]
+    list_select_related = ["inspection__establishment"]
+    search_fields = ["inspection__establishment__name"]
+    autocomplete_fields = ["inspection"]
+
+
+@admin.register(ProgressNote)
+class ProgressNoteAdmin(HistoryAdmin):
+    list_display = ["noted_on", "action", "author", "text"]
+    list_filter = ["action__recommendation__inspection__establishment"]
+    list_select_related = ["action", "author"]
+    search_fields = ["text", "action__description"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(TargetDateChange)
+class TargetDateChangeAdmin(ReadOnlyRecordAdmin):
+    list_display = ["action", "old_date", "new_date", "changed_by", "changed_at"]
+    list_select_related = ["action", "changed_by"]
+    search_fields = ["reason", "action__description"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyRecordAdmin):
+    list_display = ["sent_on", "establishment", "user"]
+    list_filter = ["establishment"]
+    list_select_related = ["establishment", "user"]
+    date_hierarchy = "sent_on"
