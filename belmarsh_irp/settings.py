@@ -1,9 +1,9 @@
 """Settings for the inspection recommendation tracker, read from the environment.
 
-With no environment at all the site runs on an SQLite file in the project (the embedded
-default) but refuses to start, because DJANGO_DEBUG is off and there is no secret key. For
-local work set DJANGO_DEBUG=1 (``make run`` does); in production set DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL.
+With no environment at all the project uses an SQLite file in the project (the embedded
+default) and management commands run, but the site refuses to start, because DJANGO_DEBUG is
+off and there is no secret key. For local work set DJANGO_DEBUG=1 (``make run`` does); in
+production set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
@@ -47,13 +47,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# Without a key, DEBUG off: management commands that need no key (migrate, makemigrations,
+# check) still run, but the site refuses to start (wsgi.py, asgi.py), Django refuses anything
+# that signs, and `check --deploy` fails.
+SECRET_KEY_MISSING = (
+    "DJANGO_SECRET_KEY is not set. Set it to a long random string in production, "
+    "or set DJANGO_DEBUG=1 for local development."
+)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random string in production, "
-            "or set DJANGO_DEBUG=1 for local development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])

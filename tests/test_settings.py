@@ -35,12 +35,42 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+def python(code, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_production_refuses_to_start_without_a_secret_key():
-    """With DEBUG off and no DJANGO_SECRET_KEY the site will not start, and says why."""
+    """With DEBUG off and no DJANGO_SECRET_KEY the site (WSGI or ASGI) will not start, and says why;
+    `check --deploy` fails too."""
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
-    result = manage("check", env=env)
+    for entry_point in ("belmarsh_irp.wsgi", "belmarsh_irp.asgi"):
+        result = python(f"import {entry_point}", env)
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = python("import belmarsh_irp.wsgi; print('served')", PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "served" in result.stdout
+
+
+def test_management_commands_run_with_no_configuration_at_all():
+    """A fresh checkout with no environment can still run commands such as makemigrations."""
+    result = manage("makemigrations", "--check", "--dry-run", env={})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_a_bad_boolean_is_refused_with_its_name():
