@@ -190,6 +190,7 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             # Visit dates only when the report prints them, so dates typed in later survive.
             **({"visit_start": report.visit_start, "visit_end": report.visit_end} if report.visit_start else {}),
             "published_on": report.published_on,
+            "published_month_only": report.published_month_only,
             "status": status,
             "summary_signed_by": report.signed_by,
             "source": source,

@@ -170,6 +170,7 @@ class Report:
     signed_by: str
     published_text: str  # "April 2022", as printed under the summary
     published_on: datetime.date
+    published_month_only: bool  # the report prints a month, not a day: published_on is its 1st
     key_findings: list[Paragraph]
     notable_practice: list[Paragraph]
     stated_counts: list[StatedCount]
@@ -920,6 +921,7 @@ def parse_report(text: str) -> Report:
         signed_by=signed_by,
         published_text=published_text,
         published_on=published_on,
+        published_month_only=not re.match(r"\d", published_text),
         key_findings=key_findings,
         notable_practice=notable,
         stated_counts=counts,

@@ -142,7 +142,7 @@ def recommendation_csv(request):
                 recommendation.theme_number or "",
                 recommendation.concern,
                 inspection.year or "",
-                review.published_on.isoformat() if review and review.published_on else "",
+                review.publication_date_iso if review else "",
                 request.build_absolute_uri(recommendation.get_absolute_url()),
             ]
         )

@@ -124,6 +124,10 @@ class Inspection(models.Model):
         blank=True,
         help_text="Publication date. A published report is shown to the public only from this date.",
     )
+    published_month_only = models.BooleanField(
+        default=False,
+        help_text="The report gives only the month of publication (e.g. April 2022): the date is its first day.",
+    )
     status = models.CharField(max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
@@ -166,6 +170,22 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.establishment} — {self.get_kind_display()} {self.year or ''}".strip()
+
+    @property
+    def publication_date_display(self):
+        """The publication date as precisely as the report gives it: "April 2022" or "26 April 2022"."""
+        if not self.published_on:
+            return ""
+        if self.published_month_only:
+            return f"{self.published_on:%B %Y}"
+        return f"{self.published_on.day} {self.published_on:%B %Y}"
+
+    @property
+    def publication_date_iso(self):
+        """For downloads: 2022-04 when only the month is known, else 2022-04-26."""
+        if not self.published_on:
+            return ""
+        return f"{self.published_on:%Y-%m}" if self.published_month_only else self.published_on.isoformat()
 
     @property
     def is_review(self):

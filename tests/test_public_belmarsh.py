@@ -44,6 +44,7 @@ def test_csv_for_belmarsh_has_the_reports_13_judgements_and_references(client, b
     assert len(rows) == 13
     assert sorted((row["kind"], row["reference"], row["judgement"]) for row in rows) == REPORT_JUDGEMENTS
     assert {row["establishment"] for row in rows} == {"HMP Belmarsh"}
+    assert {row["review_published_on"] for row in rows} == {"2022-04"}
 
 
 def test_no_meaningful_progress_filter_shows_belmarshs_two(client, belmarsh_data):
@@ -72,3 +73,5 @@ def test_belmarsh_review_page_shows_the_report(client, belmarsh_data):
     assert 'href="#paragraph-3-5"' in page and 'id="paragraph-3-5"' in page
     assert "No meaningful progress 2, Insufficient progress 0, Reasonable progress 7, Good progress 1" in page
     assert page.count('class="app-judged') == 13
+    # The report prints "April 2022" under the summary: no day is made up.
+    assert "April 2022" in page and "1 April 2022" not in page
