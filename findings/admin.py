@@ -10,6 +10,8 @@ changes and deletes only their own inspectorate's judgements and evidence; every
 read-only to them; a published review's judgements and evidence are never deleted.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -542,7 +544,9 @@ class JudgementAdmin(HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and "level" in form.base_fields:
-            field = form.base_fields["level"]
+            # The declared field is shared by every form class made from JudgementLevelForm:
+            # change a copy, or one request's scale would show on another's page.
+            field = form.base_fields["level"] = copy.deepcopy(form.base_fields["level"])
             field.queryset = ProgressLevel.objects.filter(inspectorate_id=obj.recommendation.inspectorate_id)
             field.help_text = f"A level of the {obj.recommendation.inspectorate} scale; definitions are below."
         return form

@@ -19,12 +19,12 @@ SEARCH_CONFIG = "english"
 
 def recommendation_document():
     """The words of a recommendation the search reads. The GIN index of recommendations
-    migration 0002 is built on exactly this expression, so PostgreSQL can use it."""
+    migration 0003 is built on exactly this expression, so PostgreSQL can use it."""
     return SearchVector("text", "concern", config=SEARCH_CONFIG)
 
 
 def evidence_document():
-    """Evidence paragraph text; indexed by findings migration 0003."""
+    """Evidence paragraph text; indexed by findings migration 0004."""
     return SearchVector("text", config=SEARCH_CONFIG)
 
 

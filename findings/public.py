@@ -174,7 +174,7 @@ def review_page(reviews, **lookup):
             evidence.setdefault(paragraph.judgement_id, []).append(paragraph)
     for judgement in judgements:
         judgement.evidence_paragraphs = evidence.get(judgement.pk, [])
-        judgement.top_rank = top_ranks.get(judgement.level.inspectorate_id)
+        judgement.top_rank = top_ranks.get(judgement.recommendation.inspectorate_id)
         judgement.review = review
 
     def part(name):

@@ -87,7 +87,9 @@ def publish_review(review, by, now=None):
         inspection.status = PublicationStatus.PUBLISHED
         inspection.published_at = now
         inspection.published_by = by
-        inspection.published_on = inspection.published_on or review.published_on
+        if not inspection.published_on:
+            inspection.published_on = review.published_on
+            inspection.published_month_only = review.published_month_only
         inspection._history_user = by
         inspection.save()
     return review

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from findings import report_parser
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
+from findings.publishing import PublicationError, publish_review
 from findings.report_parser import Report, ReportError
 from recommendations.models import (
     Establishment,
@@ -145,7 +146,6 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
     changes = Changes()
     scales = Scales()
     scales.check(report)
-    status = PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
 
     establishment = Establishment.objects.filter(name=report.establishment).first()
     if establishment is None:
@@ -171,17 +171,20 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             "kind": InspectionKind.FULL,
             "year": report.full_inspection_year,
             "visit_period": report.full_inspection_period,
-            # A published review makes public the inspection it follows up (that report was
-            # published long before); a draft import leaves an existing inspection as it is.
-            "status": PublicationStatus.PUBLISHED if publish else (inspection.status if inspection else status),
+            # A new inspection starts as a draft; publishing the review publishes it (below), with
+            # the review's date if it has none of its own, so nothing shows before the review.
+            "status": inspection.status if inspection else PublicationStatus.DRAFT,
         },
         lambda obj: f"{report.establishment} full inspection, {report.full_inspection_period}",
         existing={(establishment.pk, full_slug): inspection} if inspection else {},
     )
+    review_slug = f"irp-{report.review_year}"
+    existing_review = Inspection.objects.filter(establishment=establishment, slug=review_slug).first()
+    _check_publication(existing_review, publish)
     review = _sync(
         Inspection,
         changes,
-        {"establishment": establishment, "slug": f"irp-{report.review_year}"},
+        {"establishment": establishment, "slug": review_slug},
         {
             "kind": InspectionKind.IRP,
             "year": report.review_year,
@@ -191,11 +194,14 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             **({"visit_start": report.visit_start, "visit_end": report.visit_end} if report.visit_start else {}),
             "published_on": report.published_on,
             "published_month_only": report.published_month_only,
-            "status": status,
+            # Publication is a state change of its own (publish_review, below): an import never
+            # takes a review down, nor writes its status directly.
+            "status": existing_review.status if existing_review else PublicationStatus.DRAFT,
             "summary_signed_by": report.signed_by,
             "source": source,
         },
         lambda obj: f"{report.establishment} independent review of progress, {report.published_text}",
+        existing={(establishment.pk, review_slug): existing_review} if existing_review else {},
     )
 
     # The rows this report may already have written, one query per model.
@@ -262,7 +268,33 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
         )
         for paragraph in item.evidence:
             _paragraph(changes, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
+
+    if publish and review.status != PublicationStatus.PUBLISHED:
+        try:
+            publish_review(review, by=None)
+        except PublicationError as error:
+            raise ReportError(" ".join(error.messages)) from None
+        review.refresh_from_db()
+        if existing_review is not None:  # a new review is counted once, as created
+            changes.add(UPDATED, review, f"{review} (published)")
     return review, changes
+
+
+def _check_publication(review, publish):
+    """An import never takes a published review down, nor republishes one inspectors took down:
+    those are decisions with a reason, made in the inspectors' workspace."""
+    if review is None:
+        return
+    if review.status == PublicationStatus.PUBLISHED and not publish:
+        raise ReportError(
+            f"{review} is already published: a --draft import would take it down without a reason. "
+            "Unpublish it in the inspectors' workspace first, or import without --draft."
+        )
+    if review.status == PublicationStatus.DRAFT and publish and review.unpublications.exists():
+        raise ReportError(
+            f"{review} was unpublished in the inspectors' workspace: import it with --draft, "
+            "and publish it there when it is ready."
+        )
 
 
 def _paragraph(changes, review, paragraph, part, existing, judgement=None):

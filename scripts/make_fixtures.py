@@ -43,10 +43,12 @@ def build(seed: Path) -> str:
         serializers.serialize("json", [obj for qs in querysets for obj in qs], use_natural_foreign_keys=True)
     )
     # Timestamps of the import run would change the file on every run: pin them to the review's
-    # publication date.
+    # publication date (its judgements, and when it and its inspection were published).
     inspections = [row for row in rows if row["model"] == "recommendations.inspection"]
     published = {row["pk"]: row["fields"]["published_on"] for row in inspections}
     for row in rows:
+        if row["model"] == "recommendations.inspection" and row["fields"]["published_at"]:
+            row["fields"]["published_at"] = f"{row['fields']['published_on']}T00:00:00Z"
         if row["model"] == "findings.judgement":
             moment = f"{published[row['fields']['review']]}T00:00:00Z"
             row["fields"]["created_at"] = row["fields"]["updated_at"] = moment

@@ -180,9 +180,9 @@ def test_the_summary_line_says_what_was_written(db):
 
 def test_verbosity_lists_rows_or_says_nothing(db):
     """-v 2 lists each row written; -v 0 prints nothing."""
-    assert run(SEED_REPORT, verbosity=0) == ""
-    out = run(SEED_REPORT.parent / ".." / "reports" / SEED_REPORT.name, "--draft", verbosity=2)
-    assert "  updated inspection: HMP Belmarsh independent review of progress, April 2022 (status)" in out
+    assert run(SEED_REPORT, "--draft", verbosity=0) == ""
+    out = run(SEED_REPORT.parent / ".." / "reports" / SEED_REPORT.name, verbosity=2)
+    assert "  updated inspection: HMP Belmarsh — Independent review of progress 2022 (published)" in out
 
 
 def test_draft_imports_the_review_unpublished(db):
@@ -193,6 +193,45 @@ def test_draft_imports_the_review_unpublished(db):
     assert review.status == PublicationStatus.DRAFT
     assert review.follows_up.status == PublicationStatus.DRAFT
     assert not Inspection.objects.published().exists()
+
+
+def test_an_embargoed_report_shows_nothing_before_its_publication_date(db, client, tmp_path):
+    """A report dated in the future is imported published, but nothing of it is public before then:
+    not the review, not the inspection it follows up, not its recommendations."""
+    from django.urls import reverse
+
+    report = tmp_path / "zedland.txt"
+    report.write_text(SEED.replace("Belmarsh", "Zedland").replace("April 2022", "April 2099"), encoding="utf-8")
+    run(report, verbosity=0)
+    review = Inspection.objects.get(establishment__slug="zedland", slug="irp-2099")
+    assert review.status == PublicationStatus.PUBLISHED and review.follows_up.status == PublicationStatus.PUBLISHED
+    assert review.follows_up.published_on == datetime.date(2099, 4, 1)
+    assert not Inspection.objects.published().filter(establishment__slug="zedland").exists()
+    assert "Zedland" not in client.get(reverse("public:establishment-list")).content.decode()
+    assert "Zedland" not in client.get(reverse("public:recommendation-list")).content.decode()
+    assert "Zedland" not in client.get(reverse("public:recommendation-csv")).content.decode()
+    recommendation = Recommendation.objects.filter(inspection__establishment__slug="zedland").first()
+    assert client.get(recommendation.get_absolute_url()).status_code == 404
+
+
+def test_a_draft_import_never_takes_a_published_review_down(imported):
+    """Unpublishing needs a reason in the workspace: --draft over a published review is refused."""
+    before = snapshot()
+    with pytest.raises(CommandError, match="is already published: a --draft import would take it down"):
+        run(SEED_REPORT, "--draft")
+    assert snapshot() == before
+
+
+def test_an_import_never_republishes_a_review_inspectors_took_down(imported):
+    """A review unpublished with a reason stays down until an inspector publishes it again."""
+    from findings.publishing import unpublish_review
+
+    unpublish_review(imported, by=None, reason="A paragraph number was wrong.")
+    before = snapshot()
+    with pytest.raises(CommandError, match="was unpublished in the inspectors' workspace"):
+        run(SEED_REPORT)
+    assert snapshot() == before
+    assert "0 rows created, 0 updated, 118 unchanged" in run(SEED_REPORT, "--draft")
 
 
 def test_importing_published_after_a_draft_publishes_the_followed_inspection(db):

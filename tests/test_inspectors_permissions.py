@@ -330,3 +330,19 @@ def test_leaders_never_reach_the_inspectors_workspace(cast, who, url_name):
     """Prison leaders are not staff: every admin page sends them to sign in as staff."""
     response = browser_as(cast, who).get(reverse(url_name))
     assert sent_to_sign_in(response)
+
+
+def test_each_judgement_page_offers_its_own_scale_whatever_was_opened_before(make_review, belmarsh, hmi_inspector):
+    """Opening an Ofsted judgement never changes the levels an HMI Prisons judgement's page offers."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    review = make_review(belmarsh, [("hmi-prisons", "good-progress"), ("ofsted", "insufficient-progress")])
+    hmi, ofsted = review.judgements.order_by("position")
+    model_admin = admin.site._registry[Judgement]
+    request = RequestFactory().get("/")
+    request.user = hmi_inspector
+    hmi_form = model_admin.get_form(request, hmi, change=True)
+    model_admin.get_form(request, ofsted, change=True)
+    offered = {lvl.inspectorate.slug for lvl in hmi_form.base_fields["level"].queryset}
+    assert offered == {"hmi-prisons"}

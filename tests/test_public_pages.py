@@ -234,6 +234,17 @@ def test_inspector_previews_a_draft_as_the_public_page_will_show_it(client, draf
     assert "Recommendation 1 for HMP Wandsworth." in page and 'id="paragraph-3-1"' in page
 
 
+def test_preview_shows_a_recommendation_followed_up_but_not_yet_judged(client, draft, hmi_inspector):
+    """A draft may follow a recommendation up before it is judged: the preview says so, no error."""
+    judgement = draft.judgements.get()
+    judgement.level = None
+    judgement.save()
+    client.force_login(hmi_inspector)
+    response = client.get(reverse("public:review-preview", kwargs={"pk": draft.pk}))
+    assert response.status_code == 200
+    assert "Recommendation 1 for HMP Wandsworth." in html(response) and "Not yet judged" in html(response)
+
+
 def test_preview_sends_the_public_to_sign_in_and_refuses_leaders(client, draft, belmarsh_leader):
     url = reverse("public:review-preview", kwargs={"pk": draft.pk})
     response = client.get(url)

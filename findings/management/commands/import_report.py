@@ -53,7 +53,7 @@ class Command(BaseCommand):
             themes = len(report.recommendations) - hmi
             state = "as a draft" if draft else "published"
             what = (
-                f"{review.establishment} independent review of progress ({report.published_text}, {state}): "
+                f"{report.establishment} independent review of progress ({report.published_text}, {state}): "
                 f"{hmi} recommendations, {themes} themes, {len(report.evidence)} evidence paragraphs, "
                 f"{len(report.team)} team members."
             )
