@@ -316,10 +316,17 @@ def action_edit(request, establishment, pk):
     today = domain.today()
     action = _action(establishment, pk)
     form = ActionEditForm(request.POST or None, action=action)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        moved = form.cleaned_data["target_date"] != action.target_date
+        changes = dict(form.cleaned_data)
+        seen_version = changes.pop("version")
+        moved = changes["target_date"] != action.target_date
         try:
-            domain.update_action(action, by=request.user, **form.cleaned_data)
+            domain.update_action(action, by=request.user, seen_version=seen_version, **changes)
+        except domain.ActionChanged as changed:
+            # Nothing written: the form again, with the other person's values and version.
+            form, status = ActionEditForm(action=changed.action), 409
+            form.refuse(changed.MESSAGE)
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
@@ -330,8 +337,14 @@ def action_edit(request, establishment, pk):
     return render(
         request,
         "leaders/action_form.html",
-        {"establishment": establishment, "recommendation": action.recommendation, "action": action, "form": form},
-        status=400 if form.errors else 200,
+        {
+            "establishment": establishment,
+            "recommendation": action.recommendation,
+            "action": action,
+            "form": form,
+            "today": today,
+        },
+        status=400 if form.errors and status == 200 else status,
     )
 
 
@@ -347,17 +360,25 @@ def action_note(request, establishment, pk):
     return _render_action(request, establishment, action, form, status=400)
 
 
-def _closing_view(form_class, change, template, done_message):
-    """Marking done and dropping: a page with one required text, then the domain change."""
+def _closing_view(form_class, field, change, template, done_message):
+    """Marking done and dropping: a page with one required text, then the domain change.
+
+    If someone else changed the action since the page was opened, nothing is written and the
+    page is shown again (409) with the action as it is now; the text typed is kept.
+    """
 
     @leader_view
     @require_http_methods(["GET", "POST"])
     def view(request, establishment, pk):
         action = _action(establishment, pk)
-        form = form_class(request.POST or None)
+        form = form_class(request.POST or None, action=action)
+        status = 200
         if request.method == "POST" and form.is_valid():
             try:
-                change(action, next(iter(form.cleaned_data.values())), by=request.user)
+                change(action, form.cleaned_data[field], by=request.user, seen_version=form.cleaned_data["version"])
+            except domain.ActionChanged as changed:
+                form, status = form_class(action=changed.action, initial={field: form.cleaned_data[field]}), 409
+                form.refuse(changed.MESSAGE)
             except ValidationError as error:
                 add_domain_errors(form, error)
             else:
@@ -366,16 +387,18 @@ def _closing_view(form_class, change, template, done_message):
         return render(
             request,
             template,
-            {"establishment": establishment, "action": action, "form": form},
-            status=400 if form.errors else 200,
+            {"establishment": establishment, "action": action, "form": form, "today": domain.today()},
+            status=400 if form.errors and status == 200 else status,
         )
 
     return view
 
 
-action_done = _closing_view(DoneForm, domain.mark_done, "leaders/action_done.html", "The action is marked done.")
+action_done = _closing_view(
+    DoneForm, "note", domain.mark_done, "leaders/action_done.html", "The action is marked done."
+)
 action_drop = _closing_view(
-    DropForm, domain.drop_action, "leaders/action_drop.html", "The action is dropped. It stays on the plan."
+    DropForm, "reason", domain.drop_action, "leaders/action_drop.html", "The action is dropped. It stays on the plan."
 )
 
 

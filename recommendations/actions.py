@@ -4,6 +4,12 @@ Each one checks, changes and records who did it in one transaction: the response
 details, its target date (the original is kept in ``TargetDateChange``), progress notes, done
 (with a note on what changed), dropped (with a reason; an action is never deleted), and the
 publication of an inspection's action plan. Views, commands and tests all come through here.
+
+Optimistic locking: every change to an action locks its row (``select_for_update``), adds one
+to ``Action.version`` and saves once, so history gets one row per change. A form carries the
+version it was opened at and passes it as ``seen_version``; if the row has moved on since, the
+change raises ``ActionChanged`` and writes nothing, instead of silently overwriting the other
+person's change. Callers that pass no ``seen_version`` (commands, tests) change the latest row.
 """
 
 import datetime
@@ -49,6 +55,38 @@ def _save(obj, by):
     obj.full_clean()
     obj.save()
     return obj
+
+
+class ActionChanged(ValidationError):
+    """Someone else changed the action after the form was opened; nothing was written.
+
+    ``action`` holds the action as it is now in the database, to show in the form again.
+    """
+
+    MESSAGE = "Someone else changed this action since you opened it. Their changes are shown below; make yours again."
+
+    def __init__(self, action):
+        super().__init__(self.MESSAGE, code="stale")
+        self.action = action
+
+
+def _lock(action, seen_version):
+    """Reloads ``action`` in place from its locked row; refuses if it is not ``seen_version``.
+
+    Call inside the change's transaction: the row stays locked until it commits, so two
+    changes to one action run one after the other and each sees the other's version.
+    """
+    action.refresh_from_db(from_queryset=Action.objects.select_for_update())
+    if seen_version is not None and seen_version != action.version:
+        raise ActionChanged(action)
+    return action
+
+
+def _save_action(action, by):
+    """Saves a change to a locked action as its next version, marked updated now."""
+    action.version += 1
+    action.updated_at = now()
+    return _save(action, by)
 
 
 @transaction.atomic
@@ -98,26 +136,29 @@ def _move_date(action, new_date, reason, by):
 
 
 @transaction.atomic
-def move_target_date(action, new_date, reason, by=None):
+def move_target_date(action, new_date, reason, by=None, seen_version=None):
     """Moves the target date, keeping the original and the reason in a ``TargetDateChange``.
 
     Setting a first date where there was none needs no reason (nothing is moved); moving or
     removing a date does.
     """
+    _lock(action, seen_version)
     if new_date == action.target_date:
         return action
     _move_date(action, new_date, reason, by)
-    action.updated_at = now()
-    return _save(action, by)
+    return _save_action(action, by)
 
 
 @transaction.atomic
-def update_action(action, *, description, owner, target_date, status, date_change_reason="", by=None):
+def update_action(
+    action, *, description, owner, target_date, status, date_change_reason="", by=None, seen_version=None
+):
     """Changes an action's description, owner, target date and open status.
 
     ``status`` is not started or in progress here: done needs a note (``mark_done``) and
     dropping needs a reason (``drop_action``). Reopening a done or dropped action is allowed.
     """
+    _lock(action, seen_version)
     if status not in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS):
         raise ValidationError({"status": "Mark an action done or dropped with its own form, which asks why."})
     if target_date != action.target_date:
@@ -126,40 +167,50 @@ def update_action(action, *, description, owner, target_date, status, date_chang
     action.owner = owner.strip()
     action.status = status
     action.dropped_reason = ""
-    action.updated_at = now()
-    return _save(action, by)
+    return _save_action(action, by)
 
 
-@transaction.atomic
-def add_progress_note(action, text, *, by=None, noted_on=None):
-    """Adds a dated progress note; the action counts as updated."""
+def _note(action, text, by, noted_on=None):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Write what has happened."})
-    note = ProgressNote.objects.create(action=action, text=text, author=by, noted_on=noted_on or today())
+    note = ProgressNote(action=action, text=text, author=by, noted_on=noted_on or today())
     note._history_user = by
-    action.updated_at = now()
-    _save(action, by)
+    note.save()
     return note
 
 
 @transaction.atomic
-def mark_done(action, note, *, by=None):
-    """Marks the action done, with a note on what changed (required)."""
+def add_progress_note(action, text, *, by=None, noted_on=None):
+    """Adds a dated progress note; the action counts as updated (a new version).
+
+    A note adds to the action and overwrites nothing, so it takes no ``seen_version``: a note
+    written while someone else changed the action is kept, not refused.
+    """
+    _lock(action, None)
+    note = _note(action, text, by, noted_on)
+    _save_action(action, by)
+    return note
+
+
+@transaction.atomic
+def mark_done(action, note, *, by=None, seen_version=None):
+    """Marks the action done, with a note on what changed (required), kept as a progress note."""
+    _lock(action, seen_version)
     if not (note or "").strip():
         raise ValidationError({"note": "Say what changed now that the action is done."})
     if action.status == ActionStatus.DONE:
         raise ValidationError("This action is already done.")
-    add_progress_note(action, note, by=by)
+    _note(action, note, by)
     action.status = ActionStatus.DONE
     action.dropped_reason = ""
-    action.updated_at = now()
-    return _save(action, by)
+    return _save_action(action, by)
 
 
 @transaction.atomic
-def drop_action(action, reason, *, by=None):
+def drop_action(action, reason, *, by=None, seen_version=None):
     """Drops the action, keeping it (never deleted) with the reason it was dropped."""
+    _lock(action, seen_version)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the action is dropped."})
@@ -167,8 +218,7 @@ def drop_action(action, reason, *, by=None):
         raise ValidationError("This action is already dropped.")
     action.status = ActionStatus.DROPPED
     action.dropped_reason = reason
-    action.updated_at = now()
-    return _save(action, by)
+    return _save_action(action, by)
 
 
 @transaction.atomic

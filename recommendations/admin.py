@@ -162,6 +162,12 @@ class ActionAdmin(HistoryAdmin):
     autocomplete_fields = ["recommendation"]
     inlines = [ProgressNoteInline, TargetDateChangeInline]
 
+    def save_model(self, request, obj, form, change):
+        # A change here is a new version too: a leader's form opened before it is refused.
+        if change and form.has_changed():
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Unpublication)
 class UnpublicationAdmin(admin.ModelAdmin):

@@ -6,6 +6,7 @@ field as a GOV.UK form group (label, hint, error message) and ``error_summary.ht
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from recommendations.models import ActionStatus, ResponseDecision
 
@@ -42,6 +43,40 @@ class GovukForm(forms.Form):
                 if base in classes and error_class not in classes:
                     classes.append(error_class)
             widget.attrs["class"] = " ".join(classes)
+
+    def refuse(self, message):
+        """Shows ``message`` in the error summary, also on a form built afresh (not bound)."""
+        if not self.is_bound:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+        self.add_error(None, message)
+
+
+class VersionField(forms.CharField):
+    """The version of the action the form was opened at, in a hidden input.
+
+    A missing or unreadable version (a page opened before versions existed, a forged post)
+    becomes -1, which no action has, so the change is refused as out of date: never an error
+    on a hidden input the user cannot see or fix.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
+class ActionChangeForm(GovukForm):
+    """A form that changes an existing action, carrying the version it was opened at."""
+
+    version = VersionField()
+
+    def __init__(self, *args, action, initial=None, **kwargs):
+        self.action = action
+        super().__init__(*args, initial={"version": action.version, **(initial or {})}, **kwargs)
 
 
 DATE_ERRORS = {"invalid": "Enter the target date as a real date, for example 30/09/2022."}
@@ -94,7 +129,7 @@ class ActionForm(GovukForm):
     )
 
 
-class ActionEditForm(ActionForm):
+class ActionEditForm(ActionChangeForm, ActionForm):
     """An existing action: its details and open status; a moved date needs a reason."""
 
     status = forms.ChoiceField(
@@ -111,14 +146,13 @@ class ActionEditForm(ActionForm):
     )
 
     def __init__(self, *args, action, **kwargs):
-        self.action = action
         initial = {
             "description": action.description,
             "owner": action.owner,
             "target_date": action.target_date,
             "status": action.status if action.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS) else "",
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, action=action, initial=initial, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
@@ -137,7 +171,7 @@ class ProgressNoteForm(GovukForm):
     )
 
 
-class DoneForm(GovukForm):
+class DoneForm(ActionChangeForm):
     note = forms.CharField(
         label="What changed",
         help_text="Say what is different now that this action is done, so that inspectors can check it.",
@@ -146,7 +180,7 @@ class DoneForm(GovukForm):
     )
 
 
-class DropForm(GovukForm):
+class DropForm(ActionChangeForm):
     reason = forms.CharField(
         label="Why is the action dropped?",
         help_text="The action stays on the plan, marked dropped, with this reason.",

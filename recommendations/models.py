@@ -469,6 +469,12 @@ class Action(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts the changes made through recommendations.actions; a form carries the version "
+        "it was opened at, and a save based on an older one is refused (optimistic locking).",
+    )
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -111,13 +111,15 @@ def test_invalid_new_action_is_refused_with_a_message(signed_in, recommendation,
 def test_done_needs_a_note_on_what_changed(signed_in, recommendation):
     """Marking done without a note is refused; with one, the note is kept as a progress note."""
     action = make_action(recommendation, "Train staff")
-    response = signed_in.post(url("action-done", pk=action.pk), {"note": ""})
+    response = signed_in.post(url("action-done", pk=action.pk), {"note": "", "version": action.version})
     assert response.status_code == 400
     assert "Say what changed now that the action is done." in response.content.decode()
     action.refresh_from_db()
     assert action.status == ActionStatus.IN_PROGRESS
 
-    signed_in.post(url("action-done", pk=action.pk), {"note": "All staff trained by 30 May."})
+    signed_in.post(
+        url("action-done", pk=action.pk), {"note": "All staff trained by 30 May.", "version": action.version}
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
     assert [n.text for n in action.notes.all()] == ["All staff trained by 30 May."]
@@ -127,8 +129,12 @@ def test_done_needs_a_note_on_what_changed(signed_in, recommendation):
 def test_dropping_keeps_the_action_with_its_reason(signed_in, recommendation):
     """A dropped action needs a reason and stays on the recommendation's page and the list."""
     action = make_action(recommendation, "Buy body cameras")
-    assert signed_in.post(url("action-drop", pk=action.pk), {"reason": ""}).status_code == 400
-    signed_in.post(url("action-drop", pk=action.pk), {"reason": "HMPPS supplies them nationally."})
+    assert (
+        signed_in.post(url("action-drop", pk=action.pk), {"reason": "", "version": action.version}).status_code == 400
+    )
+    signed_in.post(
+        url("action-drop", pk=action.pk), {"reason": "HMPPS supplies them nationally.", "version": action.version}
+    )
     action.refresh_from_db()
     assert (action.status, action.dropped_reason) == (ActionStatus.DROPPED, "HMPPS supplies them nationally.")
     page = signed_in.get(url("recommendation-detail", pk=recommendation.pk)).content.decode()
@@ -161,7 +167,13 @@ def test_progress_notes_are_dated_and_empty_ones_refused(signed_in, recommendati
 
 
 def edit(client, action, **changes):
-    data = {"description": action.description, "owner": action.owner, "status": "in_progress"}
+    """Posts the change form as a leader who opened it at ``action.version``."""
+    data = {
+        "description": action.description,
+        "owner": action.owner,
+        "status": "in_progress",
+        "version": action.version,
+    }
     data["target_date"] = action.target_date.isoformat() if action.target_date else ""
     data.update(changes)
     return client.post(url("action-edit", pk=action.pk), data)
@@ -227,7 +239,8 @@ def test_action_history_lists_who_when_and_what_changed(signed_in, recommendatio
     signed_in.post(url("action-add", pk=recommendation.pk), {"description": "Train staff", "target_date": "2022-07-01"})
     action = Action.objects.get()
     edit(signed_in, action, owner="Head of safety", target_date="2022-08-01", date_change_reason="Trainer off sick")
-    signed_in.post(url("action-done", pk=action.pk), {"note": "Everyone trained."})
+    action.refresh_from_db()
+    signed_in.post(url("action-done", pk=action.pk), {"note": "Everyone trained.", "version": action.version})
     response = signed_in.get(url("action-history", pk=action.pk))
     events = response.context["events"]
     assert [e["what"] for e in events][0] == "Action added"
