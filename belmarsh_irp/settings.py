@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,6 +76,9 @@ INSTALLED_APPS = [
     "axes",
     "recommendations",
     "findings",
+    "reports",
+    "public",
+    "leaders",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "findings.context_processors.service",
+                "recommendations.context_processors.navigation",
             ],
         },
     },
@@ -214,3 +218,16 @@ LOGGING = {
 
 # The name the service uses for itself in page titles and the header.
 SERVICE_NAME = "Prison inspection recommendation tracker"
+
+# Where each model is shown to the public. The model apps know nothing of the public site's
+# URLs (dependencies point from the audience apps to the model apps), so the link from a row
+# to its page is configured here, in one place; the admin's "View on site" uses it too.
+ABSOLUTE_URL_OVERRIDES = {
+    "recommendations.establishment": lambda e: reverse("public:establishment", kwargs={"slug": e.slug}),
+    "recommendations.inspection": lambda i: reverse(
+        "public:review", kwargs={"slug": i.establishment.slug, "review": i.slug}
+    ),
+    "recommendations.recommendation": lambda r: reverse("public:recommendation", kwargs={"pk": r.pk}),
+}
+# Where the inspectors' workspace previews a draft review as the public will see it.
+REVIEW_PREVIEW_URL = lambda review: reverse("public:review-preview", kwargs={"pk": review.pk})  # noqa: E731

@@ -44,9 +44,9 @@ def main(argv=None):
         from django.core.management import call_command
         from django.db import connection, connections, transaction
 
-        from findings.report_import import read_report, save_report
-        from findings.report_parser import parse_report
         from recommendations.models import Establishment
+        from reports.importer import read_report, save_report
+        from reports.parser import parse_report
 
         call_command("migrate", verbosity=0, interactive=False)
         text = SEED_REPORT.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ read-only to them; a published review's judgements and evidence are never delete
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
@@ -381,7 +382,7 @@ class ReviewAdmin(InspectionAdmin):
                 is_review=True,
                 is_published=is_published(obj),
                 may_publish=self.has_publish_permission(request, obj),
-                preview_url=reverse("public:review-preview", kwargs={"pk": obj.pk}),
+                preview_url=settings.REVIEW_PREVIEW_URL(obj),
                 publish_url=reverse("admin:recommendations_inspection_publish", args=[obj.pk]),
                 unpublish_url=reverse("admin:recommendations_inspection_unpublish", args=[obj.pk]),
                 scales=scales_for(allowed),

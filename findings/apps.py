@@ -1,10 +1,22 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_delete
 
+from recommendations.roles import Role
+
 
 class FindingsConfig(AppConfig):
     name = "findings"
     verbose_name = "Review findings and judgements"
+
+    # What each role may do with this app's models (gathered by ``recommendations.roles``).
+    role_permissions = {
+        Role.INSPECTOR: [
+            ("findings", "progresslevel", ["view"]),
+            ("findings", "judgement", ["view", "add", "change", "delete"]),
+            ("findings", "paragraph", ["view", "add", "change", "delete"]),
+            ("findings", "notablepractice", ["view", "add", "change", "delete"]),
+        ],
+    }
 
     def ready(self):
         from findings.models import Judgement, Paragraph

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -38,9 +37,6 @@ class Establishment(models.Model):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("public:establishment", kwargs={"slug": self.slug})
 
 
 class InspectorateManager(models.Manager):
@@ -198,9 +194,6 @@ class Inspection(models.Model):
             raise ValidationError({"follows_up": "Only an independent review of progress follows up an inspection."})
         if self.follows_up_id and self.follows_up.establishment_id != self.establishment_id:
             raise ValidationError({"follows_up": "A review follows up an inspection of the same establishment."})
-
-    def get_absolute_url(self):
-        return reverse("public:review", kwargs={"slug": self.establishment.slug, "review": self.slug})
 
     def save(self, *args, **kwargs):
         if self.year is None:
@@ -362,9 +355,6 @@ class Recommendation(models.Model):
             raise ValidationError({"repeats": "A recommendation cannot repeat itself."})
         if self.kind != RecommendationKind.THEME and self.theme_number is not None:
             raise ValidationError({"theme_number": "Only a theme has a theme number."})
-
-    def get_absolute_url(self):
-        return reverse("public:recommendation", kwargs={"pk": self.pk})
 
 
 class ResponseDecision(models.TextChoices):

@@ -5,9 +5,10 @@ workspace); a *leader* runs the response and actions of one or more establishmen
 leaders' pages and never reaches the admin.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Exists
 
 
 class Role:
@@ -18,7 +19,9 @@ class Role:
 
 GROUP_NAMES = {Role.INSPECTOR: "Inspectors", Role.LEADER: "Prison leaders"}
 
-# (app label, model, actions) each role may perform.
+# (app label, model, actions) each role may perform on this app's models. Other model apps
+# declare theirs on their AppConfig as ``role_permissions`` (``findings.apps``), so that this
+# app never names another's permissions; ``role_permissions()`` gathers them all.
 PERMISSIONS = {
     Role.INSPECTOR: [
         ("recommendations", "establishment", ["view"]),
@@ -28,10 +31,6 @@ PERMISSIONS = {
         ("recommendations", "healthyprisonscore", ["view", "add", "change", "delete"]),
         ("recommendations", "recommendation", ["view", "add", "change"]),
         ("recommendations", "unpublication", ["view"]),
-        ("findings", "progresslevel", ["view"]),
-        ("findings", "judgement", ["view", "add", "change", "delete"]),
-        ("findings", "paragraph", ["view", "add", "change", "delete"]),
-        ("findings", "notablepractice", ["view", "add", "change", "delete"]),
     ],
     Role.LEADER: [
         ("recommendations", "response", ["view", "add", "change"]),
@@ -59,17 +58,55 @@ def inspectorate_ids(user):
     return user._judged_inspectorate_ids
 
 
+def led_establishments(user):
+    """The establishments whose leaders' pages ``user`` may open: those they lead while they
+    hold the leader role. The one rule behind ``leader_view``, the chooser and the navigation."""
+    from recommendations.models import Establishment
+
+    if not user.is_authenticated or not user.is_active:
+        return Establishment.objects.none()
+    has_role = user.groups.through.objects.filter(user=user.pk, group__name=GROUP_NAMES[Role.LEADER])
+    return Establishment.objects.filter(leaders=user.pk).filter(Exists(has_role))
+
+
+def is_inspector(user):
+    """True for a signed-in inspector: in the inspectors' group or tied to an inspectorate, and
+    staff (so the admin lets them in); superusers too. Cached on the user: one query a request."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.is_staff:
+        return False
+    if not hasattr(user, "_is_inspector"):
+        user._is_inspector = user.groups.filter(name=GROUP_NAMES[Role.INSPECTOR]).exists() or bool(
+            inspectorate_ids(user)
+        )
+    return user._is_inspector
+
+
 def may_judge(user, inspectorate_id):
     """True when ``user`` may record or change judgements for this inspectorate."""
     allowed = inspectorate_ids(user)
     return allowed is None or inspectorate_id in allowed
 
 
+def role_permissions(role):
+    """Every (app label, model, actions) ``role`` needs: this app's and each installed app's
+    ``role_permissions`` declared on its AppConfig."""
+    found = list(PERMISSIONS.get(role, []))
+    for config in apps.get_app_configs():
+        found.extend(getattr(config, "role_permissions", {}).get(role, []))
+    return found
+
+
 def role_group(role):
     """The group for ``role`` with exactly the permissions it needs (created or brought up to date)."""
+    from django.contrib.auth.models import Group, Permission  # imported late: AppConfigs import this module
+
     group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
     wanted = []
-    for app_label, model, actions in PERMISSIONS[role]:
+    for app_label, model, actions in role_permissions(role):
         for action in actions:
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
     group.permissions.set(wanted)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from recommendations.roles import GROUP_NAMES, PERMISSIONS, Role
+from recommendations.roles import GROUP_NAMES, Role, role_permissions
 
 User = get_user_model()
 GOOD_PASSWORD = "a-long-unusual-passphrase-for-tests"
@@ -53,7 +53,7 @@ def test_role_groups_have_exactly_the_listed_permissions(hmi_prisons, belmarsh):
     grant("sam.smith", "leader", "--establishment", "belmarsh")
     for role in Role.ALL:
         group = Group.objects.get(name=GROUP_NAMES[role])
-        expected = {f"{action}_{model}" for _, model, actions in PERMISSIONS[role] for action in actions}
+        expected = {f"{action}_{model}" for _, model, actions in role_permissions(role) for action in actions}
         assert set(group.permissions.values_list("codename", flat=True)) == expected
 
 

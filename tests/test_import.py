@@ -10,9 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from findings import report_import
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, key_findings
-from findings.report_parser import ReportError
 from recommendations.models import (
     Establishment,
     Inspection,
@@ -22,6 +20,8 @@ from recommendations.models import (
     RecommendationKind,
     TeamMember,
 )
+from reports import importer as report_import
+from reports.parser import ReportError
 from tests.conftest import PROJECT_DIR, SEED_REPORT
 from tests.pdf import pages_of, write_text_pdf
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from findings.models import NotablePractice, Paragraph, ParagraphPart
-from findings.templatetags.public import judgement_modifier, paragraph_links
+from public.templatetags.public import judgement_modifier, paragraph_links
 from recommendations.models import (
     Action,
     ActionPlan,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from findings.report_parser import ReportError, Text, decode_report, parse_report, text_from_pdf
+from reports.parser import ReportError, Text, decode_report, parse_report, text_from_pdf
 from tests.conftest import SEED_REPORT
 from tests.pdf import pages_of, write_text_pdf
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from findings import views_leaders as views
+from leaders import views
 
 app_name = "leaders"
 

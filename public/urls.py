@@ -1,6 +1,6 @@
 from django.urls import path
 
-from findings import views_public as views
+from public import views
 
 app_name = "public"
 

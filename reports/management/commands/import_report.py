@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
-from findings.report_import import CREATED, UNCHANGED, UPDATED, read_report, save_report
-from findings.report_parser import ReportError
+from reports.importer import CREATED, UNCHANGED, UPDATED, read_report, save_report
+from reports.parser import ReportError
 
 
 class Command(BaseCommand):

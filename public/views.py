@@ -1,6 +1,6 @@
 """The public site: what was recommended, what each review found, for anyone to read.
 
-Each view reads its page through one function of ``findings.public`` (a fixed number of
+Each view reads its page through one function of ``public.pages`` (a fixed number of
 queries) and builds only on published reviews, so a draft or an embargoed review never shows.
 """
 
@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from findings import public
-from findings.filters import RecommendationFilter
-from findings.templatetags.public import judgement_modifier
+from public import pages as public
+from public.filters import RecommendationFilter
+from public.templatetags.public import judgement_modifier
 from recommendations.models import Inspection, RecommendationKind
-from recommendations.roles import GROUP_NAMES, Role
+from recommendations.roles import is_inspector
 
 RECOMMENDATIONS_PER_PAGE = 25
 CSV_COLUMNS = [
@@ -40,23 +40,23 @@ CSV_COLUMNS = [
 
 def home(request):
     latest, totals = public.home_page(timezone.localdate())
-    return render(request, "findings/home.html", {"latest_reviews": latest, "totals": totals})
+    return render(request, "public/home.html", {"latest_reviews": latest, "totals": totals})
 
 
 def establishment_list(request):
     establishments = public.establishment_list_page(timezone.localdate())
-    return render(request, "findings/establishment_list.html", {"establishments": establishments})
+    return render(request, "public/establishment_list.html", {"establishments": establishments})
 
 
 def establishment_detail(request, slug):
     page = public.establishment_page(timezone.localdate(), slug)
-    return render(request, "findings/establishment_detail.html", {"page": page, "establishment": page.establishment})
+    return render(request, "public/establishment_detail.html", {"page": page, "establishment": page.establishment})
 
 
 def review_detail(request, slug, review):
     reviews = public.review_queryset(timezone.localdate(), public=True)
     page = public.review_page(reviews, establishment__slug=slug, slug=review)
-    return render(request, "findings/review_detail.html", {"page": page, "review": page.review})
+    return render(request, "public/review_detail.html", {"page": page, "review": page.review})
 
 
 @never_cache
@@ -67,16 +67,9 @@ def review_preview(request, pk):
     if not is_inspector(request.user):
         raise PermissionDenied("Only inspectors can preview a review.")
     page = public.review_page(public.review_queryset(public=False), pk=pk)
-    response = render(request, "findings/review_detail.html", {"page": page, "review": page.review, "preview": True})
+    response = render(request, "public/review_detail.html", {"page": page, "review": page.review, "preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def is_inspector(user):
-    """Inspectors belong to the Inspectors group or to an inspectorate (superusers may too)."""
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name=GROUP_NAMES[Role.INSPECTOR]).exists() or user.inspectorates.exists()
 
 
 def _filtered(request, today):
@@ -110,7 +103,7 @@ def recommendation_list(request):
         "csv_query": _query_without(request, "page"),
         "page_links": _page_links(page),
     }
-    return render(request, "findings/recommendation_list.html", context, status=400 if invalid else 200)
+    return render(request, "public/recommendation_list.html", context, status=400 if invalid else 200)
 
 
 def recommendation_csv(request):
@@ -156,7 +149,7 @@ def review_name(review):
 
 def recommendation_detail(request, pk):
     page = public.recommendation_page(timezone.localdate(), pk)
-    return render(request, "findings/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
+    return render(request, "public/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
 
 
 def _query_without(request, *names):

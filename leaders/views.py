@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
-from findings.filters_leaders import PROBLEMS, ActionFilter, problem_counts
 from findings.models import ProgressLevel, open_recommendations, published_recommendations, with_latest_judgement
-from recommendations import actions as domain
-from recommendations.forms import (
+from leaders.filters import PROBLEMS, ActionFilter, problem_counts
+from leaders.forms import (
     ActionEditForm,
     ActionForm,
     DoneForm,
@@ -34,6 +33,7 @@ from recommendations.forms import (
     ResponseForm,
     add_domain_errors,
 )
+from recommendations import actions as domain
 from recommendations.models import (
     Action,
     ActionStatus,
@@ -42,7 +42,7 @@ from recommendations.models import (
     ProgressNote,
     Response,
 )
-from recommendations.roles import GROUP_NAMES, Role
+from recommendations.roles import led_establishments
 
 REASONABLE = "reasonable-progress"
 
@@ -59,15 +59,11 @@ def leader_view(view):
     @login_required
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        user = request.user
-        leads = Establishment.leaders.through.objects.filter(establishment=OuterRef("pk"), user=user.pk)
-        has_role = user.groups.through.objects.filter(user=user.pk, group__name=GROUP_NAMES[Role.LEADER])
-        establishment = (
-            Establishment.objects.filter(slug=slug).annotate(leads=Exists(leads), has_role=Exists(has_role)).first()
-        )
+        led = led_establishments(request.user).filter(pk=OuterRef("pk"))
+        establishment = Establishment.objects.filter(slug=slug).annotate(leads=Exists(led)).first()
         if establishment is None:
             raise Http404("No such establishment.")
-        if not (establishment.leads and establishment.has_role):
+        if not establishment.leads:
             return forbidden(request)
         return view(request, establishment, *args, **kwargs)
 
@@ -77,8 +73,7 @@ def leader_view(view):
 @login_required
 def dashboard(request):
     """``/leaders/``: straight to the prison a leader runs, or a choice when they run several."""
-    has_role = request.user.groups.through.objects.filter(user=request.user.pk, group__name=GROUP_NAMES[Role.LEADER])
-    led = list(request.user.led_establishments.filter(Exists(has_role)))
+    led = list(led_establishments(request.user))
     if not led:
         return forbidden(request)
     if len(led) == 1:

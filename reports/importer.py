@@ -1,4 +1,4 @@
-"""Writes a parsed IRP report (``findings.report_parser.Report``) to the domain model.
+"""Writes a parsed IRP report (``reports.parser.Report``) to the domain model.
 
 Every row is found by its natural key and written only when a value differs, so importing the
 same report twice changes nothing and adds no history. ``save_report`` runs in one transaction:
@@ -12,10 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from findings import report_parser
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
 from findings.publishing import PublicationError, publish_review
-from findings.report_parser import Report, ReportError
 from recommendations.models import (
     Establishment,
     Inspection,
@@ -26,6 +24,8 @@ from recommendations.models import (
     RecommendationKind,
     TeamMember,
 )
+from reports import parser as report_parser
+from reports.parser import Report, ReportError
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
