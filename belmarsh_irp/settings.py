@@ -6,6 +6,7 @@ off and there is no secret key. For local work set DJANGO_DEBUG=1 (``make run`` 
 production set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -46,7 +47,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_date(name: str):
+    """A date (YYYY-MM-DD) from the environment, or None."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD; got {value!r}.") from None
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+# Freezes "today" for every page and command (``recommendations.clock``); empty means the real date.
+TRACKER_TODAY = env_date("TRACKER_TODAY")
 
 # Without a key, DEBUG off: management commands that need no key (migrate, makemigrations,
 # check) still run, but the site refuses to start (wsgi.py, asgi.py), Django refuses anything

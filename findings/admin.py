@@ -21,13 +21,13 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
 from findings.publishing import PublicationError, publish_review, recommendation_name, unpublish_review
+from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
 from recommendations.roles import inspectorate_ids, may_judge
@@ -386,7 +386,7 @@ class ReviewAdmin(InspectionAdmin):
                 publish_url=reverse("admin:recommendations_inspection_publish", args=[obj.pk]),
                 unpublish_url=reverse("admin:recommendations_inspection_unpublish", args=[obj.pk]),
                 scales=scales_for(allowed),
-                embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > timezone.localdate()),
+                embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > clock.today()),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

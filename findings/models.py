@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from recommendations import clock
 from recommendations.models import Inspection, InspectionKind, Inspectorate, PublicationStatus, Recommendation
 
 
@@ -54,7 +55,7 @@ class JudgementQuerySet(models.QuerySet):
         The same rule as ``Inspection.objects.published`` written as a join, not an IN
         subquery: inside the per-recommendation subqueries of the public list PostgreSQL then
         starts from the judgement's recommendation index instead of scanning every review."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(review__status=PublicationStatus.PUBLISHED).filter(
             Q(review__published_on__isnull=True) | Q(review__published_on__lte=today)
         )

@@ -7,7 +7,6 @@ the establishment in the address is not found (404), because every object is loo
 queryset scoped to that establishment. Changes go through ``recommendations.actions``.
 """
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,8 @@ from leaders.forms import (
     add_domain_errors,
 )
 from recommendations import actions as domain
+from recommendations import clock
+from recommendations.downloads import csv_response
 from recommendations.models import (
     Action,
     ActionStatus,
@@ -168,7 +169,7 @@ def _action(establishment, pk):
 
 @leader_view
 def establishment_dashboard(request, establishment):
-    today, now = domain.today(), domain.now()
+    today, now = clock.today(), clock.now()
     recommendations = [describe(r) for r in dashboard_recommendations(establishment, today)]
     counts = problem_counts(Action.objects.for_establishment(establishment), today, now)
     list_url = reverse("leaders:action-list", kwargs={"slug": establishment.slug})
@@ -192,7 +193,7 @@ def establishment_dashboard(request, establishment):
 
 @leader_view
 def action_list(request, establishment):
-    today, now = domain.today(), domain.now()
+    today, now = clock.today(), clock.now()
     actions = (
         Action.objects.for_establishment(establishment)
         .select_related("recommendation__inspectorate")
@@ -211,7 +212,7 @@ def action_list(request, establishment):
 
 @leader_view
 def recommendation_detail(request, establishment, pk):
-    today = domain.today()
+    today = clock.today()
     recommendation = _recommendation(establishment, pk, today)
     actions = list(
         recommendation.actions.prefetch_related(
@@ -228,7 +229,7 @@ def recommendation_detail(request, establishment, pk):
 @leader_view
 @require_http_methods(["GET", "POST"])
 def response_form(request, establishment, pk):
-    recommendation = _recommendation(establishment, pk, domain.today())
+    recommendation = _recommendation(establishment, pk, clock.today())
     initial = {}
     if recommendation.the_response:
         initial = {"decision": recommendation.the_response.decision, "reason": recommendation.the_response.reason}
@@ -252,7 +253,7 @@ def response_form(request, establishment, pk):
 @leader_view
 @require_http_methods(["GET", "POST"])
 def action_add(request, establishment, pk):
-    today = domain.today()
+    today = clock.today()
     recommendation = _recommendation(establishment, pk, today)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +300,7 @@ def _render_action(request, establishment, action, note_form, status=200):
             "notes": notes,
             "date_changes": date_changes,
             "note_form": note_form,
-            "today": domain.today(),
+            "today": clock.today(),
         },
         status=status,
     )
@@ -308,7 +309,7 @@ def _render_action(request, establishment, action, note_form, status=200):
 @leader_view
 @require_http_methods(["GET", "POST"])
 def action_edit(request, establishment, pk):
-    today = domain.today()
+    today = clock.today()
     action = _action(establishment, pk)
     form = ActionEditForm(request.POST or None, action=action)
     status = 200
@@ -382,7 +383,7 @@ def _closing_view(form_class, field, change, template, done_message):
         return render(
             request,
             template,
-            {"establishment": establishment, "action": action, "form": form, "today": domain.today()},
+            {"establishment": establishment, "action": action, "form": form, "today": clock.today()},
             status=400 if form.errors and status == 200 else status,
         )
 
@@ -457,7 +458,7 @@ def action_history(request, establishment, pk):
 @leader_view
 @require_http_methods(["GET", "POST"])
 def publish(request, establishment, inspection):
-    today = domain.today()
+    today = clock.today()
     inspection = get_object_or_404(
         Inspection.objects.published(today).filter(establishment=establishment).select_related("action_plan"),
         slug=inspection,
@@ -500,16 +501,10 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value):
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @leader_view
 def action_plan_csv(request, establishment):
     """The action plan in dashboard order: one row per action, a row for a recommendation without any."""
-    today = domain.today()
+    today = clock.today()
     recommendations = dashboard_recommendations(establishment, today).prefetch_related(
         Prefetch(
             "actions",
@@ -518,33 +513,33 @@ def action_plan_csv(request, establishment):
             ),
         )
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{establishment.slug}-action-plan-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for r in recommendations:
-        describe(r)
-        head = [
-            r.label,
-            r.area,
-            r.text,
-            r.inspectorate.short_name,
-            r.latest_label or "Not yet judged",
-            r.the_response.get_decision_display() if r.the_response else "No response yet",
-            r.the_response.reason if r.the_response else "",
-        ]
-        rows = [
-            [
-                a.description,
-                a.owner,
-                a.target_date.isoformat() if a.target_date else "",
-                a.get_status_display(),
-                a.dropped_reason,
-                a.notes.all()[0].text if a.notes.all() else "",
-                timezone.localdate(a.updated_at).isoformat(),
+
+    def rows():
+        for r in recommendations:
+            describe(r)
+            head = [
+                r.label,
+                r.area,
+                r.text,
+                r.inspectorate.short_name,
+                r.latest_label or "Not yet judged",
+                r.the_response.get_decision_display() if r.the_response else "No response yet",
+                r.the_response.reason if r.the_response else "",
             ]
-            for a in r.actions.all()
-        ] or [[""] * 7]
-        for row in rows:
-            writer.writerow([_cell(v) for v in head + row])
-    return response
+            rows = [
+                [
+                    a.description,
+                    a.owner,
+                    a.target_date.isoformat() if a.target_date else "",
+                    a.get_status_display(),
+                    a.dropped_reason,
+                    a.notes.all()[0].text if a.notes.all() else "",
+                    timezone.localdate(a.updated_at).isoformat(),
+                ]
+                for a in r.actions.all()
+            ] or [[""] * 7]
+            for row in rows:
+                yield head + row
+
+    filename = f"{establishment.slug}-action-plan-{today:%Y-%m-%d}.csv"
+    return csv_response(filename, CSV_COLUMNS, rows())

@@ -4,19 +4,18 @@ Each view reads its page through one function of ``public.pages`` (a fixed numbe
 queries) and builds only on published reviews, so a draft or an embargoed review never shows.
 """
 
-import csv
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from public import pages as public
 from public.filters import RecommendationFilter
 from public.templatetags.public import judgement_modifier
+from recommendations import clock
+from recommendations.downloads import csv_response
 from recommendations.models import Inspection, RecommendationKind
 from recommendations.roles import is_inspector
 
@@ -39,22 +38,22 @@ CSV_COLUMNS = [
 
 
 def home(request):
-    latest, totals = public.home_page(timezone.localdate())
+    latest, totals = public.home_page(clock.today())
     return render(request, "public/home.html", {"latest_reviews": latest, "totals": totals})
 
 
 def establishment_list(request):
-    establishments = public.establishment_list_page(timezone.localdate())
+    establishments = public.establishment_list_page(clock.today())
     return render(request, "public/establishment_list.html", {"establishments": establishments})
 
 
 def establishment_detail(request, slug):
-    page = public.establishment_page(timezone.localdate(), slug)
+    page = public.establishment_page(clock.today(), slug)
     return render(request, "public/establishment_detail.html", {"page": page, "establishment": page.establishment})
 
 
 def review_detail(request, slug, review):
-    reviews = public.review_queryset(timezone.localdate(), public=True)
+    reviews = public.review_queryset(clock.today(), public=True)
     page = public.review_page(reviews, establishment__slug=slug, slug=review)
     return render(request, "public/review_detail.html", {"page": page, "review": page.review})
 
@@ -80,7 +79,7 @@ def _filtered(request, today):
 
 
 def recommendation_list(request):
-    today = timezone.localdate()
+    today = clock.today()
     filterset, recommendations = _filtered(request, today)
     # Paginate over the ids alone, then read the page's rows with their latest judgement: the
     # judgement subqueries then run for 25 rows, not for every row skipped to reach the page.
@@ -107,7 +106,7 @@ def recommendation_list(request):
 
 
 def recommendation_csv(request):
-    today = timezone.localdate()
+    today = clock.today()
     filterset, recommendations = _filtered(request, today)
     if filterset.is_bound and not filterset.is_valid():
         problems = " ".join(error for errors in filterset.errors.values() for error in errors)
@@ -115,15 +114,12 @@ def recommendation_csv(request):
             f"The download could not be made: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )
     reviews = {review.pk: review for review in Inspection.objects.published(today).reviews()}
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="recommendations.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for recommendation in recommendations:
-        review = reviews.get(recommendation.latest_review_id)
-        inspection = recommendation.inspection
-        writer.writerow(
-            [
+
+    def rows():
+        for recommendation in recommendations:
+            review = reviews.get(recommendation.latest_review_id)
+            inspection = recommendation.inspection
+            yield [
                 inspection.establishment.name,
                 review_name(review) if review else "",
                 recommendation.inspectorate.short_name,
@@ -138,8 +134,8 @@ def recommendation_csv(request):
                 review.publication_date_iso if review else "",
                 request.build_absolute_uri(recommendation.get_absolute_url()),
             ]
-        )
-    return response
+
+    return csv_response("recommendations.csv", CSV_COLUMNS, rows())
 
 
 def review_name(review):
@@ -148,7 +144,7 @@ def review_name(review):
 
 
 def recommendation_detail(request, pk):
-    page = public.recommendation_page(timezone.localdate(), pk)
+    page = public.recommendation_page(clock.today(), pk)
     return render(request, "public/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
 
 

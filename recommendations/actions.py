@@ -12,13 +12,10 @@ change raises ``ActionChanged`` and writes nothing, instead of silently overwrit
 person's change. Callers that pass no ``seen_version`` (commands, tests) change the latest row.
 """
 
-import datetime
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from recommendations.clock import now, today
 from recommendations.models import (
     Action,
     ActionPlan,
@@ -31,23 +28,6 @@ from recommendations.models import (
 
 STALE_AFTER_DAYS = 30
 REMIND_DAYS_AHEAD = 14
-
-
-def today():
-    """Today's date for the leaders' pages and reminders.
-
-    ``settings.TRACKER_TODAY`` (a date) freezes it, for tests and demonstrations of old data.
-    """
-    frozen = getattr(settings, "TRACKER_TODAY", None)
-    return frozen or timezone.localdate()
-
-
-def now():
-    """The current time; noon of ``TRACKER_TODAY`` when that freezes the date."""
-    frozen = getattr(settings, "TRACKER_TODAY", None)
-    if frozen:
-        return timezone.make_aware(datetime.datetime.combine(frozen, datetime.time(12)))
-    return timezone.now()
 
 
 def _save(obj, by):

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from recommendations import clock
+
 
 class EstablishmentType(models.TextChoices):
     PRISON = "prison", "Prison"
@@ -86,7 +88,7 @@ class InspectionQuerySet(models.QuerySet):
         A published report is embargoed until its publication date; one with no date is
         visible from the moment it is published. Every public page builds on this.
         """
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(status=PublicationStatus.PUBLISHED).filter(
             Q(published_on__isnull=True) | Q(published_on__lte=today)
         )

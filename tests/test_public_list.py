@@ -166,3 +166,15 @@ def test_bytes_that_are_not_utf8_get_a_page_not_a_500(client, prisons, query_str
     for url in (LIST, CSV):
         response = client.get(url, QUERY_STRING=query_string)
         assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1:A9)", "+1+1", "-2+3", "\tTab"])
+def test_the_csv_writes_a_formula_as_text(client, prisons, typed):
+    """A recommendation typed as a spreadsheet formula reaches the public CSV as text, never as a formula."""
+    recommendation = prisons.judgements.get(position=1).recommendation
+    recommendation.text = typed
+    recommendation.save()
+    rows = csv_rows(client.get(CSV, {"establishment": "belmarsh"}))
+    texts = [row[FIRST_COLUMNS.index("recommendation")] for row in rows[1:]]
+    assert "'" + typed in texts
+    assert typed not in texts

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from recommendations import actions as domain
+from recommendations import clock
 from recommendations.models import Action, Establishment, ReminderLog
 from recommendations.roles import GROUP_NAMES, Role
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, dry_run=False, verbosity=1, **options):
-        today = domain.today()
+        today = clock.today()
         days = domain.REMIND_DAYS_AHEAD
         due = (
             (Action.objects.overdue(today) | Action.objects.due_within(today, days))
