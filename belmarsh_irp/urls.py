@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Inspectors’ workspace"
 admin.site.site_title = "Inspectors’ workspace"
@@ -12,6 +14,8 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", RedirectView.as_view(get_redirect_url=lambda *a, **k: static("favicon.svg"), permanent=True)),
 ]
 
 handler404 = "public.views.page_not_found"

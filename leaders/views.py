@@ -278,7 +278,7 @@ def _warn_if_past(request, action, today):
     if action.target_date and action.target_date < today:
         messages.warning(
             request,
-            f"The target date, {date_format(action.target_date, 'j F Y')}, is in the past, so the action "
+            f"The target date, {date_format(action.target_date)}, is in the past, so the action "
             "already counts as overdue. If the date has moved, change it and say why.",
         )
 
@@ -289,7 +289,8 @@ def action_detail(request, establishment, pk):
 
 
 def _render_action(request, establishment, action, note_form, status=200):
-    notes = list(action.notes.select_related("author").order_by("-noted_on", "-created_at", "-pk"))
+    # Oldest first, as on the public page: the notes read as a diary.
+    notes = list(action.notes.select_related("author"))
     date_changes = list(action.date_changes.select_related("changed_by"))
     return render(
         request,
@@ -414,7 +415,7 @@ def _shown(field, value):
     if field == "status":
         return ActionStatus(value).label
     if field == "target_date":
-        return date_format(value, "j F Y")
+        return date_format(value)
     return value
 
 
@@ -436,7 +437,11 @@ def action_history(request, establishment, pk):
                 for f in HISTORY_FIELDS
                 if getattr(previous, f) != getattr(record, f)
             ]
-            what = "Changed" if changes else "Marked as updated"
+            if not changes and not record.history_change_reason:
+                # A new version with nothing of its own to say (a progress note's, shown below).
+                previous = record
+                continue
+            what = "Changed"
         events.append(
             {
                 "when": record.history_date,

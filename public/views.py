@@ -144,8 +144,13 @@ def review_name(review):
 
 
 def recommendation_detail(request, pk):
-    page = public.recommendation_page(clock.today(), pk)
-    return render(request, "public/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
+    today = clock.today()
+    page = public.recommendation_page(today, pk)
+    return render(
+        request,
+        "public/recommendation_detail.html",
+        {"page": page, "recommendation": page.recommendation, "today": today},
+    )
 
 
 def _query_without(request, *names):
