@@ -313,7 +313,7 @@ def action_edit(request, establishment, pk):
     today = clock.today()
     action = _action(establishment, pk)
     form = ActionEditForm(request.POST or None, action=action)
-    status = 200
+    status, saved = 200, None
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         seen_version = changes.pop("version")
@@ -321,8 +321,12 @@ def action_edit(request, establishment, pk):
         try:
             domain.update_action(action, by=request.user, seen_version=seen_version, **changes)
         except domain.ActionChanged as changed:
-            # Nothing written: the form again, with the other person's values and version.
-            form, status = ActionEditForm(action=changed.action), 409
+            # Nothing written. The form again with what this person typed, now against the
+            # other person's version, and beside it what the other person saved: sending it
+            # again is a decision taken knowing both.
+            saved, data = changed.action, request.POST.copy()
+            data["version"] = str(saved.version)
+            form, status = ActionEditForm(data, action=saved), 409
             form.refuse(changed.MESSAGE)
         except ValidationError as error:
             add_domain_errors(form, error)
@@ -339,6 +343,7 @@ def action_edit(request, establishment, pk):
             "recommendation": action.recommendation,
             "action": action,
             "form": form,
+            "saved": saved,
             "today": today,
         },
         status=400 if form.errors and status == 200 else status,
