@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from recommendations.models import HEALTHY_PRISON_SCORES
+
 register = template.Library()
 
 # "see paragraph 3.5", "(See paragraph 3.5.)", "paragraph 3.7", "paragraphs 3.7": the number is
@@ -57,3 +59,9 @@ def judgement_modifier(rank, top):
 @register.simple_tag
 def judgement_class(rank, top):
     return f"app-judgement--{judgement_modifier(rank, top)}"
+
+
+@register.filter
+def healthy_prison_meaning(score):
+    """What a healthy prison score (1–4) means, in the inspectorate's words."""
+    return HEALTHY_PRISON_SCORES.get(score, "")
