@@ -47,7 +47,13 @@ class InspectorateManager(models.Manager):
 
 
 class Inspectorate(models.Model):
-    """HMI Prisons, Ofsted, Estyn, CQC… Each owns a progress scale (``findings.ProgressLevel``)."""
+    """HMI Prisons, Ofsted, Estyn, CQC… Each owns a progress scale (``findings.ProgressLevel``).
+
+    An inspectorate exists in the tracker together with its scale: both are created in one
+    place, the data migration ``findings/migrations/0002_progress_scales.py`` (the dependency
+    points from ``findings`` to this app, as everywhere). A new inspectorate is added the same
+    way, by a ``findings`` data migration that creates it and its levels.
+    """
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, unique=True)
