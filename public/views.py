@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 
 from public import pages as public
 from public.filters import RecommendationFilter
-from public.templatetags.public import judgement_modifier
 from recommendations import clock
 from recommendations.downloads import csv_response
 from recommendations.models import Inspection, RecommendationKind
@@ -96,8 +95,6 @@ def recommendation_list(request):
     ids = list(page.object_list)
     rows = {row.pk: row for row in public.recommendations_for_public_list(today).filter(pk__in=ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
-    for recommendation in page.object_list:
-        recommendation.judgement_modifier = judgement_modifier(recommendation.latest_rank, recommendation.top_rank)
     invalid = filterset.is_bound and not filterset.is_valid()
     context = {
         "filterset": filterset,
