@@ -219,3 +219,14 @@ def test_the_checks_catch_a_serif_and_a_page_too_wide(live_server, page):
     assert any(found.startswith("input.planted-input:") for found in serif)
     too_wide = page.evaluate(TOO_WIDE)
     assert too_wide[0].startswith("page ") and any("div.planted-wide" in found for found in too_wide)
+
+
+def test_sign_out_looks_like_the_navigation_links_beside_it(live_server, page, belmarsh_leader):
+    """Sign out is a button (it posts), styled exactly as the links beside it: font, colour, underline."""
+    sign_in(page, live_server, belmarsh_leader.username)
+    style = """el => { const s = getComputedStyle(el); return [s.fontFamily, s.fontSize, s.fontWeight, s.color,
+        s.textDecorationLine, s.backgroundColor === 'rgba(0, 0, 0, 0)' ? 'none' : s.backgroundColor,
+        s.borderTopWidth]; }"""
+    link = page.get_by_role("link", name="Establishments").evaluate(style)
+    button = page.get_by_role("button", name="Sign out").evaluate(style)
+    assert button == link
