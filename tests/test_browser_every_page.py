@@ -147,6 +147,7 @@ def workspace_pages(site):
         "review": reverse("admin:recommendations_inspection_change", args=[review.pk]),
         "recommendations": reverse("admin:recommendations_recommendation_changelist"),
         "judgement": reverse("admin:findings_judgement_change", args=[judgement.pk]),
+        "review history": reverse("admin:recommendations_inspection_history", args=[review.pk]),
         "preview": reverse("public:review-preview", kwargs={"pk": review.pk}),
     }
 
