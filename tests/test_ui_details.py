@@ -150,7 +150,8 @@ def test_admin_evidence_previews_end_at_a_whole_word_with_an_ellipsis(review):
 def test_the_review_page_lists_its_recommendations_with_links_to_each(client, review):
     """A long page: a list of every recommendation and theme with its judgement, each linked to its part."""
     page = client.get(review.get_absolute_url()).content.decode()
-    listed = page[page.index("Recommendations and themes on this page") : page.index("</nav>", page.index("on this page"))]
+    start = page.index("Recommendations and themes on this page")
+    listed = page[start : page.index("</nav>", start)]
     for judgement in review.judgements.select_related("recommendation", "level"):
         recommendation = judgement.recommendation
         assert f'href="#recommendation-{recommendation.pk}">{recommendation.name}</a>' in listed
