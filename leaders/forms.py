@@ -44,6 +44,12 @@ class DateParts:
 
 class GovukDateBoundField(forms.BoundField):
     @property
+    def id_for_label(self):
+        """The first box with a mistake (the error summary links there), else the day box."""
+        parts = self.date_parts
+        return next((part.id for part in parts if part.wrong), parts[0].id)
+
+    @property
     def date_parts(self):
         value = self.value()
         if isinstance(value, (tuple, list)):

@@ -301,7 +301,12 @@ def test_a_wrong_target_date_gets_govuk_messages_and_keeps_what_was_typed(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'<a href="#id_target_date">{message}</a>' in html  # in the error summary, linked to the boxes
+    # In the error summary, linked to the first box with the mistake.
+    first_wrong = {"Target date must include a month": "-month", "Target date must include a year": "-year"}
+    first_wrong["Year must include 4 numbers"] = "-year"
+    if (day, month) == ("1", "13"):
+        first_wrong[message] = "-month"
+    assert f'<a href="#id_target_date{first_wrong.get(message, "")}">{message}</a>' in html
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in html
     for part, typed in (("day", day), ("month", month), ("year", year)):
         assert f'name="target_date-{part}" type="text" inputmode="numeric" value="{typed}"' in html
