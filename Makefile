@@ -28,9 +28,10 @@ assets:
 migrate:
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
-# Loads whatever data fixtures/ holds (the Belmarsh 2021 inspection and 2022 review).
+# Loads the data fixtures/ holds (the Belmarsh 2021 inspection and 2022 review) into an empty
+# database only: a database with data in it, edited locally or not, is left as it is.
 load-data:
-	@set -e; for f in fixtures/*.json; do [ -e "$$f" ] || continue; echo "Loading $$f"; $(DEV_ENV) $(PY) manage.py loaddata "$$f"; done
+	$(DEV_ENV) $(PY) manage.py load_belmarsh_if_empty
 
 run: install migrate load-data
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000

@@ -174,6 +174,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# One date and time format everywhere ("31 March 2027", "13:05"): belmarsh_irp/formats/en_GB.
+FORMAT_MODULE_PATH = ["belmarsh_irp.formats"]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

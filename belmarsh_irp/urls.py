@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from public import accounts
 
 admin.site.site_header = "Inspectors’ workspace"
 admin.site.site_title = "Inspectors’ workspace"
@@ -9,9 +13,13 @@ admin.site.index_title = "Reviews, recommendations and judgements"
 urlpatterns = [
     path("", include("public.urls")),
     path("leaders/", include("leaders.urls")),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # In front of the admin's own login page: leaders and the public never see the admin.
+    path("admin/login/", accounts.admin_door),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", RedirectView.as_view(get_redirect_url=lambda *a, **k: static("favicon.svg"), permanent=True)),
 ]
 
 handler404 = "public.views.page_not_found"

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
@@ -59,6 +60,11 @@ class ProgressLevelAdmin(admin.ModelAdmin):
 # --- Judgements on the review page -----------------------------------------------------------
 
 
+def preview(text, words=15):
+    """The start of a long text, cut after a whole word and marked with an ellipsis."""
+    return Truncator(text).words(words, truncate="…")
+
+
 class LevelChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, show_scale=False, **kwargs):
         self.show_scale = show_scale
@@ -70,7 +76,7 @@ class LevelChoiceField(forms.ModelChoiceField):
 
 class RecommendationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, recommendation):
-        return f"{recommendation.name}: {recommendation.text[:70]}"
+        return f"{recommendation.name}: {preview(recommendation.text, words=10)}"
 
 
 class JudgementForm(forms.ModelForm):
@@ -173,15 +179,18 @@ class JudgementFormSet(BaseInlineFormSet):
         super().delete_existing(obj, commit=commit)
 
 
-def evidence_list(judgement):
-    """The judgement's evidence paragraphs in order (prefetched), and a link to edit them."""
+def evidence_list(judgement, *, editable=True):
+    """The judgement's evidence paragraphs in order (prefetched), each cut at a word with an
+    ellipsis, and (when ``editable``) a link to edit them."""
     if judgement is None or judgement.pk is None:
         return "Save the review first, then add evidence."
     paragraphs = format_html_join(
-        "", "<li><strong>{}</strong> {}</li>", ((p.number, p.text[:90]) for p in judgement.evidence.all())
+        "", "<li><strong>{}</strong> {}</li>", ((p.number, preview(p.text)) for p in judgement.evidence.all())
     )
-    url = reverse("admin:findings_judgement_change", args=[judgement.pk])
     count = len(judgement.evidence.all())
+    if not editable:
+        return format_html('<ol class="evidence-list">{}</ol>', paragraphs) if count else "No evidence yet."
+    url = reverse("admin:findings_judgement_change", args=[judgement.pk])
     link_text = "Add or edit evidence" if count else "Add evidence"
     return format_html(
         '<ol class="evidence-list">{}</ol><a href="{}">{}</a>{}',
@@ -244,6 +253,10 @@ class OtherJudgementInline(JudgementInlineBase):
     readonly_fields = fields
     verbose_name = "judgement by another inspectorate"
     verbose_name_plural = "Judged by other inspectorates (read only)"
+
+    @admin.display(description="Evidence paragraphs")
+    def evidence(self, obj):
+        return evidence_list(obj, editable=False)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

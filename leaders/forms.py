@@ -4,6 +4,8 @@ Widgets carry GOV.UK Frontend classes; ``templates/leaders/includes/field.html``
 field as a GOV.UK form group (label, hint, error message) and ``error_summary.html`` the summary.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
@@ -11,11 +13,94 @@ from django.forms.utils import ErrorDict
 from recommendations.models import ActionStatus, ResponseDecision
 
 
-class GovukDateInput(forms.DateInput):
-    input_type = "date"
+class GovukDateInput(forms.Widget):
+    """GOV.UK's date input: three boxes, day, month and year, named ``<name>-day`` and so on.
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
+    Its value is the three strings as typed, so that a form shown again keeps exactly what the
+    person typed, right or wrong. ``templates/leaders/includes/field.html`` renders it.
+    """
+
+    PARTS = ("day", "month", "year")
+
+    def value_from_datadict(self, data, files, name):
+        return tuple((data.get(f"{name}-{part}") or "").strip() for part in self.PARTS)
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}-{part}" in data for part in self.PARTS)
+
+
+class DateParts:
+    """One part of a date input, for the template: its name, label, value, width and error."""
+
+    def __init__(self, bound_field, part, value, wrong):
+        self.part = part
+        self.label = part.capitalize()
+        self.name = f"{bound_field.html_name}-{part}"
+        self.id = bound_field.auto_id if part == "day" else f"{bound_field.auto_id}-{part}"
+        self.value = value
+        self.width = 4 if part == "year" else 2
+        self.wrong = wrong
+
+
+class GovukDateBoundField(forms.BoundField):
+    @property
+    def id_for_label(self):
+        """The first box with a mistake (the error summary links there), else the day box."""
+        parts = self.date_parts
+        return next((part.id for part in parts if part.wrong), parts[0].id)
+
+    @property
+    def date_parts(self):
+        value = self.value()
+        if isinstance(value, (tuple, list)):
+            typed = list(value) + [""] * (3 - len(value))
+        elif value:
+            typed = [str(value.day), str(value.month), str(value.year)]
+        else:
+            typed = ["", "", ""]
+        wrong = self.field.wrong_parts if self.errors else ()
+        return [DateParts(self, part, typed[i], part in wrong) for i, part in enumerate(GovukDateInput.PARTS)]
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, checked with GOV.UK's error messages:
+    "Target date must include a month", "Target date must be a real date", and so on.
+    The messages name the field by its label, so one field serves every date a person types."""
+
+    widget = GovukDateInput
+
+    # The parts to mark with GOV.UK's error style; rebound (never mutated) on each form's copy.
+    wrong_parts = ()
+
+    def get_bound_field(self, form, field_name):
+        return GovukDateBoundField(form, self, field_name)
+
+    def _refuse(self, message, parts):
+        self.wrong_parts = frozenset(parts)
+        raise ValidationError(message, code="invalid")
+
+    def clean(self, value):
+        day, month, year = value if isinstance(value, (tuple, list)) else ("", "", "")
+        typed = {"day": day, "month": month, "year": year}
+        missing = [part for part, text in typed.items() if not text]
+        label = self.label
+        if len(missing) == 3:
+            if self.required:
+                self._refuse(f"Enter the {label.lower()}", GovukDateInput.PARTS)
+            return None
+        if missing:
+            words = " and ".join(missing) if len(missing) == 2 else missing[0]
+            self._refuse(f"{label} must include a {words}", missing)
+        not_numbers = [part for part, text in typed.items() if not text.isdigit()]
+        if not_numbers:
+            self._refuse(f"{label} must be a real date", not_numbers)
+        if len(year) != 4:
+            self._refuse("Year must include 4 numbers", ["year"])
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            wrong = ["month"] if not 1 <= int(month) <= 12 else ["day"]
+            self._refuse(f"{label} must be a real date", wrong)
 
 
 def textarea(rows=4):
@@ -79,9 +164,6 @@ class ActionChangeForm(GovukForm):
         super().__init__(*args, initial={"version": action.version, **(initial or {})}, **kwargs)
 
 
-DATE_ERRORS = {"invalid": "Enter the target date as a real date, for example 30/09/2022."}
-
-
 class ResponseForm(GovukForm):
     decision = forms.ChoiceField(
         label="Does the prison accept this recommendation?",
@@ -119,13 +201,11 @@ class ActionForm(GovukForm):
         max_length=200,
         widget=text_input(),
     )
-    target_date = forms.DateField(
+    target_date = GovukDateField(
         label="Target date",
-        help_text="The date the action should be finished by. An action without one is counted on the dashboard.",
+        help_text="The date the action should be finished by, for example 31 3 2027. "
+        "An action without one is counted on the dashboard.",
         required=False,
-        widget=GovukDateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages=DATE_ERRORS,
     )
 
 

@@ -260,7 +260,7 @@ def _warn_if_past(request, action, today):
     if action.target_date and action.target_date < today:
         messages.warning(
             request,
-            f"The target date, {date_format(action.target_date, 'j F Y')}, is in the past, so the action "
+            f"The target date, {date_format(action.target_date)}, is in the past, so the action "
             "already counts as overdue. If the date has moved, change it and say why.",
         )
 
@@ -271,7 +271,8 @@ def action_detail(request, establishment, pk):
 
 
 def _render_action(request, establishment, action, note_form, status=200):
-    notes = list(action.notes.select_related("author").order_by("-noted_on", "-created_at", "-pk"))
+    # Oldest first, as on the public page: the notes read as a diary.
+    notes = list(action.notes.select_related("author"))
     date_changes = list(action.date_changes.select_related("changed_by"))
     return render(
         request,
@@ -294,7 +295,7 @@ def action_edit(request, establishment, pk):
     today = clock.today()
     action = _action(establishment, pk)
     form = ActionEditForm(request.POST or None, action=action)
-    status = 200
+    status, saved = 200, None
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         seen_version = changes.pop("version")
@@ -302,8 +303,12 @@ def action_edit(request, establishment, pk):
         try:
             domain.update_action(action, by=request.user, seen_version=seen_version, **changes)
         except domain.ActionChanged as changed:
-            # Nothing written: the form again, with the other person's values and version.
-            form, status = ActionEditForm(action=changed.action), 409
+            # Nothing written. The form again with what this person typed, now against the
+            # other person's version, and beside it what the other person saved: sending it
+            # again is a decision taken knowing both.
+            saved, data = changed.action, request.POST.copy()
+            data["version"] = str(saved.version)
+            form, status = ActionEditForm(data, action=saved), 409
             form.refuse(changed.MESSAGE)
         except ValidationError as error:
             add_domain_errors(form, error)
@@ -320,6 +325,7 @@ def action_edit(request, establishment, pk):
             "recommendation": action.recommendation,
             "action": action,
             "form": form,
+            "saved": saved,
             "today": today,
         },
         status=400 if form.errors and status == 200 else status,
@@ -396,7 +402,7 @@ def _shown(field, value):
     if field == "status":
         return ActionStatus(value).label
     if field == "target_date":
-        return date_format(value, "j F Y")
+        return date_format(value)
     return value
 
 
@@ -418,7 +424,11 @@ def action_history(request, establishment, pk):
                 for f in HISTORY_FIELDS
                 if getattr(previous, f) != getattr(record, f)
             ]
-            what = "Changed" if changes else "Marked as updated"
+            if not changes and not record.history_change_reason:
+                # A new version with nothing of its own to say (a progress note's, shown below).
+                previous = record
+                continue
+            what = "Changed"
         events.append(
             {
                 "when": record.history_date,

@@ -7,7 +7,7 @@ for the public, any review for the preview).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from findings.models import (
@@ -24,6 +24,7 @@ from recommendations.models import (
     Action,
     Establishment,
     HealthyPrisonScore,
+    HealthyPrisonTest,
     Inspection,
     InspectionKind,
     Inspectorate,
@@ -261,3 +262,48 @@ def recommendation_page(today, pk):
             Action.objects.filter(recommendation=recommendation).prefetch_related("notes").order_by("created_at", "pk")
         )
     return page
+
+
+# --- Healthy prison assessments on a review page -----------------------------------------
+
+
+@dataclass
+class HealthyPrisonHistory:
+    """The establishment's earlier full inspections (oldest first) and, for each healthy
+    prison test, the score at each of them: a HealthyPrisonScore's number, or None where no
+    inspector has entered it."""
+
+    inspections: list
+    rows: list  # [(test label, [score or None, one per inspection])]
+    after: str = ""  # the summary paragraph the figure follows (the one that promises it)
+
+    @property
+    def known(self):
+        return any(score is not None for _, scores in self.rows for score in scores)
+
+    @property
+    def complete(self):
+        return bool(self.inspections) and all(score is not None for _, scores in self.rows for score in scores)
+
+
+def healthy_prison_history(review, inspections, summary=()):
+    """One query: the full inspections of ``review``'s establishment before it, among
+    ``inspections`` (the published ones for the public, all for a preview), with one
+    annotation per healthy prison test holding its score. The figure goes after the summary
+    paragraph that promises it ("we made the following judgements about outcomes…", 1.2 in
+    reports of this kind), or after the summary's last paragraph."""
+    scores = HealthyPrisonScore.objects.filter(inspection=OuterRef("pk"))
+    earlier = inspections.filter(establishment_id=review.establishment_id, kind=InspectionKind.FULL).exclude(
+        pk=review.pk
+    )
+    if review.visit_start:
+        earlier = earlier.filter(Q(visit_start__lt=review.visit_start) | Q(visit_start__isnull=True))
+    earlier = list(
+        earlier.annotate(
+            **{f"score_{test}": Subquery(scores.filter(test=test).values("score")[:1]) for test in HealthyPrisonTest}
+        ).order_by(F("visit_start").asc(nulls_first=True), "pk")
+    )
+    rows = [(test.label, [getattr(i, f"score_{test}") for i in earlier]) for test in HealthyPrisonTest]
+    promising = [p for p in summary if "judgements about outcomes" in p.text]
+    after = (promising or list(summary) or [None])[0 if promising else -1]
+    return HealthyPrisonHistory(earlier, rows, after.number if after else "")

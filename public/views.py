@@ -52,9 +52,11 @@ def establishment_detail(request, slug):
 
 
 def review_detail(request, slug, review):
-    reviews = public.review_queryset(clock.today(), public=True)
+    today = clock.today()
+    reviews = public.review_queryset(today, public=True)
     page = public.review_page(reviews, establishment__slug=slug, slug=review)
-    return render(request, "public/review_detail.html", {"page": page, "review": page.review})
+    healthy = public.healthy_prison_history(page.review, Inspection.objects.published(today), page.summary)
+    return render(request, "public/review_detail.html", {"page": page, "review": page.review, "healthy": healthy})
 
 
 @never_cache
@@ -65,7 +67,12 @@ def review_preview(request, pk):
     if not is_inspector(request.user):
         raise PermissionDenied("Only inspectors can preview a review.")
     page = public.review_page(public.review_queryset(public=False), pk=pk)
-    response = render(request, "public/review_detail.html", {"page": page, "review": page.review, "preview": True})
+    healthy = public.healthy_prison_history(page.review, Inspection.objects.all(), page.summary)
+    response = render(
+        request,
+        "public/review_detail.html",
+        {"page": page, "review": page.review, "healthy": healthy, "preview": True},
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -141,8 +148,13 @@ def review_name(review):
 
 
 def recommendation_detail(request, pk):
-    page = public.recommendation_page(clock.today(), pk)
-    return render(request, "public/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
+    today = clock.today()
+    page = public.recommendation_page(today, pk)
+    return render(
+        request,
+        "public/recommendation_detail.html",
+        {"page": page, "recommendation": page.recommendation, "today": today},
+    )
 
 
 def _query_without(request, *names):

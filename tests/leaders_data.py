@@ -57,3 +57,17 @@ def build_plan(make_review, establishment, extra_recommendations=0):
     for position in range(6, 6 + extra_recommendations):
         make_action(rec[position], f"Action {position}", target=d(2022, 9, 1), updated=d(2022, 5, 30))
     return review
+
+
+def date_parts(iso, name="target_date"):
+    """A date as GOV.UK's date input posts it: day, month and year boxes ("" for no date)."""
+    year, month, day = iso.split("-") if iso else ("", "", "")
+    return {f"{name}-day": day.lstrip("0"), f"{name}-month": month.lstrip("0"), f"{name}-year": year}
+
+
+def with_date_parts(data, name="target_date"):
+    """``data`` with its ISO date under ``name`` posted as GOV.UK's three boxes instead."""
+    data = dict(data)
+    if name in data:
+        data.update(date_parts(data.pop(name), name))
+    return data

@@ -36,7 +36,7 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Username").fill("hmi.inspector")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Inspections", exact=True).click()
     page.get_by_role("link", name=str(review)).click()
 

@@ -8,7 +8,7 @@ from findings.models import Judgement
 from recommendations.models import Action, ActionStatus, ProgressNote, Response
 from recommendations.roles import Role, grant_role
 from tests.conftest import level
-from tests.leaders_data import TODAY, make_action
+from tests.leaders_data import TODAY, date_parts, make_action
 
 PAGES = ["home", "action-list", "action-plan-csv"]
 
@@ -112,7 +112,7 @@ def test_guessing_another_prisons_action_id_is_not_found(client, two_prisons, be
 @pytest.mark.parametrize(
     "name, data",
     [
-        ("action-edit", {"description": "Hacked", "owner": "", "status": "in_progress", "target_date": ""}),
+        ("action-edit", {"description": "Hacked", "owner": "", "status": "in_progress", **date_parts("")}),
         ("action-note", {"text": "Hacked"}),
         ("action-done", {"note": "Hacked"}),
         ("action-drop", {"reason": "Hacked"}),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from recommendations import actions as domain
 from recommendations.models import Action, ActionPlan, ActionStatus, Response, ResponseDecision, TargetDateChange
-from tests.leaders_data import TODAY, make_action
+from tests.leaders_data import TODAY, date_parts, make_action, with_date_parts
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,7 @@ def test_new_action_with_a_past_target_date_is_saved_with_a_warning(signed_in, r
     """A past target date does not block: the action is saved and the leader is told it is overdue."""
     response = signed_in.post(
         url("action-add", pk=recommendation.pk),
-        {"description": "Review CCTV", "owner": "Head of security", "target_date": "2022-05-01"},
+        {"description": "Review CCTV", "owner": "Head of security", **date_parts("2022-05-01")},
         follow=True,
     )
     html = response.content.decode()
@@ -85,7 +85,7 @@ def test_new_action_with_a_past_target_date_is_saved_with_a_warning(signed_in, r
 def test_new_action_with_a_future_date_has_no_warning(signed_in, recommendation, belmarsh_leader):
     """A future date: no warning; the action records who created it."""
     response = signed_in.post(
-        url("action-add", pk=recommendation.pk), {"description": "Review CCTV", "target_date": "2022-09-30"}
+        url("action-add", pk=recommendation.pk), {"description": "Review CCTV", **date_parts("2022-09-30")}
     )
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert messages == ["The action is added."]
@@ -96,8 +96,8 @@ def test_new_action_with_a_future_date_has_no_warning(signed_in, recommendation,
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"description": "", "target_date": ""}, "Describe what will be done."),
-        ({"description": "Review", "target_date": "2022-02-30"}, "Enter the target date as a real date"),
+        ({"description": "", **date_parts("")}, "Describe what will be done."),
+        ({"description": "Review", **date_parts("2022-02-30")}, "Target date must be a real date"),
     ],
 )
 def test_invalid_new_action_is_refused_with_a_message(signed_in, recommendation, data, message):
@@ -176,7 +176,7 @@ def edit(client, action, **changes):
     }
     data["target_date"] = action.target_date.isoformat() if action.target_date else ""
     data.update(changes)
-    return client.post(url("action-edit", pk=action.pk), data)
+    return client.post(url("action-edit", pk=action.pk), with_date_parts(data))
 
 
 def test_moving_a_target_date_needs_a_reason_and_keeps_the_original(signed_in, recommendation, belmarsh_leader):
@@ -236,7 +236,7 @@ def test_update_action_cannot_mark_done_without_a_note(recommendation):
 
 def test_action_history_lists_who_when_and_what_changed(signed_in, recommendation, belmarsh_leader):
     """The history page shows each change with the person, the time and the values before and after."""
-    signed_in.post(url("action-add", pk=recommendation.pk), {"description": "Train staff", "target_date": "2022-07-01"})
+    signed_in.post(url("action-add", pk=recommendation.pk), {"description": "Train staff", **date_parts("2022-07-01")})
     action = Action.objects.get()
     edit(signed_in, action, owner="Head of safety", target_date="2022-08-01", date_change_reason="Trainer off sick")
     action.refresh_from_db()
@@ -274,3 +274,56 @@ def test_publishing_the_action_plan_records_who_and_when(signed_in, recommendati
     again = signed_in.post(publish_url, follow=True).content.decode()
     assert "This action plan is already published." in again
     assert ActionPlan.objects.get().published_at == plan.published_at
+
+
+# --- The target date: GOV.UK's date input -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day, month, year, message",
+    [
+        ("31", "", "2022", "Target date must include a month"),
+        ("", "", "2022", "Target date must include a day and month"),
+        ("31", "9", "", "Target date must include a year"),
+        ("31", "2", "2023", "Target date must be a real date"),
+        ("1", "13", "2023", "Target date must be a real date"),
+        ("first", "9", "2023", "Target date must be a real date"),
+        ("1", "9", "23", "Year must include 4 numbers"),
+    ],
+)
+def test_a_wrong_target_date_gets_govuk_messages_and_keeps_what_was_typed(
+    signed_in, recommendation, day, month, year, message
+):
+    """Each mistake is named as GOV.UK names it; the boxes keep what the leader typed; nothing saved."""
+    response = signed_in.post(
+        url("action-add", pk=recommendation.pk),
+        {"description": "Review CCTV", "target_date-day": day, "target_date-month": month, "target_date-year": year},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    # In the error summary, linked to the first box with the mistake.
+    first_wrong = {"Target date must include a month": "-month", "Target date must include a year": "-year"}
+    first_wrong["Year must include 4 numbers"] = "-year"
+    if (day, month) == ("1", "13"):
+        first_wrong[message] = "-month"
+    assert f'<a href="#id_target_date{first_wrong.get(message, "")}">{message}</a>' in html
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in html
+    for part, typed in (("day", day), ("month", month), ("year", year)):
+        assert f'name="target_date-{part}" type="text" inputmode="numeric" value="{typed}"' in html
+    assert "govuk-input--error" in html
+    assert not Action.objects.exists()
+
+
+def test_the_target_date_is_typed_as_day_month_and_year(signed_in, recommendation):
+    """No browser date picker: three labelled boxes in a fieldset, as GOV.UK's pattern has them."""
+    html = signed_in.get(url("action-add", pk=recommendation.pk)).content.decode()
+    assert 'type="date"' not in html
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Target date</legend>' in html
+    boxes = (("id_target_date", "Day"), ("id_target_date-month", "Month"), ("id_target_date-year", "Year"))
+    for input_id, label in boxes:
+        assert f'govuk-date-input__label" for="{input_id}">{label}' in html
+    response = signed_in.post(
+        url("action-add", pk=recommendation.pk),
+        {"description": "Review CCTV", "target_date-day": "31", "target_date-month": "3", "target_date-year": "2027"},
+    )
+    assert response.status_code == 302 and Action.objects.get().target_date == datetime.date(2027, 3, 31)

@@ -14,7 +14,7 @@ from recommendations import actions as domain
 from recommendations.models import Action, ActionStatus, ProgressNote, TargetDateChange
 from recommendations.roles import Role, grant_role
 from tests.conftest import PASSWORD
-from tests.leaders_data import TODAY, make_action
+from tests.leaders_data import TODAY, make_action, with_date_parts
 
 MESSAGE = "Someone else changed this action since you opened it. Their changes are shown below; make yours again."
 
@@ -57,7 +57,7 @@ def opened_version(client, name, action):
 
 def edit_data(version, **changes):
     data = {"description": "Train staff", "owner": "Head of safety", "target_date": "2022-07-01"}
-    return {**data, "status": "in_progress", "version": version, **changes}
+    return with_date_parts({**data, "status": "in_progress", "version": version, **changes})
 
 
 def test_a_single_edit_saves_and_counts_as_a_new_version(governor, action, belmarsh_leader):
@@ -93,7 +93,13 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused(governor, depu
     assert second.status_code == 409
     html = second.content.decode()
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html and MESSAGE in html
-    assert "Train all staff in de-escalation</textarea>" in html and 'value="Head of training"' in html
+    # The deputy's own typed values stay in the form, beside what the governor saved.
+    form = html[html.index("Your changes") :]
+    assert "Stop training</textarea>" in form and 'value="Head of safety"' in form
+    assert 'name="target_date-day" type="text" inputmode="numeric" value="1"' in form
+    assert "No trainer</textarea>" in form
+    saved = html[html.index("What the other person saved") : html.index("Your changes")]
+    assert "Train all staff in de-escalation" in saved and "Head of training" in saved and "1 July 2022" in saved
     assert '<input type="hidden" name="version" value="2"' in html
     action.refresh_from_db()
     assert (action.description, action.owner, action.target_date) == (

@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from recommendations.models import HEALTHY_PRISON_SCORES
+
 register = template.Library()
 
 # "see paragraph 3.5", "(See paragraph 3.5.)", "paragraph 3.7", "paragraphs 3.7": the number is
@@ -39,3 +41,9 @@ def paragraph_links(text, page_url=""):
         return f'<a class="govuk-link" href="{href}">{words}{section}.{index}</a>'
 
     return mark_safe(PARAGRAPH_REFERENCE.sub(link, escaped))
+
+
+@register.filter
+def healthy_prison_meaning(score):
+    """What a healthy prison score (1–4) means, in the inspectorate's words."""
+    return HEALTHY_PRISON_SCORES.get(score, "")

@@ -1,0 +1,55 @@
+"""Load the example data (the fixtures in ``fixtures/``: the Belmarsh 2021 inspection and 2022
+review) into an empty database, and only into an empty one.
+
+``make run`` calls this on every start. Loading a fixture writes its rows over the rows with
+the same keys, so loading it every time would silently put back any change a person had made
+to that data locally; this command leaves a database that already holds an inspection or a
+recommendation exactly as it is.
+
+    python manage.py load_belmarsh_if_empty            # loads only if empty
+    python manage.py load_belmarsh_if_empty --dry-run  # says what it would do
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from recommendations.models import Inspection, Recommendation
+
+
+def fixture_files():
+    """Every JSON fixture in the project's fixture folders, in name order."""
+    return sorted(path for folder in settings.FIXTURE_DIRS for path in Path(folder).glob("*.json"))
+
+
+def is_empty():
+    """True while nobody has any inspection data here: no inspection and no recommendation."""
+    return not Inspection.objects.exists() and not Recommendation.objects.exists()
+
+
+class Command(BaseCommand):
+    help = "Load the example data in fixtures/ only into a database that holds no inspection yet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Say what would happen; write nothing.")
+
+    def handle(self, *args, dry_run=False, verbosity=1, **options):
+        files = fixture_files()
+        if not files:
+            raise CommandError("There is no fixture to load: fixtures/ holds no .json file.")
+        if not is_empty():
+            if verbosity:
+                self.stdout.write("The database already holds inspection data: nothing loaded, nothing changed.")
+            return
+        names = ", ".join(path.name for path in files)
+        if dry_run:
+            self.stdout.write(f"The database is empty: would load {names}.")
+            return
+        with transaction.atomic():
+            for path in files:
+                call_command("loaddata", str(path), verbosity=max(verbosity - 1, 0))
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(f"The database was empty: loaded {names}."))

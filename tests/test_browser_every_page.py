@@ -1,0 +1,233 @@
+"""Every page of the site, at a phone's width (320 px) and a desktop's (1280 px), in Chromium.
+
+Each page fails if the document is wider than the window (WCAG 1.4.10, reflow: a wide table
+scrolls inside its own region, never the page), if any text is set in a serif font (one font
+stack everywhere), or if axe-core reports a WCAG 2.2 A/AA violation. Public pages, the leaders'
+workspace and the inspectors' main workspace pages, on the real Belmarsh data (long evidence,
+long names) with a plan of actions, notes and a moved date.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from findings.models import Judgement
+from recommendations import actions as domain
+from recommendations.models import Establishment, Inspection, Inspectorate, Recommendation, ResponseDecision
+from recommendations.roles import Role, grant_role
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = [320, 1280]
+
+# Text-bearing elements whose computed font stack starts with a serif family, or has no sans
+# family at all (the browser's default is a serif); inputs and buttons count, as they do not
+# inherit the page's font by default.
+SERIF_TEXT = """() => {
+  const serif = /^(serif|times|times new roman|georgia|garamond|cambria|palatino|book antiqua|
+    dejavu serif|liberation serif|noto serif|tinos|bitstream charter|nimbus roman)/x;
+  const ok = /(sans-serif|system-ui|-apple-system|monospace|arial|helvetica|roboto|segoe ui)/;
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const control = ['INPUT', 'BUTTON', 'SELECT', 'TEXTAREA', 'OPTION'].includes(el.tagName);
+    const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!control && !text) continue;
+    const families = style.fontFamily.toLowerCase().split(',').map(f => f.trim().replace(/["']/g, ''));
+    if (serif.test(families[0]) || !families.some(f => ok.test(f))) {
+      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${style.fontFamily}`);
+    }
+  }
+  return [...new Set(found)].slice(0, 10);
+}""".replace("/x;", "/;").replace("|\n    ", "|")
+
+# The widest elements when the page is wider than the window, to say what to fix.
+TOO_WIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && !el.closest('.app-table-region')) {
+      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
+    }
+  }
+  return [`page ${document.documentElement.scrollWidth}px wide in a ${width}px window`, ...found.slice(-5)];
+}"""
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture
+def site(transactional_db, settings):
+    """The Belmarsh data, a leader's plan with every kind of action, a second prison, the cast."""
+    settings.TRACKER_TODAY = datetime.date(2022, 6, 1)
+    call_command("loaddata", "belmarsh", verbosity=0)
+    belmarsh = Establishment.objects.get(slug="belmarsh")
+    wandsworth = Establishment.objects.create(name="HMP Wandsworth", slug="wandsworth")
+    leader = grant_role("belmarsh.leader", Role.LEADER, establishments=[belmarsh], password=PASSWORD)[0]
+    grant_role("two.prisons", Role.LEADER, establishments=[belmarsh, wandsworth], password=PASSWORD)
+    hmi = Inspectorate.objects.get(slug="hmi-prisons")
+    grant_role("hmi.inspector", Role.INSPECTOR, inspectorate=hmi, password=PASSWORD)
+
+    review = Inspection.objects.get(establishment=belmarsh, kind="irp")
+    recommendation = Recommendation.objects.filter(inspection=review.follows_up).order_by("position").first()
+    domain.record_response(recommendation, decision=ResponseDecision.PARTLY_ACCEPTED, reason="Budget", by=leader)
+    action = domain.add_action(
+        recommendation,
+        description="Review every use of force on body-worn camera footage at the weekly safety meeting.",
+        owner="Head of safety",
+        target_date=datetime.date(2022, 5, 1),
+        by=leader,
+    )
+    domain.add_progress_note(action, "The first weekly meeting reviewed 12 incidents.", by=leader)
+    domain.move_target_date(action, datetime.date(2022, 9, 30), "The trainer was off sick.", by=leader)
+    done = domain.add_action(recommendation, description="Issue cameras to every officer", by=leader)
+    domain.mark_done(done, "Every officer on the wings has a camera.", by=leader)
+    return {
+        "review": review,
+        "recommendation": recommendation,
+        "action": action,
+        "judgement": Judgement.objects.filter(review=review, recommendation__inspectorate=hmi).first(),
+    }
+
+
+def public_pages(site):
+    review, recommendation = site["review"], site["recommendation"]
+    return {
+        "home": reverse("public:home"),
+        "establishments": reverse("public:establishment-list"),
+        "establishment": review.establishment.get_absolute_url(),
+        "review": review.get_absolute_url(),
+        "recommendations": reverse("public:recommendation-list"),
+        "recommendations filtered": reverse("public:recommendation-list")
+        + "?judgement=no-meaningful-progress&q=force&inspectorate=hmi-prisons",
+        "recommendation": recommendation.get_absolute_url(),
+        "not found": "/establishments/nowhere/",
+        "sign in": reverse("login"),
+    }
+
+
+def leaders_pages(site):
+    recommendation, action = site["recommendation"], site["action"]
+
+    def leaders(name, **kwargs):
+        return reverse(f"leaders:{name}", kwargs={"slug": "belmarsh", **kwargs})
+
+    return {
+        "dashboard": leaders("home"),
+        "actions": leaders("action-list"),
+        "actions filtered": leaders("action-list") + "?problem=overdue",
+        "recommendation": leaders("recommendation-detail", pk=recommendation.pk),
+        "response": leaders("response", pk=recommendation.pk),
+        "new action": leaders("action-add", pk=recommendation.pk),
+        "action": leaders("action", pk=action.pk),
+        "change action": leaders("action-edit", pk=action.pk),
+        "mark done": leaders("action-done", pk=action.pk),
+        "drop": leaders("action-drop", pk=action.pk),
+        "history": leaders("action-history", pk=action.pk),
+        "publish": leaders("publish", inspection=recommendation.inspection.slug),
+        "another prison (403)": reverse("leaders:home", kwargs={"slug": "wandsworth"}),
+    }
+
+
+def workspace_pages(site):
+    review, judgement = site["review"], site["judgement"]
+    return {
+        "workspace home": reverse("admin:index"),
+        "inspections": reverse("admin:recommendations_inspection_changelist"),
+        "review": reverse("admin:recommendations_inspection_change", args=[review.pk]),
+        "recommendations": reverse("admin:recommendations_recommendation_changelist"),
+        "judgement": reverse("admin:findings_judgement_change", args=[judgement.pk]),
+        "review history": reverse("admin:recommendations_inspection_history", args=[review.pk]),
+        "preview": reverse("public:review-preview", kwargs={"pk": review.pk}),
+    }
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+
+
+def check_pages(page, live_server, axe, pages):
+    problems = {}
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        found = {
+            "too wide": page.evaluate(TOO_WIDE),
+            "serif text": page.evaluate(SERIF_TEXT),
+            "axe": axe(page),
+        }
+        found = {what: items for what, items in found.items() if items}
+        if found:
+            problems[name] = found
+    if problems:
+        pytest.fail("Pages with problems:\n" + json.dumps(problems, indent=1), pytrace=False)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_public_page_reflows_in_one_font_and_passes_axe(live_server, browser, axe, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    check_pages(page, live_server, axe, public_pages(site))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_leaders_page_reflows_in_one_font_and_passes_axe(live_server, browser, axe, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    sign_in(page, live_server, "belmarsh.leader")
+    pages = leaders_pages(site)
+    check_pages(page, live_server, axe, pages)
+
+    chooser = browser.new_page(viewport={"width": width, "height": 800})
+    sign_in(chooser, live_server, "two.prisons")
+    check_pages(chooser, live_server, axe, {"chooser": reverse("leaders:dashboard")})
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_inspectors_main_pages_reflow_in_one_font_and_pass_axe(live_server, browser, axe, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    sign_in(page, live_server, "hmi.inspector")
+    check_pages(page, live_server, axe, workspace_pages(site))
+
+
+def test_the_checks_catch_a_serif_and_a_page_too_wide(live_server, page):
+    """The page checks themselves: text in the browser's default font and a wide block are found."""
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(live_server.url + reverse("public:home"))
+    assert page.evaluate(SERIF_TEXT) == [] and page.evaluate(TOO_WIDE) == []
+    page.evaluate(
+        """() => {
+        const p = document.createElement('p'); p.textContent = 'Serif'; p.className = 'planted';
+        p.style.fontFamily = 'initial'; document.body.append(p);
+        const input = document.createElement('input'); input.className = 'planted-input';
+        input.style.fontFamily = 'Georgia, serif'; document.body.append(input);
+        const wide = document.createElement('div'); wide.className = 'planted-wide';
+        wide.style.width = '600px'; wide.textContent = 'wide'; document.querySelector('main').append(wide);
+    }"""
+    )
+    serif = page.evaluate(SERIF_TEXT)
+    assert any(found.startswith("p.planted:") for found in serif)
+    assert any(found.startswith("input.planted-input:") for found in serif)
+    too_wide = page.evaluate(TOO_WIDE)
+    assert too_wide[0].startswith("page ") and any("div.planted-wide" in found for found in too_wide)
+
+
+def test_sign_out_looks_like_the_navigation_links_beside_it(live_server, page, belmarsh_leader):
+    """Sign out is a button (it posts), styled exactly as the links beside it: font, colour, underline."""
+    sign_in(page, live_server, belmarsh_leader.username)
+    style = """el => { const s = getComputedStyle(el); return [s.fontFamily, s.fontSize, s.fontWeight, s.color,
+        s.textDecorationLine, s.backgroundColor === 'rgba(0, 0, 0, 0)' ? 'none' : s.backgroundColor,
+        s.borderTopWidth]; }"""
+    link = page.get_by_role("link", name="Establishments").evaluate(style)
+    button = page.get_by_role("button", name="Sign out").evaluate(style)
+    assert button == link
