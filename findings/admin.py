@@ -26,7 +26,13 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
-from findings.publishing import PublicationError, publish_review, unpublish_review
+from findings.publishing import (
+    PublicationError,
+    change_publication_date,
+    may_publish,
+    publish_review,
+    unpublish_review,
+)
 from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
@@ -283,6 +289,9 @@ class ReviewAdmin(InspectionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # What decides what the public sees changes only through findings.publishing.
+            fields += ["published_on", "published_month_only"]
         if obj is not None and obj.is_review:
             fields.append("key_finding_counts")
         return fields
@@ -297,20 +306,9 @@ class ReviewAdmin(InspectionAdmin):
             return "No judgement yet."
         return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
 
-    # Who may publish: a superuser, or an inspector whose inspectorate judges something in the
-    # review (publishing makes their judgements public).
+    # Who may publish, unpublish or change the publication date: one rule, ``publishing.may_publish``.
     def has_publish_permission(self, request, obj=None):
-        user = request.user
-        if not user.has_perm("recommendations.change_inspection"):
-            return False
-        allowed = inspectorate_ids(user)
-        if allowed is None:
-            return True
-        if not allowed:
-            return False
-        if obj is None:
-            return True
-        return obj.is_review and obj.judgements.filter(recommendation__inspectorate__in=allowed).exists()
+        return may_publish(request.user, obj)
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -318,6 +316,7 @@ class ReviewAdmin(InspectionAdmin):
         return [
             path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
             path("<path:object_id>/unpublish/", wrap(self.unpublish_view), name=f"{prefix}_unpublish"),
+            path("<path:object_id>/change-date/", wrap(self.change_date_view), name=f"{prefix}_change_date"),
         ] + super().get_urls()
 
     def _review_or_403(self, request, object_id):
@@ -360,6 +359,30 @@ class ReviewAdmin(InspectionAdmin):
             self.message_user(request, f"{review} is unpublished and back to draft.", messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(review))
 
+    @method_decorator(require_POST)
+    def change_date_view(self, request, object_id):
+        review = self._review_or_403(request, object_id)
+        form = PublicationDateForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, f"The publication date was not changed: {error}", messages.ERROR)
+            return HttpResponseRedirect(self._change_url(review))
+        try:
+            review = change_publication_date(
+                review,
+                by=request.user,
+                published_on=form.cleaned_data["published_on"],
+                month_only=form.cleaned_data["published_month_only"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PublicationError as error:
+            self.message_user(request, "The publication date was not changed:", messages.ERROR)
+            self._tell(request, error)
+        else:
+            self.message_user(request, f"{review} is now shown from {review.published_on:%-d %B %Y}.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(review))
+
     @admin.action(description="Publish the selected reviews", permissions=["publish"])
     def publish_selected(self, request, queryset):
         for review in queryset.select_related("establishment"):
@@ -385,10 +408,37 @@ class ReviewAdmin(InspectionAdmin):
                 preview_url=settings.REVIEW_PREVIEW_URL(obj),
                 publish_url=reverse("admin:recommendations_inspection_publish", args=[obj.pk]),
                 unpublish_url=reverse("admin:recommendations_inspection_unpublish", args=[obj.pk]),
+                change_date_url=reverse("admin:recommendations_inspection_change_date", args=[obj.pk]),
+                date_form=PublicationDateForm(
+                    initial={"published_on": obj.published_on, "published_month_only": obj.published_month_only}
+                ),
                 scales=scales_for(allowed),
                 embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > clock.today()),
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class PublicationDateForm(forms.Form):
+    """The publication date (the embargo) of a review, changed with a reason kept on record."""
+
+    published_on = forms.DateField(
+        label="New publication date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the new publication date.", "invalid": "Enter a real date."},
+    )
+    published_month_only = forms.BooleanField(label="The report gives only the month of publication", required=False)
+    reason = forms.CharField(
+        label="Reason for the change (kept on record)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Give a reason for changing the publication date.",
+            "max_length": "The reason must be 2,000 characters or fewer.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="publication", **kwargs)
 
 
 def published_message(review):

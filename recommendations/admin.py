@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from recommendations.models import (
     Action,
     ActionPlan,
+    AuditEvent,
     Establishment,
     HealthyPrisonScore,
     Inspection,
@@ -243,3 +244,18 @@ class ReminderLogAdmin(ReadOnlyRecordAdmin):
     list_filter = ["establishment"]
     list_select_related = ["establishment", "user"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyRecordAdmin):
+    """The audit trail: who published, unpublished, changed a publication date, imported a report
+    or granted a role. Written only by ``recommendations.audit.record_audit_event``."""
+
+    list_display = ["at", "user", "action", "inspection", "summary", "reason"]
+    list_filter = ["action", "inspection__establishment", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "inspection__establishment"]
+    search_fields = ["summary", "reason", "user__username"]
+    date_hierarchy = "at"
+    fields = ["at", "user", "action", "inspection", "summary", "reason"]
+    readonly_fields = fields
+    actions = None

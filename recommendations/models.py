@@ -578,3 +578,34 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.user} about {self.establishment} on {self.sent_on}"
+
+
+class AuditAction(models.TextChoices):
+    PUBLISHED = "published", "Published a review"
+    UNPUBLISHED = "unpublished", "Unpublished a review"
+    EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
+    IMPORTED = "imported", "Imported a report"
+    ROLE_GRANTED = "role-granted", "Granted a role"
+
+
+class AuditEvent(models.Model):
+    """One thing done that changes what the public sees or who may do what: written only by the
+    service (``recommendations.audit.record_audit_event``), read in the workspace, never edited."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    summary = models.TextField(help_text="What changed, from what to what, in a sentence.")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(summary=""), name="audit_event_needs_summary")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
