@@ -11,10 +11,12 @@ import secrets
 import sys
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
@@ -67,7 +69,13 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         request.csp_nonce = secrets.token_urlsafe(16)
-        response = self.get_response(request)
+        if has_null_character(request):
+            # PostgreSQL refuses a NUL in any text: a search or id carrying one is a bad request
+            # (400, the site's page), never a database error.
+            handler = get_resolver().resolve_error_handler(400)
+            response = handler(request, SuspiciousOperation("A NUL character in the request."))
+        else:
+            response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", content_security_policy(request.csp_nonce))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if self._private(request):
@@ -84,6 +92,19 @@ class SecurityHeadersMiddleware:
         # A request with a session may be signed in: private, decided without loading the
         # session (no query), so a public page never pays for it.
         return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def has_null_character(request):
+    """True when the path, a query parameter or a posted form value holds a NUL character."""
+    if "\x00" in request.path:
+        return True
+    for data in (request.GET, request.POST if request.method == "POST" else None):
+        if data is None:
+            continue
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return False
 
 
 def database_unavailable(retry_after=5):

@@ -5,7 +5,9 @@ which extends ``InspectionAdmin`` here: this app never imports ``findings``.
 """
 
 from django.contrib import admin
-from django.http import HttpResponseNotAllowed
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations.models import (
@@ -51,9 +53,25 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def _is_valid_pk(self, object_id):
+        """Whether ``object_id`` can be an id of this model: a malformed one (letters, a NUL byte,
+        10,000 characters) is a 404, never a database error."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False
+        return len(str(object_id)) <= 20
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._is_valid_pk(object_id):
+            raise Http404("No such record.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        if not self._is_valid_pk(object_id) or not str(version_id).isdigit() or len(str(version_id)) > 18:
+            raise Http404("No such version.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
