@@ -36,7 +36,7 @@ from findings.publishing import (
 from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
-from recommendations.roles import inspectorate_ids, may_judge
+from recommendations.roles import inspectorate_ids, may_judge, may_write_report_text
 
 
 def is_published(review):
@@ -278,6 +278,17 @@ class ReviewAdmin(InspectionAdmin):
 
     change_form_template = "admin/findings/review_change_form.html"
     actions = ["publish_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("establishment", "lead_inspectorate", "published_by")
+
+    def get_object(self, request, object_id, from_field=None):
+        """The inspection, loaded once a request (the page's context and Django's view both ask)."""
+        cache = request.__dict__.setdefault("_inspection_cache", {})
+        key = (str(object_id), from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
@@ -627,6 +638,25 @@ class JudgementAdmin(HistoryAdmin):
 # --- Paragraphs and notable practice ---------------------------------------------------------
 
 
+class ReportTextForm(forms.ModelForm):
+    """A paragraph outside evidence may be added only to an inspection the user's inspectorate
+    leads; evidence only to a judgement of their own inspectorate (the judgement's queryset)."""
+
+    user = None  # set by ParagraphAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        inspection = cleaned.get("inspection") or getattr(self.instance, "inspection", None)
+        part = cleaned.get("part", self.instance.part)
+        if inspection is not None and part != ParagraphPart.EVIDENCE:
+            if not may_write_report_text(self.user, inspection):
+                lead = inspection.lead_inspectorate or "the lead inspectorate"
+                raise ValidationError(
+                    f"Only {lead} inspectors write this report’s summary, key findings and notable practice."
+                )
+        return cleaned
+
+
 @admin.register(Paragraph)
 class ParagraphAdmin(HistoryAdmin):
     """Every numbered paragraph of a report. Evidence belongs to its judgement's inspectorate."""
@@ -648,9 +678,16 @@ class ParagraphAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may(self, request, obj):
-        if obj is None or obj.judgement_id is None:
+        if obj is None:
             return True
+        if obj.judgement_id is None:
+            # Summary, key findings, notable practice: the lead inspectorate's text.
+            return may_write_report_text(request.user, obj.inspection)
         return may_judge(request.user, obj.judgement.recommendation.inspectorate_id)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (ReportTextForm, form), {"user": request.user})
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may(request, obj)
@@ -662,7 +699,28 @@ class ParagraphAdmin(HistoryAdmin):
 
 @admin.register(NotablePractice)
 class NotablePracticeAdmin(HistoryAdmin):
+    """Notable practice is report text of the lead inspectorate (``may_write_report_text``)."""
+
     list_display = ["__str__", "paragraph"]
     list_select_related = ["paragraph__inspection__establishment"]
     autocomplete_fields = ["paragraph"]
     search_fields = ["title", "paragraph__text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("paragraph__inspection")
+
+    def _may(self, request, obj):
+        return obj is None or may_write_report_text(request.user, obj.paragraph.inspection)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "paragraph":
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Paragraph.objects.filter(inspection__lead_inspectorate__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

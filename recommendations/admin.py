@@ -26,10 +26,64 @@ from recommendations.models import (
     TeamMember,
     Unpublication,
 )
-from recommendations.roles import inspectorate_ids, may_judge
+from recommendations.roles import inspectorate_ids, may_judge, may_write_report_text
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PerObjectDeleteMixin:
+    """The bulk "Delete selected" action asks ``has_delete_permission`` of every selected object,
+    not only of the model: one the user may not delete is named and nothing is deleted."""
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            if not self.has_delete_permission(request, obj):
+                perms_needed.add(f"{self.opts.verbose_name} “{obj}”")
+        return to_delete, model_count, perms_needed, protected
+
+
+class ReportTextAdminMixin:
+    """Report text outside evidence (team, scores…) belongs to the inspectorate that leads the
+    inspection: others read it. ``report_inspection(obj)`` names the inspection of a row."""
+
+    inspection_field = "inspection"
+
+    def report_inspection(self, obj):
+        return getattr(obj, self.inspection_field)
+
+    def _may_write(self, request, obj):
+        return obj is None or may_write_report_text(request.user, self.report_inspection(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.inspection_field:
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Inspection.objects.filter(lead_inspectorate__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LeadInlineMixin:
+    """An inline of the inspection's report text: written only by the lead inspectorate."""
+
+    def _may_write(self, request, obj):
+        return obj is None or may_write_report_text(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_write(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+
+class HistoryAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin):
     """History is a record, not an undo button: it shows who changed what, before and after
     (simple-history's "Changes" column), and its old versions cannot be saved back.
 
@@ -91,13 +145,13 @@ class InspectorateAdmin(admin.ModelAdmin):
     filter_horizontal = ["inspectors"]
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(LeadInlineMixin, admin.TabularInline):
     model = TeamMember
     extra = 0
     fields = ["position", "name", "role", "inspectorate"]
 
 
-class HealthyPrisonScoreInline(admin.TabularInline):
+class HealthyPrisonScoreInline(LeadInlineMixin, admin.TabularInline):
     model = HealthyPrisonScore
     extra = 0
 
@@ -114,6 +168,17 @@ class InspectionAdmin(HistoryAdmin):
     readonly_fields = ["status", "published_at", "published_by"]
     inlines = [TeamMemberInline, HealthyPrisonScoreInline]
     history_list_display = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("lead_inspectorate")
+        if obj is not None and not may_write_report_text(request.user, obj):
+            # Another inspectorate's inspection: its details are read-only here; its own
+            # judgements (on a review's page) stay editable.
+            editable = [f.name for f in self.model._meta.fields if f.editable and not f.primary_key]
+            fields += [name for name in editable if name not in fields]
+        return fields
 
 
 @admin.register(Recommendation)
@@ -223,7 +288,7 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(ReportTextAdminMixin, PerObjectDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "role", "inspectorate", "inspection"]
     list_filter = ["inspectorate", "inspection__establishment"]
     list_select_related = ["inspectorate", "inspection__establishment"]
@@ -232,7 +297,7 @@ class TeamMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(HealthyPrisonScore)
-class HealthyPrisonScoreAdmin(HistoryAdmin):
+class HealthyPrisonScoreAdmin(ReportTextAdminMixin, HistoryAdmin):
     list_display = ["inspection", "test", "score"]
     list_filter = ["test", "score", "inspection__establishment"]
     list_select_related = ["inspection__establishment"]

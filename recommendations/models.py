@@ -77,6 +77,15 @@ class Inspectorate(models.Model):
         return (self.slug,)
 
 
+LEAD_INSPECTORATE_SLUG = "hmi-prisons"
+
+
+def default_lead_inspectorate():
+    """HMI Prisons leads a prison's inspections and reviews (HM Chief Inspector of Prisons signs
+    the summary); other inspectorates contribute judgements."""
+    return Inspectorate.objects.filter(slug=LEAD_INSPECTORATE_SLUG).values_list("pk", flat=True).first()
+
+
 class InspectionKind(models.TextChoices):
     FULL = "full", "Full inspection"
     IRP = "irp", "Independent review of progress"
@@ -144,6 +153,16 @@ class Inspection(models.Model):
         on_delete=models.PROTECT,
         related_name="reviews",
         help_text="For an IRP: the full inspection whose recommendations it follows up.",
+    )
+    lead_inspectorate = models.ForeignKey(
+        Inspectorate,
+        null=True,
+        blank=True,
+        default=default_lead_inspectorate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The inspectorate that leads it: only its inspectors write the report's text outside "
+        "evidence (summary, key findings, notable practice, team, scores).",
     )
     population = models.PositiveIntegerField(null=True, blank=True, help_text="Prisoners held at the time.")
     summary_signed_by = models.CharField(

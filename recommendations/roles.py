@@ -92,6 +92,16 @@ def may_judge(user, inspectorate_id):
     return allowed is None or inspectorate_id in allowed
 
 
+def may_write_report_text(user, inspection):
+    """True when ``user`` may add, change or delete ``inspection``'s report text outside evidence
+    paragraphs (summary, key findings, notable practice, team, scores): a superuser, or an
+    inspector of the inspectorate that leads it."""
+    allowed = inspectorate_ids(user)
+    if allowed is None:
+        return True
+    return inspection is not None and inspection.lead_inspectorate_id in allowed
+
+
 def role_permissions(role):
     """Every (app label, model, actions) ``role`` needs: this app's and each installed app's
     ``role_permissions`` declared on its AppConfig."""
