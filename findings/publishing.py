@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from findings.models import Judgement, Paragraph, ParagraphPart
 from recommendations.audit import record_audit_event
-from recommendations.models import AuditAction, Inspection, InspectionKind, PublicationStatus, Unpublication
+from recommendations.models import (
+    TEXT_LIMITS,
+    AuditAction,
+    Inspection,
+    InspectionKind,
+    PublicationStatus,
+    Unpublication,
+    too_long,
+)
 from recommendations.roles import inspectorate_ids
 
 
@@ -158,6 +166,8 @@ def unpublish_review(review, by, reason, now=None):
     reason = (reason or "").strip()
     if not reason:
         raise PublicationError("Give a reason for unpublishing the review.")
+    if len(reason) > TEXT_LIMITS["reason"]:
+        raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     _check(by, review)
     if review.status != PublicationStatus.PUBLISHED:
@@ -208,6 +218,8 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     reason = (reason or "").strip()
     if not reason:
         raise PublicationError("Give a reason for changing the publication date.")
+    if len(reason) > TEXT_LIMITS["reason"]:
+        raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
     if published_on is None:
         raise PublicationError("Enter the new publication date.")
     now = now or timezone.now()
