@@ -4,13 +4,16 @@ The review screen (an inspection's judgements, publishing) is registered by ``fi
 which extends ``InspectionAdmin`` here: this app never imports ``findings``.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations.actions import ActionChanged, add_action, edit_action
 from recommendations.models import (
+    TEXT_LIMITS,
     Action,
     ActionPlan,
     AuditEvent,
@@ -223,8 +226,19 @@ class ResponseAdmin(HistoryAdmin):
 
 
 class ProgressNoteInline(admin.TabularInline):
+    """Notes are added on the leaders' pages (``actions.add_progress_note``): read here."""
+
     model = ProgressNote
     extra = 0
+    fields = ["noted_on", "text", "author"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class TargetDateChangeInline(admin.TabularInline):
@@ -237,20 +251,87 @@ class TargetDateChangeInline(admin.TabularInline):
         return False
 
 
+class ActionAdminForm(forms.ModelForm):
+    """An action changed in the workspace: saved through ``recommendations.actions`` with the
+    version the form was opened at, so a leader's change made meanwhile is never overwritten."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    date_change_reason = forms.CharField(
+        label="Why the target date is changing",
+        required=False,
+        max_length=TEXT_LIMITS["reason"],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you move or remove a target date. The original date is kept.",
+    )
+
+    class Meta:
+        model = Action
+        fields = ["recommendation", "description", "owner", "target_date", "status", "dropped_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["recommendation"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        current = Action.objects.filter(pk=self.instance.pk).values_list("target_date", "version").first()
+        if current is not None and cleaned.get("seen_version") not in (None, current[1]):
+            raise ValidationError(ActionChanged.MESSAGE)
+        original = current[0] if current else None
+        moved = self.instance.pk and original is not None and cleaned.get("target_date") != original
+        if moved and not (cleaned.get("date_change_reason") or "").strip():
+            self.add_error("date_change_reason", "Say why the target date is changing.")
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(HistoryAdmin):
+    """Every write goes through ``recommendations.actions`` (lock, version, date history)."""
+
+    form = ActionAdminForm
     list_display = ["__str__", "owner", "target_date", "status", "updated_at"]
     list_filter = ["status", "recommendation__inspection__establishment"]
     list_select_related = ["recommendation"]
     search_fields = ["description", "owner"]
     autocomplete_fields = ["recommendation"]
     inlines = [ProgressNoteInline, TargetDateChangeInline]
+    actions = None  # an action is never deleted: dropped, with a reason
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        # A change here is a new version too: a leader's form opened before it is refused.
-        if change and form.has_changed():
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if not change:
+            created = add_action(
+                data["recommendation"],
+                description=data["description"],
+                owner=data.get("owner", ""),
+                target_date=data.get("target_date"),
+                by=request.user,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            if data["status"] == created.status:
+                return
+        elif not form.has_changed():
+            return
+        try:
+            edit_action(
+                obj,
+                description=data["description"],
+                owner=data.get("owner", ""),
+                target_date=data.get("target_date"),
+                status=data["status"],
+                dropped_reason=data.get("dropped_reason", ""),
+                date_change_reason=data.get("date_change_reason", ""),
+                by=request.user,
+                seen_version=data.get("seen_version") if change else None,
+            )
+        except ActionChanged as error:
+            raise PermissionDenied(error.message) from error
 
 
 @admin.register(Unpublication)
@@ -306,7 +387,9 @@ class HealthyPrisonScoreAdmin(ReportTextAdminMixin, HistoryAdmin):
 
 
 @admin.register(ProgressNote)
-class ProgressNoteAdmin(HistoryAdmin):
+class ProgressNoteAdmin(PerObjectDeleteMixin, ReadOnlyRecordAdmin):
+    """Progress notes are added on the leaders' pages (``actions.add_progress_note``)."""
+
     list_display = ["noted_on", "action", "author", "text"]
     list_filter = ["action__recommendation__inspection__establishment"]
     list_select_related = ["action", "author"]
