@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_security \\
         .venv/bin/python benchmarks/db_restart_load.py [--seconds 60] [--clients 32] [--restart-at 25] [--port 8013]
 
-It migrates the database DATABASE_URL names (PostgreSQL on 127.0.0.1 only; it refuses anything
+It migrates the database DATABASE_URL names (create it first: ``createdb -h 127.0.0.1 -U postgres
+wt_security``; PostgreSQL on 127.0.0.1 only, it refuses anything
 else) and loads fixtures/belmarsh.json, collects the static files, starts gunicorn on
 127.0.0.1:PORT with DJANGO_DEBUG=0, runs ``--clients`` threads fetching the public pages in turn
 for ``--seconds`` seconds, restarts PostgreSQL (``pg_ctlcluster --skip-systemctl-redirect 15 main
