@@ -156,7 +156,9 @@ def main(argv=None):
         ]
         for thread in threads:
             thread.start()
-        print(f"{clients} clients on {len(PAGES)} public pages for {seconds} s; PostgreSQL restarts at {args.restart_at} s")
+        print(
+            f"{clients} clients on {len(PAGES)} public pages for {seconds} s; PostgreSQL restarts at {args.restart_at} s"
+        )
         time.sleep(args.restart_at)
         restart_started = time.monotonic() - start
         subprocess.run(RESTART, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
