@@ -157,7 +157,8 @@ def main(argv=None):
         for thread in threads:
             thread.start()
         print(
-            f"{clients} clients on {len(PAGES)} public pages for {seconds} s; PostgreSQL restarts at {args.restart_at} s"
+            f"{clients} clients on {len(PAGES)} public pages for {seconds} s;",
+            f"PostgreSQL restarts at {args.restart_at} s",
         )
         time.sleep(args.restart_at)
         restart_started = time.monotonic() - start
