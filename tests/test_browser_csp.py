@@ -59,6 +59,7 @@ def test_no_page_breaks_the_content_security_policy(
             reverse("admin:recommendations_inspection_change", args=[review.pk]),
             reverse("admin:findings_judgement_change", args=[review.judgements.first().pk]),
             reverse("admin:recommendations_auditevent_changelist"),
+            reverse("admin:recommendations_inspection_history", args=[review.pk]),
             reverse("admin:findings_paragraph_add"),
         ],
     }

@@ -7,6 +7,7 @@ The data: an HMI Prisons–only review of Belmarsh (draft, complete), one Belmar
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -190,3 +191,21 @@ def test_every_role_against_every_state_changing_url(world, case, role):
         else:
             assert response.status_code in (200, 302, 403, 404), f"{role} {case}: {response.status_code}"
         assert after == before, f"{role} must not {case}, but the database changed"
+
+
+def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation(
+    client, make_review, belmarsh, hmi_inspector
+):
+    """Finding 7: the README and the server agree — inspectors never delete a recommendation
+    (it carries the prison's response and actions); they correct it instead."""
+    from recommendations.models import Recommendation
+
+    recommendation = make_review(belmarsh, [("hmi-prisons", "good-progress")]).judgements.get().recommendation
+    client.force_login(hmi_inspector)
+    url = admin_url("recommendations_recommendation_delete", recommendation.pk)
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Recommendation.objects.filter(pk=recommendation.pk).exists()
+    change = client.get(admin_url("recommendations_recommendation_change", recommendation.pk)).content.decode()
+    assert "deletelink" not in change
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "create and change (never delete) **only their own inspectorate's** recommendations" in readme
