@@ -272,50 +272,9 @@ class OtherJudgementInline(JudgementInlineBase):
 admin.site.unregister(Inspection)
 
 
-@admin.register(Inspection)
-class ReviewAdmin(InspectionAdmin):
-    """An inspection's page; for a review, also its judgements, key findings and publishing."""
-
-    change_form_template = "admin/findings/review_change_form.html"
-    actions = ["publish_selected"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("establishment", "lead_inspectorate", "published_by")
-
-    def get_object(self, request, object_id, from_field=None):
-        """The inspection, loaded once a request (the page's context and Django's view both ask)."""
-        cache = request.__dict__.setdefault("_inspection_cache", {})
-        key = (str(object_id), from_field)
-        if key not in cache:
-            cache[key] = super().get_object(request, object_id, from_field)
-        return cache[key]
-
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        if obj is not None and obj.is_review:
-            inlines.append(JudgementInline)
-            if inspectorate_ids(request.user) is not None:
-                inlines.append(OtherJudgementInline)
-        return inlines
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            # What decides what the public sees changes only through findings.publishing.
-            fields += ["published_on", "published_month_only"]
-        if obj is not None and obj.is_review:
-            fields.append("key_finding_counts")
-        return fields
-
-    @admin.display(description="Key findings (counted live from the judgements)")
-    def key_finding_counts(self, obj):
-        rows = []
-        for inspectorate, counts in key_findings(obj):
-            parts = ", ".join(f"{level.label.lower()}: {n}" for level, n in counts)
-            rows.append((inspectorate, parts))
-        if not rows:
-            return "No judgement yet."
-        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
+class ReviewPublicationMixin:
+    """The review page's publication box: publish, unpublish and change the publication date
+    (POST-only views, each through ``findings.publishing``), and the bulk publish action."""
 
     # Who may publish, unpublish or change the publication date: one rule, ``publishing.may_publish``.
     def has_publish_permission(self, request, obj=None):
@@ -406,6 +365,52 @@ class ReviewAdmin(InspectionAdmin):
                 self.message_user(request, f"{review} was not published: " + " ".join(error.messages), messages.ERROR)
             else:
                 self.message_user(request, published_message(review), messages.SUCCESS)
+
+
+@admin.register(Inspection)
+class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
+    """An inspection's page; for a review, also its judgements, key findings and publishing."""
+
+    change_form_template = "admin/findings/review_change_form.html"
+    actions = ["publish_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("establishment", "lead_inspectorate", "published_by")
+
+    def get_object(self, request, object_id, from_field=None):
+        """The inspection, loaded once a request (the page's context and Django's view both ask)."""
+        cache = request.__dict__.setdefault("_inspection_cache", {})
+        key = (str(object_id), from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.is_review:
+            inlines.append(JudgementInline)
+            if inspectorate_ids(request.user) is not None:
+                inlines.append(OtherJudgementInline)
+        return inlines
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # What decides what the public sees changes only through findings.publishing.
+            fields += ["published_on", "published_month_only"]
+        if obj is not None and obj.is_review:
+            fields.append("key_finding_counts")
+        return fields
+
+    @admin.display(description="Key findings (counted live from the judgements)")
+    def key_finding_counts(self, obj):
+        rows = []
+        for inspectorate, counts in key_findings(obj):
+            parts = ", ".join(f"{level.label.lower()}: {n}" for level, n in counts)
+            rows.append((inspectorate, parts))
+        if not rows:
+            return "No judgement yet."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
