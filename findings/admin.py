@@ -439,7 +439,7 @@ class PublicationDateForm(forms.Form):
 
     published_on = forms.DateField(
         label="New publication date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the new publication date.", "invalid": "Enter a real date."},
     )
     published_month_only = forms.BooleanField(label="The report gives only the month of publication", required=False)

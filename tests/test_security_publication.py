@@ -57,6 +57,8 @@ def test_another_inspectorate_is_refused_the_change_date_form(client, hmi_only, 
 def test_who_may_publish_changes_the_date_with_a_reason_on_record(client, hmi_only, hmi_inspector):
     publish_review(hmi_only, by=hmi_inspector, now=NOW)
     client.force_login(hmi_inspector)
+    page = client.get(change_page(hmi_only)).content.decode()
+    assert 'name="publication-published_on" value="2027-03-01"' in page  # the date input shows the date
     url = reverse("admin:recommendations_inspection_change_date", args=[hmi_only.pk])
     page = client.post(url, {"publication-published_on": "2027-04-05", "publication-reason": ""}, follow=True)
     assert "Give a reason for changing the publication date." in page.content.decode()
