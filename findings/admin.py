@@ -398,6 +398,10 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
         if obj is not None:
             # What decides what the public sees changes only through findings.publishing.
             fields += ["published_on", "published_month_only"]
+            if is_published(obj):
+                # Which prison, which kind of report and which inspection it follows up are
+                # part of what was published: unpublish (with a reason) to change them.
+                fields += [f for f in ("establishment", "kind", "follows_up") if f not in fields]
         if obj is not None and obj.is_review:
             fields.append("key_finding_counts")
         return fields

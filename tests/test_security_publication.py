@@ -157,3 +157,14 @@ def test_the_audit_trail_is_readable_filterable_and_never_editable(client, hmi_o
     assert page.status_code in (200, 403)
     event.refresh_from_db()
     assert event.summary != "Rewritten"
+
+
+def test_what_a_published_review_is_cannot_change_on_its_form(client, hmi_only, hmi_inspector, wandsworth):
+    publish_review(hmi_only, by=hmi_inspector, now=NOW)
+    client.force_login(hmi_inspector)
+    data = form_data(client.get(change_page(hmi_only)).content.decode(), "inspection_form")
+    assert not {"establishment", "kind", "follows_up", "published_on", "status"} & set(data)
+    data.update(establishment=str(wandsworth.pk), kind="full", published_on="2020-01-01")
+    client.post(change_page(hmi_only), data)
+    hmi_only.refresh_from_db()
+    assert (hmi_only.establishment.slug, hmi_only.kind, hmi_only.published_on) == ("belmarsh", "irp", EMBARGO)
