@@ -99,6 +99,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, Permissions-Policy, no-store for signed-in pages (after WhiteNoise:
+    # static files keep their long cache).
+    "belmarsh_irp.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recommendations.context_processors.navigation",
+                "belmarsh_irp.security.csp_nonce",
             ],
         },
     },
@@ -223,6 +227,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A failed CSRF check shows the site's own 403 page (belmarsh_irp.security), not Django's bare one.
+CSRF_FAILURE_VIEW = "belmarsh_irp.security.csrf_failure"
+
+# `check --deploy` fails (an error, not a warning) without DJANGO_SECRET_KEY.
+import belmarsh_irp.checks  # noqa: E402, F401
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

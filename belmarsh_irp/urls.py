@@ -24,3 +24,4 @@ urlpatterns = [
 
 handler404 = "public.views.page_not_found"
 handler400 = "public.views.bad_request"
+handler500 = "belmarsh_irp.security.server_error"

@@ -27,11 +27,17 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
-from findings.publishing import PublicationError, publish_review, unpublish_review
+from findings.publishing import (
+    PublicationError,
+    change_publication_date,
+    may_publish,
+    publish_review,
+    unpublish_review,
+)
 from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
-from recommendations.roles import inspectorate_ids, may_judge
+from recommendations.roles import inspectorate_ids, may_judge, may_write_report_text
 
 
 def is_published(review):
@@ -279,51 +285,13 @@ class OtherJudgementInline(JudgementInlineBase):
 admin.site.unregister(Inspection)
 
 
-@admin.register(Inspection)
-class ReviewAdmin(InspectionAdmin):
-    """An inspection's page; for a review, also its judgements, key findings and publishing."""
+class ReviewPublicationMixin:
+    """The review page's publication box: publish, unpublish and change the publication date
+    (POST-only views, each through ``findings.publishing``), and the bulk publish action."""
 
-    change_form_template = "admin/findings/review_change_form.html"
-    actions = ["publish_selected"]
-
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        if obj is not None and obj.is_review:
-            inlines.append(JudgementInline)
-            if inspectorate_ids(request.user) is not None:
-                inlines.append(OtherJudgementInline)
-        return inlines
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.is_review:
-            fields.append("key_finding_counts")
-        return fields
-
-    @admin.display(description="Key findings (counted live from the judgements)")
-    def key_finding_counts(self, obj):
-        rows = []
-        for inspectorate, counts in key_findings(obj):
-            parts = ", ".join(f"{level.label.lower()}: {n}" for level, n in counts)
-            rows.append((inspectorate, parts))
-        if not rows:
-            return "No judgement yet."
-        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
-
-    # Who may publish: a superuser, or an inspector whose inspectorate judges something in the
-    # review (publishing makes their judgements public).
+    # Who may publish, unpublish or change the publication date: one rule, ``publishing.may_publish``.
     def has_publish_permission(self, request, obj=None):
-        user = request.user
-        if not user.has_perm("recommendations.change_inspection"):
-            return False
-        allowed = inspectorate_ids(user)
-        if allowed is None:
-            return True
-        if not allowed:
-            return False
-        if obj is None:
-            return True
-        return obj.is_review and obj.judgements.filter(recommendation__inspectorate__in=allowed).exists()
+        return may_publish(request.user, obj)
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -331,6 +299,7 @@ class ReviewAdmin(InspectionAdmin):
         return [
             path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
             path("<path:object_id>/unpublish/", wrap(self.unpublish_view), name=f"{prefix}_unpublish"),
+            path("<path:object_id>/change-date/", wrap(self.change_date_view), name=f"{prefix}_change_date"),
         ] + super().get_urls()
 
     def _review_or_403(self, request, object_id):
@@ -373,6 +342,30 @@ class ReviewAdmin(InspectionAdmin):
             self.message_user(request, f"{review} is unpublished and back to draft.", messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(review))
 
+    @method_decorator(require_POST)
+    def change_date_view(self, request, object_id):
+        review = self._review_or_403(request, object_id)
+        form = PublicationDateForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, f"The publication date was not changed: {error}", messages.ERROR)
+            return HttpResponseRedirect(self._change_url(review))
+        try:
+            review = change_publication_date(
+                review,
+                by=request.user,
+                published_on=form.cleaned_data["published_on"],
+                month_only=form.cleaned_data["published_month_only"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PublicationError as error:
+            self.message_user(request, "The publication date was not changed:", messages.ERROR)
+            self._tell(request, error)
+        else:
+            self.message_user(request, f"{review} is now shown from {review.published_on:%-d %B %Y}.", messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(review))
+
     @admin.action(description="Publish the selected reviews", permissions=["publish"])
     def publish_selected(self, request, queryset):
         for review in queryset.select_related("establishment"):
@@ -386,6 +379,56 @@ class ReviewAdmin(InspectionAdmin):
             else:
                 self.message_user(request, published_message(review), messages.SUCCESS)
 
+
+@admin.register(Inspection)
+class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
+    """An inspection's page; for a review, also its judgements, key findings and publishing."""
+
+    change_form_template = "admin/findings/review_change_form.html"
+    actions = ["publish_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("establishment", "lead_inspectorate", "published_by")
+
+    def get_object(self, request, object_id, from_field=None):
+        """The inspection, loaded once a request (the page's context and Django's view both ask)."""
+        cache = request.__dict__.setdefault("_inspection_cache", {})
+        key = (str(object_id), from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.is_review:
+            inlines.append(JudgementInline)
+            if inspectorate_ids(request.user) is not None:
+                inlines.append(OtherJudgementInline)
+        return inlines
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # What decides what the public sees changes only through findings.publishing.
+            fields += ["published_on", "published_month_only"]
+            if is_published(obj):
+                # Which prison, which kind of report and which inspection it follows up are
+                # part of what was published: unpublish (with a reason) to change them.
+                fields += [f for f in ("establishment", "kind", "follows_up") if f not in fields]
+        if obj is not None and obj.is_review:
+            fields.append("key_finding_counts")
+        return fields
+
+    @admin.display(description="Key findings (counted live from the judgements)")
+    def key_finding_counts(self, obj):
+        rows = []
+        for inspectorate, counts in key_findings(obj):
+            parts = ", ".join(f"{level.label.lower()}: {n}" for level, n in counts)
+            rows.append((inspectorate, parts))
+        if not rows:
+            return "No judgement yet."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         obj = self.get_object(request, object_id)
@@ -398,10 +441,37 @@ class ReviewAdmin(InspectionAdmin):
                 preview_url=settings.REVIEW_PREVIEW_URL(obj),
                 publish_url=reverse("admin:recommendations_inspection_publish", args=[obj.pk]),
                 unpublish_url=reverse("admin:recommendations_inspection_unpublish", args=[obj.pk]),
+                change_date_url=reverse("admin:recommendations_inspection_change_date", args=[obj.pk]),
+                date_form=PublicationDateForm(
+                    initial={"published_on": obj.published_on, "published_month_only": obj.published_month_only}
+                ),
                 scales=scales_for(allowed),
                 embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > clock.today()),
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class PublicationDateForm(forms.Form):
+    """The publication date (the embargo) of a review, changed with a reason kept on record."""
+
+    published_on = forms.DateField(
+        label="New publication date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the new publication date.", "invalid": "Enter a real date."},
+    )
+    published_month_only = forms.BooleanField(label="The report gives only the month of publication", required=False)
+    reason = forms.CharField(
+        label="Reason for the change (kept on record)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Give a reason for changing the publication date.",
+            "max_length": "The reason must be 2,000 characters or fewer.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="publication", **kwargs)
 
 
 def published_message(review):
@@ -590,6 +660,25 @@ class JudgementAdmin(HistoryAdmin):
 # --- Paragraphs and notable practice ---------------------------------------------------------
 
 
+class ReportTextForm(forms.ModelForm):
+    """A paragraph outside evidence may be added only to an inspection the user's inspectorate
+    leads; evidence only to a judgement of their own inspectorate (the judgement's queryset)."""
+
+    user = None  # set by ParagraphAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        inspection = cleaned.get("inspection") or getattr(self.instance, "inspection", None)
+        part = cleaned.get("part", self.instance.part)
+        if inspection is not None and part != ParagraphPart.EVIDENCE:
+            if not may_write_report_text(self.user, inspection):
+                lead = inspection.lead_inspectorate or "the lead inspectorate"
+                raise ValidationError(
+                    f"Only {lead} inspectors write this report’s summary, key findings and notable practice."
+                )
+        return cleaned
+
+
 @admin.register(Paragraph)
 class ParagraphAdmin(HistoryAdmin):
     """Every numbered paragraph of a report. Evidence belongs to its judgement's inspectorate."""
@@ -611,9 +700,16 @@ class ParagraphAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may(self, request, obj):
-        if obj is None or obj.judgement_id is None:
+        if obj is None:
             return True
+        if obj.judgement_id is None:
+            # Summary, key findings, notable practice: the lead inspectorate's text.
+            return may_write_report_text(request.user, obj.inspection)
         return may_judge(request.user, obj.judgement.recommendation.inspectorate_id)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (ReportTextForm, form), {"user": request.user})
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may(request, obj)
@@ -625,7 +721,28 @@ class ParagraphAdmin(HistoryAdmin):
 
 @admin.register(NotablePractice)
 class NotablePracticeAdmin(HistoryAdmin):
+    """Notable practice is report text of the lead inspectorate (``may_write_report_text``)."""
+
     list_display = ["__str__", "paragraph"]
     list_select_related = ["paragraph__inspection__establishment"]
     autocomplete_fields = ["paragraph"]
     search_fields = ["title", "paragraph__text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("paragraph__inspection")
+
+    def _may(self, request, obj):
+        return obj is None or may_write_report_text(request.user, obj.paragraph.inspection)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "paragraph":
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Paragraph.objects.filter(inspection__lead_inspectorate__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -10,13 +10,23 @@ Judgements and evidence of a published review cannot be deleted: ``refuse_deleti
 guards every deletion path (the admin, the shell, a queryset's ``delete()``).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from findings.models import Judgement, Paragraph, ParagraphPart
-from recommendations.models import Inspection, InspectionKind, PublicationStatus, Unpublication
+from recommendations.audit import record_audit_event
+from recommendations.models import (
+    TEXT_LIMITS,
+    AuditAction,
+    Inspection,
+    InspectionKind,
+    PublicationStatus,
+    Unpublication,
+    too_long,
+)
+from recommendations.roles import inspectorate_ids
 
 
 class PublicationError(ValidationError):
@@ -25,6 +35,35 @@ class PublicationError(ValidationError):
 
 class PublishedReviewLocked(ValidationError):
     """A judgement or evidence paragraph of a published review cannot be deleted."""
+
+
+class NotAllowedToPublish(PermissionDenied):
+    """The user may not publish, unpublish or re-date this review (``may_publish``)."""
+
+
+def may_publish(user, review=None):
+    """Who may publish, unpublish or change the publication date of ``review``: a superuser, or an
+    inspector (with the inspection change permission) whose inspectorate judges something in it —
+    publishing makes their judgements public. With no review: whether the user may publish any."""
+    if not user.has_perm("recommendations.change_inspection"):
+        return False
+    allowed = inspectorate_ids(user)
+    if allowed is None:
+        return True
+    if not allowed:
+        return False
+    if review is None:
+        return True
+    return review.is_review and review.judgements.filter(recommendation__inspectorate__in=allowed).exists()
+
+
+def _check(by, review):
+    if by is not None and not may_publish(by, review):
+        raise NotAllowedToPublish(f"You may not publish or change the publication of {review}.")
+
+
+def _date(value):
+    return f"{value:%-d %B %Y}" if value else "no date"
 
 
 def missing_for_publication(review):
@@ -70,6 +109,7 @@ def publish_review(review, by, now=None):
     missing = missing_for_publication(review)
     if missing:
         raise PublicationError(missing)
+    _check(by, review)  # after the checks: a review judging nothing yet has no one to publish it
     review.status = PublicationStatus.PUBLISHED
     review.published_at = now
     review.published_by = by
@@ -86,7 +126,38 @@ def publish_review(review, by, now=None):
             inspection.published_month_only = review.published_month_only
         inspection._history_user = by
         inspection.save()
+        record_audit_event(
+            AuditAction.PUBLISHED,
+            user=by,
+            inspection=inspection,
+            summary=f"{inspection} published with {review}, shown from {_date(inspection.published_on)}.",
+            at=now,
+        )
+    record_audit_event(
+        AuditAction.PUBLISHED,
+        user=by,
+        inspection=review,
+        summary=f"{review} published, shown from {_date(review.published_on)}.",
+        at=now,
+    )
     return review
+
+
+def published_with(review):
+    """The full inspection ``review`` published when it was published (it was a draft then), or None.
+
+    ``publish_review`` gives both the same ``published_at``; an inspection published on its own
+    (or by another review first) has another.
+    """
+    inspection = review.follows_up
+    if (
+        inspection is None
+        or inspection.status != PublicationStatus.PUBLISHED
+        or review.published_at is None
+        or inspection.published_at != review.published_at
+    ):
+        return None
+    return inspection
 
 
 @transaction.atomic
@@ -95,18 +166,98 @@ def unpublish_review(review, by, reason, now=None):
     reason = (reason or "").strip()
     if not reason:
         raise PublicationError("Give a reason for unpublishing the review.")
+    if len(reason) > TEXT_LIMITS["reason"]:
+        raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
     review = Inspection.objects.select_for_update().get(pk=review.pk)
+    _check(by, review)
     if review.status != PublicationStatus.PUBLISHED:
         raise PublicationError(f"{review} is not published.")
     now = now or timezone.now()
     unpublication = Unpublication.objects.create(inspection=review, reason=reason, by=by, at=now)
+    inspection = published_with(review)
     review.status = PublicationStatus.DRAFT
     review.published_at = None
     review.published_by = None
     review._history_user = by
     review._change_reason = f"Unpublished: {reason}"
     review.save()
+    record_audit_event(
+        AuditAction.UNPUBLISHED, user=by, inspection=review, summary=f"{review} unpublished.", reason=reason, at=now
+    )
+    if inspection is not None:
+        # Publishing put the inspection out; take it back unless another published review of it
+        # still needs it public.
+        still_followed = inspection.reviews.filter(status=PublicationStatus.PUBLISHED).exclude(pk=review.pk)
+        if not still_followed.exists():
+            inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+            inspection.status = PublicationStatus.DRAFT
+            inspection.published_at = None
+            inspection.published_by = None
+            inspection._history_user = by
+            inspection._change_reason = f"Unpublished with {review}: {reason}"
+            inspection.save()
+            record_audit_event(
+                AuditAction.UNPUBLISHED,
+                user=by,
+                inspection=inspection,
+                summary=f"{inspection} unpublished with {review}, which had published it.",
+                reason=reason,
+                at=now,
+            )
     return unpublication
+
+
+@transaction.atomic
+def change_publication_date(review, by, published_on, reason, *, month_only=None, now=None):
+    """Moves the date from which ``review`` is shown to the public (its embargo), recording who,
+    from what, to what and why. Only someone who may publish the review may; a reason is needed.
+
+    A full inspection published with the review and shown from the same date moves with it, so
+    it never shows before (or stays up after) the review it was published with.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise PublicationError("Give a reason for changing the publication date.")
+    if len(reason) > TEXT_LIMITS["reason"]:
+        raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
+    if published_on is None:
+        raise PublicationError("Enter the new publication date.")
+    now = now or timezone.now()
+    review = Inspection.objects.select_for_update().get(pk=review.pk)
+    _check(by, review)
+    month_only = review.published_month_only if month_only is None else month_only
+    old, old_month_only = review.published_on, review.published_month_only
+    if old == published_on and old_month_only == month_only:
+        raise PublicationError(f"{review} is already shown from {_date(old)}.")
+    inspection = published_with(review)
+    review.published_on = published_on
+    review.published_month_only = month_only
+    review._history_user = by
+    review._change_reason = f"Publication date {_date(old)} → {_date(published_on)}: {reason}"
+    review.save()
+    record_audit_event(
+        AuditAction.EMBARGO_CHANGED,
+        user=by,
+        inspection=review,
+        summary=f"{review}: publication date changed from {_date(old)} to {_date(published_on)}.",
+        reason=reason,
+        at=now,
+    )
+    if inspection is not None and inspection.published_on == old:
+        inspection.published_on = published_on
+        inspection.published_month_only = month_only
+        inspection._history_user = by
+        inspection._change_reason = review._change_reason
+        inspection.save()
+        record_audit_event(
+            AuditAction.EMBARGO_CHANGED,
+            user=by,
+            inspection=inspection,
+            summary=f"{inspection}: publication date changed with {review} from {_date(old)} to {_date(published_on)}.",
+            reason=reason,
+            at=now,
+        )
+    return review
 
 
 def refuse_deleting_published(sender, instance, **kwargs):

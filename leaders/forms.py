@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
-from recommendations.models import ActionStatus, ResponseDecision
+from recommendations.models import TEXT_LIMITS, ActionStatus, ResponseDecision, too_long
 
 
 class GovukDateInput(forms.Widget):
@@ -176,6 +176,8 @@ class ResponseForm(GovukForm):
         help_text="Required when the recommendation is partly accepted or not accepted.",
         required=False,
         widget=textarea(5),
+        max_length=TEXT_LIMITS["response_reason"],
+        error_messages={"max_length": too_long("The reason", TEXT_LIMITS["response_reason"])},
     )
 
     def clean(self):
@@ -191,15 +193,20 @@ class ActionForm(GovukForm):
 
     description = forms.CharField(
         label="What will be done",
+        max_length=TEXT_LIMITS["action_description"],
         widget=textarea(4),
-        error_messages={"required": "Describe what will be done."},
+        error_messages={
+            "max_length": too_long("What will be done", TEXT_LIMITS["action_description"]),
+            "required": "Describe what will be done.",
+        },
     )
     owner = forms.CharField(
         label="Owner",
         help_text="A named role or person, for example Head of safety. Leave empty only if nobody owns it yet.",
         required=False,
-        max_length=200,
+        max_length=TEXT_LIMITS["owner"],
         widget=text_input(),
+        error_messages={"max_length": too_long("The owner", TEXT_LIMITS["owner"])},
     )
     target_date = GovukDateField(
         label="Target date",
@@ -223,6 +230,8 @@ class ActionEditForm(ActionChangeForm, ActionForm):
         help_text="Required when you move or remove a target date. The original date is kept.",
         required=False,
         widget=textarea(3),
+        max_length=TEXT_LIMITS["reason"],
+        error_messages={"max_length": too_long("The reason the date is changing", TEXT_LIMITS["reason"])},
     )
 
     def __init__(self, *args, action, **kwargs):
@@ -246,8 +255,12 @@ class ProgressNoteForm(GovukForm):
     text = forms.CharField(
         label="Progress note",
         help_text="What has happened since the last note. It is dated today.",
+        max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(3),
-        error_messages={"required": "Write what has happened."},
+        error_messages={
+            "max_length": too_long("The progress note", TEXT_LIMITS["progress_note"]),
+            "required": "Write what has happened.",
+        },
     )
 
 
@@ -255,8 +268,12 @@ class DoneForm(ActionChangeForm):
     note = forms.CharField(
         label="What changed",
         help_text="Say what is different now that this action is done, so that inspectors can check it.",
+        max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(5),
-        error_messages={"required": "Say what changed now that the action is done."},
+        error_messages={
+            "max_length": too_long("What changed", TEXT_LIMITS["progress_note"]),
+            "required": "Say what changed now that the action is done.",
+        },
     )
 
 
@@ -264,8 +281,12 @@ class DropForm(ActionChangeForm):
     reason = forms.CharField(
         label="Why is the action dropped?",
         help_text="The action stays on the plan, marked dropped, with this reason.",
+        max_length=TEXT_LIMITS["reason"],
         widget=textarea(4),
-        error_messages={"required": "Say why the action is dropped."},
+        error_messages={
+            "max_length": too_long("The reason", TEXT_LIMITS["reason"]),
+            "required": "Say why the action is dropped.",
+        },
     )
 
 

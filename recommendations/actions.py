@@ -150,6 +150,32 @@ def update_action(
     return _save_action(action, by)
 
 
+@transaction.atomic
+def edit_action(
+    action,
+    *,
+    description,
+    owner,
+    target_date,
+    status,
+    dropped_reason="",
+    date_change_reason="",
+    by=None,
+    seen_version=None,
+):
+    """The inspectors' workspace's change to an action (a superuser correcting a record): any
+    field and any status, under the same lock, version and date history as the leaders' forms.
+    A moved date needs a reason (kept in ``TargetDateChange``); dropped needs its reason."""
+    _lock(action, seen_version)
+    if target_date != action.target_date:
+        _move_date(action, target_date, date_change_reason, by)
+    action.description = (description or "").strip()
+    action.owner = (owner or "").strip()
+    action.status = status
+    action.dropped_reason = (dropped_reason or "").strip() if status == ActionStatus.DROPPED else ""
+    return _save_action(action, by)
+
+
 def _note(action, text, by, noted_on=None):
     text = (text or "").strip()
     if not text:

@@ -4,13 +4,19 @@ The review screen (an inspection's judgements, publishing) is registered by ``fi
 which extends ``InspectionAdmin`` here: this app never imports ``findings``.
 """
 
+from django import forms
 from django.contrib import admin
-from django.http import HttpResponseNotAllowed
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations.actions import ActionChanged, add_action, edit_action
 from recommendations.models import (
+    TEXT_LIMITS,
     Action,
     ActionPlan,
+    AuditEvent,
     Establishment,
     HealthyPrisonScore,
     Inspection,
@@ -23,10 +29,64 @@ from recommendations.models import (
     TeamMember,
     Unpublication,
 )
-from recommendations.roles import inspectorate_ids, may_judge
+from recommendations.roles import inspectorate_ids, may_judge, may_write_report_text
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PerObjectDeleteMixin:
+    """The bulk "Delete selected" action asks ``has_delete_permission`` of every selected object,
+    not only of the model: one the user may not delete is named and nothing is deleted."""
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            if not self.has_delete_permission(request, obj):
+                perms_needed.add(f"{self.opts.verbose_name} “{obj}”")
+        return to_delete, model_count, perms_needed, protected
+
+
+class ReportTextAdminMixin:
+    """Report text outside evidence (team, scores…) belongs to the inspectorate that leads the
+    inspection: others read it. ``report_inspection(obj)`` names the inspection of a row."""
+
+    inspection_field = "inspection"
+
+    def report_inspection(self, obj):
+        return getattr(obj, self.inspection_field)
+
+    def _may_write(self, request, obj):
+        return obj is None or may_write_report_text(request.user, self.report_inspection(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.inspection_field:
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Inspection.objects.filter(lead_inspectorate__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LeadInlineMixin:
+    """An inline of the inspection's report text: written only by the lead inspectorate."""
+
+    def _may_write(self, request, obj):
+        return obj is None or may_write_report_text(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_write(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+
+class HistoryAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin):
     """History is a record, not an undo button: it shows who changed what, before and after
     (simple-history's "Changes" column), and its old versions cannot be saved back.
 
@@ -50,9 +110,25 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def _is_valid_pk(self, object_id):
+        """Whether ``object_id`` can be an id of this model: a malformed one (letters, a NUL byte,
+        10,000 characters) is a 404, never a database error."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False
+        return len(str(object_id)) <= 20
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._is_valid_pk(object_id):
+            raise Http404("No such record.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        if not self._is_valid_pk(object_id) or not str(version_id).isdigit() or len(str(version_id)) > 18:
+            raise Http404("No such version.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -72,13 +148,13 @@ class InspectorateAdmin(admin.ModelAdmin):
     filter_horizontal = ["inspectors"]
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(LeadInlineMixin, admin.TabularInline):
     model = TeamMember
     extra = 0
     fields = ["position", "name", "role", "inspectorate"]
 
 
-class HealthyPrisonScoreInline(admin.TabularInline):
+class HealthyPrisonScoreInline(LeadInlineMixin, admin.TabularInline):
     model = HealthyPrisonScore
     extra = 0
 
@@ -95,6 +171,17 @@ class InspectionAdmin(HistoryAdmin):
     readonly_fields = ["status", "published_at", "published_by"]
     inlines = [TeamMemberInline, HealthyPrisonScoreInline]
     history_list_display = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("lead_inspectorate")
+        if obj is not None and not may_write_report_text(request.user, obj):
+            # Another inspectorate's inspection: its details are read-only here; its own
+            # judgements (on a review's page) stay editable.
+            editable = [f.name for f in self.model._meta.fields if f.editable and not f.primary_key]
+            fields += [name for name in editable if name not in fields]
+        return fields
 
 
 @admin.register(Recommendation)
@@ -139,8 +226,19 @@ class ResponseAdmin(HistoryAdmin):
 
 
 class ProgressNoteInline(admin.TabularInline):
+    """Notes are added on the leaders' pages (``actions.add_progress_note``): read here."""
+
     model = ProgressNote
     extra = 0
+    fields = ["noted_on", "text", "author"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class TargetDateChangeInline(admin.TabularInline):
@@ -153,20 +251,87 @@ class TargetDateChangeInline(admin.TabularInline):
         return False
 
 
+class ActionAdminForm(forms.ModelForm):
+    """An action changed in the workspace: saved through ``recommendations.actions`` with the
+    version the form was opened at, so a leader's change made meanwhile is never overwritten."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    date_change_reason = forms.CharField(
+        label="Why the target date is changing",
+        required=False,
+        max_length=TEXT_LIMITS["reason"],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you move or remove a target date. The original date is kept.",
+    )
+
+    class Meta:
+        model = Action
+        fields = ["recommendation", "description", "owner", "target_date", "status", "dropped_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["recommendation"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        current = Action.objects.filter(pk=self.instance.pk).values_list("target_date", "version").first()
+        if current is not None and cleaned.get("seen_version") not in (None, current[1]):
+            raise ValidationError(ActionChanged.MESSAGE)
+        original = current[0] if current else None
+        moved = self.instance.pk and original is not None and cleaned.get("target_date") != original
+        if moved and not (cleaned.get("date_change_reason") or "").strip():
+            self.add_error("date_change_reason", "Say why the target date is changing.")
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(HistoryAdmin):
+    """Every write goes through ``recommendations.actions`` (lock, version, date history)."""
+
+    form = ActionAdminForm
     list_display = ["__str__", "owner", "target_date", "status", "updated_at"]
     list_filter = ["status", "recommendation__inspection__establishment"]
     list_select_related = ["recommendation"]
     search_fields = ["description", "owner"]
     autocomplete_fields = ["recommendation"]
     inlines = [ProgressNoteInline, TargetDateChangeInline]
+    actions = None  # an action is never deleted: dropped, with a reason
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        # A change here is a new version too: a leader's form opened before it is refused.
-        if change and form.has_changed():
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if not change:
+            created = add_action(
+                data["recommendation"],
+                description=data["description"],
+                owner=data.get("owner", ""),
+                target_date=data.get("target_date"),
+                by=request.user,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            if data["status"] == created.status:
+                return
+        elif not form.has_changed():
+            return
+        try:
+            edit_action(
+                obj,
+                description=data["description"],
+                owner=data.get("owner", ""),
+                target_date=data.get("target_date"),
+                status=data["status"],
+                dropped_reason=data.get("dropped_reason", ""),
+                date_change_reason=data.get("date_change_reason", ""),
+                by=request.user,
+                seen_version=data.get("seen_version") if change else None,
+            )
+        except ActionChanged as error:
+            raise PermissionDenied(error.message) from error
 
 
 @admin.register(Unpublication)
@@ -204,7 +369,7 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(ReportTextAdminMixin, PerObjectDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "role", "inspectorate", "inspection"]
     list_filter = ["inspectorate", "inspection__establishment"]
     list_select_related = ["inspectorate", "inspection__establishment"]
@@ -213,7 +378,7 @@ class TeamMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(HealthyPrisonScore)
-class HealthyPrisonScoreAdmin(HistoryAdmin):
+class HealthyPrisonScoreAdmin(ReportTextAdminMixin, HistoryAdmin):
     list_display = ["inspection", "test", "score"]
     list_filter = ["test", "score", "inspection__establishment"]
     list_select_related = ["inspection__establishment"]
@@ -222,7 +387,9 @@ class HealthyPrisonScoreAdmin(HistoryAdmin):
 
 
 @admin.register(ProgressNote)
-class ProgressNoteAdmin(HistoryAdmin):
+class ProgressNoteAdmin(PerObjectDeleteMixin, ReadOnlyRecordAdmin):
+    """Progress notes are added on the leaders' pages (``actions.add_progress_note``)."""
+
     list_display = ["noted_on", "action", "author", "text"]
     list_filter = ["action__recommendation__inspection__establishment"]
     list_select_related = ["action", "author"]
@@ -243,3 +410,18 @@ class ReminderLogAdmin(ReadOnlyRecordAdmin):
     list_filter = ["establishment"]
     list_select_related = ["establishment", "user"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyRecordAdmin):
+    """The audit trail: who published, unpublished, changed a publication date, imported a report
+    or granted a role. Written only by ``recommendations.audit.record_audit_event``."""
+
+    list_display = ["at", "user", "action", "inspection", "summary", "reason"]
+    list_filter = ["action", "inspection__establishment", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "inspection__establishment"]
+    search_fields = ["summary", "reason", "user__username"]
+    date_hierarchy = "at"
+    fields = ["at", "user", "action", "inspection", "summary", "reason"]
+    readonly_fields = fields
+    actions = None

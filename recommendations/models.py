@@ -8,10 +8,43 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from recommendations import clock
+
+# The longest text a person may type into each free-text field: enforced by the forms, the
+# models' clean() and the database (a CheckConstraint on the length, as SQLite ignores a
+# TextField's max_length). Generous for real use; a 1 MB note is refused.
+TEXT_LIMITS = {
+    "action_description": 2_000,
+    "owner": 200,
+    "progress_note": 5_000,
+    "reason": 2_000,
+    "response_reason": 5_000,
+}
+
+
+def too_long(label, limit):
+    """GOV.UK's error message for text over its limit."""
+    return f"{label} must be {limit:,} characters or fewer."
+
+
+def length_limit(field, limit, name):
+    """A database check that ``field`` is at most ``limit`` characters."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+def check_lengths(instance, limits):
+    """``clean()``'s mirror of the length constraints: {field: (label, limit)}."""
+    errors = {}
+    for field, (label, limit) in limits.items():
+        if len(getattr(instance, field) or "") > limit:
+            errors[field] = too_long(label, limit)
+    if errors:
+        raise ValidationError(errors)
 
 
 class EstablishmentType(models.TextChoices):
@@ -75,6 +108,15 @@ class Inspectorate(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+LEAD_INSPECTORATE_SLUG = "hmi-prisons"
+
+
+def default_lead_inspectorate():
+    """HMI Prisons leads a prison's inspections and reviews (HM Chief Inspector of Prisons signs
+    the summary); other inspectorates contribute judgements."""
+    return Inspectorate.objects.filter(slug=LEAD_INSPECTORATE_SLUG).values_list("pk", flat=True).first()
 
 
 class InspectionKind(models.TextChoices):
@@ -144,6 +186,16 @@ class Inspection(models.Model):
         on_delete=models.PROTECT,
         related_name="reviews",
         help_text="For an IRP: the full inspection whose recommendations it follows up.",
+    )
+    lead_inspectorate = models.ForeignKey(
+        Inspectorate,
+        null=True,
+        blank=True,
+        default=default_lead_inspectorate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The inspectorate that leads it: only its inspectors write the report's text outside "
+        "evidence (summary, key findings, notable practice, team, scores).",
     )
     population = models.PositiveIntegerField(null=True, blank=True, help_text="Prisoners held at the time.")
     summary_signed_by = models.CharField(
@@ -398,7 +450,11 @@ class Response(models.Model):
 
     recommendation = models.OneToOneField(Recommendation, on_delete=models.PROTECT, related_name="response")
     decision = models.CharField(max_length=20, choices=ResponseDecision.choices)
-    reason = models.TextField(blank=True, help_text="Required unless the recommendation is fully accepted.")
+    reason = models.TextField(
+        blank=True,
+        max_length=TEXT_LIMITS["response_reason"],
+        help_text="Required unless the recommendation is fully accepted.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -412,12 +468,14 @@ class Response(models.Model):
                 condition=Q(decision=ResponseDecision.ACCEPTED) | ~Q(reason=""),
                 name="response_reason_unless_accepted",
             ),
+            length_limit("reason", TEXT_LIMITS["response_reason"], "response_reason_length"),
         ]
 
     def __str__(self):
         return f"{self.get_decision_display()}: {self.recommendation}"
 
     def clean(self):
+        check_lengths(self, {"reason": ("The reason", TEXT_LIMITS["response_reason"])})
         if self.decision != ResponseDecision.ACCEPTED and not self.reason.strip():
             raise ValidationError({"reason": "Give a reason when the recommendation is not fully accepted."})
 
@@ -460,11 +518,11 @@ class Action(models.Model):
     """One thing the prison will do to answer a recommendation. Never deleted: dropped, with a reason."""
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
-    description = models.TextField()
-    owner = models.CharField(max_length=200, blank=True, help_text="A named role or person.")
+    description = models.TextField(max_length=TEXT_LIMITS["action_description"])
+    owner = models.CharField(max_length=TEXT_LIMITS["owner"], blank=True, help_text="A named role or person.")
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
-    dropped_reason = models.TextField(blank=True)
+    dropped_reason = models.TextField(blank=True, max_length=TEXT_LIMITS["reason"])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -487,6 +545,9 @@ class Action(models.Model):
                 condition=~Q(status=ActionStatus.DROPPED) | ~Q(dropped_reason=""),
                 name="action_dropped_needs_reason",
             ),
+            length_limit("description", TEXT_LIMITS["action_description"], "action_description_length"),
+            length_limit("owner", TEXT_LIMITS["owner"], "action_owner_length"),
+            length_limit("dropped_reason", TEXT_LIMITS["reason"], "action_dropped_reason_length"),
         ]
         indexes = [
             # Leaders' dashboard counts overdue and due-soon actions by target date.
@@ -497,6 +558,14 @@ class Action(models.Model):
         return self.description[:80]
 
     def clean(self):
+        check_lengths(
+            self,
+            {
+                "description": ("What will be done", TEXT_LIMITS["action_description"]),
+                "owner": ("The owner", TEXT_LIMITS["owner"]),
+                "dropped_reason": ("The reason", TEXT_LIMITS["reason"]),
+            },
+        )
         if self.status == ActionStatus.DROPPED and not self.dropped_reason.strip():
             raise ValidationError({"dropped_reason": "Say why the action is dropped."})
 
@@ -504,7 +573,7 @@ class Action(models.Model):
 class ProgressNote(models.Model):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="notes")
     noted_on = models.DateField(default=timezone.localdate)
-    text = models.TextField()
+    text = models.TextField(max_length=TEXT_LIMITS["progress_note"])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -514,9 +583,13 @@ class ProgressNote(models.Model):
 
     class Meta:
         ordering = ["action", "noted_on", "created_at", "pk"]
+        constraints = [length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length")]
 
     def __str__(self):
         return f"{self.noted_on}: {self.text[:60]}"
+
+    def clean(self):
+        check_lengths(self, {"text": ("The progress note", TEXT_LIMITS["progress_note"])})
 
 
 class TargetDateChange(models.Model):
@@ -525,7 +598,7 @@ class TargetDateChange(models.Model):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="date_changes")
     old_date = models.DateField(null=True, blank=True)
     new_date = models.DateField(null=True, blank=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=TEXT_LIMITS["reason"])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -535,6 +608,7 @@ class TargetDateChange(models.Model):
         ordering = ["action", "changed_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="target_date_change_needs_reason"),
+            length_limit("reason", TEXT_LIMITS["reason"], "target_date_change_reason_length"),
         ]
 
     def __str__(self):
@@ -545,13 +619,16 @@ class Unpublication(models.Model):
     """A published review taken down again, with who, when and why."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="unpublications")
-    reason = models.TextField()
+    reason = models.TextField(max_length=TEXT_LIMITS["reason"])
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-at"]
-        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="unpublication_needs_reason")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="unpublication_needs_reason"),
+            length_limit("reason", TEXT_LIMITS["reason"], "unpublication_reason_length"),
+        ]
 
     def __str__(self):
         return f"{self.inspection} unpublished {self.at:%Y-%m-%d}"
@@ -578,3 +655,34 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.user} about {self.establishment} on {self.sent_on}"
+
+
+class AuditAction(models.TextChoices):
+    PUBLISHED = "published", "Published a review"
+    UNPUBLISHED = "unpublished", "Unpublished a review"
+    EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
+    IMPORTED = "imported", "Imported a report"
+    ROLE_GRANTED = "role-granted", "Granted a role"
+
+
+class AuditEvent(models.Model):
+    """One thing done that changes what the public sees or who may do what: written only by the
+    service (``recommendations.audit.record_audit_event``), read in the workspace, never edited."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    summary = models.TextField(help_text="What changed, from what to what, in a sentence.")
+    reason = models.TextField(blank=True, max_length=TEXT_LIMITS["reason"])
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(summary=""), name="audit_event_needs_summary")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -31,6 +31,7 @@ PERMISSIONS = {
         ("recommendations", "healthyprisonscore", ["view", "add", "change", "delete"]),
         ("recommendations", "recommendation", ["view", "add", "change"]),
         ("recommendations", "unpublication", ["view"]),
+        ("recommendations", "auditevent", ["view"]),
     ],
     Role.LEADER: [
         ("recommendations", "response", ["view", "add", "change"]),
@@ -91,6 +92,16 @@ def may_judge(user, inspectorate_id):
     return allowed is None or inspectorate_id in allowed
 
 
+def may_write_report_text(user, inspection):
+    """True when ``user`` may add, change or delete ``inspection``'s report text outside evidence
+    paragraphs (summary, key findings, notable practice, team, scores): a superuser, or an
+    inspector of the inspectorate that leads it."""
+    allowed = inspectorate_ids(user)
+    if allowed is None:
+        return True
+    return inspection is not None and inspection.lead_inspectorate_id in allowed
+
+
 def role_permissions(role):
     """Every (app label, model, actions) ``role`` needs: this app's and each installed app's
     ``role_permissions`` declared on its AppConfig."""
@@ -114,12 +125,15 @@ def role_group(role):
 
 
 @transaction.atomic
-def grant_role(username, role, *, inspectorate=None, establishments=(), password=None):
+def grant_role(username, role, *, inspectorate=None, establishments=(), password=None, by=None):
     """Create the user if needed and give them ``role``; returns (user, created).
 
     An inspector is tied to exactly one inspectorate (and is staff, to reach the admin); a
-    leader to one or more establishments (and never staff).
+    leader to one or more establishments (and never staff). Recorded in the audit trail, with
+    ``by`` (who granted it) when known.
     """
+    from recommendations.audit import record_audit_event  # imported late: models import this module
+
     if role not in Role.ALL:
         raise RoleError(f"Unknown role {role!r}: choose inspector or leader.")
     if role == Role.INSPECTOR and inspectorate is None:
@@ -148,6 +162,13 @@ def grant_role(username, role, *, inspectorate=None, establishments=(), password
     if role == Role.INSPECTOR:
         # One inspectorate per inspector: a new grant moves them.
         user.inspectorates.set([inspectorate])
+        where = str(inspectorate)
     else:
         user.led_establishments.add(*establishments)
+        where = ", ".join(str(e) for e in establishments)
+    record_audit_event(
+        "role-granted",
+        user=by,
+        summary=f"{username} {'created and ' if created else ''}granted the {role} role for {where}.",
+    )
     return user, created

@@ -43,6 +43,13 @@ def _browser_tools(request):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which the site's Content-Security-Policy blocks:
+    # the tests' pages bypass it. tests/test_browser_csp.py opens its own context, under the policy.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,

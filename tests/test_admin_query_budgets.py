@@ -59,11 +59,11 @@ def test_the_review_page_has_a_fixed_query_budget(
     review, _ = small_and_large(make_review, belmarsh, wandsworth, hmi_prisons, size)
     client.force_login(hmi_inspector)
     url = warm(client, reverse("admin:recommendations_inspection_change", args=[review.pk]))
-    # session, user, review (×3: publish check, admin's own, the form), inspectorates,
-    # 2 permissions, may-publish, scales; your judgements + evidence; other judgements +
-    # evidence; team; healthy prison scores; recommendation and level choices; establishment
-    # and follows-up widgets (4); key findings (2 + inspectorates)
-    with django_assert_num_queries(24):
+    # session, user, review (once a request, with its establishment, lead inspectorate and
+    # publisher), inspectorates, 2 permissions, may-publish, scales; your judgements +
+    # evidence; other judgements + evidence; team; healthy prison scores; recommendation and
+    # level choices; establishment and follows-up widgets (3); key findings (2 + inspectorates)
+    with django_assert_num_queries(22):
         assert client.get(url).status_code == 200
 
 

@@ -1,0 +1,211 @@
+"""The permission matrix (issue 13): every role against every state-changing URL of the
+inspectors' workspace and the leaders' pages, posted as a browser would. A role that may not
+do something is refused (sign-in, 403 or 404) and nothing in the database changes; a role that
+may, changes it.
+
+The data: an HMI Prisons–only review of Belmarsh (draft, complete), one Belmarsh action.
+"""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from findings.models import Paragraph, ParagraphPart
+from findings.publishing import publish_review
+from tests.leaders_data import make_action
+
+ROLES = ["anonymous", "hmi_inspector", "ofsted_inspector", "belmarsh_leader", "other_leader", "superuser"]
+INSPECTORS = {"hmi_inspector", "superuser"}  # who may publish and write this HMI Prisons review
+LEADER = {"belmarsh_leader"}
+
+
+def fingerprint():
+    """Every row of every project model, as tuples: any write shows as a difference."""
+    rows = {}
+    for app_label in ("recommendations", "findings"):
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            rows[model.__name__] = sorted(model.objects.values_list(), key=repr)
+    return rows
+
+
+@pytest.fixture
+def world(make_review, belmarsh, hmi_inspector, ofsted_inspector, belmarsh_leader, other_leader):
+    review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], status="draft")
+    recommendation = review.judgements.get().recommendation
+    action = make_action(recommendation, "Review CCTV", target=datetime.date(2022, 9, 1))
+    users = {
+        "anonymous": None,
+        "hmi_inspector": hmi_inspector,
+        "ofsted_inspector": ofsted_inspector,
+        "belmarsh_leader": belmarsh_leader,
+        "other_leader": other_leader,
+        "superuser": get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20),
+    }
+    return {"review": review, "recommendation": recommendation, "action": action, "users": users}
+
+
+def published(world):
+    publish_review(world["review"], by=world["users"]["hmi_inspector"])
+
+
+def leaders(name, **kwargs):
+    return reverse(f"leaders:{name}", kwargs={"slug": "belmarsh", **kwargs})
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+# (name, set-up, url, data, roles allowed)
+CASES = {
+    "publish": (None, lambda w: admin_url("recommendations_inspection_publish", w["review"].pk), {}, INSPECTORS),
+    "unpublish": (
+        published,
+        lambda w: admin_url("recommendations_inspection_unpublish", w["review"].pk),
+        {"reason": "A mistake."},
+        INSPECTORS,
+    ),
+    "change publication date": (
+        None,
+        lambda w: admin_url("recommendations_inspection_change_date", w["review"].pk),
+        {"publication-published_on": "2030-01-01", "publication-reason": "Later."},
+        INSPECTORS,
+    ),
+    "delete the summary": (
+        None,
+        lambda w: admin_url(
+            "findings_paragraph_delete", Paragraph.objects.get(inspection=w["review"], part=ParagraphPart.SUMMARY).pk
+        ),
+        {"post": "yes"},
+        INSPECTORS,
+    ),
+    "bulk delete the summary": (
+        None,
+        lambda w: admin_url("findings_paragraph_changelist"),
+        lambda w: {
+            "action": "delete_selected",
+            "_selected_action": [Paragraph.objects.get(inspection=w["review"], part=ParagraphPart.SUMMARY).pk],
+            "post": "yes",
+        },
+        INSPECTORS,
+    ),
+    "delete a judgement's evidence": (
+        None,
+        lambda w: admin_url("findings_paragraph_delete", w["review"].judgements.get().evidence.get().pk),
+        {"post": "yes"},
+        INSPECTORS,
+    ),
+    "delete a recommendation": (
+        None,
+        lambda w: admin_url("recommendations_recommendation_delete", w["recommendation"].pk),
+        {"post": "yes"},
+        set(),  # never: it has a judgement and an action (PROTECT), and inspectors never delete one
+    ),
+    "add an audit event": (
+        None,
+        lambda w: admin_url("recommendations_auditevent_add"),
+        {"action": "published", "summary": "Forged."},
+        set(),
+    ),
+    "respond": (
+        published,
+        lambda w: leaders("response", pk=w["recommendation"].pk),
+        {"decision": "accepted", "reason": ""},
+        LEADER,
+    ),
+    "add an action": (
+        published,
+        lambda w: leaders("action-add", pk=w["recommendation"].pk),
+        {"description": "Train staff"},
+        LEADER,
+    ),
+    "edit an action": (
+        published,
+        lambda w: leaders("action-edit", pk=w["action"].pk),
+        lambda w: {
+            "description": "Changed",
+            "owner": "Governor",
+            "target_date": "2022-09-01",
+            "status": "in_progress",
+            "version": str(w["action"].version),
+        },
+        LEADER,
+    ),
+    "add a progress note": (
+        published,
+        lambda w: leaders("action-note", pk=w["action"].pk),
+        {"text": "Half done."},
+        LEADER,
+    ),
+    "mark an action done": (
+        published,
+        lambda w: leaders("action-done", pk=w["action"].pk),
+        lambda w: {"note": "All trained.", "version": str(w["action"].version)},
+        LEADER,
+    ),
+    "drop an action": (
+        published,
+        lambda w: leaders("action-drop", pk=w["action"].pk),
+        lambda w: {"reason": "Not needed.", "version": str(w["action"].version)},
+        LEADER,
+    ),
+    "publish the action plan": (
+        published,
+        lambda w: leaders("publish", inspection=w["review"].follows_up.slug),
+        {},
+        LEADER,
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_role_against_every_state_changing_url(world, case, role):
+    setup, url, data, allowed = CASES[case]
+    if setup:
+        setup(world)
+    url = url(world)
+    data = data(world) if callable(data) else data
+    client = Client()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    before = fingerprint()
+
+    response = client.post(url, data)
+
+    after = fingerprint()
+    if role in allowed:
+        assert response.status_code in (200, 302), f"{role} {case}: {response.status_code}"
+        assert after != before, f"{role} may {case}, but nothing changed"
+    else:
+        if role == "anonymous":
+            assert response.status_code == 302
+            assert "/login/" in response["Location"] or "/sign-in/" in response["Location"]
+        else:
+            assert response.status_code in (200, 302, 403, 404), f"{role} {case}: {response.status_code}"
+        assert after == before, f"{role} must not {case}, but the database changed"
+
+
+def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation(
+    client, make_review, belmarsh, hmi_inspector
+):
+    """Finding 7: the README and the server agree — inspectors never delete a recommendation
+    (it carries the prison's response and actions); they correct it instead."""
+    from recommendations.models import Recommendation
+
+    recommendation = make_review(belmarsh, [("hmi-prisons", "good-progress")]).judgements.get().recommendation
+    client.force_login(hmi_inspector)
+    url = admin_url("recommendations_recommendation_delete", recommendation.pk)
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Recommendation.objects.filter(pk=recommendation.pk).exists()
+    change = client.get(admin_url("recommendations_recommendation_change", recommendation.pk)).content.decode()
+    assert "deletelink" not in change
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "create and change (never delete) **only their own inspectorate's** recommendations" in readme
