@@ -1,0 +1,105 @@
+"""Reports as HMI Prisons publishes them: typeset PDFs (reflowed paragraphs, a running footer or
+header and a page number on every page, Section 4 and the team as tables) read exactly as the
+report's text reads, whatever page size and margins move the page breaks to."""
+
+import re
+
+import pytest
+
+from reports.parser import ReportError, parse_report, text_from_pdf
+from tests.conftest import SEED_REPORT
+from tests.typeset import LAYOUTS, typeset
+
+SEED = SEED_REPORT.read_text(encoding="utf-8")
+FOOTER = "Report of an independent review of progress at HMP Belmarsh"
+
+
+def fields(report):
+    """Everything the importer writes from a report, as plain values."""
+    return {
+        "review": (
+            report.establishment, report.title, report.signed_by, report.published_text, report.published_on,
+            report.full_inspection_period, report.population,
+        ),
+        "summary": [(p.number, p.text) for p in report.summary],
+        "key findings": [(p.number, p.text) for p in report.key_findings],
+        "notable practice": [(p.number, p.text) for p in report.notable_practice],
+        "items": [
+            (i.kind, i.inspectorate, i.area, i.concern, i.text, i.reference, i.theme_number, i.level, i.summary_text)
+            for i in report.recommendations
+        ],
+        "evidence": [(p.number, p.text) for p in report.evidence],
+        "team": [(m.name, m.role, m.inspectorate) for m in report.team],
+        "scales": {name: [level.label for level in levels] for name, levels in report.scales.items()},
+        "counts": [(c.inspectorate, c.label, c.count) for c in report.stated_counts],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def from_text():
+    return fields(parse_report(SEED))
+
+
+@pytest.fixture(scope="module", params=sorted(LAYOUTS))
+def extracted(request):
+    """The text pypdf extracts from the seed typeset in one layout."""
+    return text_from_pdf(typeset(SEED, request.param))
+
+
+def test_each_layout_puts_page_breaks_elsewhere():
+    """The layouts differ: the same paragraph starts on different pages, so breaks fall in
+    different places (inside paragraphs, concerns, tables)."""
+    firsts = set()
+    for layout in LAYOUTS:
+        pages = [page for page in text_from_pdf(typeset(SEED, layout)).split("\f") if page.strip()]
+        firsts.add(tuple(page.strip().splitlines()[0][:30] for page in pages if page.strip()))
+    assert len(firsts) == len(LAYOUTS)
+
+
+def test_the_extraction_is_as_real_pdfs_give_it(extracted):
+    """What the parser is up against: mostly no blank line between paragraphs, the running title
+    and a number on every page, the team as one line per row with a wide gap between the columns."""
+    pages = [page for page in extracted.split("\f") if page.strip()]
+    assert len(pages) > 10
+    assert all(re.search(FOOTER + r"\s+\d{1,2}\n", page + "\n") for page in pages)
+    assert re.search(r"^Rebecca Mavin\s{3,}Inspector$", extracted, re.MULTILINE)
+    numbered = re.findall(r"(\n\n)?\n\d\.\d{1,2} ", extracted)
+    assert sum(1 for gap in numbered if gap) < len(numbered) / 2  # most paragraphs follow without a gap
+
+
+def test_page_breaks_fall_inside_paragraphs():
+    """Pages begin in the middle of a sentence (the next test proves those paragraphs whole)."""
+    for layout in LAYOUTS:
+        pages = [page for page in text_from_pdf(typeset(SEED, layout)).split("\f") if page.strip()]
+        firsts = [next(line for line in page.splitlines() if line.strip() and FOOTER not in line) for page in pages]
+        assert any(line[:1].islower() for line in firsts), layout
+
+
+def test_a_typeset_pdf_reads_exactly_as_the_text(extracted, from_text):
+    """Same paragraphs, word for word; same items, judgements, team and counts."""
+    from_pdf = fields(parse_report(extracted))
+    for part in from_text:
+        assert from_pdf[part] == from_text[part], part
+
+
+def test_no_furniture_is_left_in_any_field(extracted):
+    report = parse_report(extracted)
+    texts = [p.text for p in report.summary + report.key_findings + report.evidence]
+    texts += [i.concern for i in report.recommendations] + [i.text for i in report.recommendations]
+    assert not [text for text in texts if "review of progress at HMP Belmarsh" in text]
+    assert not [text for text in texts if re.search(r"\s\d{1,2}\s*$", text)]
+
+
+def test_a_pdf_line_that_fits_nowhere_is_refused_with_its_line_text_and_page(extracted):
+    """Text the parser cannot place in Section 3 refuses the report, naming line, text and page."""
+    lines = extracted.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("Use of force"))
+    at += 1  # under the area heading, before its concern
+    lines.insert(at, "A sentence that belongs to nothing at all in this section, and goes on for a while.")
+    with pytest.raises(ReportError) as excinfo:
+        parse_report("\n".join(lines))
+    error = excinfo.value
+    assert error.line == at + 1
+    assert error.page is not None and error.page > 1
+    assert "A sentence that belongs to nothing" in str(error)
+    assert f"Line {at + 1} (page {error.page}):" in str(error)
