@@ -138,13 +138,8 @@ def story(text: str, layout: Layout) -> list:
             continue
         if section == "Appendix I" and i > 0 and "carried out by" in blocks[i - 1][-1]:
             rows = [_split_member(line) for line in block]
-            flow.append(
-                Table(
-                    [[Paragraph(n, cell), Paragraph(r, cell)] for n, r in rows],
-                    colWidths=[frame_width / 2] * 2,
-                    style=_grid(False),
-                )
-            )
+            cells = [[Paragraph(n, cell), Paragraph(r, cell)] for n, r in rows]
+            flow.append(Table(cells, colWidths=[frame_width / 2] * 2, style=_grid(False)))
             continue
         if section in ("Appendix I", "Appendix II") and len(block) > 1 and (LEVEL.match(first) or _is_term(first)):
             flow.append(CondPageBreak(layout.leading * 2))
