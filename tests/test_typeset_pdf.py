@@ -103,3 +103,38 @@ def test_a_pdf_line_that_fits_nowhere_is_refused_with_its_line_text_and_page(ext
     assert error.page is not None and error.page > 1
     assert "A sentence that belongs to nothing" in str(error)
     assert f"Line {at + 1} (page {error.page}):" in str(error)
+
+
+# --- Page furniture inside every kind of field, in the text of a report -------------------------
+
+PLACES = {
+    # where: the line after which the page breaks (it ends mid-sentence)
+    "section 1 paragraph": "However, too many prisoners still spent very long periods locked \n",
+    "signature": "Charlie Taylor \n",
+    "section 2 paragraph": "leads to particularly good outcomes from which other establishments \n",
+    "concern": "Concern: Governance of use of force had lapsed. Most incidents were \n",
+    "recommendation": "Recommendation: Prisoners at risk of suicide and self-harm should \n",
+    "evidence paragraph": "3.41 Since our previous visit, leaders and managers had ensured that the \n",
+    "theme": "Theme 2: What progress had leaders and managers made to increase the \n",
+    "section 4 table": "There should be robust scrutiny of the use of force, including data, camera \n",
+    "scale definition": "Managers had begun to implement a realistic improvement strategy for \n",
+    "team table": "Rebecca Mavin Inspector \n",
+    "list": "• assess progress against selected key recommendations   \n",
+}
+FURNITURE = {
+    "footer with its number": "\n\n\n" + FOOTER + "  7 \n\n ",
+    "number, then footer": "\n7\n" + FOOTER + "\n",
+    "bare page number": "\n\n12\n\n ",
+    "header at the top of the next page": "\n\n \n" + FOOTER + "\n",
+    "page 3 of 24": "\nPage 3 of 24\n",
+}
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+@pytest.mark.parametrize("place", PLACES)
+def test_page_furniture_inside_any_field_is_dropped_and_the_text_joined(place, furniture, from_text):
+    """A page break (footer, header, page number, the gap around them) inside a paragraph, a
+    concern, a recommendation, a theme, a table, a list or the signature leaves every field whole."""
+    assert SEED.count(PLACES[place]) == 1, place
+    text = SEED.replace(PLACES[place], PLACES[place] + FURNITURE[furniture].lstrip("\n"), 1)
+    assert fields(parse_report(text)) == from_text
