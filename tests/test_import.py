@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -256,11 +257,12 @@ def test_second_import_changes_nothing(imported):
 
 def test_second_import_reads_in_a_constant_number_of_queries(imported, django_assert_num_queries):
     """Finding nothing to change costs one query per model, not one per row."""
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         # 2 savepoints (the command's transaction and the import's) and their 2 releases;
-        # inspectorates; progress levels; the establishment; the full inspection; the review;
-        # its team; its paragraphs; its notable practice; recommendations by reference;
-        # themes by number; its judgements.
+        # inspectorates; progress levels; the establishment; the full inspection and the review;
+        # what the last import wrote to them (history); the review's team; its paragraphs and
+        # what the last import wrote to them; its notable practice; the recommendations and
+        # themes; their last imported values; the judgements; their last imported values.
         run(SEED_REPORT, verbosity=0)
 
 
@@ -281,16 +283,69 @@ def test_dry_run_after_an_import_would_change_nothing(imported):
     assert snapshot() == before
 
 
-def test_import_corrects_a_changed_value_with_history(imported):
-    """A value changed since the import is put back from the report, and the change is in history."""
+def test_a_value_edited_since_the_import_is_listed_and_kept(imported):
+    """A re-import that would overwrite a value an inspector changed in the workspace names it
+    and changes nothing."""
     paragraph = Paragraph.objects.get(inspection=imported, number="3.9")
     paragraph.text = "Typed over."
     paragraph.save()
-    out = run(SEED_REPORT)
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        run(SEED_REPORT)
+    assert "would overwrite 1 value changed in the inspectors’ workspace since the last import" in str(excinfo.value)
+    assert "paragraph 3.9: text" in str(excinfo.value)
+    assert snapshot() == before
+
+
+def test_overwrite_puts_the_reports_text_back_with_history(imported, django_user_model):
+    """--overwrite replaces the edit; history says which file did it and who ran the import."""
+    inspector = django_user_model.objects.create_user("ada")
+    paragraph = Paragraph.objects.get(inspection=imported, number="3.9")
+    paragraph.text = "Typed over."
+    paragraph.save()
+    out = run(SEED_REPORT, "--overwrite", "--user", "ada")
     assert "0 rows created, 1 updated, 117 unchanged" in out
     paragraph.refresh_from_db()
     assert "body-worn cameras had been turned on in 56 incidents" in paragraph.text
-    assert paragraph.history.count() == 3  # imported, typed over, put back
+    latest, typed, first = paragraph.history.all()[:3]
+    assert (latest.history_change_reason, latest.history_user) == ("Imported from belmarsh-irp-2022.txt", inspector)
+    assert typed.history_change_reason is None
+    assert first.history_change_reason == "Imported from belmarsh-irp-2022.txt"
+
+
+def test_imported_rows_have_history_from_the_start(imported):
+    """Every row with history has one entry from the import, with the file as its reason."""
+    for model in (Inspection, Recommendation, Judgement, Paragraph, NotablePractice):
+        reasons = set(model.history.values_list("history_change_reason", flat=True))
+        assert "Imported from belmarsh-irp-2022.txt" in reasons, model
+
+
+def test_an_unknown_user_is_refused(db):
+    with pytest.raises(CommandError, match="There is no user “nobody”"):
+        run(SEED_REPORT, "--user", "nobody")
+
+
+def test_many_reports_each_in_its_own_transaction_with_a_summary_table(db, tmp_path):
+    """A folder and files: a progress line each, a table at the end, non-zero exit if any refused."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a-belmarsh.txt").write_text(SEED, encoding="utf-8")
+    (folder / "b-broken.txt").write_text(SEED[: SEED.index(" Section 4 Summary")], encoding="utf-8")
+    (folder / "notes.md").write_text("not a report", encoding="utf-8")
+    again = folder / "a-belmarsh.txt"  # named again: nothing left to change
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"1 of 3 reports refused: b-broken.txt\."):
+        call_command("import_report", str(folder), str(again), stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("[1/3] a-belmarsh.txt: Imported HMP Belmarsh")
+    assert "[2/3] b-broken.txt: refused. Line" in err.getvalue()
+    assert "Section 4 (Summary of judgements) is missing" in err.getvalue()
+    assert lines[1].startswith("[3/3] a-belmarsh.txt: Imported")
+    table = "\n".join(lines[2:])
+    assert re.search(r"a-belmarsh.txt\s+imported\s+118 rows created", table)
+    assert re.search(r"b-broken.txt\s+refused\s+Line \d+: Section 4", table)
+    assert re.search(r"a-belmarsh.txt\s+unchanged\s+0 rows created, 0 updated, 118 unchanged", table)
+    assert table.endswith("1 imported, 1 refused, 1 unchanged (of 3).")
 
 
 def test_a_failure_half_way_writes_nothing(db, monkeypatch):
