@@ -11,6 +11,7 @@ urlpatterns = [
     path("leaders/", include("leaders.urls")),
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/reports/import/", include("reports.urls")),  # before the admin, which would claim it
     path("admin/", admin.site.urls),
 ]
 

@@ -218,9 +218,12 @@ class Scales:
 
 @transaction.atomic
 def save_report(
-    report: Report, *, source: str, publish: bool = True, user=None, overwrite: bool = False
+    report: Report, *, source: str, publish: bool | None = True, user=None, overwrite: bool = False
 ) -> tuple[Inspection, Changes]:
     """Writes ``report`` in one transaction and returns the review and what changed.
+
+    ``publish``: True publishes the review, False imports it as a draft (refused if it is
+    published), None leaves an existing review's publication as it is (a new one is a draft).
 
     Every row written carries ``source`` as its history reason and ``user`` as who changed it. If
     the report would overwrite values inspectors changed since the last import, nothing is written
@@ -403,7 +406,7 @@ def _publish(run: Run, review, existing_review, publish: bool) -> None:
 def _check_publication(review, publish):
     """An import never takes a published review down, nor republishes one inspectors took down:
     those are decisions with a reason, made in the inspectors' workspace."""
-    if review is None:
+    if review is None or publish is None:
         return
     if review.status == PublicationStatus.PUBLISHED and not publish:
         raise ReportError(
