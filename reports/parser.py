@@ -167,6 +167,22 @@ class TeamMember:
 
 
 @dataclass
+class GlossaryTerm:
+    term: str
+    definition: str
+    line: int
+
+
+@dataclass
+class Introduction:
+    """What an inspectorate says about its part of Section 3 (e.g. Ofsted on where themes come from)."""
+
+    inspectorate: str
+    text: str
+    line: int
+
+
+@dataclass
 class Report:
     establishment: str
     title: str
@@ -186,6 +202,8 @@ class Report:
     visit_start: datetime.date | None = None
     visit_end: datetime.date | None = None
     population: int | None = None
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
 
     @property
     def review_year(self) -> int:
@@ -224,6 +242,11 @@ def decode_report(data: bytes) -> str:
         ) from None
 
 
+# Bullets as PDFs' fonts give them: a Symbol-font private-use glyph, or a control character where
+# a standard font's encoding has no bullet.
+BULLET_GLYPHS = str.maketrans({"\uf0b7": "•", "\uf0a7": "•", "\x7f": "•", "\u25cf": "•", "\u25aa": "•"})
+
+
 def text_from_pdf(data: bytes) -> str:
     """The text of a PDF report: pages one after another, each page's first line starting with a
     form feed (the mark of a new page). pypdf's layout mode keeps the wide gap between the columns
@@ -243,7 +266,7 @@ def text_from_pdf(data: bytes) -> str:
         raise ReportError("The PDF has no text to extract (is it a scanned image?).")
     out = []
     for page in pages:
-        lines = [line.strip() for line in page.splitlines()]
+        lines = [line.strip().translate(BULLET_GLYPHS) for line in page.splitlines()]
         while lines and not lines[0]:
             lines.pop(0)
         if lines:
@@ -673,7 +696,9 @@ CLOSING = re.compile(
 )
 
 
-def _section3(part: _Part, scales, text: Text) -> list[Recommendation]:
+def _section3(part: _Part, scales, text: Text, introductions: list[Introduction]) -> list[Recommendation]:
+    """Section 3's recommendations and themes, each with its area, concern, evidence and closing
+    judgement; the introductions an inspectorate writes to its part go to ``introductions``."""
     items: list[Recommendation] = []
     paragraphs = {p.number: (p, b) for p, b in _paragraphs(part, 3, text)}
     area = ""
@@ -719,6 +744,7 @@ def _section3(part: _Part, scales, text: Text) -> list[Recommendation]:
             written_by = re.search(rf"written by ({INSPECTORATE_PATTERN}) inspectors", body, re.IGNORECASE)
             if written_by:
                 theme_inspectorate = _inspectorate(written_by.group(1))
+                introductions.append(Introduction(theme_inspectorate, body, block.line))
             elif not items and not area and len(block.lines) > 1:
                 continue  # the section's introduction
             elif len(body) <= 100 and not body.endswith("."):
@@ -1033,6 +1059,38 @@ def _member(line: Line) -> TeamMember:
     return TeamMember(re.sub(r"\s+", " ", name), role, inspectorate, line.number)
 
 
+GLOSSARY_END = re.compile(r"^(?:©|Crown copyright\b)")
+
+
+def _glossary(appendix: _Part, text: Text) -> list[GlossaryTerm]:
+    """Appendix II's terms and definitions. A term is a short line, not a sentence, that begins
+    the appendix's text after a finished sentence or a gap (the text file) or a page furniture;
+    its definition runs to the next term, bullets and all. The introduction before the first
+    term, and the copyright notice after the last, are not terms."""
+    entries: list[tuple[Line, list[Line]]] = []
+    previous = ""
+    for block in appendix.blocks:
+        for position, line in enumerate(block.lines):
+            if GLOSSARY_END.match(line.text):
+                return _glossary_entries(entries, text)
+            starts_anew = position == 0 or re.search(r"[.:;)/]$", previous)
+            if starts_anew and len(line.text) <= 60 and line.text[:1].isupper() and not SENTENCE_END.search(line.text):
+                entries.append((line, []))
+            elif entries:
+                entries[-1][1].append(line)
+            previous = line.text
+    return _glossary_entries(entries, text)
+
+
+def _glossary_entries(entries, text: Text) -> list[GlossaryTerm]:
+    terms = []
+    for term, lines in entries:
+        if not lines:
+            raise ReportError(f"The glossary term “{term.text}” has no definition.", term.number)
+        terms.append(GlossaryTerm(term.text, text.join([line.text for line in lines]), term.number))
+    return terms
+
+
 def establishment_slug(name: str) -> str:
     """belmarsh for HMP Belmarsh: the name without its type prefix, as a web address part."""
     for prefix in ESTABLISHMENT_PREFIXES:
@@ -1100,7 +1158,8 @@ def _parse(text: str) -> Report:
         raise ReportError("The Chief Inspector’s summary has no numbered paragraphs.", sections[1].heading.line)
     signed_by, published_text, published_on = _signature(sections[1], joiner)
 
-    items = _section3(sections[3], scales, joiner)
+    introductions: list[Introduction] = []
+    items = _section3(sections[3], scales, joiner, introductions)
     _section4(sections[4], items, scales, joiner)
     key_findings, notable, counts = _section2(sections[2], items, scales, joiner)
 
@@ -1140,4 +1199,6 @@ def _parse(text: str) -> Report:
         visit_start=visit_start,
         visit_end=visit_end,
         population=int(population.group(1).replace(",", "")) if population else None,
+        glossary=_glossary(appendices["II"], joiner) if "II" in appendices else [],
+        introductions=introductions,
     )

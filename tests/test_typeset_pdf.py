@@ -32,6 +32,8 @@ def fields(report):
         "team": [(m.name, m.role, m.inspectorate) for m in report.team],
         "scales": {name: [level.label for level in levels] for name, levels in report.scales.items()},
         "counts": [(c.inspectorate, c.label, c.count) for c in report.stated_counts],
+        "glossary": [(g.term, g.definition) for g in report.glossary],
+        "introductions": [(i.inspectorate, i.text) for i in report.introductions],
     }  # fmt: skip
 
 
