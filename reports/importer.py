@@ -12,7 +12,15 @@ from pathlib import Path
 
 from django.db import transaction
 
-from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
+from findings.models import (
+    GlossaryEntry,
+    Judgement,
+    NotablePractice,
+    Paragraph,
+    ParagraphPart,
+    ProgressLevel,
+    SectionIntroduction,
+)
 from findings.publishing import PublicationError, publish_review
 from recommendations.models import (
     Establishment,
@@ -237,6 +245,7 @@ def save_report(
     _team(run, report, review, scales)
     _findings(run, report, review)
     _items(run, report, inspection, review, scales)
+    _appendix(run, report, review, scales)
     if run.changes.edits and not overwrite:
         raise EditedSinceImport(run.changes.edits)
     _publish(run, review, existing_review, publish)
@@ -299,6 +308,8 @@ def _inspections(run: Run, report: Report, establishment, publish: bool):
             # takes a review down, nor writes its status directly.
             "status": existing_review.status if existing_review else PublicationStatus.DRAFT,
             "summary_signed_by": report.signed_by,
+            # The population only when the report states it, so a number typed in later survives.
+            **({"population": report.population} if report.population is not None else {}),
             "source": run.source,
         },
         lambda obj: f"{report.establishment} independent review of progress, {report.published_text}",
@@ -389,6 +400,33 @@ def _items(run: Run, report: Report, inspection, review, scales: Scales) -> None
         )
         for paragraph in item.evidence:
             _paragraph(run, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
+
+
+def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
+    """The glossary, and what inspectorates write at the head of their part of Section 3."""
+    glossary = list(GlossaryEntry.objects.filter(review=review))
+    introductions = list(SectionIntroduction.objects.filter(review=review))
+    run.remember_imports(GlossaryEntry, glossary)
+    run.remember_imports(SectionIntroduction, introductions)
+    terms = _by(glossary, "review", "term")
+    for position, entry in enumerate(report.glossary, start=1):
+        _sync(
+            run,
+            GlossaryEntry,
+            {"review": review, "term": entry.term},
+            {"definition": entry.definition, "position": position},
+            existing=terms,
+        )
+    by_inspectorate = _by(introductions, "review", "inspectorate")
+    for introduction in report.introductions:
+        _sync(
+            run,
+            SectionIntroduction,
+            {"review": review, "inspectorate": scales.inspectorate(introduction.inspectorate)},
+            {"text": introduction.text},
+            lambda obj, name=introduction.inspectorate: f"{name} introduction",
+            existing=by_inspectorate,
+        )
 
 
 def _publish(run: Run, review, existing_review, publish: bool) -> None:

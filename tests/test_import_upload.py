@@ -67,7 +67,7 @@ def test_the_preview_says_what_would_be_written_and_writes_nothing(inspector, be
     page = response.content.decode()
     assert response.status_code == 200
     assert "HMP Belmarsh</strong> independent review of progress, April 2022" in page
-    assert "create <strong>118</strong> rows" in page
+    assert "create <strong>126</strong> rows" in page
     assert "Nothing has been written yet." in page
     assert not Inspection.objects.exists()
 
@@ -85,7 +85,7 @@ def test_confirming_imports_a_draft_with_history(inspector, hmi_inspector, belma
     assert record.history_user == hmi_inspector
     assert record.history_change_reason == "Imported from belmarsh-irp-2022.pdf"
     assert not list(uploads.iterdir())  # the upload is gone once imported
-    assert "Imported belmarsh-irp-2022.pdf: 118 rows created" in inspector.get(response["Location"]).content.decode()
+    assert "Imported belmarsh-irp-2022.pdf: 126 rows created" in inspector.get(response["Location"]).content.decode()
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_on_the_page(inspector):
