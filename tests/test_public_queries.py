@@ -20,12 +20,12 @@ BUDGETS = {
     "home": (2, "latest reviews; levels with their published counts"),
     "establishments": (1, "establishments with their review counts"),
     "establishment": (4, "establishment; inspections; healthy prison scores; open recommendations"),
-    "review": (6, "review; paragraphs; judgements with recommendations; key-finding counts; scales; team"),
+    "review": (7, "review; paragraphs; judgements with recommendations; key-finding counts; scales; team; glossary"),
     "list": (8, "five filter option lists; count; the page's ids; its rows"),
     "list-filtered": (8, "the same, filtered and searched"),
     "csv": (7, "five filter option lists; published reviews; the rows"),
     "recommendation": (6, "recommendation with plan and response; judgements; evidence; scale; actions; notes"),
-    "preview": (10, "session; user; inspector group; the review page's six; the leader link"),
+    "preview": (11, "session; user; inspector group; the review page's seven; the leader link"),
 }
 
 
