@@ -47,6 +47,8 @@ def _preview_context(request, report, changes, name, form):
         request,
         title=f"Import {name}?",
         report=report,
+        recommendations=sum(1 for item in report.recommendations if item.kind == "recommendation"),
+        themes=sum(1 for item in report.recommendations if item.kind == "theme"),
         name=name,
         created=rows[CREATED],
         updated=rows[UPDATED],
