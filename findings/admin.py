@@ -25,7 +25,16 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
+from findings.models import (
+    GlossaryEntry,
+    Judgement,
+    NotablePractice,
+    Paragraph,
+    ParagraphPart,
+    ProgressLevel,
+    SectionIntroduction,
+    key_findings,
+)
 from findings.publishing import PublicationError, publish_review, unpublish_review
 from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
@@ -616,3 +625,23 @@ class NotablePracticeAdmin(HistoryAdmin):
     list_select_related = ["paragraph__inspection__establishment"]
     autocomplete_fields = ["paragraph"]
     search_fields = ["title", "paragraph__text"]
+
+
+@admin.register(GlossaryEntry)
+class GlossaryEntryAdmin(HistoryAdmin):
+    """A review's glossary (the report's Appendix II), as the import wrote it."""
+
+    list_display = ["term", "review"]
+    list_select_related = ["review__establishment"]
+    list_filter = ["review__establishment"]
+    search_fields = ["term", "definition"]
+    raw_id_fields = ["review"]
+
+
+@admin.register(SectionIntroduction)
+class SectionIntroductionAdmin(HistoryAdmin):
+    """What an inspectorate writes at the head of its part of a review's Section 3."""
+
+    list_display = ["__str__", "review"]
+    list_select_related = ["review__establishment", "inspectorate"]
+    raw_id_fields = ["review"]
