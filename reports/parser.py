@@ -696,70 +696,98 @@ CLOSING = re.compile(
 )
 
 
+@dataclass
+class _Section3Reader:
+    """Reads Section 3 block by block, keeping the area, concern and item the next block belongs to."""
+
+    text: Text
+    paragraphs: dict
+    introductions: list[Introduction]
+    items: list[Recommendation] = field(default_factory=list)
+    area: str = ""
+    concern: str = ""
+    theme_inspectorate: str = "Ofsted"
+    current: Recommendation | None = None
+
+    def read(self, block: Block) -> None:
+        body = self.text.join([line.text for line in block.lines])
+        getattr(self, f"_{block.kind}", self._unplaced)(block, body)
+
+    def _concern(self, block, body):
+        self.concern = re.sub(r"^Concern:\s*", "", body)
+        self.current = None
+
+    def _recommendation(self, block, body):
+        body = re.sub(r"^Recommendation:\s*", "", body)
+        match = re.search(r"\s*\((\d{1,2}\.\d{1,3})\)\s*$", body)
+        if not match:
+            raise ReportError("This recommendation has no paragraph reference, such as (1.39), at its end.", block.line)
+        if not self.area:
+            raise ReportError("This recommendation has no area heading above it.", block.line)
+        self.current = Recommendation(
+            "recommendation", LEAD_INSPECTORATE, self.area, self.concern, body[: match.start()].strip(),
+            match.group(1), None, len(self.items) + 1, block.line,
+        )  # fmt: skip
+        self.items.append(self.current)
+        self.concern = ""
+
+    def _theme(self, block, body):
+        match = re.match(r"^Theme\s+(\d+):\s*(.*)$", body)
+        self.current = Recommendation(
+            "theme", self.theme_inspectorate, self.area, "", match.group(2).strip(), "", int(match.group(1)),
+            len(self.items) + 1, block.line,
+        )  # fmt: skip
+        self.items.append(self.current)
+
+    def _paragraph(self, block, body):
+        match = NUMBERED.match(block.first)
+        paragraph = self.paragraphs[f"{match.group(1)}.{match.group(2)}"][0]
+        if self.current is None:
+            raise ReportError(
+                f"Paragraph {paragraph.number} comes before any recommendation or theme it could be evidence for.",
+                block.line,
+            )
+        self.current.evidence.append(paragraph)
+
+    def _text(self, block, body):
+        written_by = re.search(rf"written by ({INSPECTORATE_PATTERN}) inspectors", body, re.IGNORECASE)
+        if written_by:
+            self.theme_inspectorate = _inspectorate(written_by.group(1))
+            self.introductions.append(Introduction(self.theme_inspectorate, body, block.line))
+        elif not self.items and not self.area and len(block.lines) > 1:
+            return  # the section's introduction
+        elif len(body) <= 100 and not body.endswith("."):
+            self.area = GLOSSARY_NOTE.sub("", body)
+            self.concern = ""
+            self.current = None
+        else:
+            self._unplaced(block, body)
+
+    def _unplaced(self, block, body):
+        raise ReportError(
+            f"Unnumbered text in Section 3 that is not a heading, a concern, a recommendation or a theme: "
+            f"“{_quote(body)}”.",
+            block.line,
+        )
+
+
 def _section3(part: _Part, scales, text: Text, introductions: list[Introduction]) -> list[Recommendation]:
     """Section 3's recommendations and themes, each with its area, concern, evidence and closing
     judgement; the introductions an inspectorate writes to its part go to ``introductions``."""
-    items: list[Recommendation] = []
     paragraphs = {p.number: (p, b) for p, b in _paragraphs(part, 3, text)}
-    area = ""
-    concern = ""
-    theme_inspectorate = "Ofsted"
-    current: Recommendation | None = None
+    reader = _Section3Reader(text, paragraphs, introductions)
     for block in part.blocks:
-        body = text.join([line.text for line in block.lines])
-        if block.kind == "concern":
-            concern = re.sub(r"^Concern:\s*", "", body)
-            current = None
-        elif block.kind == "recommendation":
-            body = re.sub(r"^Recommendation:\s*", "", body)
-            match = re.search(r"\s*\((\d{1,2}\.\d{1,3})\)\s*$", body)
-            if not match:
-                raise ReportError(
-                    "This recommendation has no paragraph reference, such as (1.39), at its end.", block.line
-                )
-            if not area:
-                raise ReportError("This recommendation has no area heading above it.", block.line)
-            current = Recommendation(
-                "recommendation", LEAD_INSPECTORATE, area, concern, body[: match.start()].strip(),
-                match.group(1), None, len(items) + 1, block.line,
-            )  # fmt: skip
-            items.append(current)
-            concern = ""
-        elif block.kind == "theme":
-            match = re.match(r"^Theme\s+(\d+):\s*(.*)$", body)
-            current = Recommendation(
-                "theme", theme_inspectorate, area, "", match.group(2).strip(), "", int(match.group(1)),
-                len(items) + 1, block.line,
-            )  # fmt: skip
-            items.append(current)
-        elif block.kind == "paragraph":
-            paragraph = paragraphs[NUMBERED.match(block.first).group(1) + "." + NUMBERED.match(block.first).group(2)][0]
-            if current is None:
-                raise ReportError(
-                    f"Paragraph {paragraph.number} comes before any recommendation or theme it could be evidence for.",
-                    block.line,
-                )
-            current.evidence.append(paragraph)
-        elif block.kind == "text":
-            written_by = re.search(rf"written by ({INSPECTORATE_PATTERN}) inspectors", body, re.IGNORECASE)
-            if written_by:
-                theme_inspectorate = _inspectorate(written_by.group(1))
-                introductions.append(Introduction(theme_inspectorate, body, block.line))
-            elif not items and not area and len(block.lines) > 1:
-                continue  # the section's introduction
-            elif len(body) <= 100 and not body.endswith("."):
-                area = re.sub(r"\s*\(see Glossary\)\s*$", "", body, flags=re.IGNORECASE)
-                concern = ""
-                current = None
-            else:
-                raise ReportError(
-                    f"Unnumbered text in Section 3 that is not a heading, a concern, a recommendation or a theme: "
-                    f"“{_quote(body)}”.",
-                    block.line,
-                )
-    if not items:
+        reader.read(block)
+    if not reader.items:
         raise ReportError("Section 3 follows up no recommendation or theme.", part.heading.line)
-    seen = {}
+    _check_followed_up_once(reader.items)
+    for item in reader.items:
+        _closing_judgement(item, paragraphs, scales)
+    return reader.items
+
+
+def _check_followed_up_once(items: list[Recommendation]) -> None:
+    seen: dict[tuple[str, str], int] = {}
     for item in items:
         key = (item.inspectorate, item.label)
         if key in seen:
@@ -767,24 +795,27 @@ def _section3(part: _Part, scales, text: Text, introductions: list[Introduction]
                 f"{item.inspectorate} {item.label} is followed up twice (also at line {seen[key]}).", item.line
             )
         seen[key] = item.line
-        what = "theme" if item.kind == "theme" else "recommendation"
-        if not item.evidence:
-            raise ReportError(f"{what.capitalize()} {item.label} has no numbered paragraphs of evidence.", item.line)
-        last = item.evidence[-1]
-        block = paragraphs[last.number][1]
-        match = CLOSING.search(last.text)
-        if not match:
-            raise ReportError(
-                f"The evidence for {what} {item.label} does not end with a judgement such as “The prison had made "
-                f"reasonable progress against this {what}.”",
-                last.line,
-            )
-        item.level_line = _line_of(block, match.group("label"))
-        item.level = _canonical_level(
-            match.group("label"), item.inspectorate, scales, item.level_line,
-            f"Paragraph {last.number} judges {item.inspectorate} {what} {item.label}",
-        )  # fmt: skip
-    return items
+
+
+def _closing_judgement(item: Recommendation, paragraphs: dict, scales) -> None:
+    """The judgement the last paragraph of an item's evidence gives ("…had made reasonable
+    progress against this recommendation."), on the item's inspectorate's scale."""
+    what = "theme" if item.kind == "theme" else "recommendation"
+    if not item.evidence:
+        raise ReportError(f"{what.capitalize()} {item.label} has no numbered paragraphs of evidence.", item.line)
+    last = item.evidence[-1]
+    match = CLOSING.search(last.text)
+    if not match:
+        raise ReportError(
+            f"The evidence for {what} {item.label} does not end with a judgement such as “The prison had made "
+            f"reasonable progress against this {what}.”",
+            last.line,
+        )
+    item.level_line = _line_of(paragraphs[last.number][1], match.group("label"))
+    item.level = _canonical_level(
+        match.group("label"), item.inspectorate, scales, item.level_line,
+        f"Paragraph {last.number} judges {item.inspectorate} {what} {item.label}",
+    )  # fmt: skip
 
 
 SECTION4_HEADER = re.compile(rf"^({INSPECTORATE_PATTERN})\s+(recommendations|themes)$", re.IGNORECASE)
