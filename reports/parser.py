@@ -978,6 +978,12 @@ def _section2(part: _Part, items, scales, text: Text):
             f"describes {len(notable)}.",
             stated_examples[1],
         )
+    _check_counts(part, items, counts)
+    return key_findings, notable, counts
+
+
+def _check_counts(part: _Part, items: list[Recommendation], counts: list[StatedCount]) -> None:
+    """The counts Section 2 states must be those of the judgements, level by level."""
     for inspectorate in dict.fromkeys(item.inspectorate for item in items):
         actual: dict[str, int] = {}
         for item in items:
@@ -1003,7 +1009,6 @@ def _section2(part: _Part, items, scales, text: Text):
                 f"({actual[unstated[0]]} in Sections 3 and 4).",
                 stated[0].line,
             )
-    return key_findings, notable, counts
 
 
 def _signature(part: _Part, text: Text):
