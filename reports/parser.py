@@ -943,8 +943,24 @@ def _same_item(section3: str, section4: str) -> bool:
     return bool(short) and (full == short or short in full)
 
 
+def _check_unplaced(part: _Part, section: int, allowed: set[int], text: Text) -> None:
+    """Never silent: an unnumbered block in Sections 1 and 2 is a heading (short, not a sentence),
+    a figure's caption or the signature (``allowed``, by line); anything else refuses the report."""
+    for block in part.blocks:
+        if block.kind != "text" or block.line in allowed:
+            continue
+        body = text.join([line.text for line in block.lines])
+        if len(body) <= 100 and not re.search(r"[.?!]$", body):
+            continue
+        raise ReportError(
+            f"Unnumbered text in Section {section} that is not a paragraph, a heading or a figure: “{_quote(body)}”.",
+            block.line,
+        )
+
+
 def _section2(part: _Part, items, scales, text: Text):
     """Key findings, notable positive practice, and the counts Section 2 states."""
+    _check_unplaced(part, 2, set(), text)
     key_findings, notable = [], []
     counts: list[StatedCount] = []
     stated_examples = None
@@ -1009,6 +1025,14 @@ def _check_counts(part: _Part, items: list[Recommendation], counts: list[StatedC
                 f"({actual[unstated[0]]} in Sections 3 and 4).",
                 stated[0].line,
             )
+
+
+def _closing_lines(part: _Part) -> set[int]:
+    """The first lines of the text blocks after the summary's last numbered paragraph (the signature)."""
+    closing: set[int] = set()
+    for block in part.blocks:
+        closing = set() if block.kind != "text" else closing | {block.line}
+    return closing
 
 
 def _signature(part: _Part, text: Text):
@@ -1193,6 +1217,7 @@ def _parse(text: str) -> Report:
     if not summary:
         raise ReportError("The Chief Inspector’s summary has no numbered paragraphs.", sections[1].heading.line)
     signed_by, published_text, published_on = _signature(sections[1], joiner)
+    _check_unplaced(sections[1], 1, _closing_lines(sections[1]), joiner)
 
     introductions: list[Introduction] = []
     items = _section3(sections[3], scales, joiner, introductions)

@@ -140,3 +140,19 @@ def test_page_furniture_inside_any_field_is_dropped_and_the_text_joined(place, f
     assert SEED.count(PLACES[place]) == 1, place
     text = SEED.replace(PLACES[place], PLACES[place] + FURNITURE[furniture].lstrip("\n"), 1)
     assert fields(parse_report(text)) == from_text
+
+
+@pytest.mark.parametrize(
+    "after, section",
+    [("multidisciplinary.  \n", 1), ("(See paragraph 3.5.) \n", 2)],
+)  # fmt: skip
+def test_a_stray_sentence_in_sections_1_and_2_is_refused_not_dropped(after, section):
+    """Text that is neither a paragraph, a heading, a figure nor the signature refuses the report."""
+    stray = "\nThis sentence stands alone between paragraphs and belongs to no field at all.\n\n"
+    assert SEED.count(after) == 1
+    anchor = SEED.index(after) + len(after)
+    text = SEED[:anchor] + stray + SEED[anchor:]
+    with pytest.raises(ReportError) as excinfo:
+        parse_report(text)
+    assert f"Unnumbered text in Section {section}" in excinfo.value.message
+    assert "This sentence stands alone" in excinfo.value.message
