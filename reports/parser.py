@@ -167,6 +167,16 @@ class TeamMember:
 
 
 @dataclass
+class Furniture:
+    """A line of page furniture the parser dropped, and what it was."""
+
+    number: int
+    text: str
+    kind: str  # "running title", "page number"
+    page: int
+
+
+@dataclass
 class GlossaryTerm:
     term: str
     definition: str
@@ -204,6 +214,7 @@ class Report:
     population: int | None = None
     glossary: list[GlossaryTerm] = field(default_factory=list)
     introductions: list[Introduction] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)  # the page furniture dropped, named
 
     @property
     def review_year(self) -> int:
@@ -305,16 +316,6 @@ class Line:
 
 
 @dataclass
-class Furniture:
-    """A line of page furniture the parser dropped, and what it was."""
-
-    number: int
-    text: str
-    kind: str  # "running title", "page number"
-    page: int
-
-
-@dataclass
 class Block:
     kind: str  # section, appendix, figure, concern, recommendation, theme, paragraph, text
     lines: list[Line]
@@ -404,23 +405,26 @@ def _lines(text: str) -> tuple[list[Line], str, list[Furniture]]:
     blank_next_to_furniture = _blanks_beside(raws, kinds)
     lines: list[Line] = []
     furniture: list[Furniture] = []
-    page, new_page = 0, True
+    page, new_page, text_on_page = 0, True, False
     for index, raw in enumerate(raws):
         stripped = raw.strip()
         if raw[:1] == "\f" or (stripped and raw[:1].isspace()):
             new_page = True
         if kinds[index]:
+            if new_page:  # a header, or a number, at the top of a page
+                page, new_page, text_on_page = page + 1, False, False
+            elif text_on_page:  # a footer: the page ends here
+                new_page = True
             furniture.append(Furniture(index + 1, stripped, kinds[index], max(page, 1)))
-            new_page = True
             continue
         if not stripped:
             if not blank_next_to_furniture[index]:
                 lines.append(Line(index + 1, "", False, max(page, 1)))
             continue
-        starts = new_page
+        starts = new_page or (page > 0 and not text_on_page)
         if new_page:
-            page += 1
-            new_page = False
+            page, new_page = page + 1, False
+        text_on_page = True
         lines.append(Line(index + 1, stripped, starts and page > 1 or raw[:1].isspace(), page))
     return lines, title, furniture
 
@@ -1262,4 +1266,5 @@ def _parse(text: str) -> Report:
         population=int(population.group(1).replace(",", "")) if population else None,
         glossary=_glossary(appendices["II"], joiner) if "II" in appendices else [],
         introductions=introductions,
+        furniture=furniture,
     )

@@ -156,3 +156,31 @@ def test_a_stray_sentence_in_sections_1_and_2_is_refused_not_dropped(after, sect
         parse_report(text)
     assert f"Unnumbered text in Section {section}" in excinfo.value.message
     assert "This sentence stands alone" in excinfo.value.message
+
+
+def test_the_furniture_dropped_is_named_page_by_page(extracted):
+    """Nothing is dropped unnamed: each page's running title and number are listed as such."""
+    report = parse_report(extracted)
+    pages = [page for page in extracted.split("\f") if page.strip()]
+    titles = [f for f in report.furniture if f.kind == "running title"]
+    assert len(titles) == len(pages)
+    assert all(f.text.startswith(FOOTER) for f in titles)
+    assert sorted({f.page for f in titles}) == list(range(1, len(pages) + 1))
+
+
+def test_a_section_4_judgement_with_no_gap_after_the_recommendation_is_read(from_text):
+    """Where extraction runs the judgement column into the text ("…processes. Good progress")."""
+    text = SEED.replace(
+        "night and induction processes. \nGood progress", "night and induction processes. Good progress"
+    )
+    assert text != SEED
+    assert fields(parse_report(text)) == from_text
+
+
+def test_a_scale_label_with_a_gap_before_its_definition_is_read(from_text):
+    """Appendix I's "Good progress" label, then a blank line, then its definition."""
+    text = SEED.replace("Good progress \nManagers had implemented", "Good progress \n\nManagers had implemented")
+    assert text != SEED
+    report = parse_report(text)
+    assert fields(report) == from_text
+    assert report.scales["HMI Prisons"][3].definition.startswith("Managers had implemented a realistic improvement")
