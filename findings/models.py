@@ -313,6 +313,9 @@ class GlossaryEntry(models.Model):
     term = models.CharField(max_length=200)
     definition = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    see_from_area = models.BooleanField(
+        default=False, help_text="An area of the report is printed with “(see Glossary)” for this term."
+    )
 
     history = HistoricalRecords()
 

@@ -409,12 +409,13 @@ def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
     run.remember_imports(GlossaryEntry, glossary)
     run.remember_imports(SectionIntroduction, introductions)
     terms = _by(glossary, "review", "term")
+    noted = {item.area.lower() for item in report.recommendations if item.area_see_glossary}
     for position, entry in enumerate(report.glossary, start=1):
         _sync(
             run,
             GlossaryEntry,
             {"review": review, "term": entry.term},
-            {"definition": entry.definition, "position": position},
+            {"definition": entry.definition, "position": position, "see_from_area": entry.term.lower() in noted},
             existing=terms,
         )
     by_inspectorate = _by(introductions, "review", "inspectorate")

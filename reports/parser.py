@@ -144,6 +144,7 @@ class Recommendation:
     summary_text: str = ""  # as Section 4 lists it
     summary_level: str = ""
     summary_line: int = 0
+    area_see_glossary: bool = False  # the area is printed with "(see Glossary)"
 
     @property
     def label(self) -> str:
@@ -709,6 +710,7 @@ class _Section3Reader:
     introductions: list[Introduction]
     items: list[Recommendation] = field(default_factory=list)
     area: str = ""
+    area_see_glossary: bool = False
     concern: str = ""
     theme_inspectorate: str = "Ofsted"
     current: Recommendation | None = None
@@ -732,6 +734,7 @@ class _Section3Reader:
             "recommendation", LEAD_INSPECTORATE, self.area, self.concern, body[: match.start()].strip(),
             match.group(1), None, len(self.items) + 1, block.line,
         )  # fmt: skip
+        self.current.area_see_glossary = self.area_see_glossary
         self.items.append(self.current)
         self.concern = ""
 
@@ -741,6 +744,7 @@ class _Section3Reader:
             "theme", self.theme_inspectorate, self.area, "", match.group(2).strip(), "", int(match.group(1)),
             len(self.items) + 1, block.line,
         )  # fmt: skip
+        self.current.area_see_glossary = self.area_see_glossary
         self.items.append(self.current)
 
     def _paragraph(self, block, body):
@@ -762,6 +766,7 @@ class _Section3Reader:
             return  # the section's introduction
         elif len(body) <= 100 and not body.endswith("."):
             self.area = GLOSSARY_NOTE.sub("", body)
+            self.area_see_glossary = bool(GLOSSARY_NOTE.search(body))
             self.concern = ""
             self.current = None
         else:

@@ -17,7 +17,7 @@ class Glossary:
 
     @property
     def anchors(self):
-        return {entry.term.lower(): entry.anchor for entry in self.entries}
+        return {entry.term.lower(): entry.anchor for entry in self.entries if entry.see_from_area}
 
 
 @register.simple_tag
@@ -28,7 +28,7 @@ def review_glossary(review):
 
 @register.simple_tag
 def area_with_glossary(area, glossary):
-    """The area as printed: with "(see Glossary)" linking to the entry when the glossary has the term."""
+    """The area as printed: with "(see Glossary)", linking to the entry, where the report printed it."""
     anchor = glossary.anchors.get((area or "").lower()) if glossary else None
     if not anchor:
         return area
