@@ -25,8 +25,8 @@ def fields(report):
         "key findings": [(p.number, p.text) for p in report.key_findings],
         "notable practice": [(p.number, p.text) for p in report.notable_practice],
         "items": [
-            (i.kind, i.inspectorate, i.area, i.area_see_glossary, i.concern, i.text, i.reference, i.theme_number, i.level,
-             i.summary_text)
+            (i.kind, i.inspectorate, i.area, i.area_see_glossary, i.concern, i.text, i.reference, i.theme_number,
+             i.level, i.summary_text)
             for i in report.recommendations
         ],
         "evidence": [(p.number, p.text) for p in report.evidence],
