@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from django.core import signing
@@ -27,9 +28,9 @@ def keep(data: bytes, name: str, user) -> str:
     """Stores ``data``; returns the token that finds it again."""
     digest = hashlib.sha256(data).hexdigest()
     FOLDER.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _forget_stale()
     path = FOLDER / f"{digest}.pdf"
-    if not path.exists():
-        path.write_bytes(data)
+    path.write_bytes(data)  # written again, so an upload waiting for its confirmation is never stale
     return signing.dumps({"sha256": digest, "name": name, "user": user.pk}, salt=SALT)
 
 
@@ -50,6 +51,17 @@ def fetch(token: str, user) -> tuple[bytes, str]:
     if hashlib.sha256(data).hexdigest() != digest:
         raise UploadExpired("This upload changed on the server: upload the report again.")
     return data, str(value.get("name", "report.pdf"))
+
+
+def _forget_stale() -> None:
+    """Removes uploads whose tokens have expired (never confirmed)."""
+    limit = time.time() - MAX_AGE
+    for path in FOLDER.glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def discard(token: str) -> None:

@@ -1,7 +1,9 @@
 """Inspectors import a report's PDF from their workspace: upload, see what would change, confirm.
 Nothing is written before the confirmation; only inspectors may import."""
 
+import os
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -150,3 +152,12 @@ def test_a_reimport_lists_workspace_edits_and_keeps_them_unless_ticked(inspector
     inspector.post(CONFIRM, {"token": token_of(preview), "overwrite": "on"})
     paragraph.refresh_from_db()
     assert "body-worn cameras had been turned on in 56 incidents" in paragraph.text
+
+
+def test_uploads_never_confirmed_are_removed_after_an_hour(inspector, belmarsh_pdf, uploads):
+    inspector.post(UPLOAD, {"report": pdf_file(belmarsh_pdf)})
+    (stale,) = uploads.iterdir()
+    os.utime(stale, (time.time() - upload.MAX_AGE - 60,) * 2)
+    assert inspector.post(UPLOAD, {"report": pdf_file(typeset(SEED, "a4-narrow"), "other.pdf")}).status_code == 200
+    assert not stale.exists()
+    assert len(list(uploads.iterdir())) == 1
