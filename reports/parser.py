@@ -1212,6 +1212,24 @@ def _offset_of_line(text: str, number: int) -> int:
     return offset
 
 
+POPULATION = re.compile(r"held (?:approximately |around |about )?([\d,]+) (?:prisoners|men|women|children)")
+ESTABLISHMENT_NAMED = re.compile(
+    rf"((?:{'|'.join(map(re.escape, ESTABLISHMENT_PREFIXES))}) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)"
+)
+
+
+def _establishment_and_title(running_title: str, summary: list[Paragraph]) -> tuple[str, str]:
+    """The establishment, from the running title ("Report of an independent review of progress at
+    HMP Belmarsh") or else the summary's first words naming it; and the report's title."""
+    if RUNNING_TITLE.match(running_title):
+        establishment = running_title.removeprefix("Report of an independent review of progress at ").strip()
+        return establishment, running_title
+    named = ESTABLISHMENT_NAMED.match(summary[0].text)
+    if not named:
+        raise ReportError("The report does not name the establishment it reviews.", summary[0].line)
+    return named.group(1), f"Report of an independent review of progress at {named.group(1)}"
+
+
 def _parse(text: str) -> Report:
     if not text.strip():
         raise ReportError("The file is empty: there is no report text to import.")
@@ -1233,22 +1251,11 @@ def _parse(text: str) -> Report:
     _section4(sections[4], items, scales, joiner)
     key_findings, notable, counts = _section2(sections[2], items, scales, joiner)
 
-    establishment = title.removeprefix("Report of an independent review of progress at ").strip()
-    if not establishment:
-        named = re.match(
-            rf"((?:{'|'.join(map(re.escape, ESTABLISHMENT_PREFIXES))}) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
-            summary[0].text,
-        )
-        if not named:
-            raise ReportError("The report does not name the establishment it reviews.", summary[0].line)
-        establishment = named.group(1)
-    title = title or f"Report of an independent review of progress at {establishment}"
+    establishment, title = _establishment_and_title(title, summary)
 
     appendix_text = " ".join(joiner.join([line.text for line in b.lines]) for b in appendices["I"].blocks)
     period, year = _full_inspection(summary + key_findings, appendix_text)
-    population = re.search(
-        r"held (?:approximately |around |about )?([\d,]+) (?:prisoners|men|women|children)", summary[0].text
-    )
+    population = POPULATION.search(summary[0].text)
     visit_start, visit_end = _front_matter(lines, sections[1].heading.line)
     return Report(
         establishment=establishment,
@@ -1268,7 +1275,7 @@ def _parse(text: str) -> Report:
         full_inspection_year=year,
         visit_start=visit_start,
         visit_end=visit_end,
-        population=int(population.group(1).replace(",", "")) if population else None,
+        population=int(population.group(1).replace(",", "")) if population else None,  # "held approximately 660"
         glossary=_glossary(appendices["II"], joiner) if "II" in appendices else [],
         introductions=introductions,
         furniture=furniture,

@@ -185,3 +185,18 @@ def test_a_scale_label_with_a_gap_before_its_definition_is_read(from_text):
     report = parse_report(text)
     assert fields(report) == from_text
     assert report.scales["HMI Prisons"][3].definition.startswith("Managers had implemented a realistic improvement")
+
+
+def test_the_running_title_is_learnt_from_the_report_not_one_wording(from_text):
+    """Another footer wording, naming the establishment, is learnt and dropped on every page."""
+    extracted = text_from_pdf(typeset(SEED, "a4-narrow", running="HMP Belmarsh – Independent review of progress 2022"))
+    assert extracted.count("HMP Belmarsh – Independent review of progress 2022") > 10
+    report = parse_report(extracted)
+    assert {f.text.split("  ")[0] for f in report.furniture if f.kind == "running title"} == {
+        "HMP Belmarsh – Independent review of progress 2022"
+    }
+    got = fields(report)
+    assert got["review"][0] == "HMP Belmarsh"
+    for part in from_text:
+        if part != "review":
+            assert got[part] == from_text[part], part

@@ -174,12 +174,13 @@ def _grid(header=True):
     return TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
 
 
-def typeset(text: str, layout: Layout | str = "a4") -> bytes:
-    """The report in ``text`` as a typeset PDF."""
+def typeset(text: str, layout: Layout | str = "a4", running: str | None = None) -> bytes:
+    """The report in ``text`` as a typeset PDF, with ``running`` (by default the report's own
+    "Report of an independent review of progress at …") as the running footer or header."""
     if isinstance(layout, str):
         layout = LAYOUTS[layout]
     title = re.search(r"Report of an independent review of progress at (.+?)\s+\d+\s*$", text, re.MULTILINE)
-    running = f"Report of an independent review of progress at {title.group(1).strip()}"
+    running = running or f"Report of an independent review of progress at {title.group(1).strip()}"
     width, height = layout.pagesize
 
     def furniture(canvas, doc):
