@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     # In front of the admin's own login page: leaders and the public never see the admin.
     path("admin/login/", accounts.admin_door),
+    path("admin/reports/import/", include("reports.urls")),  # before the admin, which would claim it
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
     path("favicon.ico", RedirectView.as_view(get_redirect_url=lambda *a, **k: static("favicon.svg"), permanent=True)),

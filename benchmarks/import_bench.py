@@ -1,8 +1,11 @@
-"""How long parsing and importing the seed report take: the median of N runs (not a timed test).
+"""How long parsing and importing the seed report take, as text and as a typeset PDF: the median
+of N runs (not a timed test).
 
     python benchmarks/import_bench.py [--runs 20]
 
-Parsing is pure Python. Importing runs into a fresh, temporary SQLite database (or the database
+The PDF is the seed typeset as published (A4, reflowed, footer and page number on every page,
+tables), made with reportlab by tests/typeset.py (a test dependency). Parsing is pure Python;
+reading a PDF is pypdf's text extraction. Importing runs into a fresh, temporary SQLite database (or the database
 DATABASE_URL names, which must be migrated and empty of Belmarsh): the first import writes every
 row, later ones find nothing to change.
 """
@@ -46,33 +49,40 @@ def main(argv=None):
 
         from recommendations.models import Establishment
         from reports.importer import read_report, save_report
-        from reports.parser import parse_report
+        from reports.parser import parse_report, text_from_pdf
+        from tests.typeset import typeset
 
         call_command("migrate", verbosity=0, interactive=False)
         text = SEED_REPORT.read_text(encoding="utf-8")
+        pdf = Path(folder) / "belmarsh-irp-2022.pdf"
+        pdf.write_bytes(typeset(text, "a4"))
+        pdf_text = text_from_pdf(pdf.read_bytes())
 
-        def first_import():
+        def first_import(path=SEED_REPORT):
             with transaction.atomic():
-                save_report(read_report(SEED_REPORT), source=SEED_REPORT.name)
+                save_report(read_report(path), source=path.name)
                 transaction.set_rollback(True)  # so that every run writes every row
 
-        def repeat_import():
-            save_report(read_report(SEED_REPORT), source=SEED_REPORT.name)
+        def repeat_import(path=SEED_REPORT):
+            save_report(read_report(path), source=path.name)
 
         if Establishment.objects.filter(name="HMP Belmarsh").exists():
             sys.exit("The database already holds HMP Belmarsh: point DATABASE_URL at an empty, migrated one.")
         results = [
-            ("parse the text", timed(lambda: parse_report(text), args.runs)),
-            ("read, parse and import into an empty database", timed(first_import, args.runs)),
+            ("text: parse", timed(lambda: parse_report(text), args.runs)),
+            ("text: read, parse and import into an empty database", timed(first_import, args.runs)),
+            ("PDF: extract the text (pypdf)", timed(lambda: text_from_pdf(pdf.read_bytes()), args.runs)),
+            ("PDF: parse the extracted text", timed(lambda: parse_report(pdf_text), args.runs)),
+            ("PDF: extract, parse and import into an empty database", timed(lambda: first_import(pdf), args.runs)),
         ]
         repeat_import()
-        results.append(("read, parse and import again (nothing to change)", timed(repeat_import, args.runs)))
+        results.append(("text: read, parse and import again (nothing to change)", timed(repeat_import, args.runs)))
         vendor = connection.vendor
         connections.close_all()
 
-    print(f"Seed report {SEED_REPORT.name}, {args.runs} runs each, {vendor} database:")
+    print(f"Seed report {SEED_REPORT.name} and its typeset PDF, {args.runs} runs each, {vendor} database:")
     for name, (median, low, high) in results:
-        print(f"  {name:<52} median {median:7.1f} ms  (min {low:.1f}, max {high:.1f})")
+        print(f"  {name:<58} median {median:7.1f} ms  (min {low:.1f}, max {high:.1f})")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
+from findings.models import (
+    GlossaryEntry,
+    Judgement,
+    NotablePractice,
+    Paragraph,
+    ParagraphPart,
+    ProgressLevel,
+    SectionIntroduction,
+    key_findings,
+)
 from findings.publishing import (
     PublicationError,
     change_publication_date,
@@ -746,3 +755,47 @@ class NotablePracticeAdmin(HistoryAdmin):
             if allowed is not None:
                 kwargs["queryset"] = Paragraph.objects.filter(inspection__lead_inspectorate__in=allowed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+class LeadInspectorateTextAdmin(HistoryAdmin):
+    """Report text of a review outside its evidence: only the inspectorate that leads the review
+    may change or delete it (``roles.may_write_report_text``), like the summary and the team."""
+
+    def _may(self, request, obj):
+        return obj is None or may_write_report_text(request.user, obj.review)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "review":
+            allowed = inspectorate_ids(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Inspection.objects.filter(lead_inspectorate__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(GlossaryEntry)
+class GlossaryEntryAdmin(LeadInspectorateTextAdmin):
+    """A review's glossary (the report's Appendix II), as the import wrote it."""
+
+    list_display = ["term", "review"]
+    list_select_related = ["review__establishment"]
+    list_filter = ["review__establishment"]
+    search_fields = ["term", "definition"]
+    raw_id_fields = ["review"]
+
+
+@admin.register(SectionIntroduction)
+class SectionIntroductionAdmin(LeadInspectorateTextAdmin):
+    """What an inspectorate writes at the head of its part of a review's Section 3."""
+
+    list_display = ["__str__", "review"]
+    list_select_related = ["review__establishment", "inspectorate"]
+    raw_id_fields = ["review"]
+
+    def _may(self, request, obj):
+        # Each inspectorate writes the introduction to its own part of Section 3.
+        return obj is None or may_judge(request.user, obj.inspectorate_id)

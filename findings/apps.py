@@ -15,6 +15,8 @@ class FindingsConfig(AppConfig):
             ("findings", "judgement", ["view", "add", "change", "delete"]),
             ("findings", "paragraph", ["view", "add", "change", "delete"]),
             ("findings", "notablepractice", ["view", "add", "change", "delete"]),
+            ("findings", "glossaryentry", ["view", "add", "change", "delete"]),
+            ("findings", "sectionintroduction", ["view", "change"]),
         ],
     }
 

@@ -303,3 +303,50 @@ def open_recommendations(recommendations, today=None):
     return with_latest_judgement(recommendations, today).filter(
         Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank"))
     )
+
+
+class GlossaryEntry(models.Model):
+    """A term of a review's glossary (the report's Appendix II) and its definition. An area of the
+    report printed with "(see Glossary)" is a term here, and links to it."""
+
+    review = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="glossary")
+    term = models.CharField(max_length=200)
+    definition = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+    see_from_area = models.BooleanField(
+        default=False, help_text="An area of the report is printed with “(see Glossary)” for this term."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "position", "term"]
+        verbose_name_plural = "glossary entries"
+        constraints = [models.UniqueConstraint(fields=["review", "term"], name="glossary_term_unique_per_review")]
+
+    def __str__(self):
+        return self.term
+
+    @property
+    def anchor(self):
+        return "glossary-" + re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
+
+
+class SectionIntroduction(models.Model):
+    """What an inspectorate writes at the head of its part of a review's Section 3, e.g. Ofsted
+    saying where its themes come from."""
+
+    review = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="section_introductions")
+    inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "inspectorate"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "inspectorate"], name="one_introduction_per_inspectorate")
+        ]
+
+    def __str__(self):
+        return f"{self.inspectorate} introduction"

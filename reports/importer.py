@@ -12,7 +12,15 @@ from pathlib import Path
 
 from django.db import transaction
 
-from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
+from findings.models import (
+    GlossaryEntry,
+    Judgement,
+    NotablePractice,
+    Paragraph,
+    ParagraphPart,
+    ProgressLevel,
+    SectionIntroduction,
+)
 from findings.publishing import PublicationError, publish_review
 from recommendations.models import (
     Establishment,
@@ -48,11 +56,46 @@ def read_report(path: str | Path) -> Report:
     return report_parser.parse_report(text)
 
 
+IMPORT_REASON = "Imported from "  # the start of the history reason of every row an import writes
+
+
+@dataclass
+class Edit:
+    """A value an inspector changed in the workspace since the last import, which this import
+    would overwrite."""
+
+    model: str
+    row: str
+    field: str
+    imported: object  # the value the last import wrote
+    current: object  # the value now
+    new: object  # the value this import would write
+
+    def __str__(self):
+        return f"{self.model} {self.row}: {self.field}"
+
+
+class EditedSinceImport(ReportError):
+    """The import would overwrite values inspectors changed since the last import."""
+
+    def __init__(self, edits: list[Edit]):
+        self.edits = edits
+        listed = "; ".join(str(edit) for edit in edits[:10]) + ("; …" if len(edits) > 10 else "")
+        super().__init__(
+            f"This import would overwrite {len(edits)} value{'s' if len(edits) != 1 else ''} changed in the "
+            f"inspectors’ workspace since the last import ({listed}). Nothing was changed: import again with "
+            "overwrite to replace them with the report’s text."
+        )
+
+
 @dataclass
 class Changes:
-    """What an import wrote (or, in a dry run, would write): one entry per row looked at."""
+    """What an import wrote (or, in a dry run, would write): one entry per row looked at, and for
+    each row updated, its fields' old and new values."""
 
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (action, model, description)
+    fields: list[tuple[str, str, str, object, object]] = field(default_factory=list)  # model, row, field, old, new
+    edits: list[Edit] = field(default_factory=list)
 
     def add(self, action, obj, description=None):
         self.rows.append((action, obj._meta.verbose_name, description or str(obj)))
@@ -65,26 +108,67 @@ class Changes:
         return self.count(CREATED) + self.count(UPDATED)
 
 
-def _sync(model, changes: Changes, lookup: dict, values: dict, describe=None, existing=None):
+@dataclass
+class Run:
+    """One import: who runs it, from which file, and what it found and wrote."""
+
+    source: str
+    user: object = None
+    overwrite: bool = False
+    changes: Changes = field(default_factory=Changes)
+    imported: dict = field(default_factory=dict)  # (model, pk) -> the history row of the last import
+    paragraphs: dict | None = None  # the review's paragraphs, loaded once
+
+    @property
+    def reason(self):
+        return f"{IMPORT_REASON}{self.source}"[:100]
+
+    def remember_imports(self, model, rows):
+        """Loads, in one query, the values the last import wrote to ``rows`` (for finding edits)."""
+        ids = [row.pk for row in rows if row is not None]
+        if not ids or not hasattr(model, "history"):
+            return
+        records = model.history.filter(id__in=ids, history_change_reason__startswith=IMPORT_REASON)
+        for record in records.order_by("id", "-history_date", "-history_id"):
+            self.imported.setdefault((model, record.id), record)
+
+    def stamp(self, obj):
+        obj._change_reason = self.reason
+        obj._history_user = self.user
+
+
+def _sync(run: Run, model, lookup: dict, values: dict, describe=None, existing=None):
     """The row ``lookup`` finds, created or brought up to ``values``; saved only if something differs.
 
     ``existing`` holds the rows already loaded, by their lookup values, to save a query per row.
+    A value an inspector changed since the last import is not overwritten unless ``run.overwrite``:
+    it is listed in ``run.changes.edits`` (and the caller refuses the import).
     """
+    changes = run.changes
     if existing is None:
         obj = model.objects.filter(**lookup).first()
     else:
         obj = existing.get(tuple(_key(value) for value in lookup.values()))
     if obj is None:
         obj = model(**lookup, **values)
+        run.stamp(obj)
         obj.save()
         changes.add(CREATED, obj, describe(obj) if describe else None)
         return obj
     differing = [name for name, value in values.items() if _value(obj, name) != _key(value)]
     if differing:
+        label = describe(obj) if describe else str(obj)
+        last = run.imported.get((model, obj.pk))
         for name in differing:
+            attname = obj._meta.get_field(name).attname
+            old, new = getattr(obj, attname), _key(values[name])
+            changes.fields.append((obj._meta.verbose_name, label, name, old, new))
+            if last is not None and getattr(last, attname) != old:
+                changes.edits.append(Edit(obj._meta.verbose_name, label, name, getattr(last, attname), old, new))
             setattr(obj, name, values[name])
+        run.stamp(obj)
         obj.save()
-        changes.add(UPDATED, obj, (describe(obj) if describe else str(obj)) + f" ({', '.join(differing)})")
+        changes.add(UPDATED, obj, label + f" ({', '.join(differing)})")
     else:
         changes.add(UNCHANGED, obj, describe(obj) if describe else None)
     return obj
@@ -141,31 +225,60 @@ class Scales:
 
 
 @transaction.atomic
-def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[Inspection, Changes]:
-    """Writes ``report`` in one transaction and returns the review and what changed."""
-    changes = Changes()
+def save_report(
+    report: Report, *, source: str, publish: bool | None = True, user=None, overwrite: bool = False
+) -> tuple[Inspection, Changes]:
+    """Writes ``report`` in one transaction and returns the review and what changed.
+
+    ``publish``: True publishes the review, False imports it as a draft (refused if it is
+    published), None leaves an existing review's publication as it is (a new one is a draft).
+
+    Every row written carries ``source`` as its history reason and ``user`` as who changed it. If
+    the report would overwrite values inspectors changed since the last import, nothing is written
+    (``EditedSinceImport`` lists them) unless ``overwrite``.
+    """
+    run = Run(source=source, user=user, overwrite=overwrite)
     scales = Scales()
     scales.check(report)
+    establishment = _establishment(run, report)
+    inspection, review, existing_review = _inspections(run, report, establishment, publish)
+    _team(run, report, review, scales)
+    _findings(run, report, review)
+    _items(run, report, inspection, review, scales)
+    _appendix(run, report, review, scales)
+    if run.changes.edits and not overwrite:
+        raise EditedSinceImport(run.changes.edits)
+    _publish(run, review, existing_review, publish)
+    return review, run.changes
 
+
+def _establishment(run: Run, report: Report) -> Establishment:
     establishment = Establishment.objects.filter(name=report.establishment).first()
-    if establishment is None:
-        slug = report_parser.establishment_slug(report.establishment)
-        if Establishment.objects.filter(slug=slug).exists():
-            raise ReportError(
-                f"The web address part “{slug}” of {report.establishment} is taken by another establishment."
-            )
-        establishment = Establishment.objects.create(
-            name=report.establishment, slug=slug, type=report_parser.establishment_type(report.establishment)
-        )
-        changes.add(CREATED, establishment)
-    else:
-        changes.add(UNCHANGED, establishment)
+    if establishment is not None:
+        run.changes.add(UNCHANGED, establishment)
+        return establishment
+    slug = report_parser.establishment_slug(report.establishment)
+    if Establishment.objects.filter(slug=slug).exists():
+        raise ReportError(f"The web address part “{slug}” of {report.establishment} is taken by another establishment.")
+    establishment = Establishment.objects.create(
+        name=report.establishment, slug=slug, type=report_parser.establishment_type(report.establishment)
+    )
+    run.changes.add(CREATED, establishment)
+    return establishment
 
-    full_slug = f"inspection-{report.full_inspection_year}"
-    inspection = Inspection.objects.filter(establishment=establishment, slug=full_slug).first()
+
+def _inspections(run: Run, report: Report, establishment, publish: bool):
+    """The full inspection the report follows up, and the review itself."""
+    full_slug, review_slug = f"inspection-{report.full_inspection_year}", f"irp-{report.review_year}"
+    found = {
+        i.slug: i for i in Inspection.objects.filter(establishment=establishment, slug__in=[full_slug, review_slug])
+    }
+    existing_inspection, existing_review = found.get(full_slug), found.get(review_slug)
+    run.remember_imports(Inspection, found.values())
+    _check_publication(existing_review, publish)
     inspection = _sync(
+        run,
         Inspection,
-        changes,
         {"establishment": establishment, "slug": full_slug},
         {
             "kind": InspectionKind.FULL,
@@ -173,17 +286,14 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             "visit_period": report.full_inspection_period,
             # A new inspection starts as a draft; publishing the review publishes it (below), with
             # the review's date if it has none of its own, so nothing shows before the review.
-            "status": inspection.status if inspection else PublicationStatus.DRAFT,
+            "status": existing_inspection.status if existing_inspection else PublicationStatus.DRAFT,
         },
         lambda obj: f"{report.establishment} full inspection, {report.full_inspection_period}",
-        existing={(establishment.pk, full_slug): inspection} if inspection else {},
+        existing={(establishment.pk, full_slug): existing_inspection} if existing_inspection else {},
     )
-    review_slug = f"irp-{report.review_year}"
-    existing_review = Inspection.objects.filter(establishment=establishment, slug=review_slug).first()
-    _check_publication(existing_review, publish)
     review = _sync(
+        run,
         Inspection,
-        changes,
         {"establishment": establishment, "slug": review_slug},
         {
             "kind": InspectionKind.IRP,
@@ -198,56 +308,78 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
             # takes a review down, nor writes its status directly.
             "status": existing_review.status if existing_review else PublicationStatus.DRAFT,
             "summary_signed_by": report.signed_by,
-            "source": source,
+            # The population only when the report states it, so a number typed in later survives.
+            **({"population": report.population} if report.population is not None else {}),
+            "source": run.source,
         },
         lambda obj: f"{report.establishment} independent review of progress, {report.published_text}",
         existing={(establishment.pk, review_slug): existing_review} if existing_review else {},
     )
+    return inspection, review, existing_review
 
-    # The rows this report may already have written, one query per model.
+
+def _team(run: Run, report: Report, review, scales: Scales) -> None:
     team = _by(review.team.all(), "inspection", "name")
-    paragraphs = _by(Paragraph.objects.filter(inspection=review), "inspection", "number")
-    practice = _by(NotablePractice.objects.filter(paragraph__inspection=review), "paragraph")
-    recommendations = Recommendation.objects.filter(inspection=inspection)
-    by_reference = _by(recommendations.exclude(reference=""), "inspection", "inspectorate", "reference")
-    by_theme = _by(recommendations.filter(theme_number__isnull=False), "inspection", "inspectorate", "theme_number")
-    judgements = _by(Judgement.objects.filter(review=review), "review", "recommendation")
-
     for position, member in enumerate(report.team, start=1):
         _sync(
+            run,
             TeamMember,
-            changes,
             {"inspection": review, "name": member.name},
             {"role": member.role, "inspectorate": scales.inspectorate(member.inspectorate), "position": position},
             existing=team,
         )
 
+
+def _findings(run: Run, report: Report, review) -> None:
+    """The summary, the key findings and notable positive practice."""
+    paragraphs = _review_paragraphs(run, review)
+    practice = _by(NotablePractice.objects.filter(paragraph__inspection=review), "paragraph")
     for paragraph in report.summary:
-        _paragraph(changes, review, paragraph, ParagraphPart.SUMMARY, paragraphs)
+        _paragraph(run, review, paragraph, ParagraphPart.SUMMARY, paragraphs)
     for paragraph in report.key_findings:
-        _paragraph(changes, review, paragraph, ParagraphPart.KEY_FINDINGS, paragraphs)
+        _paragraph(run, review, paragraph, ParagraphPart.KEY_FINDINGS, paragraphs)
     for paragraph in report.notable_practice:
-        saved = _paragraph(changes, review, paragraph, ParagraphPart.NOTABLE_PRACTICE, paragraphs)
+        saved = _paragraph(run, review, paragraph, ParagraphPart.NOTABLE_PRACTICE, paragraphs)
         _sync(
+            run,
             NotablePractice,
-            changes,
             {"paragraph": saved},
             {},
             lambda obj, number=paragraph.number: f"notable positive practice ({number})",
             existing=practice,
         )
 
+
+def _review_paragraphs(run: Run, review) -> dict:
+    """The review's paragraphs by number, loaded once (with what the last import wrote to them)."""
+    if run.paragraphs is None:
+        rows = list(Paragraph.objects.filter(inspection=review))
+        run.remember_imports(Paragraph, rows)
+        run.paragraphs = _by(rows, "inspection", "number")
+    return run.paragraphs
+
+
+def _items(run: Run, report: Report, inspection, review, scales: Scales) -> None:
+    """The recommendations and themes, their judgements and their evidence."""
+    recommendations = list(Recommendation.objects.filter(inspection=inspection))
+    judgements = list(Judgement.objects.filter(review=review))
+    run.remember_imports(Recommendation, recommendations)
+    run.remember_imports(Judgement, judgements)
+    by_reference = _by([r for r in recommendations if r.reference], "inspection", "inspectorate", "reference")
+    by_theme = _by(
+        [r for r in recommendations if r.theme_number is not None], "inspection", "inspectorate", "theme_number"
+    )
+    by_recommendation = _by(judgements, "review", "recommendation")
+    paragraphs = _review_paragraphs(run, review)
     for item in report.recommendations:
         inspectorate = scales.inspectorate(item.inspectorate)
         if item.kind == "theme":
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "theme_number": item.theme_number}
-            existing = by_theme
         else:
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "reference": item.reference}
-            existing = by_reference
         recommendation = _sync(
+            run,
             Recommendation,
-            changes,
             lookup,
             {
                 "kind": RecommendationKind.THEME if item.kind == "theme" else RecommendationKind.RECOMMENDATION,
@@ -256,34 +388,64 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
                 "text": item.text,
                 "position": item.position,
             },
-            existing=existing,
+            existing=by_theme if item.kind == "theme" else by_reference,
         )
         judgement = _sync(
+            run,
             Judgement,
-            changes,
             {"review": review, "recommendation": recommendation},
             {"level": scales.level(item.inspectorate, item.level, item.level_line), "position": item.position},
             lambda obj, item=item: f"{item.inspectorate} {item.label}: {item.level}",
-            existing=judgements,
+            existing=by_recommendation,
         )
         for paragraph in item.evidence:
-            _paragraph(changes, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
+            _paragraph(run, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
 
-    if publish and review.status != PublicationStatus.PUBLISHED:
-        try:
-            publish_review(review, by=None)
-        except PublicationError as error:
-            raise ReportError(" ".join(error.messages)) from None
-        review.refresh_from_db()
-        if existing_review is not None:  # a new review is counted once, as created
-            changes.add(UPDATED, review, f"{review} (published)")
-    return review, changes
+
+def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
+    """The glossary, and what inspectorates write at the head of their part of Section 3."""
+    glossary = list(GlossaryEntry.objects.filter(review=review))
+    introductions = list(SectionIntroduction.objects.filter(review=review))
+    run.remember_imports(GlossaryEntry, glossary)
+    run.remember_imports(SectionIntroduction, introductions)
+    terms = _by(glossary, "review", "term")
+    noted = {item.area.lower() for item in report.recommendations if item.area_see_glossary}
+    for position, entry in enumerate(report.glossary, start=1):
+        _sync(
+            run,
+            GlossaryEntry,
+            {"review": review, "term": entry.term},
+            {"definition": entry.definition, "position": position, "see_from_area": entry.term.lower() in noted},
+            existing=terms,
+        )
+    by_inspectorate = _by(introductions, "review", "inspectorate")
+    for introduction in report.introductions:
+        _sync(
+            run,
+            SectionIntroduction,
+            {"review": review, "inspectorate": scales.inspectorate(introduction.inspectorate)},
+            {"text": introduction.text},
+            lambda obj, name=introduction.inspectorate: f"{name} introduction",
+            existing=by_inspectorate,
+        )
+
+
+def _publish(run: Run, review, existing_review, publish: bool) -> None:
+    if not publish or review.status == PublicationStatus.PUBLISHED:
+        return
+    try:
+        publish_review(review, by=run.user)
+    except PublicationError as error:
+        raise ReportError(" ".join(error.messages)) from None
+    review.refresh_from_db()
+    if existing_review is not None:  # a new review is counted once, as created
+        run.changes.add(UPDATED, review, f"{review} (published)")
 
 
 def _check_publication(review, publish):
     """An import never takes a published review down, nor republishes one inspectors took down:
     those are decisions with a reason, made in the inspectors' workspace."""
-    if review is None:
+    if review is None or publish is None:
         return
     if review.status == PublicationStatus.PUBLISHED and not publish:
         raise ReportError(
@@ -297,11 +459,12 @@ def _check_publication(review, publish):
         )
 
 
-def _paragraph(changes, review, paragraph, part, existing, judgement=None):
+def _paragraph(run, review, paragraph, part, existing, judgement=None):
     return _sync(
+        run,
         Paragraph,
-        changes,
         {"inspection": review, "number": paragraph.number},
         {"part": part, "judgement": judgement, "text": paragraph.text},
+        lambda obj: f"{obj.number}",
         existing=existing,
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 MONTHS = {
@@ -87,12 +88,15 @@ ESTABLISHMENT_PREFIXES = ["HMP/YOI", "HMP & YOI", "HMP and YOI", "HMYOI", "HMP",
 class ReportError(ValueError):
     """A report that cannot be read, or that disagrees with itself."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, page: int | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.page = page  # given for PDFs, whose line numbers no editor shows
 
     def __str__(self):
+        if self.line and self.page:
+            return f"Line {self.line} (page {self.page}): {self.message}"
         return f"Line {self.line}: {self.message}" if self.line else self.message
 
 
@@ -140,6 +144,7 @@ class Recommendation:
     summary_text: str = ""  # as Section 4 lists it
     summary_level: str = ""
     summary_line: int = 0
+    area_see_glossary: bool = False  # the area is printed with "(see Glossary)"
 
     @property
     def label(self) -> str:
@@ -163,6 +168,32 @@ class TeamMember:
 
 
 @dataclass
+class Furniture:
+    """A line of page furniture the parser dropped, and what it was."""
+
+    number: int
+    text: str
+    kind: str  # "running title", "page number"
+    page: int
+
+
+@dataclass
+class GlossaryTerm:
+    term: str
+    definition: str
+    line: int
+
+
+@dataclass
+class Introduction:
+    """What an inspectorate says about its part of Section 3 (e.g. Ofsted on where themes come from)."""
+
+    inspectorate: str
+    text: str
+    line: int
+
+
+@dataclass
 class Report:
     establishment: str
     title: str
@@ -182,6 +213,9 @@ class Report:
     visit_start: datetime.date | None = None
     visit_end: datetime.date | None = None
     population: int | None = None
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)  # the page furniture dropped, named
 
     @property
     def review_year(self) -> int:
@@ -220,11 +254,16 @@ def decode_report(data: bytes) -> str:
         ) from None
 
 
+# Bullets as PDFs' fonts give them: a Symbol-font private-use glyph, or a control character where
+# a standard font's encoding has no bullet.
+BULLET_GLYPHS = str.maketrans({"\uf0b7": "•", "\uf0a7": "•", "\x7f": "•", "\u25cf": "•", "\u25aa": "•"})
+
+
 def text_from_pdf(data: bytes) -> str:
-    """The text of a PDF report laid out as the text reports are: pages one after another, blank
-    lines between paragraphs (pypdf's layout mode keeps the gaps), and each page's first line
-    starting with a space, the mark of a new page that the parser drops with the other page
-    furniture. Indentation inside a page is not kept: it means nothing to the parser."""
+    """The text of a PDF report: pages one after another, each page's first line starting with a
+    form feed (the mark of a new page). pypdf's layout mode keeps the wide gap between the columns
+    of a table ("Rebecca Mavin      Inspector"), which the parser reads; it may or may not keep a
+    blank line between paragraphs, and the parser needs none. Indentation means nothing here."""
     if not data.startswith(b"%PDF-"):
         raise ReportError("The file is named .pdf but is not a PDF (it does not start with %PDF-).")
     from pypdf import PdfReader
@@ -239,19 +278,21 @@ def text_from_pdf(data: bytes) -> str:
         raise ReportError("The PDF has no text to extract (is it a scanned image?).")
     out = []
     for page in pages:
-        lines = [line.strip() for line in page.splitlines()]
+        lines = [line.strip().translate(BULLET_GLYPHS) for line in page.splitlines()]
         while lines and not lines[0]:
             lines.pop(0)
         if lines:
-            lines[0] = " " + lines[0]
+            lines[0] = "\f" + lines[0]
         out.extend(lines)
     return "\n".join(out)
 
 
 # --- Lines and blocks -------------------------------------------------------------------------
 
-FOOTER = re.compile(r"^\s*(Report of an independent review of progress at (.+?))\s+(\d+)\s*$")
-PAGE_NUMBER = re.compile(r"^\s*(?:Page\s+)?\d{1,3}\s*$")
+RUNNING_TITLE = re.compile(r"^Report of an independent review of progress at \S.*$")
+PAGE_NUMBER = re.compile(r"^(?:Page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.IGNORECASE)
+NUMBER_AROUND = re.compile(r"^(?:(?:Page\s+)?\d{1,3}\s{2,})?(?P<title>.*?\S)(?:\s{2,}(?:Page\s+)?\d{1,3}|\s+\d{1,3})?$")
+ESTABLISHMENT_WORD = re.compile(r"\b(?:HMP|HMYOI|YOI|IRC|STC|review of progress)\b")
 NUMBERED = re.compile(r"^(\d{1,2})\.(\d{1,3})\s+(\S.*)$")
 SECTION = re.compile(r"^Section\s+(\d+)\s+(\S.*?)\s*$")
 APPENDIX = re.compile(r"^Appendix\s+([IVX]+)\b\s*(.*?)\s*$")
@@ -264,6 +305,7 @@ STARTERS = [
     ("theme", re.compile(r"^Theme\s+(\d+):\s*")),
 ]
 SENTENCE_END = re.compile(r"[.?!:;)\]”’\"]$")
+GLOSSARY_NOTE = re.compile(r"\s*\(see Glossary\)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -271,6 +313,7 @@ class Line:
     number: int
     text: str  # stripped
     page_start: bool
+    page: int = 1
 
 
 @dataclass
@@ -322,27 +365,85 @@ class Text:
         return joined in self.plain and hyphenated not in self.hyphenated
 
 
-def _lines(text: str) -> tuple[list[Line], str]:
+def _running_title(raws: list[str]) -> str:
+    """The running footer (or header) the report prints on its pages, learnt from the report: the
+    line, less its page number, that names the establishment and comes back page after page."""
+    counts: Counter[str] = Counter()
+    for raw in raws:
+        stripped = raw.strip()
+        if not stripped or len(stripped) > 160:
+            continue
+        title = NUMBER_AROUND.match(stripped).group("title")
+        if RUNNING_TITLE.match(title) or ESTABLISHMENT_WORD.search(title):
+            counts[title] += 1
+    titled = [title for title in counts if RUNNING_TITLE.match(title)]
+    if titled:
+        return max(titled, key=lambda title: counts[title])
+    repeated = [title for title, n in counts.most_common() if n >= 3]
+    return repeated[0] if repeated else ""
+
+
+def _furniture_kind(stripped: str, title: str) -> str | None:
+    if PAGE_NUMBER.match(stripped):
+        return "page number"
+    if title and (stripped == title or NUMBER_AROUND.match(stripped).group("title") == title):
+        return "running title"
+    return None
+
+
+def _lines(text: str) -> tuple[list[Line], str, list[Furniture]]:
     """Numbered, stripped lines without page furniture; blank lines kept as empty text.
 
-    A line that begins with white space begins a page: a space as in the text reports, or a form
-    feed as pdftotext writes it (lines are split at line ends only, so line numbers stay those an
-    editor shows).
+    Page furniture is the running footer or header (learnt by ``_running_title``), page numbers,
+    and the blank lines around them that a page break leaves: all are dropped, so a paragraph
+    broken across pages reads as one. A line that begins with white space (a space as in the text
+    reports, a form feed as PDFs are read) or follows furniture begins a page. Lines are split at
+    line ends only, so line numbers stay those an editor shows.
     """
-    title = ""
-    lines = []
-    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
-        footer = FOOTER.match(raw)
-        if footer:
-            title = title or footer.group(1).strip()
-            lines.append(Line(number, "", False))
-            continue
-        if PAGE_NUMBER.match(raw):
-            lines.append(Line(number, "", False))
-            continue
+    raws = re.split(r"\r\n|\r|\n", text)
+    title = _running_title(raws)
+    kinds = [_furniture_kind(raw.strip(), title) if raw.strip() else None for raw in raws]
+    blank_next_to_furniture = _blanks_beside(raws, kinds)
+    lines: list[Line] = []
+    furniture: list[Furniture] = []
+    page, new_page, text_on_page = 0, True, False
+    for index, raw in enumerate(raws):
         stripped = raw.strip()
-        lines.append(Line(number, stripped, bool(stripped) and raw[:1].isspace()))
-    return lines, title
+        if raw[:1] == "\f" or (stripped and raw[:1].isspace()):
+            new_page = True
+        if kinds[index]:
+            if new_page:  # a header, or a number, at the top of a page
+                page, new_page, text_on_page = page + 1, False, False
+            elif text_on_page:  # a footer: the page ends here
+                new_page = True
+            furniture.append(Furniture(index + 1, stripped, kinds[index], max(page, 1)))
+            continue
+        if not stripped:
+            if not blank_next_to_furniture[index]:
+                lines.append(Line(index + 1, "", False, max(page, 1)))
+            continue
+        starts = new_page or (page > 0 and not text_on_page)
+        if new_page:
+            page, new_page = page + 1, False
+        text_on_page = True
+        lines.append(Line(index + 1, stripped, starts and page > 1 or raw[:1].isspace(), page))
+    return lines, title, furniture
+
+
+def _blanks_beside(raws: list[str], kinds: list[str | None]) -> list[bool]:
+    """For each line: is it blank and, through blank lines only, next to page furniture?"""
+    beside = [False] * len(raws)
+    for step in (1, -1):
+        last_kind = None
+        order = range(len(raws)) if step == 1 else range(len(raws) - 1, -1, -1)
+        for index in order:
+            if kinds[index]:
+                last_kind = kinds[index]
+            elif raws[index].strip():
+                last_kind = None
+            elif last_kind:
+                beside[index] = True
+    return beside
 
 
 def _starter(line: Line) -> str | None:
@@ -354,33 +455,66 @@ def _starter(line: Line) -> str | None:
     return None
 
 
+def _body_width(lines: list[Line]) -> int:
+    """How long a full line of running text is: lines of a paragraph are as long as the page
+    allows, a heading is shorter."""
+    lengths = sorted(len(line.text) for line in lines if len(line.text) > 30)
+    return lengths[len(lengths) * 3 // 4] if lengths else 80
+
+
+def _is_heading(line: Line, previous: str, width: int) -> bool:
+    """A heading, a label or a signature line: short, after a finished sentence, not a sentence itself."""
+    if not SENTENCE_END.search(previous) or not line.text[:1].isupper():
+        return False
+    if re.search(r"\S\s{3,}\S", line.text):
+        return False  # a row of a table
+    ends_open = not SENTENCE_END.search(line.text) or GLOSSARY_NOTE.search(line.text)
+    return bool(ends_open) and len(line.text) <= width * 0.6
+
+
 def _blocks(lines: list[Line]) -> list[Block]:
-    """Groups lines into blocks: a blank line ends a block; a numbered paragraph, a heading such
-    as "Section 3" or "Recommendation:" starts one; so does a line that begins a page after a
-    finished sentence when it stands alone (a heading at the top of a page)."""
+    """Groups lines into blocks. A numbered paragraph, a heading such as "Section 3" or
+    "Recommendation:" starts one, and so does a short line after a finished sentence that is not a
+    sentence itself (a heading, a label, a signature); the line after such a heading starts
+    another unless it carries the heading on in lower case. A blank line ends a block where the
+    text has one, but PDFs give none: nothing depends on them."""
+    width = _body_width(lines)
     blocks: list[Block] = []
     current: Block | None = None
     previous = ""
+    heading_open = False  # the current block is a heading: a capitalised line starts another
     after_blank = True
-    for i, line in enumerate(lines):
+    for line in lines:
         if not line.text:
-            current = None
-            after_blank = True
-            previous = ""
+            current, after_blank, previous, heading_open = None, True, "", False
             continue
         kind = _starter(line)
         numbered = NUMBERED.match(line.text)
         if (
             kind is None
             and numbered
-            and (current is None or line.page_start or current.kind == "figure" or SENTENCE_END.search(previous))
+            and (
+                current is None
+                or heading_open
+                or line.page_start
+                or current.kind == "figure"
+                or SENTENCE_END.search(previous)
+            )
         ):
             kind = "paragraph"
-        if kind is None and current is not None and line.page_start:
-            following = lines[i + 1].text if i + 1 < len(lines) else ""
-            standalone = not following or _starter(lines[i + 1]) or NUMBERED.match(following)
-            if SENTENCE_END.search(previous) and standalone and not SENTENCE_END.search(line.text):
-                kind = "text"  # a heading that begins a page
+        if kind is None and current is not None:
+            if _is_heading(line, previous, width):
+                kind = "text"
+                heading_open = True
+            elif heading_open and (line.text[:1].isupper() or line.text[:1] in '•“"('):
+                kind = "text"
+                heading_open = False
+        elif kind in ("section", "appendix"):
+            heading_open = True
+        elif kind is not None:
+            heading_open = False
+        if current is None and kind is None and _is_heading(line, ".", width):
+            heading_open = True
         if current is None or kind is not None:
             current = Block(kind or "text", [line], after_blank)
             blocks.append(current)
@@ -494,12 +628,7 @@ def _scales(appendix: _Part, text: Text) -> dict[str, list[ScaleLevel]]:
             continue
         inspectorate = _inspectorate(match.group(1))
         expected = _number(match.group(2), block)
-        levels = []
-        for candidate in blocks[i + 1 :]:
-            if len(levels) == expected or not re.fullmatch(r"[A-Z][a-z]*(?: [a-z]+)* progress", candidate.first):
-                break
-            definition = text.join([line.text for line in candidate.lines[1:]])
-            levels.append(ScaleLevel(candidate.first, definition, candidate.line))
+        levels = _levels(blocks[i + 1 :], expected, text)
         if len(levels) != expected:
             raise ReportError(
                 f"Appendix I says {inspectorate} has {expected} progress judgements but defines {len(levels)}.",
@@ -509,6 +638,39 @@ def _scales(appendix: _Part, text: Text) -> dict[str, list[ScaleLevel]]:
     if LEAD_INSPECTORATE not in scales:
         raise ReportError("Appendix I does not define HMI Prisons’ progress judgements.", appendix.heading.line)
     return scales
+
+
+LEVEL_LABEL = re.compile(r"[A-Z][a-z]*(?: [a-z]+)* progress")
+
+
+def _levels(blocks: list[Block], expected: int, text: Text) -> list[ScaleLevel]:
+    """Up to ``expected`` levels of a scale: a label such as "Reasonable progress", then its
+    definition, in the label's block (a text file) or in the block after it (a PDF, where the
+    label stands apart)."""
+    levels: list[ScaleLevel] = []
+    index = 0
+    while index < len(blocks) and len(levels) < expected:
+        block = blocks[index]
+        if not LEVEL_LABEL.fullmatch(block.first):
+            break
+        definition_lines = block.lines[1:]
+        if not definition_lines and index + 1 < len(blocks) and blocks[index + 1].kind == "text":
+            if not LEVEL_LABEL.fullmatch(blocks[index + 1].first):
+                index += 1
+                definition_lines = _first_paragraph(blocks[index].lines)
+        levels.append(ScaleLevel(block.first, text.join([line.text for line in definition_lines]), block.line))
+        index += 1
+    return levels
+
+
+def _first_paragraph(lines: list[Line]) -> list[Line]:
+    """The lines of the first paragraph of reflowed text: it ends with a short line that ends a
+    sentence (a full line ending a sentence may be followed by more of the paragraph)."""
+    width = max((len(line.text) for line in lines), default=0)
+    for index, line in enumerate(lines):
+        if SENTENCE_END.search(line.text) and len(line.text) < width * 0.85:
+            return lines[: index + 1]
+    return lines
 
 
 def _number(word: str, block: Block) -> int:
@@ -539,66 +701,102 @@ CLOSING = re.compile(
 )
 
 
-def _section3(part: _Part, scales, text: Text) -> list[Recommendation]:
-    items: list[Recommendation] = []
-    paragraphs = {p.number: (p, b) for p, b in _paragraphs(part, 3, text)}
-    area = ""
-    concern = ""
-    theme_inspectorate = "Ofsted"
+@dataclass
+class _Section3Reader:
+    """Reads Section 3 block by block, keeping the area, concern and item the next block belongs to."""
+
+    text: Text
+    paragraphs: dict
+    introductions: list[Introduction]
+    items: list[Recommendation] = field(default_factory=list)
+    area: str = ""
+    area_see_glossary: bool = False
+    concern: str = ""
+    theme_inspectorate: str = "Ofsted"
     current: Recommendation | None = None
+
+    def read(self, block: Block) -> None:
+        body = self.text.join([line.text for line in block.lines])
+        getattr(self, f"_{block.kind}", self._unplaced)(block, body)
+
+    def _concern(self, block, body):
+        self.concern = re.sub(r"^Concern:\s*", "", body)
+        self.current = None
+
+    def _recommendation(self, block, body):
+        body = re.sub(r"^Recommendation:\s*", "", body)
+        match = re.search(r"\s*\((\d{1,2}\.\d{1,3})\)\s*$", body)
+        if not match:
+            raise ReportError("This recommendation has no paragraph reference, such as (1.39), at its end.", block.line)
+        if not self.area:
+            raise ReportError("This recommendation has no area heading above it.", block.line)
+        self.current = Recommendation(
+            "recommendation", LEAD_INSPECTORATE, self.area, self.concern, body[: match.start()].strip(),
+            match.group(1), None, len(self.items) + 1, block.line,
+        )  # fmt: skip
+        self.current.area_see_glossary = self.area_see_glossary
+        self.items.append(self.current)
+        self.concern = ""
+
+    def _theme(self, block, body):
+        match = re.match(r"^Theme\s+(\d+):\s*(.*)$", body)
+        self.current = Recommendation(
+            "theme", self.theme_inspectorate, self.area, "", match.group(2).strip(), "", int(match.group(1)),
+            len(self.items) + 1, block.line,
+        )  # fmt: skip
+        self.current.area_see_glossary = self.area_see_glossary
+        self.items.append(self.current)
+
+    def _paragraph(self, block, body):
+        match = NUMBERED.match(block.first)
+        paragraph = self.paragraphs[f"{match.group(1)}.{match.group(2)}"][0]
+        if self.current is None:
+            raise ReportError(
+                f"Paragraph {paragraph.number} comes before any recommendation or theme it could be evidence for.",
+                block.line,
+            )
+        self.current.evidence.append(paragraph)
+
+    def _text(self, block, body):
+        written_by = re.search(rf"written by ({INSPECTORATE_PATTERN}) inspectors", body, re.IGNORECASE)
+        if written_by:
+            self.theme_inspectorate = _inspectorate(written_by.group(1))
+            self.introductions.append(Introduction(self.theme_inspectorate, body, block.line))
+        elif not self.items and not self.area and len(block.lines) > 1:
+            return  # the section's introduction
+        elif len(body) <= 100 and not body.endswith("."):
+            self.area = GLOSSARY_NOTE.sub("", body)
+            self.area_see_glossary = bool(GLOSSARY_NOTE.search(body))
+            self.concern = ""
+            self.current = None
+        else:
+            self._unplaced(block, body)
+
+    def _unplaced(self, block, body):
+        raise ReportError(
+            f"Unnumbered text in Section 3 that is not a heading, a concern, a recommendation or a theme: "
+            f"“{_quote(body)}”.",
+            block.line,
+        )
+
+
+def _section3(part: _Part, scales, text: Text, introductions: list[Introduction]) -> list[Recommendation]:
+    """Section 3's recommendations and themes, each with its area, concern, evidence and closing
+    judgement; the introductions an inspectorate writes to its part go to ``introductions``."""
+    paragraphs = {p.number: (p, b) for p, b in _paragraphs(part, 3, text)}
+    reader = _Section3Reader(text, paragraphs, introductions)
     for block in part.blocks:
-        body = text.join([line.text for line in block.lines])
-        if block.kind == "concern":
-            concern = re.sub(r"^Concern:\s*", "", body)
-            current = None
-        elif block.kind == "recommendation":
-            body = re.sub(r"^Recommendation:\s*", "", body)
-            match = re.search(r"\s*\((\d{1,2}\.\d{1,3})\)\s*$", body)
-            if not match:
-                raise ReportError(
-                    "This recommendation has no paragraph reference, such as (1.39), at its end.", block.line
-                )
-            if not area:
-                raise ReportError("This recommendation has no area heading above it.", block.line)
-            current = Recommendation(
-                "recommendation", LEAD_INSPECTORATE, area, concern, body[: match.start()].strip(),
-                match.group(1), None, len(items) + 1, block.line,
-            )  # fmt: skip
-            items.append(current)
-            concern = ""
-        elif block.kind == "theme":
-            match = re.match(r"^Theme\s+(\d+):\s*(.*)$", body)
-            current = Recommendation(
-                "theme", theme_inspectorate, area, "", match.group(2).strip(), "", int(match.group(1)),
-                len(items) + 1, block.line,
-            )  # fmt: skip
-            items.append(current)
-        elif block.kind == "paragraph":
-            paragraph = paragraphs[NUMBERED.match(block.first).group(1) + "." + NUMBERED.match(block.first).group(2)][0]
-            if current is None:
-                raise ReportError(
-                    f"Paragraph {paragraph.number} comes before any recommendation or theme it could be evidence for.",
-                    block.line,
-                )
-            current.evidence.append(paragraph)
-        elif block.kind == "text":
-            written_by = re.search(rf"written by ({INSPECTORATE_PATTERN}) inspectors", body, re.IGNORECASE)
-            if written_by:
-                theme_inspectorate = _inspectorate(written_by.group(1))
-            elif not items and not area and len(block.lines) > 1:
-                continue  # the section's introduction
-            elif len(body) <= 100 and not body.endswith("."):
-                area = re.sub(r"\s*\(see Glossary\)\s*$", "", body, flags=re.IGNORECASE)
-                concern = ""
-                current = None
-            else:
-                raise ReportError(
-                    "Unnumbered text in Section 3 that is not a heading, a concern, a recommendation or a theme.",
-                    block.line,
-                )
-    if not items:
+        reader.read(block)
+    if not reader.items:
         raise ReportError("Section 3 follows up no recommendation or theme.", part.heading.line)
-    seen = {}
+    _check_followed_up_once(reader.items)
+    for item in reader.items:
+        _closing_judgement(item, paragraphs, scales)
+    return reader.items
+
+
+def _check_followed_up_once(items: list[Recommendation]) -> None:
+    seen: dict[tuple[str, str], int] = {}
     for item in items:
         key = (item.inspectorate, item.label)
         if key in seen:
@@ -606,57 +804,107 @@ def _section3(part: _Part, scales, text: Text) -> list[Recommendation]:
                 f"{item.inspectorate} {item.label} is followed up twice (also at line {seen[key]}).", item.line
             )
         seen[key] = item.line
-        what = "theme" if item.kind == "theme" else "recommendation"
-        if not item.evidence:
-            raise ReportError(f"{what.capitalize()} {item.label} has no numbered paragraphs of evidence.", item.line)
-        last = item.evidence[-1]
-        block = paragraphs[last.number][1]
-        match = CLOSING.search(last.text)
-        if not match:
-            raise ReportError(
-                f"The evidence for {what} {item.label} does not end with a judgement such as “The prison had made "
-                f"reasonable progress against this {what}.”",
-                last.line,
-            )
-        item.level_line = _line_of(block, match.group("label"))
-        item.level = _canonical_level(
-            match.group("label"), item.inspectorate, scales, item.level_line,
-            f"Paragraph {last.number} judges {item.inspectorate} {what} {item.label}",
-        )  # fmt: skip
-    return items
+
+
+def _closing_judgement(item: Recommendation, paragraphs: dict, scales) -> None:
+    """The judgement the last paragraph of an item's evidence gives ("…had made reasonable
+    progress against this recommendation."), on the item's inspectorate's scale."""
+    what = "theme" if item.kind == "theme" else "recommendation"
+    if not item.evidence:
+        raise ReportError(f"{what.capitalize()} {item.label} has no numbered paragraphs of evidence.", item.line)
+    last = item.evidence[-1]
+    match = CLOSING.search(last.text)
+    if not match:
+        raise ReportError(
+            f"The evidence for {what} {item.label} does not end with a judgement such as “The prison had made "
+            f"reasonable progress against this {what}.”",
+            last.line,
+        )
+    item.level_line = _line_of(paragraphs[last.number][1], match.group("label"))
+    item.level = _canonical_level(
+        match.group("label"), item.inspectorate, scales, item.level_line,
+        f"Paragraph {last.number} judges {item.inspectorate} {what} {item.label}",
+    )  # fmt: skip
+
+
+SECTION4_HEADER = re.compile(rf"^({INSPECTORATE_PATTERN})\s+(recommendations|themes)$", re.IGNORECASE)
+
+
+def _split_label(line: Line, labels: set[str], waiting: str) -> tuple[str, str]:
+    """A line of Section 4 as (text, judgement or part of one). The judgement stands on a line of
+    its own (a text file), or in the table's second column after a wide gap, perhaps wrapped over
+    two lines ("No meaningful" / "progress"), or, where the PDF closed the gap, just after the end
+    of the recommendation's sentence."""
+    if LEVEL_LABEL.fullmatch(line.text):
+        return "", line.text
+    if waiting and LEVEL_LABEL.fullmatch(f"{waiting} {line.text}"):
+        return "", line.text
+    gap = re.fullmatch(r"(.*\S)\s{3,}(\S.*)", line.text)
+    if gap:
+        return gap.group(1), gap.group(2)
+    for label in labels:
+        if line.text.endswith(" " + label) and SENTENCE_END.search(line.text[: -len(label)].rstrip()):
+            return line.text[: -len(label)].rstrip(), label
+    return line.text, ""
+
+
+def _section4_rows(part: _Part, scales, text: Text) -> list[tuple[str, str, str, int, int]]:
+    """Section 4's rows: (inspectorate, text, level, text line, level line), in order. A row's text
+    ends with its sentence or where its judgement stands on a line of its own; judgements are
+    paired with rows in order, whichever column layout the extraction gave."""
+    labels = {level.label for levels in scales.values() for level in levels}
+    listed: list[tuple[str, str, str, int, int]] = []
+    inspectorate = None
+    rows: list[list[Line]] = []
+    found: list[tuple[str, Line]] = []
+    pending: list[Line] = []
+    waiting, waiting_line = "", None  # a judgement wrapped in its column, read so far
+
+    def close_group():
+        if pending:
+            rows.append(list(pending))
+        if waiting:
+            raise ReportError(f"“{waiting}” in Section 4 is not a judgement.", waiting_line.number)
+        for row, (label, line) in zip(rows, found, strict=False):
+            summary = text.join([piece.text for piece in row])
+            level = _canonical_level(label, inspectorate, scales, line.number, f"Section 4 judges “{_quote(summary)}”")
+            listed.append((inspectorate, summary, level, row[0].number, line.number))
+        if len(found) > len(rows):
+            label, line = found[len(rows)]
+            raise ReportError(f"“{label}” in Section 4 judges nothing listed above it.", line.number)
+        if len(rows) > len(found):
+            raise ReportError("This item of Section 4 has no judgement after it.", rows[len(found)][0].number)
+
+    for line in (line for block in part.blocks for line in block.lines):
+        match = SECTION4_HEADER.match(line.text)
+        if match:
+            if inspectorate is not None:
+                close_group()
+            inspectorate = _inspectorate(match.group(1))
+            rows, found, pending = [], [], []
+            continue
+        if inspectorate is None:
+            continue
+        row_text, label = _split_label(line, labels, waiting)
+        if row_text:
+            pending.append(Line(line.number, row_text, line.page_start, line.page))
+        if label:
+            waiting, waiting_line = f"{waiting} {label}".strip(), waiting_line or line
+            if LEVEL_LABEL.fullmatch(waiting) and not any(known.startswith(waiting + " ") for known in labels):
+                found.append((waiting, waiting_line))
+                waiting, waiting_line = "", None
+        if pending and (label and not row_text or re.search(r"[.?!]$", row_text)):
+            rows.append(pending)
+            pending = []
+    if inspectorate is not None:
+        close_group()
+    return listed
 
 
 def _section4(part: _Part, items: list[Recommendation], scales, text: Text) -> None:
     """Section 4 lists each recommendation and theme with its judgement; it must agree with
     Section 3, item by item, in order."""
-    header = re.compile(rf"^({INSPECTORATE_PATTERN})\s+(recommendations|themes)$", re.IGNORECASE)
-    label_line = re.compile(r"^[A-Z][a-z]*(?: [a-z]+)* progress$")
-    listed: list[tuple[str, str, str, int, int]] = []  # inspectorate, text, level, text line, level line
-    inspectorate = None
-    pending: list[Line] = []
-    for block in part.blocks:
-        for line in block.lines:
-            match = header.match(line.text)
-            if match:
-                inspectorate = _inspectorate(match.group(1))
-                pending = []
-            elif inspectorate is None:
-                continue
-            elif label_line.match(line.text):
-                if not pending:
-                    raise ReportError(f"“{line.text}” in Section 4 judges nothing listed above it.", line.number)
-                level = _canonical_level(
-                    line.text, inspectorate, scales, line.number,
-                    f"Section 4 judges “{_quote(text.join([p.text for p in pending]))}”",
-                )  # fmt: skip
-                listed.append(
-                    (inspectorate, text.join([p.text for p in pending]), level, pending[0].number, line.number)
-                )
-                pending = []
-            else:
-                pending.append(line)
-    if pending:
-        raise ReportError("This item of Section 4 has no judgement after it.", pending[0].number)
+    listed = _section4_rows(part, scales, text)
     for name in dict.fromkeys(item.inspectorate for item in items):
         in3 = [item for item in items if item.inspectorate == name]
         in4 = [entry for entry in listed if entry[0] == name]
@@ -704,8 +952,24 @@ def _same_item(section3: str, section4: str) -> bool:
     return bool(short) and (full == short or short in full)
 
 
+def _check_unplaced(part: _Part, section: int, allowed: set[int], text: Text) -> None:
+    """Never silent: an unnumbered block in Sections 1 and 2 is a heading (short, not a sentence),
+    a figure's caption or the signature (``allowed``, by line); anything else refuses the report."""
+    for block in part.blocks:
+        if block.kind != "text" or block.line in allowed:
+            continue
+        body = text.join([line.text for line in block.lines])
+        if len(body) <= 100 and not re.search(r"[.?!]$", body):
+            continue
+        raise ReportError(
+            f"Unnumbered text in Section {section} that is not a paragraph, a heading or a figure: “{_quote(body)}”.",
+            block.line,
+        )
+
+
 def _section2(part: _Part, items, scales, text: Text):
     """Key findings, notable positive practice, and the counts Section 2 states."""
+    _check_unplaced(part, 2, set(), text)
     key_findings, notable = [], []
     counts: list[StatedCount] = []
     stated_examples = None
@@ -739,6 +1003,12 @@ def _section2(part: _Part, items, scales, text: Text):
             f"describes {len(notable)}.",
             stated_examples[1],
         )
+    _check_counts(part, items, counts)
+    return key_findings, notable, counts
+
+
+def _check_counts(part: _Part, items: list[Recommendation], counts: list[StatedCount]) -> None:
+    """The counts Section 2 states must be those of the judgements, level by level."""
     for inspectorate in dict.fromkeys(item.inspectorate for item in items):
         actual: dict[str, int] = {}
         for item in items:
@@ -764,23 +1034,32 @@ def _section2(part: _Part, items, scales, text: Text):
                 f"({actual[unstated[0]]} in Sections 3 and 4).",
                 stated[0].line,
             )
-    return key_findings, notable, counts
+
+
+def _closing_lines(part: _Part) -> set[int]:
+    """The first lines of the text blocks after the summary's last numbered paragraph (the signature)."""
+    closing: set[int] = set()
+    for block in part.blocks:
+        closing = set() if block.kind != "text" else closing | {block.line}
+    return closing
 
 
 def _signature(part: _Part, text: Text):
-    """The block that closes the summary: name, title, month of publication."""
-    for block in reversed(part.blocks):
+    """The lines that close the summary: name, title, month of publication (one block in a text
+    file, a line each in a PDF)."""
+    date = re.compile(rf"(?:(\d{{1,2}}) )?({MONTH}) (\d{{4}})")
+    closing: list[Line] = []
+    for block in part.blocks:
         if block.kind != "text":
+            closing = []
             continue
-        date_line = next(
-            (line for line in block.lines if re.fullmatch(rf"(\d{{1,2}} )?{MONTH} \d{{4}}", line.text)), None
-        )
-        if date_line is None:
-            continue
-        signer = [line.text for line in block.lines if line is not date_line]
-        match = re.fullmatch(rf"(?:(\d{{1,2}}) )?({MONTH}) (\d{{4}})", date_line.text)
-        published = datetime.date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1) or 1))
-        return ", ".join(signer), date_line.text, published
+        closing.extend(block.lines)
+    for index in range(len(closing) - 1, -1, -1):
+        match = date.fullmatch(closing[index].text)
+        if match:
+            signer = [line.text for line in closing[:index]]
+            published = datetime.date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1) or 1))
+            return ", ".join(signer), closing[index].text, published
     raise ReportError(
         "The Chief Inspector’s summary has no signature with a date such as “April 2022” at its end.",
         part.heading.line,
@@ -802,23 +1081,26 @@ def _full_inspection(paragraphs: list[Paragraph], appendix_text: str) -> tuple[s
 
 
 def _team(appendix: _Part) -> list[TeamMember]:
-    """The team under "Inspection team": one member a line, name then role."""
+    """The team under "Inspection team": one member a line, name then role (a two-column table in
+    a PDF, its columns apart by a wide gap)."""
     blocks = appendix.blocks
     start = next((i for i, b in enumerate(blocks) if b.kind == "text" and b.first.lower() == "inspection team"), None)
     if start is None:
         raise ReportError("Appendix I does not list the inspection team.", appendix.heading.line)
-    for block in blocks[start + 1 :]:
-        lines = [line for line in block.lines if not re.match(r"(?i)this .* was carried out by", line.text)]
-        if block.kind != "text":
-            break
-        if lines:
-            members = [_member(line) for line in lines]
-            names = [member.name for member in members]
-            for member in members:
-                if names.count(member.name) > 1:
-                    raise ReportError(f"{member.name} is listed twice in the inspection team.", member.line)
-            return members
-    raise ReportError("The inspection team list is empty.", blocks[start].line)
+    lines = [
+        line
+        for block in blocks[start + 1 :]
+        for line in (block.lines[1:] if block is blocks[start] else block.lines)
+        if not re.match(r"(?i)this .* was carried out by", line.text)
+    ]
+    if not lines:
+        raise ReportError("The inspection team list is empty.", blocks[start].line)
+    members = [_member(line) for line in lines]
+    names = [member.name for member in members]
+    for member in members:
+        if names.count(member.name) > 1:
+            raise ReportError(f"{member.name} is listed twice in the inspection team.", member.line)
+    return members
 
 
 def _member(line: Line) -> TeamMember:
@@ -844,6 +1126,38 @@ def _member(line: Line) -> TeamMember:
     if found:
         inspectorate = _inspectorate(found.group(1))
     return TeamMember(re.sub(r"\s+", " ", name), role, inspectorate, line.number)
+
+
+GLOSSARY_END = re.compile(r"^(?:©|Crown copyright\b)")
+
+
+def _glossary(appendix: _Part, text: Text) -> list[GlossaryTerm]:
+    """Appendix II's terms and definitions. A term is a short line, not a sentence, that begins
+    the appendix's text after a finished sentence or a gap (the text file) or a page furniture;
+    its definition runs to the next term, bullets and all. The introduction before the first
+    term, and the copyright notice after the last, are not terms."""
+    entries: list[tuple[Line, list[Line]]] = []
+    previous = ""
+    for block in appendix.blocks:
+        for position, line in enumerate(block.lines):
+            if GLOSSARY_END.match(line.text):
+                return _glossary_entries(entries, text)
+            starts_anew = position == 0 or re.search(r"[.:;)/]$", previous)
+            if starts_anew and len(line.text) <= 60 and line.text[:1].isupper() and not SENTENCE_END.search(line.text):
+                entries.append((line, []))
+            elif entries:
+                entries[-1][1].append(line)
+            previous = line.text
+    return _glossary_entries(entries, text)
+
+
+def _glossary_entries(entries, text: Text) -> list[GlossaryTerm]:
+    terms = []
+    for term, lines in entries:
+        if not lines:
+            raise ReportError(f"The glossary term “{term.text}” has no definition.", term.number)
+        terms.append(GlossaryTerm(term.text, text.join([line.text for line in lines]), term.number))
+    return terms
 
 
 def establishment_slug(name: str) -> str:
@@ -878,12 +1192,50 @@ def _front_matter(lines: list[Line], first_section_line: int):
 
 
 def parse_report(text: str) -> Report:
-    """The report in ``text``, checked against itself; ReportError if it cannot be read or disagrees."""
+    """The report in ``text``, checked against itself; ReportError if it cannot be read or disagrees.
+
+    For a PDF's text (pages marked with form feeds) a refusal names the page as well as the line."""
+    try:
+        return _parse(text)
+    except ReportError as error:
+        if error.line and error.page is None and "\f" in text:
+            error.page = text.count("\f", 0, _offset_of_line(text, error.line) + 1) or 1
+        raise
+
+
+def _offset_of_line(text: str, number: int) -> int:
+    offset = 0
+    for _ in range(number - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return len(text)
+    return offset
+
+
+POPULATION = re.compile(r"held (?:approximately |around |about )?([\d,]+) (?:prisoners|men|women|children)")
+ESTABLISHMENT_NAMED = re.compile(
+    rf"((?:{'|'.join(map(re.escape, ESTABLISHMENT_PREFIXES))}) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)"
+)
+
+
+def _establishment_and_title(running_title: str, summary: list[Paragraph]) -> tuple[str, str]:
+    """The establishment, from the running title ("Report of an independent review of progress at
+    HMP Belmarsh") or else the summary's first words naming it; and the report's title."""
+    if RUNNING_TITLE.match(running_title):
+        establishment = running_title.removeprefix("Report of an independent review of progress at ").strip()
+        return establishment, running_title
+    named = ESTABLISHMENT_NAMED.match(summary[0].text)
+    if not named:
+        raise ReportError("The report does not name the establishment it reviews.", summary[0].line)
+    return named.group(1), f"Report of an independent review of progress at {named.group(1)}"
+
+
+def _parse(text: str) -> Report:
     if not text.strip():
         raise ReportError("The file is empty: there is no report text to import.")
     if "\x00" in text:
         raise ReportError("The text contains NUL bytes: it is binary, not the text of a report.")
-    lines, title = _lines(text)
+    lines, title, furniture = _lines(text)
     joiner = Text(text)
     sections, appendices = _parts(_blocks(lines), len(lines))
     scales = _scales(appendices["I"], joiner)
@@ -892,27 +1244,18 @@ def parse_report(text: str) -> Report:
     if not summary:
         raise ReportError("The Chief Inspector’s summary has no numbered paragraphs.", sections[1].heading.line)
     signed_by, published_text, published_on = _signature(sections[1], joiner)
+    _check_unplaced(sections[1], 1, _closing_lines(sections[1]), joiner)
 
-    items = _section3(sections[3], scales, joiner)
+    introductions: list[Introduction] = []
+    items = _section3(sections[3], scales, joiner, introductions)
     _section4(sections[4], items, scales, joiner)
     key_findings, notable, counts = _section2(sections[2], items, scales, joiner)
 
-    establishment = title.removeprefix("Report of an independent review of progress at ").strip()
-    if not establishment:
-        named = re.match(
-            rf"((?:{'|'.join(map(re.escape, ESTABLISHMENT_PREFIXES))}) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)",
-            summary[0].text,
-        )
-        if not named:
-            raise ReportError("The report does not name the establishment it reviews.", summary[0].line)
-        establishment = named.group(1)
-    title = title or f"Report of an independent review of progress at {establishment}"
+    establishment, title = _establishment_and_title(title, summary)
 
     appendix_text = " ".join(joiner.join([line.text for line in b.lines]) for b in appendices["I"].blocks)
     period, year = _full_inspection(summary + key_findings, appendix_text)
-    population = re.search(
-        r"held (?:approximately |around |about )?([\d,]+) (?:prisoners|men|women|children)", summary[0].text
-    )
+    population = POPULATION.search(summary[0].text)
     visit_start, visit_end = _front_matter(lines, sections[1].heading.line)
     return Report(
         establishment=establishment,
@@ -932,5 +1275,8 @@ def parse_report(text: str) -> Report:
         full_inspection_year=year,
         visit_start=visit_start,
         visit_end=visit_end,
-        population=int(population.group(1).replace(",", "")) if population else None,
+        population=int(population.group(1).replace(",", "")) if population else None,  # "held approximately 660"
+        glossary=_glossary(appendices["II"], joiner) if "II" in appendices else [],
+        introductions=introductions,
+        furniture=furniture,
     )

@@ -28,6 +28,8 @@ MODELS = [
     "findings.Judgement",
     "findings.Paragraph",
     "findings.NotablePractice",
+    "findings.GlossaryEntry",
+    "findings.SectionIntroduction",
 ]
 
 

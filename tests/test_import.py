@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -10,7 +11,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, key_findings
+from findings.models import (
+    GlossaryEntry,
+    Judgement,
+    NotablePractice,
+    Paragraph,
+    ParagraphPart,
+    SectionIntroduction,
+    key_findings,
+)
 from recommendations.models import (
     Establishment,
     Inspection,
@@ -24,11 +33,22 @@ from reports import importer as report_import
 from reports.parser import ReportError
 from tests.conftest import PROJECT_DIR, SEED_REPORT
 from tests.pdf import pages_of, write_text_pdf
+from tests.typeset import LAYOUTS, typeset
 
 SEED = SEED_REPORT.read_text(encoding="utf-8")
 FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
 REFERENCES = ["3.13", "1.38", "1.39", "1.40", "1.41", "3.60", "1.42", "1.43", "6.19", "1.44"]
-MODELS = [Establishment, Inspection, TeamMember, Recommendation, Judgement, Paragraph, NotablePractice]
+MODELS = [
+    Establishment,
+    Inspection,
+    TeamMember,
+    Recommendation,
+    Judgement,
+    Paragraph,
+    NotablePractice,
+    GlossaryEntry,
+    SectionIntroduction,
+]
 
 
 def run(*args, **options):
@@ -174,7 +194,7 @@ def test_the_summary_line_says_what_was_written(db):
     out = run(SEED_REPORT)
     assert out.startswith("Imported HMP Belmarsh independent review of progress (April 2022, published)")
     assert "10 recommendations, 3 themes, 65 evidence paragraphs, 6 team members" in out
-    assert "118 rows created, 0 updated, 0 unchanged" in out
+    assert "126 rows created, 0 updated, 0 unchanged" in out
     assert len(out.strip().splitlines()) == 1
 
 
@@ -231,7 +251,7 @@ def test_an_import_never_republishes_a_review_inspectors_took_down(imported):
     with pytest.raises(CommandError, match="was unpublished in the inspectors' workspace"):
         run(SEED_REPORT)
     assert snapshot() == before
-    assert "0 rows created, 0 updated, 118 unchanged" in run(SEED_REPORT, "--draft")
+    assert "0 rows created, 0 updated, 126 unchanged" in run(SEED_REPORT, "--draft")
 
 
 def test_importing_published_after_a_draft_publishes_the_followed_inspection(db):
@@ -250,17 +270,19 @@ def test_second_import_changes_nothing(imported):
     """Importing the same report again changes no value and adds no row and no history."""
     before = snapshot()
     out = run(SEED_REPORT)
-    assert "0 rows created, 0 updated, 118 unchanged" in out
+    assert "0 rows created, 0 updated, 126 unchanged" in out
     assert snapshot() == before
 
 
 def test_second_import_reads_in_a_constant_number_of_queries(imported, django_assert_num_queries):
     """Finding nothing to change costs one query per model, not one per row."""
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(21):
         # 2 savepoints (the command's transaction and the import's) and their 2 releases;
-        # inspectorates; progress levels; the establishment; the full inspection; the review;
-        # its team; its paragraphs; its notable practice; recommendations by reference;
-        # themes by number; its judgements.
+        # inspectorates; progress levels; the establishment; the full inspection and the review;
+        # what the last import wrote to them (history); the review's team; its paragraphs and
+        # what the last import wrote to them; its notable practice; the recommendations and
+        # themes; their last imported values; the judgements; their last imported values; the
+        # glossary and its last imported values; the section introductions and theirs.
         run(SEED_REPORT, verbosity=0)
 
 
@@ -269,7 +291,7 @@ def test_dry_run_writes_nothing(db):
     before = snapshot()
     out = run(SEED_REPORT, "--dry-run")
     assert out.startswith("Dry run, nothing written.")
-    assert "118 rows to create" in out
+    assert "126 rows to create" in out
     assert snapshot() == before
     assert not Establishment.objects.exists()
 
@@ -277,20 +299,73 @@ def test_dry_run_writes_nothing(db):
 def test_dry_run_after_an_import_would_change_nothing(imported):
     """A dry run over an imported report finds nothing to write."""
     before = snapshot()
-    assert "0 rows to create, 0 to update, 118 unchanged" in run(SEED_REPORT, "--dry-run")
+    assert "0 rows to create, 0 to update, 126 unchanged" in run(SEED_REPORT, "--dry-run")
     assert snapshot() == before
 
 
-def test_import_corrects_a_changed_value_with_history(imported):
-    """A value changed since the import is put back from the report, and the change is in history."""
+def test_a_value_edited_since_the_import_is_listed_and_kept(imported):
+    """A re-import that would overwrite a value an inspector changed in the workspace names it
+    and changes nothing."""
     paragraph = Paragraph.objects.get(inspection=imported, number="3.9")
     paragraph.text = "Typed over."
     paragraph.save()
-    out = run(SEED_REPORT)
-    assert "0 rows created, 1 updated, 117 unchanged" in out
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        run(SEED_REPORT)
+    assert "would overwrite 1 value changed in the inspectors’ workspace since the last import" in str(excinfo.value)
+    assert "paragraph 3.9: text" in str(excinfo.value)
+    assert snapshot() == before
+
+
+def test_overwrite_puts_the_reports_text_back_with_history(imported, django_user_model):
+    """--overwrite replaces the edit; history says which file did it and who ran the import."""
+    inspector = django_user_model.objects.create_user("ada")
+    paragraph = Paragraph.objects.get(inspection=imported, number="3.9")
+    paragraph.text = "Typed over."
+    paragraph.save()
+    out = run(SEED_REPORT, "--overwrite", "--user", "ada")
+    assert "0 rows created, 1 updated, 125 unchanged" in out
     paragraph.refresh_from_db()
     assert "body-worn cameras had been turned on in 56 incidents" in paragraph.text
-    assert paragraph.history.count() == 3  # imported, typed over, put back
+    latest, typed, first = paragraph.history.all()[:3]
+    assert (latest.history_change_reason, latest.history_user) == ("Imported from belmarsh-irp-2022.txt", inspector)
+    assert typed.history_change_reason is None
+    assert first.history_change_reason == "Imported from belmarsh-irp-2022.txt"
+
+
+def test_imported_rows_have_history_from_the_start(imported):
+    """Every row with history has one entry from the import, with the file as its reason."""
+    for model in (Inspection, Recommendation, Judgement, Paragraph, NotablePractice):
+        reasons = set(model.history.values_list("history_change_reason", flat=True))
+        assert "Imported from belmarsh-irp-2022.txt" in reasons, model
+
+
+def test_an_unknown_user_is_refused(db):
+    with pytest.raises(CommandError, match="There is no user “nobody”"):
+        run(SEED_REPORT, "--user", "nobody")
+
+
+def test_many_reports_each_in_its_own_transaction_with_a_summary_table(db, tmp_path):
+    """A folder and files: a progress line each, a table at the end, non-zero exit if any refused."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a-belmarsh.txt").write_text(SEED, encoding="utf-8")
+    (folder / "b-broken.txt").write_text(SEED[: SEED.index(" Section 4 Summary")], encoding="utf-8")
+    (folder / "notes.md").write_text("not a report", encoding="utf-8")
+    again = folder / "a-belmarsh.txt"  # named again: nothing left to change
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"1 of 3 reports refused: b-broken.txt\."):
+        call_command("import_report", str(folder), str(again), stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("[1/3] a-belmarsh.txt: Imported HMP Belmarsh")
+    assert "[2/3] b-broken.txt: refused. Line" in err.getvalue()
+    assert "Section 4 (Summary of judgements) is missing" in err.getvalue()
+    assert lines[1].startswith("[3/3] a-belmarsh.txt: Imported")
+    table = "\n".join(lines[2:])
+    assert re.search(r"a-belmarsh.txt\s+imported\s+126 rows created", table)
+    assert re.search(r"b-broken.txt\s+refused\s+Line \d+: Section 4", table)
+    assert re.search(r"a-belmarsh.txt\s+unchanged\s+0 rows created, 0 updated, 126 unchanged", table)
+    assert table.endswith("1 imported, 1 refused, 1 unchanged (of 3).")
 
 
 def test_a_failure_half_way_writes_nothing(db, monkeypatch):
@@ -414,10 +489,24 @@ def test_a_pdf_report_imports_like_its_text(db, tmp_path):
     run(pdf)
     from_pdf = snapshot()
     assert Inspection.objects.get(slug="irp-2022").source == "belmarsh-irp-2022.pdf"
-    assert "0 rows created, 1 updated, 117 unchanged" in run(SEED_REPORT)  # only the source file differs
+    assert "0 rows created, 1 updated, 125 unchanged" in run(SEED_REPORT)  # only the source file differs
     from_text = snapshot()
     for model in ("Recommendation", "Judgement", "Paragraph", "TeamMember", "NotablePractice"):
         assert from_pdf[0][model] == from_text[0][model]
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_typeset_pdf_imports_exactly_the_rows_of_its_text(db, tmp_path, layout):
+    """The seed typeset as published (reflowed, footer and page number on every page, tables), in
+    each layout: the same rows with the same paragraph texts as the text."""
+    pdf = tmp_path / "belmarsh-irp-2022.pdf"
+    pdf.write_bytes(typeset(SEED, layout))
+    run(pdf)
+    from_pdf = snapshot()
+    assert "0 rows created, 1 updated, 125 unchanged" in run(SEED_REPORT)  # only the source file differs
+    from_text = snapshot()
+    for model in MODELS[2:]:
+        assert from_pdf[0][model.__name__] == from_text[0][model.__name__], model.__name__
 
 
 def test_the_fixture_loads_into_a_fresh_database_as_the_import_would_write_it(db):
@@ -428,7 +517,7 @@ def test_the_fixture_loads_into_a_fresh_database_as_the_import_would_write_it(db
     assert review.follows_up.recommendations.count() == 13
     assert Paragraph.objects.filter(inspection=review, section=3, judgement__isnull=False).count() == 65
     before = snapshot()
-    assert "0 rows created, 0 updated, 118 unchanged" in run(SEED_REPORT)
+    assert "0 rows created, 0 updated, 126 unchanged" in run(SEED_REPORT)
     assert snapshot() == before
 
 

@@ -75,3 +75,20 @@ def test_belmarsh_review_page_shows_the_report(client, belmarsh_data):
     assert page.count('class="app-judged') == 13
     # The report prints "April 2022" under the summary: no day is made up.
     assert "April 2022" in page and "1 April 2022" not in page
+
+
+def test_belmarsh_review_page_has_the_glossary_and_links_the_area_to_it(client, belmarsh_data):
+    """Appendix II's terms are on the page; the area the report prints with "(see Glossary)" links
+    to its entry, and the area itself is stored without the note."""
+    page = client.get(belmarsh_data.get_absolute_url()).content.decode()
+    assert '<h2 class="govuk-heading-l" id="glossary">Glossary</h2>' in page
+    assert 'id="glossary-zahid-mubarek-trust"' in page
+    assert "An independent national charity seeking to ensure fair and humane treatment" in page
+    assert (
+        'Protection of adults at risk <span class="app-see-glossary">(<a class="govuk-link" '
+        'href="#glossary-protection-of-adults-at-risk">see Glossary</a>)</span>'
+    ) in page
+    # "Time out of cell" is an area and a term too, but the report does not send readers there.
+    assert 'href="#glossary-time-out-of-cell"' not in page
+    assert belmarsh_data.follows_up.recommendations.filter(area="Protection of adults at risk").exists()
+    assert belmarsh_data.population == 660

@@ -21,15 +21,15 @@ BUDGETS = {
     "establishments": (1, "establishments with their review counts"),
     "establishment": (4, "establishment; inspections; healthy prison scores; open recommendations"),
     "review": (
-        7,
+        8,
         "review; paragraphs; judgements with recommendations; key-finding counts; scales; team; "
-        "earlier full inspections with their healthy prison scores",
+        "earlier full inspections with their healthy prison scores; glossary",
     ),
     "list": (8, "five filter option lists; count; the page's ids; its rows"),
     "list-filtered": (8, "the same, filtered and searched"),
     "csv": (7, "five filter option lists; published reviews; the rows"),
     "recommendation": (6, "recommendation with plan and response; judgements; evidence; scale; actions; notes"),
-    "preview": (11, "session; user; inspector group; the review page's seven; the leader link"),
+    "preview": (12, "session; user; inspector group; the review page's eight; the leader link"),
 }
 
 

@@ -1,15 +1,18 @@
-"""Imports a published HMI Prisons independent review of progress (IRP) report.
+"""Imports published HMI Prisons independent review of progress (IRP) reports.
 
-Typing reports in is where errors come from: this reads the report's text (or its PDF), checks it
-against itself, and writes the establishment, the full inspection it follows up, the review, the
-recommendations and themes, their judgements and evidence paragraphs, notable positive practice
-and the team, all in one transaction. Importing the same report again changes nothing.
+Typing reports in is where errors come from: this reads each report's text (or its PDF, as
+published), checks it against itself, and writes the establishment, the full inspection it
+follows up, the review, the recommendations and themes, their judgements and evidence
+paragraphs, notable positive practice and the team. Each report is its own transaction: a
+refused report writes nothing and the others are still imported. Importing the same report again
+changes nothing.
 
-    python manage.py import_report fixtures/reports/belmarsh-irp-2022.txt [--dry-run] [--draft]
+    python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
 """
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
@@ -17,54 +20,139 @@ from django.db import IntegrityError, transaction
 from reports.importer import CREATED, UNCHANGED, UPDATED, read_report, save_report
 from reports.parser import ReportError
 
+REPORT_SUFFIXES = {".pdf", ".txt"}
+
+
+def report_files(arguments: list[str]) -> list[Path]:
+    """The files named, and the reports (.pdf, .txt) in the folders named, in name order."""
+    files: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+            if not found:
+                raise CommandError(f"{path}: the folder holds no report (.pdf or .txt files).")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
 
 class Command(BaseCommand):
-    help = "Imports an independent review of progress report (its text, or its PDF) into the tracker."
+    help = "Imports independent review of progress reports (their text, or their PDFs) into the tracker."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The report: a .txt file of its text, or the .pdf.")
+        parser.add_argument("files", nargs="+", metavar="REPORT", help="A report (.pdf or .txt), or a folder of them.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Read and check the report, say what it would write, write nothing."
+            "--dry-run",
+            action="store_true",
+            help="Read and check the reports, say what they would write, write nothing.",
         )
-        parser.add_argument("--draft", action="store_true", help="Import the review as a draft, not published.")
+        parser.add_argument("--draft", action="store_true", help="Import the reviews as drafts, not published.")
+        parser.add_argument(
+            "--user", metavar="USERNAME", help="Who is importing: recorded in the history of every row written."
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Replace values inspectors changed in the workspace since the last import (listed otherwise).",
+        )
 
-    def handle(self, *args, file, dry_run, draft, verbosity, **options):
+    def handle(self, *args, files, dry_run, draft, user, overwrite, verbosity, **options):
+        importer = self._user(user)
+        paths = report_files(files)
+        results = []  # (name, outcome, detail)
+        for number, path in enumerate(paths, start=1):
+            try:
+                report, review, changes = self._import(path, importer, dry_run, draft, overwrite)
+            except CommandError as error:
+                if len(paths) == 1:
+                    raise
+                results.append((path.name, "refused", str(error).removeprefix(f"{path}: ")))
+                if verbosity >= 1:
+                    self.stderr.write(f"[{number}/{len(paths)}] {path.name}: refused. {results[-1][2]}")
+                continue
+            if verbosity >= 2:
+                self._rows(changes, dry_run)
+            outcome = "unchanged" if not changes.changed else ("would import" if dry_run else "imported")
+            results.append((path.name, outcome, self._tally(changes, dry_run)))
+            if verbosity >= 1:
+                line = self._summary(report, changes, dry_run, draft)
+                prefix = f"[{number}/{len(paths)}] {path.name}: " if len(paths) > 1 else ""
+                self.stdout.write(prefix + line if dry_run else self.style.SUCCESS(prefix + line))
+        if len(paths) > 1:
+            if verbosity >= 1:
+                self._table(results)
+            refused = [r for r in results if r[1] == "refused"]
+            if refused:
+                raise CommandError(
+                    f"{len(refused)} of {len(paths)} reports refused: {', '.join(r[0] for r in refused)}."
+                )
+
+    def _user(self, username):
+        if not username:
+            return None
+        User = get_user_model()
         try:
-            report = read_report(file)
+            return User.objects.get(**{User.USERNAME_FIELD: username})
+        except User.DoesNotExist:
+            raise CommandError(f"There is no user “{username}” (--user).") from None
+
+    def _import(self, path, user, dry_run, draft, overwrite):
+        """One report in its own transaction; CommandError naming the file if refused."""
+        try:
+            report = read_report(path)
             with transaction.atomic():
-                review, changes = save_report(report, source=Path(file).name, publish=not draft)
+                review, changes = save_report(
+                    report, source=Path(path).name, publish=not draft, user=user, overwrite=overwrite
+                )
                 if dry_run:
                     transaction.set_rollback(True)
         except ReportError as error:
-            raise CommandError(f"{file}: {error}") from None
+            raise CommandError(f"{path}: {error}") from None
         except (IntegrityError, ValidationError) as error:
             raise CommandError(
-                f"{file}: the tracker refused a row of this report, so nothing was written ({error})."
+                f"{path}: the tracker refused a row of this report, so nothing was written ({error})."
             ) from None
+        return report, review, changes
 
-        if verbosity >= 2:
-            for action, model, description in changes.rows:
-                if action != UNCHANGED or verbosity >= 3:
-                    verb = {CREATED: "create", UPDATED: "update", UNCHANGED: "keep"}[action]
-                    prefix = f"would {verb}" if dry_run else f"{verb}d" if verb != "keep" else "kept"
-                    self.stdout.write(f"  {prefix} {model}: {description}")
-        if verbosity >= 1:
-            hmi = sum(1 for item in report.recommendations if item.kind == "recommendation")
-            themes = len(report.recommendations) - hmi
-            state = "as a draft" if draft else "published"
-            what = (
-                f"{report.establishment} independent review of progress ({report.published_text}, {state}): "
-                f"{hmi} recommendations, {themes} themes, {len(report.evidence)} evidence paragraphs, "
-                f"{len(report.team)} team members."
-            )
-            tally = (
+    def _rows(self, changes, dry_run):
+        for action, model, description in changes.rows:
+            if action != UNCHANGED:
+                verb = {CREATED: "create", UPDATED: "update"}[action]
+                self.stdout.write(f"  {'would ' + verb if dry_run else verb + 'd'} {model}: {description}")
+
+    @staticmethod
+    def _tally(changes, dry_run):
+        if dry_run:
+            return (
                 f"{changes.count(CREATED)} rows to create, {changes.count(UPDATED)} to update, "
                 f"{changes.count(UNCHANGED)} unchanged"
-                if dry_run
-                else f"{changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
-                f"{changes.count(UNCHANGED)} unchanged"
             )
-            if dry_run:
-                self.stdout.write(f"Dry run, nothing written. {what} {tally}.")
-            else:
-                self.stdout.write(self.style.SUCCESS(f"Imported {what} {tally}."))
+        return (
+            f"{changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
+            f"{changes.count(UNCHANGED)} unchanged"
+        )
+
+    def _summary(self, report, changes, dry_run, draft):
+        hmi = sum(1 for item in report.recommendations if item.kind == "recommendation")
+        themes = len(report.recommendations) - hmi
+        state = "as a draft" if draft else "published"
+        what = (
+            f"{report.establishment} independent review of progress ({report.published_text}, {state}): "
+            f"{hmi} recommendations, {themes} themes, {len(report.evidence)} evidence paragraphs, "
+            f"{len(report.team)} team members."
+        )
+        tally = self._tally(changes, dry_run)
+        return f"Dry run, nothing written. {what} {tally}." if dry_run else f"Imported {what} {tally}."
+
+    def _table(self, results):
+        width = max(len(name) for name, _, _ in results)
+        self.stdout.write("")
+        self.stdout.write(f"{'Report'.ljust(width)}  {'Outcome'.ljust(12)}  Detail")
+        for name, outcome, detail in results:
+            self.stdout.write(f"{name.ljust(width)}  {outcome.ljust(12)}  {detail}")
+        counts = {
+            outcome: sum(1 for r in results if r[1] == outcome) for outcome in dict.fromkeys(r[1] for r in results)
+        }
+        self.stdout.write(", ".join(f"{n} {outcome}" for outcome, n in counts.items()) + f" (of {len(results)}).")

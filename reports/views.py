@@ -1,0 +1,115 @@
+"""The inspectors' report import, in the admin: upload a PDF, see what it would change, confirm.
+
+Nothing is written until the confirmation: the preview imports the report in a transaction that
+is rolled back. Only inspectors may import; the admin's own check (staff, signed in) runs first.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from recommendations.roles import is_inspector
+from reports import upload
+from reports.forms import ConfirmForm, UploadForm
+from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_report
+from reports.parser import ReportError, parse_report, text_from_pdf
+
+
+def _inspector_only(request):
+    if not is_inspector(request.user):
+        raise PermissionDenied("Only inspectors may import reports.")
+
+
+def _context(request, **extra):
+    return {**admin.site.each_context(request), "title": "Import a report", **extra}
+
+
+def _preview(text: str, name: str, user):
+    """The report and what importing it would write, worked out and rolled back."""
+    report = parse_report(text)
+    with transaction.atomic():
+        _, changes = save_report(report, source=name, publish=None, user=user, overwrite=True)
+        transaction.set_rollback(True)
+    return report, changes
+
+
+def _preview_context(request, report, changes, name, form):
+    rows = {action: [row for row in changes.rows if row[0] == action] for action in (CREATED, UPDATED, UNCHANGED)}
+    edited = {(edit.model, edit.row, edit.field) for edit in changes.edits}
+    fields = [
+        {"model": model, "row": row, "field": field, "old": old, "new": new, "edited": (model, row, field) in edited}
+        for model, row, field, old, new in changes.fields
+    ]
+    return _context(
+        request,
+        title=f"Import {name}?",
+        report=report,
+        recommendations=sum(1 for item in report.recommendations if item.kind == "recommendation"),
+        themes=sum(1 for item in report.recommendations if item.kind == "theme"),
+        name=name,
+        created=rows[CREATED],
+        updated=rows[UPDATED],
+        unchanged=len(rows[UNCHANGED]),
+        fields=fields,
+        edits=changes.edits,
+        form=form,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def upload_report(request):
+    """Step 1: the upload form; a valid PDF is read and its preview shown (nothing written)."""
+    _inspector_only(request)
+    if request.method == "GET":
+        return render(request, "reports/import_upload.html", _context(request, form=UploadForm()))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "reports/import_upload.html", _context(request, form=form), status=400)
+    name = form.cleaned_data["report"].name.rsplit("/", 1)[-1][:200]
+    try:
+        report, changes = _preview(form.text, name, request.user)
+    except ReportError as error:
+        form.add_error("report", f"{name} cannot be imported. {error}")
+        return render(request, "reports/import_upload.html", _context(request, form=form), status=400)
+    token = upload.keep(form.data_bytes, name, request.user)
+    confirm = ConfirmForm(initial={"token": token})
+    return render(request, "reports/import_confirm.html", _preview_context(request, report, changes, name, confirm))
+
+
+@require_http_methods(["POST"])
+def confirm_import(request):
+    """Step 2: the confirmation imports the previewed upload (a new review as a draft)."""
+    _inspector_only(request)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The confirmation was incomplete: upload the report again.")
+        return redirect("reports:import")
+    token = form.cleaned_data["token"]
+    try:
+        data, name = upload.fetch(token, request.user)
+    except upload.UploadExpired as error:
+        messages.error(request, str(error))
+        return redirect("reports:import")
+    try:
+        report = parse_report(text_from_pdf(data))
+        review, changes = save_report(
+            report, source=name, publish=None, user=request.user, overwrite=form.cleaned_data["overwrite"]
+        )
+    except EditedSinceImport as error:
+        report, changes = _preview(text_from_pdf(data), name, request.user)
+        context = _preview_context(request, report, changes, name, form)
+        context["refusal"] = error.message
+        return render(request, "reports/import_confirm.html", context, status=409)
+    except ReportError as error:
+        messages.error(request, f"{name} cannot be imported. {error}")
+        return redirect("reports:import")
+    upload.discard(token)
+    messages.success(
+        request,
+        f"Imported {name}: {changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
+        f"{changes.count(UNCHANGED)} unchanged.",
+    )
+    return redirect(reverse("admin:recommendations_inspection_change", args=[review.pk]))

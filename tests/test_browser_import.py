@@ -1,0 +1,38 @@
+"""In Chromium: an inspector uploads a typeset report PDF, reads what it would write, confirms,
+and the review is in the workspace as a draft; both pages pass axe."""
+
+import pytest
+from playwright.sync_api import expect
+
+from recommendations.models import Inspection, PublicationStatus
+from reports import upload
+from tests.conftest import PASSWORD, SEED_REPORT
+from tests.typeset import typeset
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_inspector_uploads_a_report_pdf_and_confirms_it(
+    live_server, page, axe, hmi_inspector, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
+    pdf = tmp_path / "belmarsh-irp-2022.pdf"
+    pdf.write_bytes(typeset(SEED_REPORT.read_text(encoding="utf-8"), "a4-narrow"))
+
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("hmi.inspector")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Import a report (PDF)").click()
+    assert axe(page) == []
+
+    page.get_by_label("Report (PDF)").set_input_files(str(pdf))
+    page.get_by_role("button", name="Read the report").click()
+    expect(page.get_by_text("Nothing has been written yet.")).to_be_visible()
+    expect(page.get_by_text("10 recommendations, 3 themes, 65 evidence paragraphs")).to_be_visible()
+    assert axe(page) == []
+    assert not Inspection.objects.exists()
+
+    page.get_by_role("button", name="Import belmarsh-irp-2022.pdf").click()
+    expect(page.get_by_text("Imported belmarsh-irp-2022.pdf: 126 rows created")).to_be_visible()
+    assert Inspection.objects.get(slug="irp-2022").status == PublicationStatus.DRAFT
