@@ -270,6 +270,10 @@ SPECTACULAR_SETTINGS = {
         "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     },
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionKindEnum": "recommendations.models.InspectionKind",
+        "RecommendationKindEnum": "recommendations.models.RecommendationKind",
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
