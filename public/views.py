@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from public import pages as public
 from public.filters import RecommendationFilter
+from public.repeats import repeat_chain
 from recommendations import clock
 from recommendations.downloads import csv_response
 from recommendations.models import Inspection, RecommendationKind
@@ -141,8 +142,10 @@ def review_name(review):
 
 
 def recommendation_detail(request, pk):
-    page = public.recommendation_page(clock.today(), pk)
-    return render(request, "public/recommendation_detail.html", {"page": page, "recommendation": page.recommendation})
+    today = clock.today()
+    page = public.recommendation_page(today, pk)
+    context = {"page": page, "recommendation": page.recommendation, "chain": repeat_chain(today, page.recommendation)}
+    return render(request, "public/recommendation_detail.html", context)
 
 
 def _query_without(request, *names):

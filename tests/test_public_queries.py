@@ -24,7 +24,10 @@ BUDGETS = {
     "list": (8, "five filter option lists; count; the page's ids; its rows"),
     "list-filtered": (8, "the same, filtered and searched"),
     "csv": (7, "five filter option lists; published reviews; the rows"),
-    "recommendation": (6, "recommendation with plan and response; judgements; evidence; scale; actions; notes"),
+    "recommendation": (
+        7,
+        "recommendation with plan and response; judgements; evidence; scale; actions; notes; repeated-concern chain",
+    ),
     "preview": (10, "session; user; inspector group; the review page's six; the leader link"),
 }
 
