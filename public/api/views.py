@@ -50,6 +50,7 @@ def slug_parameter(what):
 
 
 @extend_schema(
+    tags=["overview"],
     summary="The API's resources",
     description="Links to each collection, the schema and the documentation.",
     responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}},
