@@ -120,7 +120,7 @@ class Judgement(models.Model):
 
     def __str__(self):
         level = self.level.label if self.level_id else "not judged"
-        return f"{self.recommendation.label or self.recommendation.area}: {level}"
+        return f"{self.recommendation.name}: {level}"
 
     def scale_error(self):
         """The sentence that explains why the level is on the wrong scale, or None."""
