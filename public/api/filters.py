@@ -77,6 +77,10 @@ class ApiRecommendationFilter(RecommendationFilter):
     inspection = IdFilter(field_name="inspection_id", help_text="The id of the inspection that made it.")
     review = IdFilter(method="filter_review", help_text="The id of a published review that judged it.")
 
+    def filter_year(self, queryset, name, value: str):
+        # The same filter; the type hint tells the schema the year is sent as text ("2021").
+        return super().filter_year(queryset, name, value)
+
     def filter_review(self, queryset, name, value):
         judged = Judgement.objects.published(self.today).filter(review_id=value)
         return queryset.filter(pk__in=judged.values("recommendation_id"))

@@ -24,5 +24,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any character, a newline too
 ]
