@@ -206,8 +206,9 @@ def compare_page(today, data):
 
 
 def _carried_query(filterset):
-    """The type and year filters, carried from the comparison to an area's page."""
-    carried = {name: filterset.chosen(name) for name in ("type", "year") if filterset.chosen(name)}
+    """The type filter, carried from the comparison to an area's page (which lists each
+    recommendation's latest judgement, whatever its year)."""
+    carried = {"type": filterset.chosen("type")} if filterset.chosen("type") else {}
     return "?" + urlencode(carried) if carried else ""
 
 

@@ -43,6 +43,7 @@ class LatestReviewsFeed(Feed):
     judgements counted per level)."""
 
     feed_type = Atom1Feed
+    author_name = "Prison inspection recommendation tracker"
     title = "New independent reviews of progress"
     subtitle = "Reviews of progress published by the prison inspectorates, newest first."
     feed_copyright = LICENCE
@@ -67,13 +68,16 @@ class LatestReviewsFeed(Feed):
             .annotate(n=Count("pk"))
             .order_by("review_id", "recommendation__inspectorate_id", "level__rank")
         )
-        findings = {}
+        findings, judged_by = {}, {}
         for row in counts:
+            inspectorate = row["recommendation__inspectorate__short_name"]
             findings.setdefault(row["review_id"], []).append(
-                f"{row['recommendation__inspectorate__short_name']} {row['level__label'].lower()}: {row['n']}"
+                f"{inspectorate} {row['level__label'].lower()}: {row['n']}"
             )
+            judged_by.setdefault(row["review_id"], {})[inspectorate] = True
         for review in reviews:
             review.findings = findings.get(review.pk, [])
+            review.judged_by = list(judged_by.get(review.pk, {}))
         return reviews
 
     def item_title(self, review):
@@ -99,7 +103,8 @@ class LatestReviewsFeed(Feed):
         return self.item_pubdate(review)
 
     def item_author_name(self, review):
-        return "HM Inspectorate of Prisons"
+        """The inspectorates whose judgements the review gives, e.g. "HMI Prisons and Ofsted"."""
+        return " and ".join(review.judged_by) or None
 
 
 class EstablishmentReviewsFeed(LatestReviewsFeed):
@@ -132,6 +137,9 @@ class ActionPlanFeed(Feed):
 
     feed_type = Atom1Feed
     feed_copyright = "The prison’s own account of its actions, not the inspectorate’s judgement."
+
+    def author_name(self, establishment):
+        return establishment.name
 
     def get_object(self, request, slug):
         self.today = clock.today()

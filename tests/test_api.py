@@ -230,6 +230,16 @@ def test_anonymous_rate_limit_says_how_long_to_wait(client, reviews, settings):
         cache.clear()
 
 
+@pytest.mark.parametrize(
+    ("rate", "words"),
+    [("120/minute", "120 requests a minute"), ("5000/hour", "5000 requests an hour"), ("10/s", "10 requests a second")],
+)
+def test_rate_in_words(rate, words):
+    from public.api.errors import rate_in_words
+
+    assert rate_in_words(rate) == words
+
+
 def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/v1/prisons/")
     assert response.status_code == 404 and response.json()["detail"].startswith("Not found")

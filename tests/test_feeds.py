@@ -34,6 +34,8 @@ def test_national_feed_lists_published_reviews_only(client, reviews):
     found = entries(client, reverse("public:reviews-feed"))
     assert [title for title, _ in found] == ["HMP Belmarsh: independent review of progress 2022"]
     assert "HMI Prisons good progress: 1" in found[0][1] and "Ofsted insufficient progress: 1" in found[0][1]
+    feed = ET.fromstring(client.get(reverse("public:reviews-feed")).content)
+    assert feed.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "HMI Prisons and Ofsted"
 
 
 def test_embargoed_review_enters_the_feed_on_its_date(client, reviews, settings):

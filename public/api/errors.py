@@ -7,6 +7,14 @@ from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+PERIODS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
+
+
+def rate_in_words(rate):
+    """ "120/minute" → "120 requests a minute" (DRF reads the period's first letter)."""
+    number, _, period = rate.partition("/")
+    return f"{number} requests {PERIODS.get(period[:1], 'per ' + period)}"
+
 
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
@@ -16,7 +24,7 @@ def exception_handler(exc, context):
         wait = int(exc.wait) if exc.wait is not None else 60
         response.data = {
             "detail": (
-                f"Too many requests: anonymous clients may make {settings.API_RATE_LIMIT.replace('/', ' requests a ')} "
+                f"Too many requests: anonymous clients may make {rate_in_words(settings.API_RATE_LIMIT)} "
                 f"from one address. Try again in {wait} second{'s' if wait != 1 else ''}."
             )
         }
