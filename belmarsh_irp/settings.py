@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "recommendations",
     "findings",
     "reports",
@@ -104,6 +107,8 @@ MIDDLEWARE = [
     "belmarsh_irp.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The open-data API under /api/: CORS for read-only requests and ETags (conditional GET).
+    "public.api.middleware.OpenDataMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -240,6 +245,57 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# The read-only open-data API (public/api/): anonymous, JSON only, cursor-paginated, throttled.
+API_RATE_LIMIT = os.environ.get("DJANGO_API_RATE_LIMIT", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous and read-only: no sessions, so no CSRF and no signed-in view of drafts.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["public.api.throttling.AnonymousRateThrottle"],
+    # Behind a proxy, how many X-Forwarded-For hops to trust when counting requests per address.
+    "NUM_PROXIES": env_int("DJANGO_API_NUM_PROXIES", 0),
+    "DEFAULT_PAGINATION_CLASS": "public.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "public.api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Prison inspection recommendation tracker: open data API",
+    "DESCRIPTION": (
+        "Read-only JSON for everything the public site shows: establishments, inspections and "
+        "independent reviews of progress, recommendations, judgements with their level and scale, "
+        "evidence paragraphs, notable positive practice, the inspectorates' progress scales and the "
+        "prisons' published action plans. Only published reviews past their publication date appear. "
+        "Inspection report text and the data derived from it are Crown copyright, used under the "
+        "Open Government Licence v3.0."
+    ),
+    "VERSION": "1",
+    "LICENSE": {
+        "name": "Open Government Licence v3.0 (data); MIT (code)",
+        "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionKindEnum": "recommendations.models.InspectionKind",
+        "RecommendationKindEnum": "recommendations.models.RecommendationKind",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "public.api.schema.document_errors",
+    ],
+    # Swagger UI's files come from drf-spectacular-sidecar through our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "defaultModelsExpandDepth": 0},
 }
 
 # The name the service uses for itself in page titles and the header.

@@ -17,3 +17,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The API's anonymous rate limit is tested on its own with a small rate (tests/test_api_http.py);
+# elsewhere the many requests of one test run must not trip it.
+API_RATE_LIMIT = "100000/minute"

@@ -12,6 +12,7 @@ admin.site.index_title = "Reviews, recommendations and judgements"
 
 urlpatterns = [
     path("", include("public.urls")),
+    path("api/", include("public.api.urls")),
     path("leaders/", include("leaders.urls")),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public import views
+from public import compare, feeds, views
 
 app_name = "public"
 
@@ -13,4 +13,21 @@ urlpatterns = [
     path("recommendations.csv", views.recommendation_csv, name="recommendation-csv"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("preview/reviews/<int:pk>/", views.review_preview, name="review-preview"),
+    # The national picture (public/compare.py).
+    path("compare/", compare.compare, name="compare"),
+    path("compare/<slug:table>.csv", compare.compare_csv, name="compare-csv"),
+    path("compare/areas/<slug:slug>/", compare.compare_area, name="compare-area"),
+    path("compare/areas/<slug:slug>.csv", compare.compare_area_csv, name="compare-area-csv"),
+    # Atom feeds (public/feeds.py).
+    path("feeds/reviews.atom", feeds.LatestReviewsFeed(), name="reviews-feed"),
+    path(
+        "feeds/establishments/<slug:slug>/reviews.atom",
+        feeds.EstablishmentReviewsFeed(),
+        name="establishment-reviews-feed",
+    ),
+    path(
+        "feeds/establishments/<slug:slug>/action-plan.atom",
+        feeds.ActionPlanFeed(),
+        name="establishment-action-plan-feed",
+    ),
 ]

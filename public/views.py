@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from public import pages as public
 from public.filters import RecommendationFilter
+from public.repeats import repeat_chain
 from recommendations import clock
 from recommendations.downloads import csv_response
 from recommendations.models import Inspection, RecommendationKind
@@ -150,11 +151,13 @@ def review_name(review):
 def recommendation_detail(request, pk):
     today = clock.today()
     page = public.recommendation_page(today, pk)
-    return render(
-        request,
-        "public/recommendation_detail.html",
-        {"page": page, "recommendation": page.recommendation, "today": today},
-    )
+    context = {
+        "page": page,
+        "recommendation": page.recommendation,
+        "today": today,
+        "chain": repeat_chain(today, page.recommendation),
+    }
+    return render(request, "public/recommendation_detail.html", context)
 
 
 def _query_without(request, *names):

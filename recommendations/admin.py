@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -201,6 +202,20 @@ class RecommendationAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or may_judge(request.user, obj.inspectorate_id))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "repeats" in form.base_fields:
+            # Only recommendations of earlier inspections of the same establishment can be repeated
+            # (the model's clean() says so in a sentence for anything else).
+            earlier = Inspection.objects.filter(establishment_id=obj.inspection.establishment_id).exclude(
+                pk=obj.inspection_id
+            )
+            start = obj.inspection.visit_start or obj.inspection.published_on
+            if start:
+                earlier = earlier.filter(Q(visit_start__lt=start) | Q(visit_start__isnull=True, published_on__lt=start))
+            form.base_fields["repeats"].queryset = Recommendation.objects.filter(inspection__in=earlier)
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "inspectorate":

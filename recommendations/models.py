@@ -416,8 +416,30 @@ class Recommendation(models.Model):
     def clean(self):
         if self.repeats_id and self.repeats_id == self.pk:
             raise ValidationError({"repeats": "A recommendation cannot repeat itself."})
+        if self.repeats_id and self.inspection_id:
+            message = repeat_error(self.inspection, self.repeats.inspection)
+            if message:
+                raise ValidationError({"repeats": message})
         if self.kind != RecommendationKind.THEME and self.theme_number is not None:
             raise ValidationError({"theme_number": "Only a theme has a theme number."})
+
+
+def repeat_error(inspection, earlier):
+    """Why a recommendation made at ``inspection`` cannot repeat one made at ``earlier``, or None.
+
+    A concern is followed at one establishment: the repeated recommendation was made at an
+    earlier inspection of the same establishment."""
+    if earlier.establishment_id != inspection.establishment_id:
+        return "A recommendation repeats one made at an earlier inspection of the same establishment."
+    if earlier.pk == inspection.pk:
+        return "A recommendation repeats one made at an earlier inspection, not at the same one."
+    started, earlier_started = (
+        inspection.visit_start or inspection.published_on,
+        earlier.visit_start or earlier.published_on,
+    )
+    if started and earlier_started and earlier_started >= started:
+        return "A recommendation repeats one made at an earlier inspection: that inspection came later."
+    return None
 
 
 class ResponseDecision(models.TextChoices):

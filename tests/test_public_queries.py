@@ -28,7 +28,10 @@ BUDGETS = {
     "list": (8, "five filter option lists; count; the page's ids; its rows"),
     "list-filtered": (8, "the same, filtered and searched"),
     "csv": (7, "five filter option lists; published reviews; the rows"),
-    "recommendation": (6, "recommendation with plan and response; judgements; evidence; scale; actions; notes"),
+    "recommendation": (
+        7,
+        "recommendation with plan and response; judgements; evidence; scale; actions; notes; repeated-concern chain",
+    ),
     "preview": (12, "session; user; inspector group; the review page's eight; the leader link"),
 }
 

@@ -1,0 +1,400 @@
+"""The national picture: progress by area, by establishment type and by year across every
+establishment, and one page per area listing establishments worst first.
+
+Counts are always derived from the published judgements (``Judgement.objects.published``),
+never stored; by default they cover each establishment's latest published review (a year filter
+covers every review of that year instead). Each page is a fixed number of queries whatever the
+data size, and every table has a CSV of the same numbers (``recommendations.downloads``).
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import django_filters
+from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
+from public.pages import Totals
+from recommendations import clock
+from recommendations.downloads import csv_response
+from recommendations.models import EstablishmentType, Inspection, Inspectorate
+
+TABLES = {
+    "areas": ("recommendation__area", "Area"),
+    "types": ("review__establishment__type", "Establishment type"),
+    "years": ("review__year", "Year of review"),
+}
+
+
+def latest_reviews(today):
+    """Each establishment's latest published review."""
+    published = Inspection.objects.published(today).reviews()
+    newest = (
+        published.filter(establishment=OuterRef("establishment"))
+        .order_by(F("published_on").desc(nulls_last=True), F("visit_start").desc(nulls_last=True), "-pk")
+        .values("pk")[:1]
+    )
+    return published.filter(pk=Subquery(newest))
+
+
+class CompareFilter(django_filters.FilterSet):
+    """The comparison's filters, offered as links; an unknown value is a 400 with a sentence."""
+
+    inspectorate = django_filters.ChoiceFilter(field_name="recommendation__inspectorate__slug", label="Inspectorate")
+    type = django_filters.ChoiceFilter(
+        field_name="review__establishment__type", choices=EstablishmentType.choices, label="Establishment type"
+    )
+    year = django_filters.ChoiceFilter(field_name="review__year", label="Year of review")
+
+    class Meta:
+        model = Judgement
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, today, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # Two small queries: the inspectorates with a scale, and the years of published reviews.
+        self.filters["inspectorate"].extra["choices"] = list(
+            Inspectorate.objects.filter(levels__isnull=False).distinct().values_list("slug", "short_name")
+        )
+        years = (
+            Inspection.objects.published(today)
+            .reviews()
+            .filter(year__isnull=False)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+
+    def chosen(self, name):
+        if not self.is_bound or not self.is_valid():
+            return ""
+        return self.form.cleaned_data.get(name) or ""
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    counts: list  # one per level of the scale, lowest first
+    repeats: int = 0
+    link: str = ""
+
+    @property
+    def total(self):
+        return sum(self.counts)
+
+
+@dataclass
+class Table:
+    """One breakdown (by area, type or year) on one inspectorate's scale."""
+
+    inspectorate: Inspectorate
+    levels: list
+    rows: list = field(default_factory=list)
+
+    @property
+    def top_rank(self):
+        return max(level.rank for level in self.levels)
+
+    @property
+    def repeats(self):
+        return sum(row.repeats for row in self.rows)
+
+
+def _scales(inspectorate_slug=""):
+    """One query: every level of every scale (or the one chosen), grouped by inspectorate."""
+    levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate_id", "rank")
+    if inspectorate_slug:
+        levels = levels.filter(inspectorate__slug=inspectorate_slug)
+    scales = {}
+    for level in levels:
+        scales.setdefault(level.inspectorate, []).append(level)
+    return scales
+
+
+def _row_label(table, key):
+    if table == "types":
+        return EstablishmentType(key).label if key in EstablishmentType.values else str(key)
+    if key is None:
+        return "Not known"
+    return str(key)
+
+
+def _breakdown(table, judgements, scales, today, query=""):
+    """One query: the judgements counted per row and level, with how many repeat an earlier
+    recommendation (one made at a published inspection)."""
+    column, _ = TABLES[table]
+    repeated = Q(recommendation__repeats__inspection__in=Inspection.objects.published(today))
+    counted = (
+        judgements.values(column, "level_id")
+        .annotate(n=Count("pk"), repeats=Count("pk", filter=repeated))
+        .order_by(column, "level_id")
+    )
+    position = {
+        level.pk: (inspectorate, i) for inspectorate, levels in scales.items() for i, level in enumerate(levels)
+    }
+    tables = {inspectorate: Table(inspectorate, levels) for inspectorate, levels in scales.items()}
+    rows = {}
+    for entry in counted:
+        where = position.get(entry["level_id"])
+        if where is None:
+            continue
+        inspectorate, index = where
+        key = entry[column]
+        row = rows.get((inspectorate, key))
+        if row is None:
+            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
+            if table == "areas":
+                row.link = reverse("public:compare-area", kwargs={"slug": slugify(key) or "-"}) + query
+            rows[(inspectorate, key)] = row
+            tables[inspectorate].rows.append(row)
+        row.counts[index] += entry["n"]
+        row.repeats += entry["repeats"]
+    ordered = []
+    for inspectorate_table in tables.values():
+        if not inspectorate_table.rows:
+            continue
+        if table == "years":
+            inspectorate_table.rows.sort(key=lambda row: -(row.key or 0))
+        else:
+            inspectorate_table.rows.sort(key=lambda row: row.label.lower())
+        ordered.append(inspectorate_table)
+    return ordered
+
+
+def _totals(tables):
+    return [
+        Totals(
+            table.inspectorate,
+            [(level, sum(row.counts[i] for row in table.rows)) for i, level in enumerate(table.levels)],
+            table.top_rank,
+        )
+        for table in tables
+    ]
+
+
+@dataclass
+class ComparePage:
+    filterset: CompareFilter
+    by_area: list
+    by_type: list
+    by_year: list
+    totals: list
+
+
+def compare_page(today, data):
+    """Seven queries whatever the data size: the filter's two option lists, the scales, and the
+    counts by area, by establishment type and by year. (The latest-review rule is a subquery.)"""
+    published = Judgement.objects.published(today).filter(level__isnull=False)
+    filterset = CompareFilter(data or None, queryset=published, today=today)
+    if filterset.is_bound and not filterset.is_valid():
+        return ComparePage(filterset, [], [], [], [])
+    judgements = filterset.qs
+    chosen = judgements if filterset.chosen("year") else judgements.filter(review__in=latest_reviews(today))
+    scales = _scales(filterset.chosen("inspectorate"))
+    query = _carried_query(filterset)
+    by_area = _breakdown("areas", chosen, scales, today, query)
+    by_type = _breakdown("types", chosen, scales, today)
+    by_year = _breakdown("years", judgements, scales, today)
+    return ComparePage(filterset, by_area, by_type, by_year, _totals(by_area))
+
+
+def _carried_query(filterset):
+    """The type filter, carried from the comparison to an area's page (which lists each
+    recommendation's latest judgement, whatever its year)."""
+    carried = {"type": filterset.chosen("type")} if filterset.chosen("type") else {}
+    return "?" + urlencode(carried) if carried else ""
+
+
+def _filter_links(request, filterset):
+    """Each filter as a list of links: "All" and each option, the chosen one marked current."""
+    groups = []
+    for name in ("inspectorate", "type", "year"):
+        field = filterset.form.fields[name]
+        chosen = filterset.chosen(name)
+        options = [("", "All")] + [(value, label) for value, label in field.choices if value != ""]
+        links = []
+        for value, label in options:
+            query = request.GET.copy()
+            query.pop(name, None)
+            if value:
+                query[name] = value
+            links.append({"label": label, "url": "?" + query.urlencode() if query else "?", "current": value == chosen})
+        groups.append({"name": name, "label": field.label, "links": links})
+    return groups
+
+
+def compare(request):
+    today = clock.today()
+    page = compare_page(today, request.GET)
+    invalid = page.filterset.is_bound and not page.filterset.is_valid()
+    context = {
+        "page": page,
+        "filter_groups": _filter_links(request, page.filterset),
+        "errors": [error for errors in page.filterset.errors.values() for error in errors] if invalid else [],
+        "csv_query": request.GET.urlencode(),
+        "latest_only": not page.filterset.chosen("year"),
+    }
+    return render(request, "public/compare.html", context, status=400 if invalid else 200)
+
+
+def compare_csv(request, table):
+    """The numbers of one table of /compare/, one row per group, inspectorate and level."""
+    if table not in TABLES:
+        raise Http404("No such table.")
+    today = clock.today()
+    page = compare_page(today, request.GET)
+    if page.filterset.is_bound and not page.filterset.is_valid():
+        return _refused(page.filterset)
+    tables = {"areas": page.by_area, "types": page.by_type, "years": page.by_year}[table]
+    _, heading = TABLES[table]
+
+    def rows():
+        for scale in tables:
+            for row in scale.rows:
+                for level, count in zip(scale.levels, row.counts, strict=True):
+                    yield [row.label, scale.inspectorate.short_name, level.label, level.rank, count, row.repeats]
+
+    header = [heading.lower().replace(" ", "_"), "inspectorate", "level", "rank", "judgements", "repeated_concerns"]
+    return csv_response(f"progress-by-{table[:-1]}.csv", header, rows())
+
+
+def _refused(filterset):
+    problems = " ".join(error for errors in filterset.errors.values() for error in errors)
+    return HttpResponse(
+        f"The download could not be made: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
+# --- One area -----------------------------------------------------------------------------
+
+
+@dataclass
+class AreaPage:
+    area: str
+    slug: str
+    rows: list  # recommendations with their latest judgement, worst first
+    totals: list
+    type_label: str = ""
+
+
+def area_page(today, slug, establishment_type=""):
+    """Four queries whatever the data size: the public areas (to find the one named), the
+    recommendations in it with their latest judgement, worst first, their reviews, and the scales."""
+    areas = published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()
+    area = next((name for name in areas if (slugify(name) or "-") == slug), None)
+    if area is None:
+        raise Http404("No published recommendation is in that area.")
+    public = published_recommendations(today)
+    recommendations = (
+        with_latest_judgement(public.filter(area=area), today)
+        .filter(latest_rank__isnull=False)
+        .select_related("inspection__establishment", "inspectorate", "repeats__inspection")
+        .annotate(standing_ratio=Cast("latest_rank", FloatField()) / Cast("top_rank", FloatField()))
+        .order_by("standing_ratio", "inspection__establishment__name", "pk")
+    )
+    if establishment_type:
+        recommendations = recommendations.filter(inspection__establishment__type=establishment_type)
+    rows = list(recommendations)
+    reviews = {
+        review.pk: review
+        for review in Inspection.objects.filter(pk__in={row.latest_review_id for row in rows}).select_related(
+            "establishment"
+        )
+    }
+    public_inspections = {row.repeats.inspection_id for row in rows if row.repeats_id}
+    visible = set()
+    if public_inspections:  # one more query, only where some recommendation repeats another
+        visible = set(
+            Inspection.objects.published(today).filter(pk__in=public_inspections).values_list("pk", flat=True)
+        )
+    for row in rows:
+        row.latest_review = reviews.get(row.latest_review_id)
+        row.repeats_public = bool(row.repeats_id and row.repeats.inspection_id in visible)
+    scales = _scales()
+    counts = {}
+    for row in rows:
+        counts[row.latest_level_id] = counts.get(row.latest_level_id, 0) + 1
+    totals = [
+        Totals(inspectorate, [(level, counts.get(level.pk, 0)) for level in levels], levels[-1].rank)
+        for inspectorate, levels in scales.items()
+        if any(counts.get(level.pk) for level in levels)
+    ]
+    return AreaPage(area, slug, rows, totals)
+
+
+TYPE_REFUSED = "Choose an establishment type from the list: {} is not one."
+
+
+def _establishment_type(request):
+    """The ``type`` filter of an area's page: (value, error sentence or None)."""
+    value = request.GET.get("type", "")
+    if value and value not in EstablishmentType.values:
+        return "", TYPE_REFUSED.format(value[:50])
+    return value, None
+
+
+def compare_area(request, slug):
+    establishment_type, error = _establishment_type(request)
+    page = area_page(clock.today(), slug, establishment_type)
+    page.type_label = EstablishmentType(establishment_type).label if establishment_type else ""
+    type_links = [{"label": "All", "url": "?", "current": not establishment_type}] + [
+        {"label": label, "url": "?" + urlencode({"type": value}), "current": value == establishment_type}
+        for value, label in EstablishmentType.choices
+    ]
+    context = {
+        "page": page,
+        "errors": [error] if error else [],
+        "type_links": type_links,
+        "csv_query": request.GET.urlencode(),
+    }
+    return render(request, "public/compare_area.html", context, status=400 if error else 200)
+
+
+AREA_CSV_COLUMNS = [
+    "establishment",
+    "type",
+    "inspectorate",
+    "reference",
+    "recommendation",
+    "judgement",
+    "rank",
+    "top_rank",
+    "review",
+    "repeats_earlier",
+    "url",
+]
+
+
+def compare_area_csv(request, slug):
+    establishment_type, error = _establishment_type(request)
+    if error:
+        return HttpResponse(
+            f"The download could not be made: {error}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    page = area_page(clock.today(), slug, establishment_type)
+    header = AREA_CSV_COLUMNS
+
+    def rows():
+        for row in page.rows:
+            yield [
+                row.inspection.establishment.name,
+                row.inspection.establishment.get_type_display(),
+                row.inspectorate.short_name,
+                row.label,
+                row.text,
+                row.latest_label,
+                row.latest_rank,
+                row.top_rank,
+                request.build_absolute_uri(row.latest_review.get_absolute_url()) if row.latest_review else "",
+                "yes" if row.repeats_public else "",
+                request.build_absolute_uri(row.get_absolute_url()),
+            ]
+
+    return csv_response(f"progress-{page.slug}.csv", header, rows())

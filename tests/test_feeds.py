@@ -1,0 +1,120 @@
+"""Atom feeds: newly published reviews (nationally and per establishment) and changes to a
+published action plan, under the site's publication rules; the pages link to them."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations import actions as domain
+from recommendations.models import ActionPlan, Establishment
+from tests import api_data
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    return [
+        (entry.findtext(f"{ATOM}title"), entry.findtext(f"{ATOM}summary") or "") for entry in feed.iter(f"{ATOM}entry")
+    ]
+
+
+@pytest.fixture
+def reviews(make_review):
+    return api_data.build(make_review)
+
+
+def test_national_feed_lists_published_reviews_only(client, reviews):
+    found = entries(client, reverse("public:reviews-feed"))
+    assert [title for title, _ in found] == ["HMP Belmarsh: independent review of progress 2022"]
+    assert "HMI Prisons good progress: 1" in found[0][1] and "Ofsted insufficient progress: 1" in found[0][1]
+    feed = ET.fromstring(client.get(reverse("public:reviews-feed")).content)
+    assert feed.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "HMI Prisons and Ofsted"
+
+
+def test_embargoed_review_enters_the_feed_on_its_date(client, reviews, settings):
+    settings.TRACKER_TODAY = api_data.tomorrow()
+    titles = [title for title, _ in entries(client, reverse("public:reviews-feed"))]
+    assert "HMP Pentonville: independent review of progress 2022" in titles
+    assert not any("Wandsworth" in title for title in titles)
+
+
+def test_establishment_feed(client, reviews):
+    url = reverse("public:establishment-reviews-feed", kwargs={"slug": "belmarsh"})
+    assert [t for t, _ in entries(client, url)] == ["HMP Belmarsh: independent review of progress 2022"]
+    for hidden in ("wandsworth", "pentonville", "nowhere"):
+        assert client.get(reverse("public:establishment-reviews-feed", kwargs={"slug": hidden})).status_code == 404
+        assert client.get(reverse("public:establishment-action-plan-feed", kwargs={"slug": hidden})).status_code == 404
+
+
+def test_pages_link_to_their_feeds(client, reviews):
+    home = client.get(reverse("public:home")).content.decode()
+    feed = reverse("public:reviews-feed")
+    assert f'<link rel="alternate" type="application/atom+xml" title="New reviews of progress" href="{feed}">' in home
+    page = client.get(reverse("public:establishment", kwargs={"slug": "belmarsh"})).content.decode()
+    assert reverse("public:establishment-reviews-feed", kwargs={"slug": "belmarsh"}) in page
+    assert reverse("public:establishment-action-plan-feed", kwargs={"slug": "belmarsh"}) in page
+    assert page.count('rel="alternate" type="application/atom+xml"') == 2
+
+
+def test_action_plan_feed_starts_at_publication(client, reviews, belmarsh_leader):
+    """Nothing while the plan is a draft; then its publication, and each change made after it."""
+    inspection = reviews[0].follows_up
+    recommendation = inspection.recommendations.order_by("position").first()
+    url = reverse("public:establishment-action-plan-feed", kwargs={"slug": "belmarsh"})
+    action = domain.add_action(recommendation, description="Train every officer", by=belmarsh_leader)
+    domain.record_response(recommendation, decision="accepted", by=belmarsh_leader)
+    assert entries(client, url) == []
+    domain.publish_action_plan(inspection, by=belmarsh_leader)
+    assert [t for t, _ in entries(client, url)] == ["Action plan published for the full inspection of 2021"]
+    domain.update_action(
+        action,
+        description="Train every officer",
+        owner="Head of safety",
+        target_date=None,
+        status="in_progress",
+        by=belmarsh_leader,
+    )
+    domain.add_progress_note(action, "Half the officers trained.", by=belmarsh_leader)
+    found = entries(client, url)
+    titles = [title for title, _ in found]
+    assert "Action updated: Train every officer" in titles
+    assert "Progress noted on Area 1 (1.1)" in titles
+    assert titles[-1] == "Action plan published for the full inspection of 2021"
+    assert "Action added: Train every officer" not in titles  # made while the plan was a draft
+    assert "Response to Area 1 (1.1): Accepted" not in titles
+    update = next(summary for title, summary in found if title == "Action updated: Train every officer")
+    assert "Owner: Head of safety." in update and "Status: In progress." in update
+
+
+def test_action_plan_of_an_embargoed_inspection_is_not_in_the_feed(client, reviews, belmarsh_leader):
+    _, _, embargoed = reviews
+    ActionPlan.objects.create(inspection=embargoed.follows_up, published_at=timezone.now() - datetime.timedelta(days=1))
+    assert (
+        client.get(reverse("public:establishment-action-plan-feed", kwargs={"slug": "pentonville"})).status_code == 404
+    )
+
+
+def grow(make_review, count, start=0):
+    for n in range(start, start + count):
+        establishment = Establishment.objects.create(name=f"HMP Number {n}", slug=f"number-{n}")
+        make_review(establishment, [("hmi-prisons", "good-progress"), ("ofsted", "reasonable-progress")])
+
+
+@pytest.mark.parametrize(
+    ("name", "budget"),
+    [("public:reviews-feed", 2)],  # the reviews; their judgements counted per level
+)
+def test_feed_queries_do_not_grow(client, make_review, django_assert_num_queries, name, budget):
+    grow(make_review, 2)
+    with django_assert_num_queries(budget):
+        client.get(reverse(name))
+    grow(make_review, 8, start=2)
+    with django_assert_num_queries(budget):
+        client.get(reverse(name))
