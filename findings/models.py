@@ -1,9 +1,8 @@
 """What a review found: progress scales, judgements, the report's numbered paragraphs and
 notable positive practice. Depends on ``recommendations``; never the reverse."""
 
-import re
-
 import datetime
+import re
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError

@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from recommendations import clock
 
-
 SEARCH_CONFIG = "english"
 
 

@@ -168,7 +168,7 @@ def test_bytes_that_are_not_utf8_get_a_page_not_a_500(client, prisons, query_str
         assert response.status_code in (200, 400)
 
 
-@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1:A9)", "+1+1", "-2+3", "\tTab"])
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example","x")', "@SUM(A1:A9)", "+1+1", "-2+3", "\tTab"])
 def test_the_csv_writes_a_formula_as_text(client, prisons, typed):
     """A recommendation typed as a spreadsheet formula reaches the public CSV as text, never as a formula."""
     recommendation = prisons.judgements.get(position=1).recommendation

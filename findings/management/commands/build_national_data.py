@@ -281,9 +281,7 @@ class Builder:
             taken.add(name)
             slug = slugify(name.split(" ", 1)[1])
             taken_slugs.add(slug)
-            establishments.append(
-                Establishment(name=name, slug=slug, type=kind, description=f"A {kind} in {town}.")
-            )
+            establishments.append(Establishment(name=name, slug=slug, type=kind, description=f"A {kind} in {town}."))
         establishments = self.insert(Establishment, establishments)
 
         first_year = self.today.year - years + 1
@@ -531,7 +529,9 @@ class Builder:
                             owner=rng.choice(OWNERS),
                             target_date=target,
                             status=status,
-                            dropped_reason="Replaced by a national programme." if status == ActionStatus.DROPPED else "",
+                            dropped_reason="Replaced by a national programme."
+                            if status == ActionStatus.DROPPED
+                            else "",
                             created_at=now,
                             updated_at=now - datetime.timedelta(days=rng.randint(0, 90)),
                         )
