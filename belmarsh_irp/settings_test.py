@@ -17,3 +17,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Each test starts with an empty cache of its own (tests/conftest.py clears it); the page
+# cache is switched on by the tests of caching, which also run it across processes.
+# (Never the environment's Redis: clearing it would empty someone else's cache.)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+PUBLIC_PAGE_CACHE = False

@@ -26,7 +26,13 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
-from findings.publishing import PublicationError, publish_review, recommendation_name, unpublish_review
+from findings.publishing import (
+    PublicationError,
+    public_data_changed,
+    publish_review,
+    recommendation_name,
+    unpublish_review,
+)
 from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
@@ -273,6 +279,10 @@ class ReviewAdmin(InspectionAdmin):
     change_form_template = "admin/findings/review_change_form.html"
     actions = ["publish_selected"]
 
+    def public_data_changed(self, request, objects):
+        # Its dates, status or judgements may have changed: the public windows, and the cache.
+        public_data_changed(reviews=[obj.pk for obj in objects if obj.pk])
+
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
         if obj is not None and obj.is_review:
@@ -515,6 +525,10 @@ class JudgementAdmin(HistoryAdmin):
 
     form = JudgementLevelForm
     change_form_template = "admin/findings/judgement_change_form.html"
+
+    def public_data_changed(self, request, objects):
+        public_data_changed(reviews=[obj.review_id for obj in objects])
+
     list_display = ["__str__", "review", "level", "evidence_count"]
     list_filter = ["recommendation__inspectorate", LevelFilter, "review__status", "review__establishment"]
     list_select_related = ["recommendation", "level__inspectorate", "review__establishment"]

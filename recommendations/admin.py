@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations import public_cache
 from recommendations.models import (
     Action,
     ActionPlan,
@@ -26,7 +27,29 @@ from recommendations.models import (
 from recommendations.roles import inspectorate_ids, may_judge
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PublicDataAdmin(admin.ModelAdmin):
+    """An admin edit may change what the public sees: after every save or deletion the cached
+    public pages are retired (``public_data_changed``; the review screens also recompute the
+    judgements' public windows, see ``findings.admin``)."""
+
+    def public_data_changed(self, request, objects):
+        public_cache.changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.public_data_changed(request, [form.instance])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.public_data_changed(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        super().delete_queryset(request, queryset)
+        self.public_data_changed(request, objects)
+
+
+class HistoryAdmin(PublicDataAdmin, SimpleHistoryAdmin):
     """History is a record, not an undo button: it shows who changed what, before and after
     (simple-history's "Changes" column), and its old versions cannot be saved back.
 
@@ -57,7 +80,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(admin.ModelAdmin):
+class EstablishmentAdmin(PublicDataAdmin):
     list_display = ["name", "type", "slug"]
     list_filter = ["type"]
     search_fields = ["name", "slug"]
@@ -66,7 +89,7 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspectorate)
-class InspectorateAdmin(admin.ModelAdmin):
+class InspectorateAdmin(PublicDataAdmin):
     list_display = ["short_name", "name", "slug"]
     search_fields = ["name", "short_name"]
     filter_horizontal = ["inspectors"]
@@ -204,7 +227,7 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(PublicDataAdmin):
     list_display = ["name", "role", "inspectorate", "inspection"]
     list_filter = ["inspectorate", "inspection__establishment"]
     list_select_related = ["inspectorate", "inspection__establishment"]

@@ -18,6 +18,7 @@ import hashlib
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -66,12 +67,12 @@ def data_key(current, today, name):
     return f"public:data:{current.split(':', 1)[0]}:{today.isoformat()}:{digest}"
 
 
-def remember(today, name, compute, timeout=None):
+def remember(today, name, compute):
     """``compute()``, read from the cache while the public data stays the same: for values
     that are costly to derive and change only when what the public sees changes."""
     key = data_key(version(), today, name)
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        cache.set(key, value, settings.PUBLIC_CACHE_TIMEOUT)
     return value

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
-from findings.publishing import PublicationError, publish_review
+from findings.publishing import PublicationError, public_data_changed, publish_review
 from recommendations.models import (
     Establishment,
     Inspection,
@@ -277,6 +277,9 @@ def save_report(report: Report, *, source: str, publish: bool = True) -> tuple[I
         review.refresh_from_db()
         if existing_review is not None:  # a new review is counted once, as created
             changes.add(UPDATED, review, f"{review} (published)")
+    if changes.changed:
+        # What the public sees may have changed: the judgements' public windows, the cache.
+        public_data_changed(reviews=[review])
     return review, changes
 
 

@@ -160,13 +160,13 @@ OWNERS = ["Head of safety", "Head of residence", "Deputy governor", "Head of hea
 TEAM = [("Team leader", "hmi-prisons"), ("Inspector", "hmi-prisons"), ("Ofsted inspector", "ofsted")]
 
 # Proportions, chosen to look like the published record.
-REVIEWED = 0.8  # of a full inspection's recommendations, followed up by the next year's review
+REVIEWED = (10, 20)  # recommendations a review follows up (with every Ofsted theme), as IRPs do
 REPEATS = 0.2  # recommendations that repeat an earlier one in the same area
 PRIORITY = 0.1
 THEMES = (2, 4)  # Ofsted themes per full inspection
 RECOMMENDATIONS = (52, 72)  # per full inspection
-EVIDENCE = (4, 8)  # paragraphs per judgement
-REPORT_PARAGRAPHS = 80  # numbered paragraphs of a full inspection's report
+EVIDENCE = (5, 9)  # paragraphs per judgement
+REPORT_PARAGRAPHS = 270  # numbered paragraphs of a full inspection's report
 LATEST_DRAFTS = 0.05  # of the latest year's reviews, still drafts
 LATEST_EMBARGOED = 0.03  # of the latest year's reviews, published with a date still to come
 RESPONDED = 0.5  # recommendations with the prison's response
@@ -209,6 +209,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             counts = Builder(random.Random(seed), clock.today(), verbosity, self.stdout).build(establishments, years)
+        # Fresh planner statistics: without them PostgreSQL misjudges every join of the new rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         if verbosity:
             made = ", ".join(f"{n:,} {name}" for name, n in counts.items())
             self.stdout.write(f"Made {made} in {time.monotonic() - started:.0f} s.")
@@ -392,11 +395,19 @@ class Builder:
 
         # Judgements: the review judges most of what the inspection it follows up recommended.
         review_of = {review.follows_up_id: review for review in reviews}
+        made_at = {}
+        for recommendation in recommendations:
+            made_at.setdefault(recommendation.inspection_id, []).append(recommendation)
+        followed_up = set()
+        for made in made_at.values():
+            hmi_made = [r for r in made if r.kind == RecommendationKind.RECOMMENDATION]
+            followed_up.update(r.pk for r in rng.sample(hmi_made, min(len(hmi_made), rng.randint(*REVIEWED))))
+            followed_up.update(r.pk for r in made if r.kind == RecommendationKind.THEME)
         judgements = []
         positions = {}
         for recommendation in recommendations:
             review = review_of[recommendation.inspection_id]
-            if rng.random() >= REVIEWED and recommendation.kind == RecommendationKind.RECOMMENDATION:
+            if recommendation.pk not in followed_up:
                 continue
             scale = self.levels[recommendation.inspectorate_id]
             position = positions[review.pk] = positions.get(review.pk, 0) + 1
@@ -458,7 +469,7 @@ class Builder:
                 notable.append(paragraphs[-1])
         for full in fulls:
             for index in range(1, REPORT_PARAGRAPHS + 1):
-                section = 1 + index // 10
+                section = 1 + index // 40
                 paragraphs.append(
                     Paragraph(
                         inspection=full,
