@@ -7,7 +7,7 @@ for the public, any review for the preview).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.shortcuts import get_object_or_404
 
 from findings.models import (
@@ -31,6 +31,9 @@ from recommendations.models import (
 )
 
 LATEST_REVIEWS_ON_HOME = 6
+# An establishment inspected for years has hundreds of open recommendations: its page shows the
+# newest; the list, filtered by the establishment, has them all.
+OPEN_ON_ESTABLISHMENT_PAGE = 50
 
 
 def inspection_order():
@@ -114,11 +117,13 @@ class EstablishmentPage:
     inspections: list
     scores: dict = field(default_factory=dict)  # inspection pk → [HealthyPrisonScore]
     open_recommendations: list = field(default_factory=list)
+    open_total: int = 0
 
 
 def establishment_page(today, slug):
     """Four queries: the establishment, its published inspections, their healthy prison scores
-    and its recommendations whose latest published judgement is below the top of the scale."""
+    and its recommendations whose latest published judgement is below the top of the scale
+    (the newest ``OPEN_ON_ESTABLISHMENT_PAGE`` of them shown, all of them counted)."""
     establishment = get_object_or_404(public_establishments(today), slug=slug)
     inspections = list(
         Inspection.objects.published(today)
@@ -136,9 +141,13 @@ def establishment_page(today, slug):
     still_open = list(
         open_recommendations(published_recommendations(today).for_establishment(establishment), today)
         .select_related("inspectorate", "inspection")
-        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")
+        .annotate(open_total=Window(Count("pk")))  # counted over them all, before the limit
+        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")[
+            :OPEN_ON_ESTABLISHMENT_PAGE
+        ]
     )
-    return EstablishmentPage(establishment, inspections, scores, still_open)
+    total = still_open[0].open_total if still_open else 0
+    return EstablishmentPage(establishment, inspections, scores, still_open, total)
 
 
 # --- One review --------------------------------------------------------------------------
