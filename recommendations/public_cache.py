@@ -52,7 +52,8 @@ def changed():
     """Retires every cached public page: now, and again when the surrounding transaction
     commits (so no request can cache the old data under the new version in between)."""
     cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT))
 
 
 def page_key(current, today, path):
