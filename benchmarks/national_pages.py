@@ -56,7 +56,7 @@ def manage(*args, env=None):
     subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT_DIR, env=env or server_env(), check=True)
 
 
-def build(database_url, establishments, years):
+def build(database_url, establishments, years, env):
     import psycopg
 
     parts = urlsplit(database_url)
@@ -65,9 +65,9 @@ def build(database_url, establishments, years):
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
-    manage("migrate", "-v0")
+    manage("migrate", "-v0", env=env)
     started = time.monotonic()
-    manage("build_national_data", "--establishments", str(establishments), "--years", str(years))
+    manage("build_national_data", "--establishments", str(establishments), "--years", str(years), env=env)
     return time.monotonic() - started
 
 
@@ -301,7 +301,7 @@ def main():
                 capture_output=True,
             ).returncode
         ):
-            built = build(database_url, args.establishments, args.years)
+            built = build(database_url, args.establishments, args.years, env)
         manage("collectstatic", "--noinput", "-v0", env=env)
         plan = prepare(env)
         pages = plan["public"] + plan["leaders"]
