@@ -26,13 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel, key_findings
-from findings.publishing import (
-    PublicationError,
-    public_data_changed,
-    publish_review,
-    recommendation_name,
-    unpublish_review,
-)
+from findings.publishing import PublicationError, public_data_changed, publish_review, unpublish_review
 from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
@@ -76,7 +70,7 @@ class LevelChoiceField(forms.ModelChoiceField):
 
 class RecommendationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, recommendation):
-        return f"{recommendation_name(recommendation)}: {recommendation.text[:70]}"
+        return f"{recommendation.name}: {recommendation.text[:70]}"
 
 
 class JudgementForm(forms.ModelForm):
@@ -157,7 +151,7 @@ class JudgementFormSet(BaseInlineFormSet):
                     )
                 continue
             if recommendation and not may_judge(self.user, recommendation.inspectorate_id):
-                name = recommendation_name(recommendation)
+                name = recommendation.name
                 raise ValidationError(f"You judge only your own inspectorate’s recommendations, not {name}.")
         if is_published(self.instance) and any(
             form.instance.pk is None and form.has_changed() for form in self.forms if form not in self.deleted_forms
@@ -554,7 +548,7 @@ class JudgementAdmin(HistoryAdmin):
     @admin.display(description="Recommendation")
     def recommendation_text(self, obj):
         r = obj.recommendation
-        return format_html("<strong>{}</strong> — judged by {}<br>{}", recommendation_name(r), r.inspectorate, r.text)
+        return format_html("<strong>{}</strong> — judged by {}<br>{}", r.name, r.inspectorate, r.text)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

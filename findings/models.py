@@ -60,6 +60,31 @@ class ProgressLevel(models.Model):
     natural_key.dependencies = ["recommendations.inspectorate"]
 
 
+class Standing(models.TextChoices):
+    """Where a level sits on its own scale; it chooses the tag's colour on every page."""
+
+    LOWEST = "lowest", "Lowest level of its scale"
+    LOW = "low", "Lower half of its scale"
+    HIGH = "high", "Upper half of its scale"
+    TOP = "top", "Top of its scale"
+    NONE = "none", "Not yet judged"
+
+
+def standing(rank, top):
+    """The ``Standing`` of a level of rank ``rank`` on a scale whose top rank is ``top``.
+
+    Read from the scale's data alone, never from a level's name, so that Ofsted's 2 of 3 and
+    HMI Prisons' 3 of 4 both read as the upper half, and a new inspectorate's scale needs no code.
+    """
+    if not rank or not top:
+        return Standing.NONE
+    if rank >= top:
+        return Standing.TOP
+    if rank <= 1:
+        return Standing.LOWEST
+    return Standing.HIGH if rank / top > 0.5 else Standing.LOW
+
+
 def current_on(today, prefix=""):
     """The condition that a judgement is its recommendation's latest published one on ``today``
     (``prefix`` reaches the judgement through a relation, e.g. ``"judgements__"``)."""
@@ -145,7 +170,7 @@ class Judgement(models.Model):
 
     def __str__(self):
         level = self.level.label if self.level_id else "not judged"
-        return f"{self.recommendation.label or self.recommendation.area}: {level}"
+        return f"{self.recommendation.name}: {level}"
 
     def scale_error(self):
         """The sentence that explains why the level is on the wrong scale, or None."""

@@ -104,12 +104,6 @@ class PublishedReviewLocked(ValidationError):
     """A judgement or evidence paragraph of a published review cannot be deleted."""
 
 
-def recommendation_name(recommendation):
-    """How an inspector finds the item in the report: 'Use of force (1.39)', 'Education: Theme 2'."""
-    label = recommendation.label
-    return f"{recommendation.area} ({label})" if label else recommendation.area
-
-
 def missing_for_publication(review):
     """Sentences naming what stops ``review`` being published; empty when it is complete.
 
@@ -130,7 +124,7 @@ def missing_for_publication(review):
     if not judgements:
         missing.append("The review follows up no recommendation yet: add the recommendations it judges.")
     for judgement in judgements:
-        name = recommendation_name(judgement.recommendation)
+        name = judgement.recommendation.name
         if judgement.level_id is None:
             missing.append(f"{name} has no judgement: choose a level of progress.")
         if judgement.evidence_count == 0:
@@ -198,7 +192,7 @@ def refuse_deleting_published(sender, instance, **kwargs):
     """``pre_delete`` guard: a published review's judgements and evidence are never deleted."""
     if sender is Judgement:
         review_id = instance.review_id
-        what = f"the judgement of {recommendation_name(instance.recommendation)}"
+        what = f"the judgement of {instance.recommendation.name}"
     elif sender is Paragraph:
         if instance.judgement_id is None:
             return

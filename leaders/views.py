@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
-from findings.models import ProgressLevel, open_recommendations, published_recommendations, with_latest_judgement
+from findings.models import Standing, open_recommendations, published_recommendations, standing, with_latest_judgement
 from leaders.filters import PROBLEMS, ActionFilter, problem_counts
 from leaders.forms import (
     ActionEditForm,
@@ -44,8 +44,6 @@ from recommendations.models import (
     Response,
 )
 from recommendations.roles import led_establishments
-
-REASONABLE = "reasonable-progress"
 
 # --- Access: the one rule ---------------------------------------------------------------------
 
@@ -95,12 +93,10 @@ def recommendations_for(establishment, today):
     """The establishment's recommendations the public may see, with their latest published
     judgement, the rank of 'reasonable progress' on their scale, the response and action counts."""
     actions = Action.objects.filter(recommendation=OuterRef("pk"))
-    reasonable = ProgressLevel.objects.filter(inspectorate=OuterRef("inspectorate"), slug=REASONABLE).values("rank")
     return (
         with_latest_judgement(published_recommendations(today).for_establishment(establishment), today)
         .select_related("inspectorate", "inspection__action_plan", "response")
         .annotate(
-            reasonable_rank=Subquery(reasonable[:1]),
             actions_total=_count(actions),
             actions_done=_count(actions.filter(status=ActionStatus.DONE)),
             actions_dropped=_count(actions.filter(status=ActionStatus.DROPPED)),
@@ -128,29 +124,15 @@ def dashboard_recommendations(establishment, today):
 def describe(recommendation):
     """Adds what the templates show beside the judgement (no queries)."""
     r = recommendation
-    r.tag = judgement_tag(r.latest_rank, r.reasonable_rank, r.top_rank)
+    r.standing = standing(r.latest_rank, r.top_rank)
     counted = r.actions_total - r.actions_dropped
     r.all_done = counted > 0 and r.actions_done == counted
-    r.done_but_judged_below_reasonable = bool(
-        r.all_done and r.latest_rank is not None and r.reasonable_rank and r.latest_rank < r.reasonable_rank
-    )
+    r.done_but_judged_low = r.all_done and r.standing in (Standing.LOWEST, Standing.LOW)
     try:
         r.the_response = r.response
     except Response.DoesNotExist:
         r.the_response = None
     return r
-
-
-def judgement_tag(rank, reasonable, top):
-    if rank is None:
-        return "none"
-    if rank >= (top or rank):
-        return "top"
-    if rank == 1:
-        return "lowest"
-    if reasonable and rank < reasonable:
-        return "low"
-    return "high"
 
 
 def _recommendation(establishment, pk, today):

@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 from public import pages as public
 from public.cache import cached_public_page
 from public.filters import RecommendationFilter
-from public.templatetags.public import judgement_modifier
 from recommendations import clock
 from recommendations.downloads import csv_response
 from recommendations.models import Inspection, RecommendationKind
@@ -95,8 +94,6 @@ def recommendation_list(request):
     # A page that is not a number shows the first page; one past the end shows the last.
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    for recommendation in page.object_list:
-        recommendation.judgement_modifier = judgement_modifier(recommendation.latest_rank, recommendation.top_rank)
     invalid = filterset.is_bound and not filterset.is_valid()
     context = {
         "filterset": filterset,

@@ -62,7 +62,13 @@ class InspectorateManager(models.Manager):
 
 
 class Inspectorate(models.Model):
-    """HMI Prisons, Ofsted, Estyn, CQC… Each owns a progress scale (``findings.ProgressLevel``)."""
+    """HMI Prisons, Ofsted, Estyn, CQC… Each owns a progress scale (``findings.ProgressLevel``).
+
+    An inspectorate exists in the tracker together with its scale: both are created in one
+    place, the data migration ``findings/migrations/0002_progress_scales.py`` (the dependency
+    points from ``findings`` to this app, as everywhere). A new inspectorate is added the same
+    way, by a ``findings`` data migration that creates it and its levels.
+    """
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, unique=True)
@@ -361,11 +367,7 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self):
-        if self.kind == RecommendationKind.THEME:
-            label = f"Theme {self.theme_number}" if self.theme_number else "Theme"
-        else:
-            label = f"({self.reference})" if self.reference else "Recommendation"
-        return f"{self.area} {label}: {self.text[:60]}"
+        return f"{self.name}: {self.text[:60]}"
 
     @property
     def label(self):
@@ -373,6 +375,13 @@ class Recommendation(models.Model):
         if self.kind == RecommendationKind.THEME:
             return f"Theme {self.theme_number}" if self.theme_number else "Theme"
         return self.reference
+
+    @property
+    def name(self):
+        """The one way every page, list, message and download names it: 'Use of force (1.39)',
+        'Education, skills and work (Theme 2)', or the area alone when it has no reference."""
+        label = self.label
+        return f"{self.area} ({label})" if label else self.area
 
     def clean(self):
         if self.repeats_id and self.repeats_id == self.pk:

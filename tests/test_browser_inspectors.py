@@ -16,7 +16,7 @@ SCREENSHOTS = "/tmp"
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
     live_server, page, make_review, belmarsh, hmi_prisons, hmi_inspector
 ):

@@ -52,7 +52,7 @@ def test_leader_runs_the_action_plan_and_publishes_it(
 
     # The response: partly accepted without a reason is refused, then given one.
     page.click("a:has-text('Leaders should make sure that all use of force')")
-    expect(page.locator("h1")).to_have_text("Use of force")
+    expect(page.locator("h1")).to_have_text("Use of force (1.39)")
     check("recommendation")
     page.click("text=Record the response")
     page.check("label:has-text('Partly accepted')")

@@ -96,17 +96,17 @@ def test_open_recommendations_worst_first_and_closed_left_out(signed_in, make_re
 
 def test_the_inspectorates_judgement_decides_openness_not_the_prisons_status(signed_in, make_review, belmarsh):
     """All actions done does not close a recommendation; the dashboard says so plainly when the
-    latest judgement is below reasonable progress, and not when it is reasonable."""
+    latest judgement is in the lower half of its scale, and not when it is in the upper half."""
     review = make_review(belmarsh, [("hmi-prisons", "insufficient-progress"), ("ofsted", "reasonable-progress")])
     for judgement in review.judgements.all():
         make_action(judgement.recommendation, f"Done for {judgement.recommendation.label}", status=ActionStatus.DONE)
     response = signed_in.get(DASHBOARD)
     assert len(response.context["recommendations"]) == 2
-    flagged = [r.label for r in response.context["recommendations"] if r.done_but_judged_below_reasonable]
+    flagged = [r.label for r in response.context["recommendations"] if r.done_but_judged_low]
     assert flagged == ["1.1"]
     html = response.content.decode()
     assert html.count("The prison marks all its actions done, but the inspectorate’s latest judgement is") == 1
-    assert "insufficient progress, below reasonable progress" in html
+    assert "insufficient progress, in the lower half of the HMI Prisons scale" in html
 
 
 def test_draft_review_judgements_are_not_used(signed_in, make_review, belmarsh, hmi_prisons):

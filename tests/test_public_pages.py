@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from findings.models import NotablePractice, Paragraph, ParagraphPart
-from public.templatetags.public import judgement_modifier, paragraph_links
+from findings.models import NotablePractice, Paragraph, ParagraphPart, standing
+from public.templatetags.public import paragraph_links
 from recommendations.models import (
     Action,
     ActionPlan,
@@ -117,8 +117,8 @@ def test_judgement_tags_say_the_level_in_words_and_follow_the_scale(client, revi
     assert 'app-judgement--top">Good progress</strong>' in page
     assert 'app-judgement--lowest">No meaningful progress</strong>' in page
     assert 'app-judgement--lowest">Insufficient progress</strong>' in page  # Ofsted's lowest
-    assert [judgement_modifier(rank, 4) for rank in (1, 2, 3, 4)] == ["lowest", "low", "high", "top"]
-    assert [judgement_modifier(rank, 3) for rank in (1, 2, 3)] == ["lowest", "high", "top"]
+    assert [standing(rank, 4) for rank in (1, 2, 3, 4)] == ["lowest", "low", "high", "top"]
+    assert [standing(rank, 3) for rank in (1, 2, 3)] == ["lowest", "high", "top"]
 
 
 def test_a_full_inspection_has_no_review_page(client, review):

@@ -1,4 +1,5 @@
-"""Small template helpers of the public pages: judgement tag colours and paragraph links."""
+"""Small template helpers of the public pages: paragraph anchors and links. (The judgement tag
+is ``findings.templatetags.judgements``, shared with the leaders' pages.)"""
 
 import re
 
@@ -38,22 +39,3 @@ def paragraph_links(text, page_url=""):
         return f'<a class="govuk-link" href="{href}">{words}{section}.{index}</a>'
 
     return mark_safe(PARAGRAPH_REFERENCE.sub(link, escaped))
-
-
-def judgement_modifier(rank, top):
-    """Where a level sits on its own scale: lowest, low, high or top (none when not judged).
-
-    Ranks are relative to the scale, so Ofsted's 2 of 3 and HMI Prisons' 3 of 4 both read high.
-    """
-    if not rank or not top:
-        return "none"
-    if rank >= top:
-        return "top"
-    if rank <= 1:
-        return "lowest"
-    return "high" if rank / top > 0.5 else "low"
-
-
-@register.simple_tag
-def judgement_class(rank, top):
-    return f"app-judgement--{judgement_modifier(rank, top)}"
