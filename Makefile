@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark ci
+.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ fixtures:
 
 benchmark:
 	$(PY) benchmarks/run.py
+
+# Every public and leaders' page at national size on PostgreSQL, against a hello view; drops and
+# rebuilds the database DATABASE_URL names (e.g. postgres://postgres@127.0.0.1:5432/tracker_national).
+benchmark-national:
+	$(PY) benchmarks/national_pages.py
 
 ci:
 	bash .ci/run

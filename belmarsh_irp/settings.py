@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # Content-Security-Policy, Permissions-Policy, no-store for signed-in pages (after WhiteNoise:
     # static files keep their long cache).
     "belmarsh_irp.security.SecurityHeadersMiddleware",
+    # Anonymous public pages from the cache, before sessions, authentication and CSRF run.
+    "public.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The open-data API under /api/: CORS for read-only requests and ETags (conditional GET).
@@ -154,6 +156,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache every worker process shares: Redis in production (REDIS_URL, e.g.
+# redis://127.0.0.1:6379/0, through Django's own RedisCache); without it a file cache in the
+# project (var/cache), which needs nothing else running. Anonymous public pages are served
+# from it (public/cache.py), retired whenever what the public sees changes.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "tracker"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+# Anonymous public pages from the cache (off only to measure or debug the pages themselves).
+PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)
+# How long a cached page or derived total is kept at most (seconds); a change retires it at once.
+PUBLIC_CACHE_TIMEOUT = env_int("DJANGO_PUBLIC_CACHE_TIMEOUT", 86400)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

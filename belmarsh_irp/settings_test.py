@@ -20,3 +20,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The API's anonymous rate limit is tested on its own with a small rate (tests/test_api_http.py);
 # elsewhere the many requests of one test run must not trip it.
 API_RATE_LIMIT = "100000/minute"
+
+# Each test starts with an empty cache of its own (tests/conftest.py clears it); the page
+# cache is switched on by the tests of caching, which also run it across processes.
+# (Never the environment's Redis: clearing it would empty someone else's cache.)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+PUBLIC_PAGE_CACHE = False

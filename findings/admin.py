@@ -40,6 +40,7 @@ from findings.publishing import (
     PublicationError,
     change_publication_date,
     may_publish,
+    public_data_changed,
     publish_review,
     unpublish_review,
 )
@@ -396,6 +397,10 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
     change_form_template = "admin/findings/review_change_form.html"
     actions = ["publish_selected"]
 
+    def public_data_changed(self, request, objects):
+        # Its dates, status or judgements may have changed: the public windows, and the cache.
+        public_data_changed(reviews=[obj.pk for obj in objects if obj.pk])
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("establishment", "lead_inspectorate", "published_by")
 
@@ -607,6 +612,10 @@ class JudgementAdmin(HistoryAdmin):
 
     form = JudgementLevelForm
     change_form_template = "admin/findings/judgement_change_form.html"
+
+    def public_data_changed(self, request, objects):
+        public_data_changed(reviews=[obj.review_id for obj in objects])
+
     list_display = ["__str__", "review", "level", "evidence_count"]
     list_filter = ["recommendation__inspectorate", LevelFilter, "review__status", "review__establishment"]
     list_select_related = ["recommendation", "level__inspectorate", "review__establishment"]
@@ -755,6 +764,7 @@ class NotablePracticeAdmin(HistoryAdmin):
             if allowed is not None:
                 kwargs["queryset"] = Paragraph.objects.filter(inspection__lead_inspectorate__in=allowed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class LeadInspectorateTextAdmin(HistoryAdmin):
     """Report text of a review outside its evidence: only the inspectorate that leads the review

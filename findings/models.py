@@ -1,16 +1,28 @@
 """What a review found: progress scales, judgements, the report's numbered paragraphs and
 notable positive practice. Depends on ``recommendations``; never the reverse."""
 
+import datetime
 import re
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from recommendations import clock
-from recommendations.models import Inspection, InspectionKind, Inspectorate, PublicationStatus, Recommendation
+from recommendations.models import (
+    Inspection,
+    InspectionKind,
+    Inspectorate,
+    PublicationStatus,
+    Recommendation,
+    SearchDocument,
+)
+
+# A published review with no publication date is public from the beginning of time.
+ALWAYS = datetime.date(1, 1, 1)
 
 
 class ProgressLevelManager(models.Manager):
@@ -73,6 +85,14 @@ def standing(rank, top):
     return Standing.HIGH if rank / top > 0.5 else Standing.LOW
 
 
+def current_on(today, prefix=""):
+    """The condition that a judgement is its recommendation's latest published one on ``today``
+    (``prefix`` reaches the judgement through a relation, e.g. ``"judgements__"``)."""
+    return Q(**{f"{prefix}public_from__lte": today}) & (
+        Q(**{f"{prefix}superseded_from__isnull": True}) | Q(**{f"{prefix}superseded_from__gt": today})
+    )
+
+
 class JudgementQuerySet(models.QuerySet):
     def published(self, today=None):
         """Judgements of reviews the public may see (published and past their publication date).
@@ -87,6 +107,14 @@ class JudgementQuerySet(models.QuerySet):
 
     def of_review(self, review):
         return self.filter(review=review)
+
+    def current(self, today=None):
+        """Each recommendation's latest published judgement on ``today``, at most one each.
+
+        Read from the stored public window (``public_from`` … ``superseded_from``) that
+        ``findings.publishing.refresh_public_judgements`` keeps, so no query orders every
+        judgement of a recommendation, and an embargo lifts on its date with nobody acting."""
+        return self.filter(current_on(today or clock.today()))
 
 
 class Judgement(models.Model):
@@ -106,15 +134,37 @@ class Judgement(models.Model):
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the review's report.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The dates between which this is its recommendation's latest published judgement: from the
+    # review's publication date (None while the review is a draft) until the publication date
+    # of the next published judgement of the same recommendation (None while there is none).
+    # Written only by findings.publishing.refresh_public_judgements; dates, not a flag, so an
+    # embargoed review's judgement becomes the latest on its date without anyone acting.
+    public_from = models.DateField(null=True, blank=True, editable=False)
+    superseded_from = models.DateField(null=True, blank=True, editable=False)
 
     objects = JudgementQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_from", "superseded_from"])
 
     class Meta:
         ordering = ["review", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "recommendation"], name="one_judgement_per_review_and_recommendation"
+            ),
+        ]
+        indexes = [
+            # The public list, the establishment page and the leaders' dashboard join each
+            # recommendation to its current judgement through this window.
+            models.Index(
+                fields=["recommendation", "public_from", "superseded_from"],
+                name="judgement_public_window_idx",
+                condition=Q(public_from__isnull=False),
+            ),
+            # The home page counts current judgements per level.
+            models.Index(
+                fields=["level", "public_from", "superseded_from"],
+                name="judgement_level_window_idx",
+                condition=Q(public_from__isnull=False),
             ),
         ]
 
@@ -183,11 +233,20 @@ class Paragraph(models.Model):
     part = models.CharField(max_length=20, choices=ParagraphPart.choices, default=ParagraphPart.EVIDENCE)
     judgement = models.ForeignKey(Judgement, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
     text = models.TextField()
+    # The words the public search reads, computed by the database on every write (bulk ones
+    # included), with a GIN index: no query runs to_tsvector over the rows.
+    search_document = models.GeneratedField(
+        expression=SearchDocument("text"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         ordering = ["inspection", "section", "index"]
+        # /recommendations/?q=… searches evidence through a GIN index on search_document,
+        # made on PostgreSQL only by migration 0005 (SQLite matches words instead).
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="paragraph_number_unique_per_inspection"),
             models.CheckConstraint(
@@ -266,8 +325,9 @@ def _group_counts(levels, counts):
 def published_recommendations(today=None):
     """Recommendations and themes the public may see: made at a published inspection, or
     judged at a published review. Everything public builds on this, so no draft leaks."""
+    today = today or clock.today()
     published = Inspection.objects.published(today)
-    judged_in_public = Judgement.objects.filter(review__in=published, recommendation=OuterRef("pk"))
+    judged_in_public = Judgement.objects.filter(recommendation=OuterRef("pk"), public_from__lte=today)
     return Recommendation.objects.filter(Q(inspection__in=published) | Exists(judged_in_public))
 
 
@@ -277,22 +337,22 @@ def with_latest_judgement(recommendations, today=None):
 
     ``latest_judgement_id``, ``latest_level_id``, ``latest_rank``, ``latest_label``,
     ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public).
+
+    One join (not a subquery per row): the judgement whose stored public window holds
+    ``today`` (see ``JudgementQuerySet.current``), so the list can filter and count by the
+    latest judgement through an index.
     """
-    latest = (
-        Judgement.objects.published(today)
-        .filter(recommendation=OuterRef("pk"))
-        .order_by(
-            F("review__published_on").desc(nulls_last=True), F("review__visit_start").desc(nulls_last=True), "-pk"
-        )
-    )
+    today = today or clock.today()
     top = ProgressLevel.objects.filter(inspectorate=OuterRef("inspectorate")).order_by("-rank").values("rank")[:1]
     return recommendations.annotate(
-        latest_judgement_id=Subquery(latest.values("pk")[:1]),
-        latest_level_id=Subquery(latest.values("level_id")[:1]),
-        latest_rank=Subquery(latest.values("level__rank")[:1]),
-        latest_label=Subquery(latest.values("level__label")[:1]),
-        latest_slug=Subquery(latest.values("level__slug")[:1]),
-        latest_review_id=Subquery(latest.values("review_id")[:1]),
+        latest=FilteredRelation("judgements", condition=current_on(today, "judgements__")),
+    ).annotate(
+        latest_judgement_id=F("latest__id"),
+        latest_level_id=F("latest__level_id"),
+        latest_rank=F("latest__level__rank"),
+        latest_label=F("latest__level__label"),
+        latest_slug=F("latest__level__slug"),
+        latest_review_id=F("latest__review_id"),
         top_rank=Subquery(top),
     )
 

@@ -8,6 +8,12 @@ reason, kept as a ``recommendations.Unpublication``.
 
 Judgements and evidence of a published review cannot be deleted: ``refuse_deleting_published``
 guards every deletion path (the admin, the shell, a queryset's ``delete()``).
+
+Whatever changes what the public sees ends in ``public_data_changed``: it brings the stored
+"latest published judgement" windows up to date (``refresh_public_judgements``) and, once the
+transaction commits, retires every cached public page (``recommendations.public_cache``).
+Publishing, unpublishing, an import, an admin edit and a leader's change to a published action
+plan all call it.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +21,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from findings.models import Judgement, Paragraph, ParagraphPart
+from findings.models import ALWAYS, Judgement, Paragraph, ParagraphPart
+from recommendations import public_cache
 from recommendations.audit import record_audit_event
 from recommendations.models import (
     TEXT_LIMITS,
@@ -27,6 +34,76 @@ from recommendations.models import (
     too_long,
 )
 from recommendations.roles import inspectorate_ids
+
+
+def compute_public_windows(rows):
+    """``{judgement pk: (public_from, superseded_from)}`` from rows of
+    ``(pk, recommendation_id, review status, review published_on, review visit_start)``.
+
+    A judgement of a published review is public from the review's publication date (always,
+    when it has none). Of a recommendation's public judgements the latest is the one of the
+    latest publication date (then the latest visit, then the latest written); it stays the
+    latest until the next one's publication date. Pure: the data migration uses it too."""
+    public = {}
+    windows = {}
+    for pk, recommendation_id, status, published_on, visit_start in rows:
+        if status == PublicationStatus.PUBLISHED:
+            public_from = published_on or ALWAYS
+            public.setdefault(recommendation_id, []).append((public_from, visit_start or ALWAYS, pk))
+        windows[pk] = (None, None)
+    for judged in public.values():
+        judged.sort()
+        for (public_from, _, pk), following in zip(judged, [*judged[1:], None], strict=True):
+            windows[pk] = (public_from, following[0] if following else None)
+    return windows
+
+
+def refresh_public_judgements(recommendations=None):
+    """Brings the stored public windows of the judgements of ``recommendations`` (a queryset
+    or ids; every recommendation when None) up to date, writing only the rows that differ.
+
+    The one function that writes ``Judgement.public_from``/``superseded_from``; called through
+    ``public_data_changed`` whenever a review is published, unpublished, imported or edited."""
+    judgements = Judgement.objects.all()
+    if recommendations is not None:
+        judgements = judgements.filter(recommendation__in=recommendations)
+    rows = list(
+        judgements.values_list(
+            "pk",
+            "recommendation_id",
+            "review__status",
+            "review__published_on",
+            "review__visit_start",
+            "public_from",
+            "superseded_from",
+        )
+    )
+    windows = compute_public_windows(row[:5] for row in rows)
+    stale = {}  # (public_from, superseded_from) → the judgements that need those dates
+    for pk, *_, public_from, superseded_from in rows:
+        if windows[pk] != (public_from, superseded_from):
+            stale.setdefault(windows[pk], []).append(pk)
+    # One UPDATE per pair of dates (judgements of one review mostly share theirs), in chunks.
+    for (public_from, superseded_from), pks in stale.items():
+        for start in range(0, len(pks), 5000):
+            Judgement.objects.filter(pk__in=pks[start : start + 5000]).update(
+                public_from=public_from, superseded_from=superseded_from
+            )
+    return sum(len(pks) for pks in stale.values())
+
+
+def public_data_changed(reviews=None, recommendations=None):
+    """What the public sees has changed: recompute the public windows of what ``reviews`` (a
+    queryset, ids or instances) judge and of ``recommendations``, and retire every cached
+    public page when the transaction commits. With neither, only the cache is retired (e.g.
+    an establishment renamed, an action plan changed)."""
+    if reviews is not None:
+        reviews = [getattr(review, "pk", review) for review in reviews]
+        judged = Judgement.objects.filter(review__in=reviews).values("recommendation_id")
+        refresh_public_judgements(judged)
+    if recommendations is not None:
+        refresh_public_judgements(recommendations)
+    public_cache.changed()
 
 
 class PublicationError(ValidationError):
@@ -140,6 +217,7 @@ def publish_review(review, by, now=None):
         summary=f"{review} published, shown from {_date(review.published_on)}.",
         at=now,
     )
+    public_data_changed(reviews=[review])
     return review
 
 
@@ -204,6 +282,7 @@ def unpublish_review(review, by, reason, now=None):
                 reason=reason,
                 at=now,
             )
+    public_data_changed(reviews=[review])
     return unpublication
 
 
@@ -257,6 +336,8 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
             reason=reason,
             at=now,
         )
+    # The judgements' public windows follow the review's date; cached pages are retired.
+    public_data_changed(reviews=[review])
     return review
 
 

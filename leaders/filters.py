@@ -23,10 +23,11 @@ PROBLEMS = {
 
 
 def problem_counts(actions, today, now):
-    """``{problem: count}`` for ``actions`` in one query."""
+    """``{problem: count}`` for ``actions`` in one query (each problem's subquery over
+    ``actions`` too, not every action in the country)."""
     return actions.aggregate(
         **{
-            key.replace("-", "_"): Count("pk", filter=Q(pk__in=query(Action.objects.all(), today, now).values("pk")))
+            key.replace("-", "_"): Count("pk", filter=Q(pk__in=query(actions, today, now).values("pk")))
             for key, (_, query) in PROBLEMS.items()
         }
     )

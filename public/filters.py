@@ -4,55 +4,80 @@ Every option offered comes from published data only, so a draft review's establi
 or year never appears in a drop-down; an unknown value is a form error, never a 500.
 """
 
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from findings.models import Paragraph, ProgressLevel, published_recommendations
-from recommendations.models import Inspection, Inspectorate, Recommendation
+from recommendations import public_cache
+from recommendations.models import SEARCH_CONFIG, Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200
-SEARCH_CONFIG = "english"
-
-
-def recommendation_document():
-    """The words of a recommendation the search reads. The GIN index of recommendations
-    migration 0003 is built on exactly this expression, so PostgreSQL can use it."""
-    return SearchVector("text", "concern", config=SEARCH_CONFIG)
-
-
-def evidence_document():
-    """Evidence paragraph text; indexed by findings migration 0004."""
-    return SearchVector("text", config=SEARCH_CONFIG)
 
 
 def search_recommendations(queryset, words, today):
     """Recommendations whose text, concern or published evidence contain ``words``.
 
-    PostgreSQL: full-text search (stemmed, so "cameras" finds "camera"). SQLite: every word
-    must appear (case-insensitively) in the text, the concern or an evidence paragraph.
+    PostgreSQL: full-text search (stemmed, so "cameras" finds "camera") over the stored
+    ``search_document`` columns through their GIN indexes; nothing is converted at query time.
+    SQLite: every word must appear (case-insensitively) in the text, the concern or an
+    evidence paragraph.
     """
     words = (words or "").strip()
     if not words:
         return queryset
-    published_evidence = Paragraph.objects.filter(judgement__review__in=Inspection.objects.published(today))
+    published_evidence = Paragraph.objects.filter(judgement__public_from__lte=today)
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
-        # Two id sets, each of which can be found through its GIN index.
-        in_text = Recommendation.objects.annotate(document=recommendation_document()).filter(document=query)
-        in_evidence = published_evidence.annotate(document=evidence_document()).filter(document=query)
-        return queryset.filter(
-            Q(pk__in=in_text.values("pk")) | Q(pk__in=in_evidence.values("judgement__recommendation_id"))
-        )
+        # The text through its GIN index; the evidence as a semi-join PostgreSQL can run either
+        # way: from the GIN index of every matching paragraph when counting the whole list,
+        # or probing a page's few recommendations' evidence by index.
+        in_evidence = published_evidence.filter(judgement__recommendation=OuterRef("pk"), search_document=query)
+        return queryset.filter(Q(search_document=query) | Exists(in_evidence))
     for word in words.split():
         in_evidence = published_evidence.filter(judgement__recommendation=OuterRef("pk"), text__icontains=word)
         queryset = queryset.filter(Q(text__icontains=word) | Q(concern__icontains=word) | Exists(in_evidence))
     return queryset
 
 
-SELECT = forms.Select(attrs={"class": "govuk-select"})
+class GovukSelect(forms.Select):
+    """A drop-down written in Python: the HTML Django's templates write, option for option, at
+    a fraction of their cost (rendering the list's 190 options through a template each was over
+    half of an uncached list request at national size)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        chosen = self.format_value(value)
+        selected = chosen[0] if chosen else None
+        options = []
+        for option, label in self.choices:
+            is_selected = selected is not None and str(option) == selected
+            if is_selected:
+                selected = None  # as Django's Select: only the first match is selected
+            options.append(
+                format_html('<option value="{}"{}>{}</option>', option, " selected" if is_selected else "", label)
+            )
+        return format_html("<select{}>\n  {}\n\n</select>", attributes(final), mark_safe("\n\n  ".join(options)))
+
+
+def attributes(attrs):
+    """HTML attributes in their given order (True: the bare name; False or None: left out)."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value)
+            for key, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )
+
+
+SELECT = GovukSelect(attrs={"class": "govuk-select"})
 
 
 class RecommendationFilter(django_filters.FilterSet):
@@ -95,28 +120,16 @@ class RecommendationFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.today = today
-        public = published_recommendations(today)
-        # Five small queries, one per drop-down, each over published data only.
-        establishments = (
-            public.order_by("inspection__establishment__name")
-            .values_list("inspection__establishment__slug", "inspection__establishment__name")
-            .distinct()
-        )
-        inspectorates = Inspectorate.objects.filter(Exists(public.filter(inspectorate=OuterRef("pk")))).values_list(
-            "slug", "short_name"
-        )
-        areas = public.order_by("area").values_list("area", flat=True).distinct()
-        years = (
-            public.filter(inspection__year__isnull=False)
-            .order_by("-inspection__year")
-            .values_list("inspection__year", flat=True)
-            .distinct()
-        )
-        self.filters["establishment"].extra["choices"] = list(establishments)
-        self.filters["inspectorate"].extra["choices"] = list(inspectorates)
-        self.filters["area"].extra["choices"] = [(area, area) for area in areas]
-        self.filters["judgement"].extra["choices"] = judgement_choices()
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+        choices = public_cache.remember(today, "recommendation-filter-choices", lambda: filter_choices(today))
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
+
+    def in_force_key(self):
+        """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        return urlencode(sorted((k, str(v)) for k, v in self.form.cleaned_data.items() if v not in (None, "")))
 
     def search(self, queryset, name, value):
         return search_recommendations(queryset, value, self.today)
@@ -141,6 +154,35 @@ class RecommendationFilter(django_filters.FilterSet):
             label = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
             shown.append((name, field.label, label))
         return shown
+
+
+def filter_choices(today):
+    """Each drop-down's options, from published data only: five queries, each over the few
+    distinct values it offers (the list caches them while the public data stays the same)."""
+    public = published_recommendations(today)
+    establishments = public_establishments_with_recommendations(public).order_by("name").values_list("slug", "name")
+    inspectorates = Inspectorate.objects.filter(Exists(public.filter(inspectorate=OuterRef("pk")))).values_list(
+        "slug", "short_name"
+    )
+    areas = public.order_by("area").values_list("area", flat=True).distinct()
+    years = (
+        public.filter(inspection__year__isnull=False)
+        .order_by("-inspection__year")
+        .values_list("inspection__year", flat=True)
+        .distinct()
+    )
+    return {
+        "establishment": list(establishments),
+        "inspectorate": list(inspectorates),
+        "area": [(area, area) for area in areas],
+        "judgement": judgement_choices(),
+        "year": [(str(year), str(year)) for year in years],
+    }
+
+
+def public_establishments_with_recommendations(public):
+    """Establishments with at least one public recommendation: one EXISTS probe each."""
+    return Establishment.objects.filter(Exists(public.filter(inspection__establishment=OuterRef("pk"))))
 
 
 def judgement_choices():

@@ -7,7 +7,7 @@ for the public, any review for the preview).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.shortcuts import get_object_or_404
 
 from findings.models import (
@@ -20,6 +20,7 @@ from findings.models import (
     published_recommendations,
     with_latest_judgement,
 )
+from recommendations import public_cache
 from recommendations.models import (
     Action,
     Establishment,
@@ -31,6 +32,9 @@ from recommendations.models import (
 )
 
 LATEST_REVIEWS_ON_HOME = 6
+# An establishment inspected for years has hundreds of open recommendations: its page shows the
+# newest; the list, filtered by the establishment, has them all.
+OPEN_ON_ESTABLISHMENT_PAGE = 50
 
 
 def inspection_order():
@@ -55,7 +59,8 @@ class Totals:
 def home_page(today):
     """The latest published reviews and the count of published judgements at each level.
 
-    Two queries: the reviews, and the levels with their counts.
+    Two queries: the reviews, and the levels with their counts (read from the cache while the
+    public data stays the same: counting every published judgement is the costly part).
     """
     published = Inspection.objects.published(today)
     latest = list(
@@ -63,10 +68,17 @@ def home_page(today):
         .select_related("establishment")
         .order_by(F("published_on").desc(nulls_last=True), "-pk")[:LATEST_REVIEWS_ON_HOME]
     )
-    levels = ProgressLevel.objects.select_related("inspectorate").annotate(
-        n=Count("judgements", filter=Q(judgements__review__in=published))
-    )
-    return latest, _totals(levels)
+
+    def count_levels():
+        # Judgements of published reviews past their date: the stored public_from says so,
+        # counted from the (level, public_from) index without reading the reviews.
+        return list(
+            ProgressLevel.objects.select_related("inspectorate").annotate(
+                n=Count("judgements", filter=Q(judgements__public_from__lte=today))
+            )
+        )
+
+    return latest, _totals(public_cache.remember(today, "home:level-counts", count_levels))
 
 
 def _totals(levels):
@@ -106,11 +118,13 @@ class EstablishmentPage:
     inspections: list
     scores: dict = field(default_factory=dict)  # inspection pk → [HealthyPrisonScore]
     open_recommendations: list = field(default_factory=list)
+    open_total: int = 0
 
 
 def establishment_page(today, slug):
     """Four queries: the establishment, its published inspections, their healthy prison scores
-    and its recommendations whose latest published judgement is below the top of the scale."""
+    and its recommendations whose latest published judgement is below the top of the scale
+    (the newest ``OPEN_ON_ESTABLISHMENT_PAGE`` of them shown, all of them counted)."""
     establishment = get_object_or_404(public_establishments(today), slug=slug)
     inspections = list(
         Inspection.objects.published(today)
@@ -128,9 +142,13 @@ def establishment_page(today, slug):
     still_open = list(
         open_recommendations(published_recommendations(today).for_establishment(establishment), today)
         .select_related("inspectorate", "inspection")
-        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")
+        .annotate(open_total=Window(Count("pk")))  # counted over them all, before the limit
+        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")[
+            :OPEN_ON_ESTABLISHMENT_PAGE
+        ]
     )
-    return EstablishmentPage(establishment, inspections, scores, still_open)
+    total = still_open[0].open_total if still_open else 0
+    return EstablishmentPage(establishment, inspections, scores, still_open, total)
 
 
 # --- One review --------------------------------------------------------------------------
@@ -193,6 +211,66 @@ def review_page(reviews, **lookup):
 
 
 # --- Recommendations ---------------------------------------------------------------------
+
+
+def list_layout(recommendations, today, key):
+    """``[(inspection pk, how many of its recommendations are in the list)]`` in the list's
+    order, for the filtered ``recommendations``; ``key`` names the filters.
+
+    Two queries (the counts per inspection, and the inspections' order), read from the cache
+    while the public data stays the same: it gives the total without a COUNT per request, and
+    lets a page of any depth be read from the one or two inspections it falls in instead of
+    sorting and skipping every row before it."""
+
+    def compute():
+        counts = dict(
+            recommendations.order_by()
+            .values_list("inspection_id")
+            .annotate(n=Count("pk"))
+            .values_list("inspection_id", "n")
+        )
+        order = (
+            Inspection.objects.filter(pk__in=list(counts))
+            .order_by("establishment__name", F("visit_start").desc(nulls_last=True), "pk")
+            .values_list("pk", flat=True)
+        )
+        return [(pk, counts[pk]) for pk in order]
+
+    return public_cache.remember(today, f"recommendation-list:{key}", compute)
+
+
+class ListWindow:
+    """The filtered list as a paginator (or a download) reads it: its length from the layout,
+    and any slice read from the inspections it falls in, one query a slice."""
+
+    def __init__(self, layout, rows):
+        self.layout = layout
+        self.rows = rows  # the filtered recommendations in the list's order
+        self.total = sum(n for _, n in layout)
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, min(window.stop if window.stop is not None else self.total, self.total)
+        chosen, skip, position = [], 0, 0
+        for pk, n in self.layout:
+            if position >= stop:
+                break
+            if position + n > start:
+                if not chosen:
+                    skip = start - position
+                chosen.append(pk)
+            position += n
+        if not chosen:
+            return []
+        return list(self.rows.filter(inspection_id__in=chosen))[skip : skip + stop - start]
+
+    def chunks(self, inspections=50):
+        """The whole list, a few inspections at a time (one query each), for a download."""
+        pks = [pk for pk, _ in self.layout]
+        for start in range(0, len(pks), inspections):
+            yield from self.rows.filter(inspection_id__in=pks[start : start + inspections]).iterator(chunk_size=2000)
 
 
 def recommendations_for_public_list(today):

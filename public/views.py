@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from public import pages as public
+from public.cache import cached_public_page
 from public.filters import RecommendationFilter
 from public.repeats import repeat_chain
 from recommendations import clock
@@ -37,21 +38,25 @@ CSV_COLUMNS = [
 ]
 
 
+@cached_public_page
 def home(request):
     latest, totals = public.home_page(clock.today())
     return render(request, "public/home.html", {"latest_reviews": latest, "totals": totals})
 
 
+@cached_public_page
 def establishment_list(request):
     establishments = public.establishment_list_page(clock.today())
     return render(request, "public/establishment_list.html", {"establishments": establishments})
 
 
+@cached_public_page
 def establishment_detail(request, slug):
     page = public.establishment_page(clock.today(), slug)
     return render(request, "public/establishment_detail.html", {"page": page, "establishment": page.establishment})
 
 
+@cached_public_page
 def review_detail(request, slug, review):
     today = clock.today()
     reviews = public.review_queryset(today, public=True)
@@ -82,20 +87,21 @@ def _filtered(request, today):
     filterset = RecommendationFilter(
         request.GET or None, queryset=public.recommendations_for_public_list(today), today=today
     )
-    return filterset, filterset.qs
+    # The filters in force (valid ones only, as the list applies them) name the list's layout.
+    layout = public.list_layout(filterset.qs, today, filterset.in_force_key())
+    return filterset, public.ListWindow(layout, filterset.qs)
 
 
+@cached_public_page
 def recommendation_list(request):
     today = clock.today()
     filterset, recommendations = _filtered(request, today)
-    # Paginate over the ids alone, then read the page's rows with their latest judgement: the
-    # judgement subqueries then run for 25 rows, not for every row skipped to reach the page.
-    paginator = Paginator(recommendations.values_list("pk", flat=True), RECOMMENDATIONS_PER_PAGE)
+    # The paginator reads the total from the list's cached layout, and the page's rows from
+    # the one or two inspections the page falls in: no COUNT, no skipping over earlier rows.
+    paginator = Paginator(recommendations, RECOMMENDATIONS_PER_PAGE)
     # A page that is not a number shows the first page; one past the end shows the last.
     page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    rows = {row.pk: row for row in public.recommendations_for_public_list(today).filter(pk__in=ids)}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    page.object_list = list(page.object_list)
     invalid = filterset.is_bound and not filterset.is_valid()
     context = {
         "filterset": filterset,
@@ -111,6 +117,8 @@ def recommendation_list(request):
 
 
 def recommendation_csv(request):
+    """The filtered list as CSV, streamed: rows are read a few inspections at a time and
+    written as they come, so the download starts at once and memory stays flat."""
     today = clock.today()
     filterset, recommendations = _filtered(request, today)
     if filterset.is_bound and not filterset.is_valid():
@@ -119,9 +127,10 @@ def recommendation_csv(request):
             f"The download could not be made: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )
     reviews = {review.pk: review for review in Inspection.objects.published(today).reviews()}
+    site = request.build_absolute_uri("/")[:-1]
 
     def rows():
-        for recommendation in recommendations:
+        for recommendation in recommendations.chunks():
             review = reviews.get(recommendation.latest_review_id)
             inspection = recommendation.inspection
             yield [
@@ -137,10 +146,10 @@ def recommendation_csv(request):
                 recommendation.concern,
                 inspection.year or "",
                 review.publication_date_iso if review else "",
-                request.build_absolute_uri(recommendation.get_absolute_url()),
+                site + recommendation.get_absolute_url(),
             ]
 
-    return csv_response("recommendations.csv", CSV_COLUMNS, rows())
+    return csv_response("recommendations.csv", CSV_COLUMNS, rows(), stream=True)
 
 
 def review_name(review):
@@ -148,6 +157,7 @@ def review_name(review):
     return review.title or " ".join(str(part) for part in (review.get_kind_display(), review.year) if part)
 
 
+@cached_public_page
 def recommendation_detail(request, pk):
     today = clock.today()
     page = public.recommendation_page(today, pk)

@@ -15,6 +15,7 @@ person's change. Callers that pass no ``seen_version`` (commands, tests) change 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from recommendations import public_cache
 from recommendations.clock import now, today
 from recommendations.models import (
     Action,
@@ -34,6 +35,8 @@ def _save(obj, by):
     obj._history_user = by
     obj.full_clean()
     obj.save()
+    # A published action plan shows publicly as it changes: retire the cached public pages.
+    public_cache.changed()
     return obj
 
 
@@ -183,6 +186,7 @@ def _note(action, text, by, noted_on=None):
     note = ProgressNote(action=action, text=text, author=by, noted_on=noted_on or today())
     note._history_user = by
     note.save()
+    public_cache.changed()
     return note
 
 
@@ -241,4 +245,5 @@ def publish_action_plan(inspection, *, by=None):
     plan.published_by = by
     plan._history_user = by
     plan.save()
+    public_cache.changed()
     return plan

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
+from recommendations import public_cache
 from recommendations.actions import ActionChanged, add_action, edit_action
 from recommendations.models import (
     TEXT_LIMITS,
@@ -87,7 +88,29 @@ class LeadInlineMixin:
         return super().has_delete_permission(request, obj) and self._may_write(request, obj)
 
 
-class HistoryAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin):
+class PublicDataAdmin(admin.ModelAdmin):
+    """An admin edit may change what the public sees: after every save or deletion the cached
+    public pages are retired (``public_data_changed``; the review screens also recompute the
+    judgements' public windows, see ``findings.admin``)."""
+
+    def public_data_changed(self, request, objects):
+        public_cache.changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.public_data_changed(request, [form.instance])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.public_data_changed(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        super().delete_queryset(request, queryset)
+        self.public_data_changed(request, objects)
+
+
+class HistoryAdmin(PerObjectDeleteMixin, PublicDataAdmin, SimpleHistoryAdmin):
     """History is a record, not an undo button: it shows who changed what, before and after
     (simple-history's "Changes" column), and its old versions cannot be saved back.
 
@@ -134,7 +157,7 @@ class HistoryAdmin(PerObjectDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(admin.ModelAdmin):
+class EstablishmentAdmin(PublicDataAdmin):
     list_display = ["name", "type", "slug"]
     list_filter = ["type"]
     search_fields = ["name", "slug"]
@@ -143,7 +166,7 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspectorate)
-class InspectorateAdmin(admin.ModelAdmin):
+class InspectorateAdmin(PublicDataAdmin):
     list_display = ["short_name", "name", "slug"]
     search_fields = ["name", "short_name"]
     filter_horizontal = ["inspectors"]
@@ -384,7 +407,7 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(ReportTextAdminMixin, PerObjectDeleteMixin, admin.ModelAdmin):
+class TeamMemberAdmin(ReportTextAdminMixin, PerObjectDeleteMixin, PublicDataAdmin):
     list_display = ["name", "role", "inspectorate", "inspection"]
     list_filter = ["inspectorate", "inspection__establishment"]
     list_select_related = ["inspectorate", "inspection__establishment"]

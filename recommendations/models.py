@@ -5,6 +5,7 @@ The inspectorate's judgement of progress lives in ``findings``; this app never i
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -45,6 +46,21 @@ def check_lengths(instance, limits):
             errors[field] = too_long(label, limit)
     if errors:
         raise ValidationError(errors)
+
+
+SEARCH_CONFIG = "english"
+
+
+class SearchDocument(SearchVector):
+    """The words of ``fields`` as the public search reads them (stemmed English), for a stored
+    ``GeneratedField``: ``to_tsvector`` on PostgreSQL; on SQLite, where the search matches
+    words instead, the column stays empty."""
+
+    def __init__(self, *fields):
+        super().__init__(*fields, config=SEARCH_CONFIG)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
 
 
 class EstablishmentType(models.TextChoices):
@@ -369,9 +385,16 @@ class Recommendation(models.Model):
         help_text="An earlier recommendation this one repeats, to follow one concern across inspections.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the report.")
+    # The words the public search reads (text and concern), computed by the database on every
+    # write, bulk ones included; PostgreSQL searches it through a GIN index (migration 0007).
+    search_document = models.GeneratedField(
+        expression=SearchDocument("text", "concern"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         ordering = ["inspection", "position", "pk"]

@@ -21,8 +21,10 @@ from findings.models import (
     ProgressLevel,
     SectionIntroduction,
 )
-from findings.publishing import PublicationError, publish_review
+from findings.publishing import PublicationError, public_data_changed, publish_review
+from recommendations.audit import record_audit_event
 from recommendations.models import (
+    AuditAction,
     Establishment,
     Inspection,
     InspectionKind,
@@ -249,6 +251,16 @@ def save_report(
     if run.changes.edits and not overwrite:
         raise EditedSinceImport(run.changes.edits)
     _publish(run, review, existing_review, publish)
+    if run.changes.changed:
+        # What the public sees may have changed: the judgements' public windows and the cache.
+        public_data_changed(reviews=[review])
+        created, updated = run.changes.count(CREATED), run.changes.count(UPDATED)
+        record_audit_event(
+            AuditAction.IMPORTED,
+            user=user,
+            inspection=review,
+            summary=f"Imported {source}: {created} rows created, {updated} updated.",
+        )
     return review, run.changes
 
 

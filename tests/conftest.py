@@ -114,6 +114,14 @@ def _progress_scales(request):
         importlib.import_module("findings.migrations.0002_progress_scales").load(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (the public version, cached pages and totals)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- The cast --------------------------------------------------------------------------------
 
 
@@ -194,6 +202,7 @@ def make_review(db, hmi_prisons, ofsted):
     recommendation (or theme, for Ofsted) per judgement with one evidence paragraph each.
     """
     from findings.models import Judgement, Paragraph, ParagraphPart
+    from findings.publishing import public_data_changed
     from recommendations.models import (
         Inspection,
         InspectionKind,
@@ -255,6 +264,9 @@ def make_review(db, hmi_prisons, ofsted):
                 judgement=judgement,
                 text=f"Evidence {position} at {establishment}.",
             )
+        # As publishing, the admin and the importer do after writing: the public windows of
+        # the judgements, and the public cache.
+        public_data_changed(reviews=[review])
         return review
 
     return make

@@ -227,9 +227,9 @@ def test_an_embargoed_report_shows_nothing_before_its_publication_date(db, clien
     assert review.status == PublicationStatus.PUBLISHED and review.follows_up.status == PublicationStatus.PUBLISHED
     assert review.follows_up.published_on == datetime.date(2099, 4, 1)
     assert not Inspection.objects.published().filter(establishment__slug="zedland").exists()
-    assert "Zedland" not in client.get(reverse("public:establishment-list")).content.decode()
-    assert "Zedland" not in client.get(reverse("public:recommendation-list")).content.decode()
-    assert "Zedland" not in client.get(reverse("public:recommendation-csv")).content.decode()
+    assert "Zedland" not in client.get(reverse("public:establishment-list")).getvalue().decode()
+    assert "Zedland" not in client.get(reverse("public:recommendation-list")).getvalue().decode()
+    assert "Zedland" not in client.get(reverse("public:recommendation-csv")).getvalue().decode()
     recommendation = Recommendation.objects.filter(inspection__establishment__slug="zedland").first()
     assert client.get(recommendation.get_absolute_url()).status_code == 404
 

@@ -40,7 +40,7 @@ def belmarsh_data(db):
 
 def test_csv_for_belmarsh_has_the_reports_13_judgements_and_references(client, belmarsh_data):
     response = client.get(reverse("public:recommendation-csv"), {"establishment": "belmarsh"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 13
     assert sorted((row["kind"], row["reference"], row["judgement"]) for row in rows) == REPORT_JUDGEMENTS
     assert {row["establishment"] for row in rows} == {"HMP Belmarsh"}
@@ -56,9 +56,9 @@ def test_year_filter_offers_2021_and_finds_belmarshs_recommendations(client, bel
     """The report gives the full inspection only as "July–August 2021": it is still filterable by year."""
     response = client.get(reverse("public:recommendation-csv"), {"year": "2021"})
     assert response.status_code == 200
-    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 13
+    assert len(list(csv.DictReader(io.StringIO(response.getvalue().decode())))) == 13
     page = client.get(reverse("public:recommendation-list"))
-    assert '<option value="2021">2021</option>' in page.content.decode()
+    assert '<option value="2021">2021</option>' in page.getvalue().decode()
 
 
 def test_body_worn_finds_the_use_of_force_recommendation(client, belmarsh_data):
@@ -68,7 +68,7 @@ def test_body_worn_finds_the_use_of_force_recommendation(client, belmarsh_data):
 
 def test_belmarsh_review_page_shows_the_report(client, belmarsh_data):
     """Summary, key findings chart with its table, notable practice linked to 3.5, every judgement."""
-    page = client.get(belmarsh_data.get_absolute_url()).content.decode()
+    page = client.get(belmarsh_data.get_absolute_url()).getvalue().decode()
     assert "HMP Belmarsh is a high-security prison" in page
     assert 'href="#paragraph-3-5"' in page and 'id="paragraph-3-5"' in page
     assert "No meaningful progress 2, Insufficient progress 0, Reasonable progress 7, Good progress 1" in page

@@ -25,9 +25,12 @@ BUDGETS = {
         "review; paragraphs; judgements with recommendations; key-finding counts; scales; team; "
         "earlier full inspections with their healthy prison scores; glossary",
     ),
-    "list": (8, "five filter option lists; count; the page's ids; its rows"),
+    # The filter options and the list's layout (its count per inspection, and their order)
+    # are cached while the public data stays the same; these are the counts with a cold cache.
+    "list": (8, "five filter option lists; the layout's counts and order; the page's rows"),
     "list-filtered": (8, "the same, filtered and searched"),
-    "csv": (7, "five filter option lists; published reviews; the rows"),
+    # The download streams a few inspections at a time: one query per 50 inspections listed.
+    "csv": (9, "five filter option lists; the layout's counts and order; published reviews; the rows"),
     "recommendation": (
         7,
         "recommendation with plan and response; judgements; evidence; scale; actions; notes; repeated-concern chain",
@@ -73,7 +76,9 @@ def test_page_query_count_does_not_grow_with_the_data(
     publish_action_plan(small, actions=1)
     url = url_for(page_name, small)
     with django_assert_max_num_queries(budget) as small_run:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        assert response.status_code == 200
+        response.getvalue()  # a download is read as it streams
 
     for number in range(4):
         establishment = Establishment.objects.create(name=f"HMP Large {number}", slug=f"large-{number}")
@@ -81,5 +86,7 @@ def test_page_query_count_does_not_grow_with_the_data(
     publish_action_plan(large, actions=5)
     url = url_for(page_name, large)
     with django_assert_max_num_queries(budget) as large_run:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        assert response.status_code == 200
+        response.getvalue()
     assert len(large_run) == len(small_run)

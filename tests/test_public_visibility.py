@@ -45,12 +45,12 @@ def tomorrow():
 def test_hidden_review_is_in_no_list_count_option_or_download(client, hidden_review, url):
     response = client.get(url)
     assert response.status_code == 200
-    assert HIDDEN not in response.content.decode()
-    assert "No meaningful progress 1" not in response.content.decode()  # the home chart counts none
+    assert HIDDEN not in response.getvalue().decode()
+    assert "No meaningful progress 1" not in response.getvalue().decode()  # the home chart counts none
 
 
 def test_hidden_review_is_not_a_filter_option(client, hidden_review):
-    page = client.get(reverse("public:recommendation-list")).content.decode()
+    page = client.get(reverse("public:recommendation-list")).getvalue().decode()
     assert 'value="wandsworth"' not in page and 'value="2021"' in page
 
 
@@ -65,7 +65,7 @@ def test_hidden_reviews_pages_are_404(client, hidden_review):
 
 
 def test_home_totals_count_only_public_judgements(client, hidden_review):
-    page = client.get(reverse("public:home")).content.decode()
+    page = client.get(reverse("public:home")).getvalue().decode()
     assert "HMI Prisons: 1 judgement" in page
 
 
@@ -73,10 +73,10 @@ def test_published_inspections_recommendations_show_without_the_embargoed_judgem
     """Before the review's date its recommendations, public since the inspection, show as not yet judged."""
     review = make_review(wandsworth, [("hmi-prisons", "no-meaningful-progress")], published_on=tomorrow())
     recommendation = review.judgements.get().recommendation
-    page = client.get(recommendation.get_absolute_url()).content.decode()
+    page = client.get(recommendation.get_absolute_url()).getvalue().decode()
     assert "Recommendation 1 for HMP Wandsworth." in page
     assert "No meaningful progress" not in page.split("How HMI Prisons judges progress")[0]
     assert "Not yet judged" in page
     listed = client.get(reverse("public:recommendation-list"), {"judgement": "no-meaningful-progress"})
-    assert "Recommendation 1 for HMP Wandsworth." not in listed.content.decode()
+    assert "Recommendation 1 for HMP Wandsworth." not in listed.getvalue().decode()
     assert client.get(review.get_absolute_url()).status_code == 404

@@ -1,0 +1,90 @@
+"""build_national_data fills a database with realistic national data, and the pages read it
+correctly: the list's pages, read from its cached layout, are the rows of the full ordering."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from findings.models import Judgement, Paragraph, ParagraphPart
+from public.pages import ListWindow, list_layout, recommendations_for_public_list
+from recommendations import clock
+from recommendations.models import (
+    Action,
+    Establishment,
+    Inspection,
+    InspectionKind,
+    PublicationStatus,
+    Recommendation,
+    RecommendationKind,
+    Response,
+)
+
+
+@pytest.fixture
+def national(db):
+    call_command("build_national_data", establishments=3, years=3, seed=7, verbosity=0)
+
+
+def test_it_builds_establishments_inspections_reviews_and_the_prisons_side(national):
+    """Every kind of row is made: a full inspection and a review a year, judgements with evidence."""
+    assert Establishment.objects.count() == 3
+    assert Inspection.objects.filter(kind=InspectionKind.FULL).count() == 3 * 2
+    assert Inspection.objects.filter(kind=InspectionKind.IRP).count() == 3 * 2
+    assert Recommendation.objects.filter(kind=RecommendationKind.THEME).exists()
+    assert Recommendation.objects.filter(priority=True).exists()
+    assert Recommendation.objects.filter(repeats__isnull=False).exists()
+    assert Response.objects.exists() and Action.objects.exists()
+    for judgement in Judgement.objects.all()[:20]:
+        assert judgement.level_id is not None
+        assert judgement.evidence.filter(part=ParagraphPart.EVIDENCE).exists()
+    assert Paragraph.objects.count() > 3 * 2 * 270
+
+
+def test_published_judgements_get_their_public_window(national):
+    """The one function that keeps the public's view ran: published judgements have a window."""
+    published = Judgement.objects.filter(review__status=PublicationStatus.PUBLISHED)
+    assert published.exists()
+    assert not published.filter(public_from__isnull=True).exists()
+    assert not Judgement.objects.filter(review__status=PublicationStatus.DRAFT, public_from__isnull=False).exists()
+
+
+def test_it_refuses_a_database_that_holds_inspections_unless_forced(make_review, belmarsh):
+    make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    with pytest.raises(CommandError, match="already holds inspections"):
+        call_command("build_national_data", establishments=1, years=2, verbosity=0)
+    call_command("build_national_data", establishments=1, years=2, force=True, verbosity=0)
+    assert Establishment.objects.count() == 2
+
+
+def test_dry_run_writes_nothing(db):
+    call_command("build_national_data", establishments=2, years=2, dry_run=True, verbosity=0)
+    assert not Establishment.objects.exists()
+
+
+def test_the_lists_pages_are_the_rows_of_the_full_ordering(national):
+    """Any slice read through the layout is that slice of the list in its order."""
+    today = clock.today()
+    rows = recommendations_for_public_list(today)
+    window = ListWindow(list_layout(rows, today, "all"), rows)
+    everything = list(rows.values_list("pk", flat=True))
+    assert len(window) == len(everything) > 100
+    for start, stop in [(0, 25), (25, 50), (37, 101), (len(everything) - 10, len(everything))]:
+        assert [r.pk for r in window[start:stop]] == everything[start:stop]
+
+
+def test_a_deep_page_of_the_list_shows_its_rows(client, national):
+    """The last page shows the last rows; a page past the end shows the last page."""
+    total = recommendations_for_public_list(clock.today()).count()
+    last = (total + 24) // 25
+    page = client.get(reverse("public:recommendation-list"), {"page": last}).content.decode()
+    beyond = client.get(reverse("public:recommendation-list"), {"page": last + 100}).content.decode()
+    assert f"<strong>{total}</strong>" in page
+    assert f"page {last} of {last}" in page and f"page {last} of {last}" in beyond
+
+
+def test_an_establishment_page_shows_its_newest_open_recommendations_and_their_number(client, national):
+    """Hundreds of open recommendations: the newest 50 shown, the total said, the list linked."""
+    establishment = Establishment.objects.order_by("pk").first()
+    page = client.get(establishment.get_absolute_url()).content.decode()
+    assert "The newest 50 of " in page
+    assert f"{reverse('public:recommendation-list')}?establishment={establishment.slug}" in page
