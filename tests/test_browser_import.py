@@ -22,7 +22,7 @@ def test_an_inspector_uploads_a_report_pdf_and_confirms_it(
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Username").fill("hmi.inspector")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Import a report (PDF)").click()
     assert axe(page) == []
 

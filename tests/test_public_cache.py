@@ -216,10 +216,10 @@ def test_an_admin_change_of_a_publication_date_embargoes_at_once(
     assert "No meaningful progress" in text(client.get(list_url, {"judgement": "no-meaningful-progress"}))
     inspector = Client()
     inspector.force_login(hmi_inspector)
-    change = reverse("admin:recommendations_inspection_change", args=[review.pk])
-    data = form_data(inspector.get(change).content.decode(), "inspection_form")
-    data["published_on"] = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-    response = inspector.post(change, data)
+    # The workspace's "Change the publication date" form (the date is not on the change form).
+    url = reverse("admin:recommendations_inspection_change_date", args=[review.pk])
+    later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    response = inspector.post(url, {"publication-published_on": later, "publication-reason": "Laid later."})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.get(review.get_absolute_url()).status_code == 404
     assert "Recommendation 1 for HMP Belmarsh." not in text(

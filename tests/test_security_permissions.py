@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from findings.models import Paragraph, ParagraphPart
 from findings.publishing import publish_review
-from tests.leaders_data import make_action
+from tests.leaders_data import date_parts, make_action
 
 ROLES = ["anonymous", "hmi_inspector", "ofsted_inspector", "belmarsh_leader", "other_leader", "superuser"]
 INSPECTORS = {"hmi_inspector", "superuser"}  # who may publish and write this HMI Prisons review
@@ -132,7 +132,7 @@ CASES = {
         lambda w: {
             "description": "Changed",
             "owner": "Governor",
-            "target_date": "2022-09-01",
+            **date_parts("2022-09-01", "target_date"),
             "status": "in_progress",
             "version": str(w["action"].version),
         },
