@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
@@ -78,6 +79,27 @@ def dashboard(request):
     if len(led) == 1:
         return redirect("leaders:home", slug=led[0].slug)
     return render(request, "leaders/choose.html", {"establishments": led})
+
+
+RECOMMENDATIONS_PER_PAGE = 50
+ACTIONS_PER_PAGE = 50
+
+
+def _page(request, items, per_page):
+    """One page of ``items`` for ``?page=``: a page that is not a number is the first, one past
+    the end the last. Returns the paginator, the page and the page numbers to link (None for a gap)."""
+    paginator = Paginator(items, per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    numbers = paginator.page_range
+    near = {1, paginator.num_pages, page_obj.number - 1, page_obj.number, page_obj.number + 1}
+    links, previous = [], 0
+    for number in numbers:
+        if number in near:
+            if number - previous > 1:
+                links.append(None)
+            links.append(number)
+            previous = number
+    return paginator, page_obj, links
 
 
 # --- Querysets: one per page ------------------------------------------------------------------
@@ -152,22 +174,35 @@ def _action(establishment, pk):
 @leader_view
 def establishment_dashboard(request, establishment):
     today, now = clock.today(), clock.now()
-    recommendations = [describe(r) for r in dashboard_recommendations(establishment, today)]
+    open_recommendations = dashboard_recommendations(establishment, today)
+    # The order and inspection of every open recommendation (for the total, the pages and the
+    # action-plan boxes), then the full rows of one page only: a national-size prison has
+    # hundreds open, and drawing them all was most of the page's time.
+    order = list(open_recommendations.values_list("pk", "inspection_id"))
+    paginator, page_obj, page_links = _page(request, order, RECOMMENDATIONS_PER_PAGE)
+    rows = {r.pk: r for r in open_recommendations.filter(pk__in=[pk for pk, _ in page_obj.object_list])}
+    recommendations = [describe(rows[pk]) for pk, _ in page_obj.object_list if pk in rows]
+    inspections = Inspection.objects.filter(pk__in={inspection for _, inspection in order}).select_related(
+        "action_plan"
+    )
     counts = problem_counts(Action.objects.for_establishment(establishment), today, now)
     list_url = reverse("leaders:action-list", kwargs={"slug": establishment.slug})
     problems = [
         {"label": label, "count": counts[key.replace("-", "_")], "url": f"{list_url}?problem={key}"}
         for key, (label, _) in PROBLEMS.items()
     ]
-    plans = {r.inspection.pk: r.inspection for r in recommendations}
     return render(
         request,
         "leaders/dashboard.html",
         {
             "establishment": establishment,
             "recommendations": recommendations,
+            "open_total": paginator.count,
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "page_links": page_links,
             "problems": problems,
-            "inspections": sorted(plans.values(), key=lambda i: (i.visit_start is None, i.visit_start, i.pk)),
+            "inspections": sorted(inspections, key=lambda i: (i.visit_start is None, i.visit_start, i.pk)),
             "today": today,
         },
     )
@@ -183,11 +218,22 @@ def action_list(request, establishment):
     )
     filterset = ActionFilter(request.GET or None, queryset=actions, today=today, now=now)
     valid = filterset.is_valid() if filterset.is_bound else True
-    rows = list(filterset.qs) if valid else []
+    paginator, page_obj, page_links = _page(request, filterset.qs if valid else [], ACTIONS_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "leaders/action_list.html",
-        {"establishment": establishment, "filter": filterset, "actions": rows, "today": today},
+        {
+            "establishment": establishment,
+            "filter": filterset,
+            "actions": list(page_obj.object_list),
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "page_links": page_links,
+            "query_string": query.urlencode(),
+            "today": today,
+        },
         status=200 if valid else 400,
     )
 

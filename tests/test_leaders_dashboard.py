@@ -125,13 +125,14 @@ def test_draft_review_judgements_are_not_used(signed_in, make_review, belmarsh, 
 def test_dashboard_runs_a_constant_number_of_queries(
     signed_in, make_review, belmarsh, django_assert_num_queries, extra
 ):
-    """Six queries whatever the number of recommendations and actions."""
+    """Eight queries whatever the number of recommendations and actions."""
     build_plan(make_review, belmarsh, extra_recommendations=extra)
     signed_in.get(DASHBOARD)  # warm the session
-    # 1 session, 2 user, 3 the establishment with the user's right to lead it, 4 the open
-    # recommendations with judgement, response and action counts, 5 the problem counts,
-    # 6 the navigation's "Your prison" link.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the establishment with the user's right to lead it, 4 the order and
+    # inspection of every open recommendation, 5 one page of them with judgement, response and
+    # action counts, 6 their inspections' action plans, 7 the problem counts, 8 the navigation's
+    # "Your prison" link.
+    with django_assert_num_queries(8):
         response = signed_in.get(DASHBOARD)
     assert len(response.context["recommendations"]) == 4 + extra
 
@@ -140,10 +141,11 @@ def test_dashboard_runs_a_constant_number_of_queries(
 def test_action_list_and_csv_run_a_constant_number_of_queries(
     signed_in, make_review, belmarsh, django_assert_num_queries, extra
 ):
-    """The list takes five queries and the CSV five, whatever the data size."""
+    """The list takes six queries and the CSV six, whatever the data size."""
     build_plan(make_review, belmarsh, extra_recommendations=extra)
-    # 1 session, 2 user, 3 establishment, 4 actions with recommendations, 5 navigation link.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 establishment, 4 the actions' count, 5 one page of actions with their
+    # recommendations, 6 navigation link.
+    with django_assert_num_queries(6):
         signed_in.get(ACTIONS)
     # 1 session, 2 user, 3 establishment, 4 recommendations, 5 their actions, 6 the actions' notes.
     with django_assert_num_queries(6):
@@ -209,3 +211,35 @@ def test_recommendation_action_and_history_pages_run_a_constant_number_of_querie
         response = signed_in.get(reverse("leaders:action-history", kwargs={**kwargs, "pk": action.pk}))
     # Added; each note (its new version of the action has nothing of its own to show); the move.
     assert len(response.context["events"]) == 1 + notes + 1
+
+
+def test_a_long_dashboard_and_action_list_come_in_pages(signed_in, make_review, belmarsh, belmarsh_leader, monkeypatch):
+    """With more open recommendations or actions than a page holds, each page shows its share in
+    order, the totals count them all, and every action plan box stays on the first page."""
+    from leaders import views
+
+    monkeypatch.setattr(views, "RECOMMENDATIONS_PER_PAGE", 3)
+    monkeypatch.setattr(views, "ACTIONS_PER_PAGE", 1)
+    build_plan(make_review, belmarsh)
+    everything = [r.label for r in views.dashboard_recommendations(belmarsh, TODAY)]
+    first = signed_in.get(DASHBOARD)
+    second = signed_in.get(DASHBOARD, {"page": "2"})
+    assert [r.label for r in first.context["recommendations"]] == everything[:3]
+    assert [r.label for r in second.context["recommendations"]] == everything[3:6]
+    html = first.content.decode()
+    assert f'<span class="app-leaders-counts__number">{len(everything)}</span> Open recommendations' in html
+    assert f"Showing 1 to 3 of {len(everything)} open recommendations." in html
+    assert "Action plan for the full inspection" in html and 'rel="next"' in html
+    # A page past the end shows the last; one that is not a number, the first.
+    assert signed_in.get(DASHBOARD, {"page": "999"}).context["page_obj"].number == len(everything) // 3 + (
+        1 if len(everything) % 3 else 0
+    )
+    assert signed_in.get(DASHBOARD, {"page": "abc"}).context["page_obj"].number == 1
+
+    actions = signed_in.get(ACTIONS, {"problem": "no-owner"})
+    assert actions.context["paginator"].count == 2  # two live actions of the plan have no owner
+    assert [a.description for a in actions.context["actions"]] == ["Publish a violence reduction plan"]
+    assert "2 actions: 1 to 1 shown." in actions.content.decode()
+    assert "problem=no-owner&amp;page=2" in actions.content.decode()
+    second_page = signed_in.get(ACTIONS, {"problem": "no-owner", "page": "2"}).context["actions"]
+    assert [a.description for a in second_page] == ["Train all staff in de-escalation"]
