@@ -87,19 +87,8 @@ ACTIONS_PER_PAGE = 50
 
 def _page(request, items, per_page):
     """One page of ``items`` for ``?page=``: a page that is not a number is the first, one past
-    the end the last. Returns the paginator, the page and the page numbers to link (None for a gap)."""
-    paginator = Paginator(items, per_page)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    numbers = paginator.page_range
-    near = {1, paginator.num_pages, page_obj.number - 1, page_obj.number, page_obj.number + 1}
-    links, previous = [], 0
-    for number in numbers:
-        if number in near:
-            if number - previous > 1:
-                links.append(None)
-            links.append(number)
-            previous = number
-    return paginator, page_obj, links
+    the end the last."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
 # --- Querysets: one per page ------------------------------------------------------------------
@@ -179,7 +168,7 @@ def establishment_dashboard(request, establishment):
     # action-plan boxes), then the full rows of one page only: a national-size prison has
     # hundreds open, and drawing them all was most of the page's time.
     order = list(open_recommendations.values_list("pk", "inspection_id"))
-    paginator, page_obj, page_links = _page(request, order, RECOMMENDATIONS_PER_PAGE)
+    page_obj = _page(request, order, RECOMMENDATIONS_PER_PAGE)
     rows = {r.pk: r for r in open_recommendations.filter(pk__in=[pk for pk, _ in page_obj.object_list])}
     recommendations = [describe(rows[pk]) for pk, _ in page_obj.object_list if pk in rows]
     inspections = Inspection.objects.filter(pk__in={inspection for _, inspection in order}).select_related(
@@ -197,10 +186,9 @@ def establishment_dashboard(request, establishment):
         {
             "establishment": establishment,
             "recommendations": recommendations,
-            "open_total": paginator.count,
-            "paginator": paginator,
+            "open_total": page_obj.paginator.count,
+            "paginator": page_obj.paginator,
             "page_obj": page_obj,
-            "page_links": page_links,
             "problems": problems,
             "inspections": sorted(inspections, key=lambda i: (i.visit_start is None, i.visit_start, i.pk)),
             "today": today,
@@ -218,7 +206,7 @@ def action_list(request, establishment):
     )
     filterset = ActionFilter(request.GET or None, queryset=actions, today=today, now=now)
     valid = filterset.is_valid() if filterset.is_bound else True
-    paginator, page_obj, page_links = _page(request, filterset.qs if valid else [], ACTIONS_PER_PAGE)
+    page_obj = _page(request, filterset.qs if valid else [], ACTIONS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -228,9 +216,8 @@ def action_list(request, establishment):
             "establishment": establishment,
             "filter": filterset,
             "actions": list(page_obj.object_list),
-            "paginator": paginator,
+            "paginator": page_obj.paginator,
             "page_obj": page_obj,
-            "page_links": page_links,
             "query_string": query.urlencode(),
             "today": today,
         },

@@ -111,7 +111,6 @@ def recommendation_list(request):
         "active_filters": [(label, value, _query_without(request, name)) for name, label, value in filterset.active()],
         "query_string": _query_without(request, "page"),
         "csv_query": _query_without(request, "page"),
-        "page_links": _page_links(page),
     }
     return render(request, "public/recommendation_list.html", context, status=400 if invalid else 200)
 
@@ -177,21 +176,6 @@ def _query_without(request, *names):
     for name in (*names, "page"):
         query.pop(name, None)
     return query.urlencode()
-
-
-def _page_links(page):
-    """Page numbers for GOV.UK pagination: first, last, and two either side of the current one;
-    None where numbers are left out."""
-    count = page.paginator.num_pages
-    wanted = {1, count, *range(page.number - 2, page.number + 3)}
-    numbers = sorted(n for n in wanted if 1 <= n <= count)
-    links, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            links.append(None)
-        links.append(number)
-        previous = number
-    return links
 
 
 def page_not_found(request, exception):

@@ -185,3 +185,16 @@ def test_the_csv_writes_a_formula_as_text(client, prisons, typed):
     texts = [row[FIRST_COLUMNS.index("recommendation")] for row in rows[1:]]
     assert "'" + typed in texts
     assert typed not in texts
+
+
+def test_pagination_links_first_last_and_two_either_side():
+    """Page numbers linked under a long list: the first, the last and two either side of the
+    current page, with a gap where numbers are left out."""
+    from django.core.paginator import Paginator
+
+    from recommendations.templatetags.pagination import page_links
+
+    pages = Paginator(range(250), 25)
+    assert page_links(pages.page(1)) == [1, 2, 3, None, 10]
+    assert page_links(pages.page(6)) == [1, None, 4, 5, 6, 7, 8, None, 10]
+    assert page_links(pages.page(10)) == [1, None, 8, 9, 10]
