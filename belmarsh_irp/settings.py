@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     # Anonymous public pages from the cache, before sessions, authentication and CSRF run.
     "public.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # The open-data API under /api/: CORS for read-only requests and ETags (conditional GET).
     "public.api.middleware.OpenDataMiddleware",
@@ -230,7 +232,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# English (British) is the interface's language. Every string it says goes through Django's
+# translation functions (tests/test_translation_ready.py), so that a Welsh interface (prisons in
+# Wales are inspected with Estyn) needs a catalogue in locale/cy, not code: see docs/translation.md.
+# A visitor's browser chooses among LANGUAGES (LocaleMiddleware): Welsh is offered once its compiled
+# catalogue is there, never half (Django's own Welsh month names around English pages).
 LANGUAGE_CODE = "en-gb"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("en-gb", "English")] + [
+    (code, name)
+    for code, name in [("cy", "Cymraeg")]
+    if (LOCALE_PATHS[0] / code / "LC_MESSAGES" / "django.mo").exists()
+]
 TIME_ZONE = "Europe/London"
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
@@ -351,7 +364,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The name the service uses for itself in page titles and the header.
-SERVICE_NAME = "Prison inspection recommendation tracker"
+SERVICE_NAME = gettext_lazy("Prison inspection recommendation tracker")
 
 # Where each model is shown to the public. The model apps know nothing of the public site's
 # URLs (dependencies point from the audience apps to the model apps), so the link from a row

@@ -1,0 +1,104 @@
+"""Finds the words on a page that no translation function produced.
+
+``marked_translations()`` makes every string that goes through Django's translation functions
+(``{% translate %}``, ``{% blocktranslate %}``, ``gettext``, ``gettext_lazy``, ``ngettext``,
+``pgettext``, Django's own month and weekday names…) come out between two markers, as a
+translation into another language would replace it. ``untranslated(html, data)`` then reads the
+page as a person does (text and the attributes people hear or see) and returns what is left once
+the marked strings and the data are taken away: words a Welsh interface could not change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from html.parser import HTMLParser
+
+from django.utils import translation
+from django.utils.translation import trans_real
+
+OPEN, CLOSE = "\u27ea", "\u27eb"  # ⟪ ⟫
+MARKED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
+# What is left that is not words: numbers, references, punctuation, symbols.
+NOT_WORDS = re.compile(r"[\W\d_]+")
+SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder", "aria-description")
+
+
+def _mark(function):
+    def marked(*args, **kwargs):
+        text = function(*args, **kwargs)
+        if not text or OPEN in text or text in FORMAT_STRINGS:
+            return text
+        return f"{OPEN}{text}{CLOSE}"
+
+    return marked
+
+
+# Django reads these format strings through gettext; marking them would break date formatting.
+FORMAT_STRINGS = {
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "TIME_FORMAT",
+    "YEAR_MONTH_FORMAT",
+    "MONTH_DAY_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+}
+
+
+@contextlib.contextmanager
+def marked_translations():
+    """Every translated string comes out as ⟪string⟫ while this is open."""
+    trans = translation._trans
+    names = ("gettext", "ngettext", "pgettext", "npgettext")
+    saved = {name: getattr(trans, name) for name in names}
+    for name in names:
+        setattr(trans, name, _mark(getattr(trans_real, name)))
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(trans, name, function)
+
+
+class _Reader(HTMLParser):
+    SKIP = {"script", "style", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        values = dict(attrs)
+        for name in SPOKEN_ATTRIBUTES:
+            if values.get(name):
+                self.texts.append(values[name])
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.texts.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping and data.strip():
+            self.texts.append(data)
+
+
+def untranslated(html: str, data: list[str]) -> list[str]:
+    """The pieces of the page's text that are neither translated nor data."""
+    reader = _Reader()
+    reader.feed(html)
+    pieces = sorted({d for d in data if d and len(d.strip()) > 0}, key=len, reverse=True)
+    left = []
+    for text in reader.texts:
+        rest = MARKED.sub(" ", text)
+        for piece in pieces:
+            if piece in rest:
+                rest = rest.replace(piece, " ")
+        if NOT_WORDS.sub("", rest):
+            left.append(" ".join(rest.split()))
+    return left

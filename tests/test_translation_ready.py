@@ -1,0 +1,108 @@
+"""Every word the interface itself says goes through Django's translation functions, so that a
+Welsh interface (five prisons in Wales are inspected with Estyn) needs a catalogue, not code.
+
+Each page is fetched with every translated string marked (``tests/i18n.py``); whatever is left of
+its text once the marked strings and the page's data (names, report text, levels) are taken away
+is a word no catalogue could translate. English output is unchanged: the same pages, unmarked,
+are what every other test reads.
+"""
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import reverse
+
+from tests.i18n import marked_translations, untranslated
+from tests.leaders_data import build_plan
+
+
+def data_strings():
+    """Every text value stored in the project's tables, as the page may show it."""
+    values = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {"recommendations", "findings", "auth"}:
+            continue
+        # Free text and names, not choice values or slugs (words such as "prison" that the
+        # interface also says, and which would hide them).
+        fields = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, (models.CharField, models.TextField))
+            and not f.choices
+            and not isinstance(f, models.SlugField)
+        ]
+        if not fields:
+            continue
+        for row in model.objects.values_list(*fields):
+            values.extend(str(v) for v in row if v)
+    return values
+
+
+@pytest.fixture
+def plan(make_review, belmarsh):
+    return build_plan(make_review, belmarsh)
+
+
+def public_paths(review):
+    recommendation = review.follows_up.recommendations.order_by("position").first()
+    return [
+        reverse("public:home"),
+        reverse("public:establishment-list"),
+        reverse("public:establishment", args=[review.establishment.slug]),
+        reverse("public:review", args=[review.establishment.slug, review.slug]),
+        reverse("public:recommendation-list"),
+        reverse("public:recommendation-list") + "?q=zzzz-nothing",
+        reverse("public:recommendation", args=[recommendation.pk]),
+        reverse("public:compare"),
+        reverse("login"),
+        "/no-such-page/",
+    ]
+
+
+def leader_paths(review):
+    slug = review.establishment.slug
+    recommendation = review.follows_up.recommendations.order_by("position").first()
+    action = recommendation.actions.first()
+    return [
+        reverse("leaders:home", args=[slug]),
+        reverse("leaders:action-list", args=[slug]),
+        reverse("leaders:recommendation-detail", args=[slug, recommendation.pk]),
+        reverse("leaders:response", args=[slug, recommendation.pk]),
+        reverse("leaders:action", args=[slug, action.pk]),
+        reverse("leaders:action-edit", args=[slug, action.pk]),
+        reverse("leaders:action-history", args=[slug, action.pk]),
+        reverse("leaders:action-add", args=[slug, recommendation.pk]),
+    ]
+
+
+def check(client, paths):
+    found = {}
+    with marked_translations():
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code in (200, 404), path
+            left = untranslated(response.content.decode(), data_strings())
+            if left:
+                found[path] = left
+    return found
+
+
+@pytest.mark.django_db
+def test_every_word_of_the_public_pages_can_be_translated(client, plan):
+    found = check(client, public_paths(plan))
+    assert not found, "Words outside the translation functions:\n" + "\n".join(f"{p}: {w}" for p, w in found.items())
+
+
+@pytest.mark.django_db
+def test_every_word_of_the_leaders_pages_can_be_translated(client, plan, belmarsh_leader):
+    client.force_login(belmarsh_leader)
+    found = check(client, leader_paths(plan))
+    assert not found, "Words outside the translation functions:\n" + "\n".join(f"{p}: {w}" for p, w in found.items())
+
+
+def test_english_is_the_language_until_a_welsh_catalogue_is_compiled(client, settings):
+    """A Welsh browser is shown English, not Django's Welsh month names around English pages."""
+    assert settings.LANGUAGES == [("en-gb", "English")]
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="cy,en;q=0.5")
+    assert response["Content-Language"] == "en-gb"
+    assert '<html lang="en-gb"' in response.content.decode()
