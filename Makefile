@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci
+.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci messages compile-messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,10 @@ benchmark-national:
 
 ci:
 	bash .ci/run
+
+# The Welsh catalogue (docs/translation.md): needs GNU gettext.
+messages:
+	$(DEV_ENV) $(PY) manage.py makemessages --locale cy --ignore ".venv/*" --ignore "node_modules/*" --ignore "tests/*" --ignore "benchmarks/*" --no-obsolete
+
+compile-messages:
+	$(DEV_ENV) $(PY) manage.py compilemessages --locale cy --ignore ".venv/*"
