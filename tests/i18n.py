@@ -18,7 +18,8 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 OPEN, CLOSE = "\u27ea", "\u27eb"  # ⟪ ⟫
-MARKED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}")
+# The innermost marked string (a translated sentence may hold a translated month, say).
+MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 # What is left that is not words: numbers, references, punctuation, symbols.
 NOT_WORDS = re.compile(r"[\W\d_]+")
 SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder", "aria-description")
@@ -90,12 +91,19 @@ class _Reader(HTMLParser):
 
 def untranslated(html: str, data: list[str]) -> list[str]:
     """The pieces of the page's text that are neither translated nor data."""
+    # A translated sentence may hold markup (a link in a sentence): its marks are taken out of
+    # the page's source, innermost first, before the page is read.
+    while True:
+        unmarked = MARKED.sub(" ", html)
+        if unmarked == html:
+            break
+        html = unmarked
     reader = _Reader()
     reader.feed(html)
     pieces = sorted({d for d in data if d and len(d.strip()) > 0}, key=len, reverse=True)
     left = []
     for text in reader.texts:
-        rest = MARKED.sub(" ", text)
+        rest = text
         for piece in pieces:
             if piece in rest:
                 rest = rest.replace(piece, " ")
