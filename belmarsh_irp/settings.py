@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "reports",
     "public",
     "leaders",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,38 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Each worker runs at most this many tasks at once (processes); more workers, on this machine or
+# others, take the same queue (docs/alerts.md).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# Several projects may share one Redis database: every key the broker writes starts with this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": os.environ.get("CELERY_KEY_PREFIX", "tracker-celery:")}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+# The schedules Celery beat runs (`make worker` starts one beat with the worker; run exactly one
+# beat however many workers there are). The same work as `manage.py send_alerts --frequency ...`
+# and `manage.py send_action_reminders`, for cron users.
+CELERY_BEAT_SCHEDULE = {
+    "alerts-immediately": {
+        "task": "alerts.send_due_alerts",
+        "schedule": crontab(minute="*/5"),
+        "args": ("immediately",),
+    },
+    "alerts-daily-digest": {
+        "task": "alerts.send_due_alerts",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "alerts-weekly-digest": {
+        "task": "alerts.send_due_alerts",
+        "schedule": crontab(hour=7, minute=15, day_of_week="monday"),
+        "args": ("weekly",),
+    },
+    "leaders-action-reminders": {
+        "task": "leaders.send_action_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
+# At most this many alert e-mails a minute from each worker process (Celery's rate_limit syntax).
+ALERTS_SEND_RATE_LIMIT = os.environ.get("ALERTS_SEND_RATE_LIMIT", "60/m")
 # Anonymous public pages from the cache (off only to measure or debug the pages themselves).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)
 # How long a cached page or derived total is kept at most (seconds); a change retires it at once.
@@ -252,17 +286,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# E-mail: the console by default, so reminders print; set DJANGO_EMAIL_HOST (and the rest) to
-# send through SMTP.
+# E-mail: the console by default, so reminders and alerts print; DJANGO_EMAIL_FILE_PATH writes
+# each message to a file in that folder instead; set DJANGO_EMAIL_HOST (and the rest) to send
+# through SMTP.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The site's public address, for the absolute links in e-mails (alerts, reminders, password
+# resets), e.g. https://tracker.example.org. Without it, the address `make run` serves.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https:// (or http://); got {SITE_URL!r}.")
 
 # HTTPS hardening: on by default whenever DEBUG is off. DJANGO_HTTPS=0 turns it off for a
 # site served over plain HTTP behind nothing (never in production).

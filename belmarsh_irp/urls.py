@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("public.urls")),
     path("api/", include("public.api.urls")),
     path("leaders/", include("leaders.urls")),
+    path("alerts/", include("alerts.urls")),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     # In front of the admin's own login page: leaders and the public never see the admin.
