@@ -1,7 +1,8 @@
 """The apps depend on each other in one direction only, read from each module's imports.
 
-Audience apps (``reports``, ``public``, ``leaders``) and the feature app ``alerts`` may use the model apps; ``findings`` may use
-``recommendations``; nothing points back up, and the report parser imports nothing from Django.
+Audience apps (``reports``, ``public``, ``leaders``) and the feature app ``alerts`` may use the
+model apps; ``findings`` may use ``recommendations``; nothing points back up, and the report
+parser imports nothing from Django.
 """
 
 import ast
