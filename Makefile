@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci
+.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci worker
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ run: install migrate load-data
 
 test: install-test
 	$(PY) -m pytest
+
+# Background work (docs/alerts.md): a Celery worker, with Celery beat running the schedules
+# (alerts, digests, reminders), on the Redis that REDIS_URL names. Run one beat in all: start
+# further workers, here or on other machines, with `make worker BEAT=0`. Without REDIS_URL
+# nothing needs to run: tasks run inline in the site's own process.
+BEAT ?= 1
+CONCURRENCY ?= 2
+worker: install migrate
+	@if [ -z "$$REDIS_URL" ]; then echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; without it tasks run inline and no worker is needed."; exit 2; fi
+	@mkdir -p var
+	$(DEV_ENV) $(PY) -m celery -A belmarsh_irp worker --loglevel=INFO --concurrency=$(CONCURRENCY) \
+		$(if $(filter 1,$(BEAT)),--beat --schedule=var/celerybeat-schedule,)
 
 lint:
 	$(VENV)/bin/ruff check .
