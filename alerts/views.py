@@ -1,9 +1,11 @@
 """The pages of following by e-mail, on GOV.UK's "Get emails about this page" pattern.
 
 Nobody signs in: a signed link in an e-mail is the only key (``alerts.tokens``). Pages reached by
-such a link are never cached, never indexed and send no referrer, so the key stays in the
-address bar. Every change is a POST; the one-click unsubscribe (RFC 8058) is the only POST
-without a CSRF token, because a mail client sends it, and its signed token is the proof.
+such a link are never cached and never indexed; the site's ``Referrer-Policy: same-origin``
+keeps the key from other sites (``no-referrer`` would make browsers send ``Origin: null`` with
+the page's own forms, which CSRF protection refuses). Every change is a POST; the one-click
+unsubscribe (RFC 8058) is the only POST without a CSRF token, because a mail client sends it,
+and its signed token is the proof.
 """
 
 from functools import wraps
@@ -24,14 +26,13 @@ SESSION_EMAIL = "alerts:email"
 
 
 def private(view):
-    """A page reached by a signed link: not cached, not indexed, no referrer."""
+    """A page reached by a signed link: not cached, not indexed."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapper
