@@ -383,3 +383,29 @@ def test_public_pages_link_to_get_emails(client, published_belmarsh, page):
     }[page]
     assert f'href="{expected}"' in client.get(url).content.decode()
     assert client.get(expected).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_a_digest_is_built_and_sent_in_a_fixed_number_of_queries(
+    client, follower, make_review, belmarsh, settings, django_assert_num_queries, extra
+):
+    """However many reviews it lists: the same queries."""
+    from recommendations.models import Establishment
+
+    follow(client, reverse("alerts:follow-everything"))
+    confirm_by_link(client, mail.outbox[-1])
+    mail.outbox.clear()
+    on(settings, d(2022, 4, 21))
+    make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], published_on=d(2022, 4, 21))
+    for n in range(extra):
+        prison = Establishment.objects.create(name=f"HMP Test {n}", slug=f"test-{n}")
+        make_review(
+            prison, [("hmi-prisons", "good-progress"), ("ofsted", "reasonable-progress")], published_on=d(2022, 4, 21)
+        )
+    # 1 savepoint, 2 the subscriber (locked), 3 their subscriptions, 4 the news, 5 what was sent
+    # before, 6 the reviews' judgements, 7 the deliveries written, 8 release. (A full inspection
+    # among the news adds two: its recommendations and its scores.)
+    with django_assert_num_queries(8):
+        listed = sending.send_digest(follower.pk, Frequency.DAILY)
+    assert listed == 1 + extra
+    assert len(mail.outbox) == 1
