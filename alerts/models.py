@@ -13,7 +13,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
-from recommendations import clock
+from common import clock
 from recommendations.models import Establishment, Inspection
 
 

@@ -33,8 +33,8 @@ from django.utils.text import slugify
 
 from alerts import tokens
 from alerts.models import Delivery, Frequency, Subscriber, Subscription, Topic
+from common import clock
 from findings.models import Judgement
-from recommendations import clock
 from recommendations.models import HealthyPrisonScore, Inspection, InspectionKind, Recommendation
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from alerts import tokens
 from alerts.models import Frequency, Subscriber, Subscription, Topic
 from alerts.sending import absolute, manage_url
-from recommendations import clock
+from common import clock
 from recommendations.models import Establishment, Inspection, Recommendation
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 import alerts.models
 import django.db.models.deletion
-import recommendations.clock
+import common.clock
 from django.db import migrations, models
 
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(help_text='Stored in lower case.', max_length=254, unique=True)),
                 ('key', models.CharField(default=alerts.models.new_key, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(default=recommendations.clock.now, editable=False)),
+                ('created_at', models.DateTimeField(default=common.clock.now, editable=False)),
             ],
             options={
                 'ordering': ['email'],
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('frequency', models.CharField(choices=[('immediately', 'Immediately'), ('daily', 'Once a day'), ('weekly', 'Once a week')], max_length=20)),
-                ('sent_at', models.DateTimeField(default=recommendations.clock.now)),
+                ('sent_at', models.DateTimeField(default=common.clock.now)),
                 ('message_id', models.CharField(blank=True, max_length=200)),
                 ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='recommendations.inspection')),
                 ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='alerts.subscriber')),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('area_slug', models.SlugField(blank=True, max_length=200)),
                 ('area_name', models.CharField(blank=True, max_length=200)),
                 ('frequency', models.CharField(choices=[('immediately', 'Immediately'), ('daily', 'Once a day'), ('weekly', 'Once a week')], default='daily', max_length=20)),
-                ('requested_at', models.DateTimeField(default=recommendations.clock.now)),
+                ('requested_at', models.DateTimeField(default=common.clock.now)),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True)),
                 ('news_since', models.DateTimeField(blank=True, null=True)),
                 ('establishment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='recommendations.establishment')),
