@@ -11,6 +11,7 @@ retried task send nothing twice.
 import smtplib
 
 from celery import shared_task
+from celery.result import EagerResult
 from django.conf import settings
 
 from alerts import sending, subscribing
@@ -29,16 +30,18 @@ RETRY = {
 
 @shared_task(name="alerts.send_due_alerts", ignore_result=True)
 def send_due_alerts(frequency):
-    """Queues an e-mail for every subscriber who may have something due at ``frequency``;
-    returns how many were queued. Also forgets subscriptions nobody confirmed in time."""
+    """Queues an e-mail for every subscriber who may have something due at ``frequency``, and
+    forgets subscriptions nobody confirmed in time. Returns (subscribers checked, e-mails sent),
+    the second None when the e-mails went to the workers' queue (it is known only when eager)."""
     sending.forget_unconfirmed()
     subscribers = sending.due_subscribers(frequency)
-    for subscriber_id in subscribers:
-        send_alerts_to.delay(subscriber_id, frequency)
-    return len(subscribers)
+    results = [send_alerts_to.delay(subscriber_id, frequency) for subscriber_id in subscribers]
+    if results and not all(isinstance(result, EagerResult) for result in results):
+        return len(subscribers), None
+    return len(subscribers), sum(1 for result in results if result.result)
 
 
-@shared_task(name="alerts.send_alerts_to", **RETRY)
+@shared_task(name="alerts.send_alerts_to", ignore_result=True, **RETRY)
 def send_alerts_to(subscriber_id, frequency):
     """Sends one subscriber what is due at ``frequency``, once; returns how many inspections it listed."""
     return sending.send_digest(subscriber_id, frequency)

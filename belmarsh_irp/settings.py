@@ -196,7 +196,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELE
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # Never used while eager; named so that no task ever reaches for a broker on localhost.
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"  # a host named: kombu warns on every send without one
     CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ACKS_LATE = True  # a task a worker dies in is run again by another worker
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

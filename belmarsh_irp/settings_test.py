@@ -29,5 +29,5 @@ PUBLIC_PAGE_CACHE = False
 # Tasks run inline, whatever the environment's REDIS_URL; the one test of a real worker on Redis
 # (tests/test_alerts_worker.py) configures its own broker.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_URL = "memory://localhost/"  # a host named: kombu warns on every send without one
 CELERY_RESULT_BACKEND = "cache+memory://"

@@ -92,7 +92,7 @@ def test_nothing_is_sent_until_the_link_in_the_confirmation_email_is_followed(
     path = link_in(confirmation, "confirm")
 
     make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], published_on=d(2022, 4, 20))
-    assert "0 subscribers" in send("daily")
+    assert send("daily") == "Once a day: 0 e-mails sent (0 subscribers checked).\n"
     assert client.get(path).status_code == 200  # a mail scanner opening the link confirms nothing
     assert Subscription.objects.get().confirmed_at is None
     assert len(mail.outbox) == 1
@@ -163,13 +163,13 @@ def test_an_embargoed_review_is_sent_on_its_publication_date_and_not_before(
         send()
         assert mail.outbox == [], day
     on(settings, EMBARGO)
-    send("daily")
+    assert send("daily") == "Once a day: 1 e-mail sent (1 subscriber checked).\n"
     (alert,) = mail.outbox
     assert alert.subject == "Published: HMP Belmarsh: independent review of progress 2022"
     assert "Published 26 April 2022." in alert.body
     assert "HMI Prisons: 1 reasonable progress" in alert.body and "Ofsted: 1 significant progress" in alert.body
     assert "https://tracker.example.org/establishments/belmarsh/irp-2022/" in alert.body
-    send("daily")
+    assert send("daily") == "Once a day: 0 e-mails sent (1 subscriber checked).\n"
     on(settings, d(2022, 4, 27))
     send()
     assert len(mail.outbox) == 1

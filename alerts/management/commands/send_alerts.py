@@ -36,12 +36,14 @@ class Command(BaseCommand):
             if dry_run:
                 self.dry_run(chosen, verbosity)
                 continue
-            queued = send_due_alerts(chosen)  # here; each e-mail goes to the queue (inline when eager)
+            checked, sent = send_due_alerts(chosen)  # here; each e-mail a task (inline when eager)
             if verbosity >= 1:
-                self.stdout.write(
-                    f"{Frequency(chosen).label}: {queued} subscriber{'s' if queued != 1 else ''} "
-                    f"with something due, e-mailed or queued."
-                )
+                label = Frequency(chosen).label
+                subscribers = f"{checked} subscriber{'s' if checked != 1 else ''} checked"
+                if sent is None:
+                    self.stdout.write(f"{label}: {subscribers}; their e-mails are queued for the workers.")
+                else:
+                    self.stdout.write(f"{label}: {sent} e-mail{'s' if sent != 1 else ''} sent ({subscribers}).")
 
     def dry_run(self, frequency, verbosity):
         subscribers = Subscriber.objects.filter(pk__in=sending.due_subscribers(frequency)).order_by("email")
