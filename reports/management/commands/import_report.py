@@ -8,6 +8,9 @@ refused report writes nothing and the others are still imported. Importing the s
 changes nothing.
 
     python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
+
+``--background`` hands the import to the Celery workers (``reports.tasks.import_reports``): the
+files must be where the workers can read them. Without REDIS_URL it runs here, as if not given.
 """
 
 from pathlib import Path
@@ -53,13 +56,20 @@ class Command(BaseCommand):
             "--user", metavar="USERNAME", help="Who is importing: recorded in the history of every row written."
         )
         parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import for the background workers (make worker) instead of running it here.",
+        )
+        parser.add_argument(
             "--overwrite",
             action="store_true",
             help="Replace values inspectors changed in the workspace since the last import (listed otherwise).",
         )
 
-    def handle(self, *args, files, dry_run, draft, user, overwrite, verbosity, **options):
+    def handle(self, *args, files, dry_run, draft, user, overwrite, verbosity, background=False, **options):
         importer = self._user(user)
+        if background and not dry_run:
+            return self._queue(files, user, draft, overwrite)
         paths = report_files(files)
         results = []  # (name, outcome, detail)
         for number, path in enumerate(paths, start=1):
@@ -88,6 +98,18 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{len(refused)} of {len(paths)} reports refused: {', '.join(r[0] for r in refused)}."
                 )
+
+    def _queue(self, files, username, draft, overwrite):
+        from reports.tasks import import_reports
+
+        paths = [str(path.resolve()) for path in report_files(files)]
+        result = import_reports.delay(paths, username, draft, overwrite)
+        if result.ready():  # no REDIS_URL: run here and now (eager)
+            self.stdout.write(result.get().rstrip("\n"))
+        else:
+            self.stdout.write(
+                f"Queued {len(paths)} report{'s' if len(paths) != 1 else ''} for the workers (task {result.id})."
+            )
 
     def _user(self, username):
         if not username:
