@@ -409,3 +409,14 @@ def test_a_digest_is_built_and_sent_in_a_fixed_number_of_queries(
         listed = sending.send_digest(follower.pk, Frequency.DAILY)
     assert listed == 1 + extra
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("model", ["subscriber", "subscription", "delivery"])
+def test_the_back_office_lists_followers_to_superusers_only(client, follower, hmi_inspector, model):
+    from django.contrib.auth import get_user_model
+
+    url = reverse(f"admin:alerts_{model}_changelist")
+    client.force_login(hmi_inspector)
+    assert client.get(url).status_code == 403
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "x" * 16))
+    assert client.get(url).status_code == 200
