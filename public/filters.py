@@ -32,7 +32,7 @@ def search_recommendations(queryset, words, today):
     words = (words or "").strip()
     if not words:
         return queryset
-    published_evidence = Paragraph.objects.filter(judgement__public_from__lte=today)
+    published_evidence = Paragraph.objects.published(today)
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
         # The text through its GIN index; the evidence as a semi-join PostgreSQL can run either
