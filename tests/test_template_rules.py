@@ -43,11 +43,13 @@ def test_no_browser_date_picker(path):
     assert 'type="date"' not in path.read_text()
 
 
-# Python that writes text people read: every app and the shared helpers (not migrations).
+# Python that writes text people read: every package of the project (a new app included), not
+# the tests nor migrations.
 PYTHON = sorted(
     path
-    for folder in ("public", "leaders", "findings", "recommendations", "reports", "common", "belmarsh_irp")
-    for path in (ROOT / folder).rglob("*.py")
+    for package in ROOT.glob("*/__init__.py")
+    if package.parent.name != "tests"
+    for path in package.parent.rglob("*.py")
     if "migrations" not in path.parts
 )
 DATE_FUNCTIONS = {"date_format", "time_format"}
