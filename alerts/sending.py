@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from alerts import tokens
@@ -126,7 +127,7 @@ def published_display(inspection):
     if inspection.published_on:
         return inspection.publication_date_display
     if inspection.published_at:
-        return f"{timezone.localdate(inspection.published_at):%-d %B %Y}"
+        return date_format(timezone.localdate(inspection.published_at))
     return ""
 
 

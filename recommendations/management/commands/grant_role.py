@@ -5,10 +5,11 @@ recommendations; prison leaders run their establishments' responses and actions 
 reach the admin. Roles are groups with exactly the permissions they need
 (``recommendations.roles``); running the command again brings the group up to date.
 
-    python manage.py grant_role jo.bloggs inspector --inspectorate hmi-prisons
-    python manage.py grant_role sam.smith leader --establishment belmarsh --establishment wandsworth
-    python manage.py grant_role sam.smith leader --establishment belmarsh --email sam.smith@belmarsh.example
-    printf '%s\\n' "$PASSWORD" | python manage.py grant_role jo.bloggs inspector --inspectorate ofsted --password-stdin
+    .venv/bin/python manage.py grant_role jo.bloggs inspector --inspectorate hmi-prisons
+    .venv/bin/python manage.py grant_role sam.smith leader --establishment belmarsh
+    .venv/bin/python manage.py grant_role sam.smith leader --establishment belmarsh --email sam.smith@belmarsh.example
+    printf '%s\\n' "$PASSWORD" | .venv/bin/python manage.py grant_role jo.bloggs inspector \\
+        --inspectorate ofsted --password-stdin
 
 A password read from standard input must pass Django's password validators; without one, a
 new account has no usable password: the person sets one with "Forgotten your password?" on the
@@ -126,7 +127,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     f"{user.username} has no password yet: set one with "
-                    f"`python manage.py changepassword {user.username}` or --password-stdin."
+                    f"`.venv/bin/python manage.py changepassword {user.username}` or --password-stdin."
                 )
         if not user.email:
             self.stdout.write(
