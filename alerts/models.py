@@ -151,4 +151,4 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.inspection} to {self.subscriber} ({self.sent_at:%Y-%m-%d})"
+        return f"{self.inspection} to {self.subscriber} ({self.sent_at.date().isoformat()})"

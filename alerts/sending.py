@@ -35,8 +35,8 @@ from django.utils.text import slugify
 from alerts import tokens
 from alerts.models import Delivery, Frequency, Subscriber, Subscription, Topic
 from common import clock
-from findings.models import Judgement
-from recommendations.models import HealthyPrisonScore, Inspection, InspectionKind, Recommendation
+from findings.models import Judgement, published_recommendations
+from recommendations.models import HealthyPrisonScore, Inspection, InspectionKind
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,8 @@ def describe(inspections, today):
             items[pk].lines = [f"{name}: {', '.join(parts)}" for name, parts in by_inspectorate.items()]
     if full:
         made = {}
-        for recommendation in Recommendation.objects.filter(inspection__in=full).order_by("inspection", "position"):
+        public = published_recommendations(today).filter(inspection__in=full)
+        for recommendation in public.order_by("inspection", "position"):
             made.setdefault(recommendation.inspection_id, []).append(recommendation)
             label = f" ({recommendation.label})" if recommendation.label else ""
             line = f"{recommendation.area}{label}: recommended" + (" (a priority)" if recommendation.priority else "")

@@ -23,7 +23,8 @@ from alerts import tokens
 from alerts.models import Frequency, Subscriber, Subscription, Topic
 from alerts.sending import absolute, manage_url
 from common import clock
-from recommendations.models import Establishment, Inspection, Recommendation
+from findings.models import published_recommendations
+from recommendations.models import Establishment, Inspection
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +73,9 @@ def public_establishment(slug, today=None):
 
 
 def public_area(slug, today=None):
-    """(slug, name) of the area of published recommendations whose slug is ``slug``, or None."""
-    published = Inspection.objects.published(today or clock.today())
-    areas = (
-        Recommendation.objects.filter(inspection__in=published)
-        .order_by("area")
-        .values_list("area", flat=True)
-        .distinct()
-    )
+    """(slug, name) of the area of published recommendations whose slug is ``slug``, or None:
+    the same rule as the area's public page (``findings.models.published_recommendations``)."""
+    areas = published_recommendations(today or clock.today()).order_by("area").values_list("area", flat=True).distinct()
     name = next((area for area in areas if (slugify(area) or "-") == slug), None)
     return (slug, name) if name else None
 
