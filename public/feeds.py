@@ -158,12 +158,11 @@ class ActionPlanFeed(Feed):
         return establishment.get_absolute_url()
 
     def items(self, establishment):
-        published = Inspection.objects.published(self.today).filter(establishment=establishment)
         plans = {
             plan.inspection_id: plan
-            for plan in ActionPlan.objects.filter(inspection__in=published, published_at__isnull=False).select_related(
-                "inspection"
-            )
+            for plan in ActionPlan.objects.published(self.today)
+            .filter(inspection__establishment=establishment)
+            .select_related("inspection")
         }
         if not plans:
             return []
