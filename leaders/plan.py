@@ -62,10 +62,15 @@ LIMITS = {
 }
 
 
-def response_fingerprint(response):
-    if response is None:
+def fingerprint(decision, reason):
+    """A short hash of a response's decision and reason ("" for no response)."""
+    if decision is None:
         return ""
-    return hashlib.sha256(f"{response.decision}\x00{response.reason}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{decision}\x00{(reason or '').strip()}".encode()).hexdigest()[:16]
+
+
+def response_fingerprint(response):
+    return fingerprint(response.decision, response.reason) if response is not None else ""
 
 
 def sign_row(establishment, recommendation, action):
@@ -375,11 +380,14 @@ def _compare_row(plan, row, responses):
     entries = []
     # The response: gathered per recommendation, decided once every row is read.
     response = recommendation.the_response
-    fingerprint = signed.get("h") if signed else None
+    downloaded = signed.get("h") if signed else None
     reason = cells.get("response_reason", "").strip()
     current = (response.decision, response.reason.strip()) if response else (None, "")
-    if (decision, reason) != current:
-        responses.setdefault(recommendation.pk, []).append((row.line, decision, reason, fingerprint))
+    # A row whose response cells are as downloaded says nothing about the response (another
+    # row of the same recommendation may change it, or someone in the tracker may have).
+    untouched = downloaded is not None and fingerprint(decision, reason) == downloaded
+    if (decision, reason) != current and not untouched:
+        responses.setdefault(recommendation.pk, []).append((row.line, decision, reason, downloaded))
 
     action_id = signed.get("a") if signed else None
     if action_id is not None:

@@ -708,7 +708,7 @@ UPLOAD_HOURS = 24
 def plan_upload(request, establishment):
     """The edited spreadsheet is read and kept, waiting for the leader to confirm; nothing in the
     plan changes here. A file that cannot be read is refused with a sentence (400)."""
-    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    form = PlanUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
