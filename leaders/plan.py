@@ -197,7 +197,7 @@ class Preview:
 
     @property
     def writes(self):
-        return bool(self.added or self.changed)
+        return len(self.added) + len(self.changed)
 
     def digest(self):
         """What the leader was shown, as a short hash: a confirmation is applied only if the
@@ -386,7 +386,9 @@ def _compare_row(plan, row, responses):
     # A row whose response cells are as downloaded says nothing about the response (another
     # row of the same recommendation may change it, or someone in the tracker may have).
     untouched = downloaded is not None and fingerprint(decision, reason) == downloaded
-    if (decision, reason) != current and not untouched:
+    # A row added in the spreadsheet with its response cells left empty says nothing either.
+    silent = not token and decision is None and not reason
+    if (decision, reason) != current and not (untouched or silent):
         responses.setdefault(recommendation.pk, []).append((row.line, decision, reason, downloaded))
 
     action_id = signed.get("a") if signed else None
