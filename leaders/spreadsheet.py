@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 
+from common.downloads import FORMULA_STARTS
 from leaders.forms import MONTHS
-from recommendations.downloads import FORMULA_STARTS
 from recommendations.models import ActionStatus, ResponseDecision
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import clock
+from common.downloads import csv_response
 from findings.models import (
     Judgement,
     Paragraph,
@@ -46,8 +48,6 @@ from leaders.forms import (
 )
 from leaders.spreadsheet import COLUMNS, MAX_BYTES, SpreadsheetRefused, csv_rows, read_plan, write_xlsx
 from recommendations import actions as domain
-from recommendations import clock
-from recommendations.downloads import csv_response
 from recommendations.models import (
     NOTE_CORRECTION_HOURS,
     Action,

@@ -19,9 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 
-from recommendations import public_cache
+from common import public_cache
+from common.clock import now, today
 from recommendations.audit import record_audit_event
-from recommendations.clock import now, today
 from recommendations.models import (
     NOTE_CORRECTION_HOURS,
     TEXT_LIMITS,
