@@ -237,6 +237,7 @@ class Plan:
         for r in self.recommendations.values():
             _response(r)
         self.actions = {a.pk: a for r in self.recommendations.values() for a in r.actions.all()}
+        self.rows_of_action = {}  # action pk → the first row of the file that carries it
         self.by_reference = {}
         for r in self.recommendations.values():
             for key in ((r.inspection.slug.lower(), r.label.lower()), (None, r.label.lower())):
@@ -392,7 +393,27 @@ def _compare_row(plan, row, responses):
         responses.setdefault(recommendation.pk, []).append((row.line, decision, reason, downloaded))
 
     action_id = signed.get("a") if signed else None
-    if action_id is not None:
+    copied_from = plan.rows_of_action.setdefault(action_id, row.line) if action_id is not None else None
+    if copied_from is not None and copied_from != row.line:
+        # A copy of a downloaded row (its hidden version came along): a new action when its
+        # Action says something else, else a duplicate that would change nothing twice.
+        action = plan.actions.get(action_id)
+        if action is not None and not _same_text(cells.get("action", ""), action.description):
+            entries.append(_new_action(row, recommendation, status))
+        else:
+            entries.append(
+                Entry(
+                    "refuse",
+                    row.line,
+                    recommendation,
+                    description=cells.get("action", ""),
+                    reasons=[
+                        f"This row copies row {copied_from} (the same action). To add an action, "
+                        "write what will be done in its Action column; otherwise delete the row."
+                    ],
+                )
+            )
+    elif action_id is not None:
         action = plan.actions.get(action_id)
         if action is None or action.recommendation_id != recommendation.pk:
             entries.append(

@@ -564,3 +564,24 @@ def test_the_upload_form_is_refused_without_a_file(signed_in, plan):
     response = signed_in.post(url("plan-upload"), {})
     assert response.status_code == 400
     assert "Choose the action plan file to upload." in response.content.decode()
+
+
+def test_a_copied_row_adds_a_new_action_and_an_unchanged_copy_is_refused(signed_in, plan, recs):
+    """Copying a downloaded row copies its hidden version: the copy with a new Action adds an
+    action to the same recommendation; a copy left the same is refused, naming the row it copies."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    original = row_of(sheet, "Review every use of force on camera")
+    copy, same = first_empty_row(sheet), first_empty_row(sheet) + 1
+    for target in (copy, same):
+        for column in range(1, len(HEADERS) + 1):
+            sheet.cell(row=target, column=column, value=sheet.cell(row=original, column=column).value)
+    set_cell(sheet, copy, "Action", "Review footage of every restraint too")
+    refused, page = refusals(signed_in, workbook)
+    assert f"This row copies row {original} (the same action)." in refused[same]
+    assert [(e.recommendation, e.description) for e in page.context["preview"].added] == [
+        (recs["1.1"], "Review footage of every restraint too")
+    ]
+    confirm(signed_in, page)
+    assert recs["1.1"].actions.count() == 3
+    assert Action.objects.get(pk=plan["cameras"].pk).version == plan["cameras"].version
