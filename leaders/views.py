@@ -51,6 +51,7 @@ from recommendations import actions as domain
 from recommendations.models import (
     NOTE_CORRECTION_HOURS,
     Action,
+    ActionPlanWithdrawal,
     ActionStatus,
     Establishment,
     Inspection,
@@ -186,8 +187,11 @@ def establishment_dashboard(request, establishment):
     page_obj = _page(request, order, RECOMMENDATIONS_PER_PAGE)
     rows = {r.pk: r for r in open_recommendations.filter(pk__in=[pk for pk, _ in page_obj.object_list])}
     recommendations = [describe(rows[pk]) for pk, _ in page_obj.object_list if pk in rows]
-    inspections = Inspection.objects.filter(pk__in={inspection for _, inspection in order}).select_related(
-        "action_plan"
+    withdrawn = ActionPlanWithdrawal.objects.filter(plan__inspection=OuterRef("pk")).order_by("-at")
+    inspections = (
+        Inspection.objects.filter(pk__in={inspection for _, inspection in order})
+        .select_related("action_plan")
+        .annotate(plan_withdrawn_at=Subquery(withdrawn.values("at")[:1]))
     )
     counts = problem_counts(Action.objects.for_establishment(establishment), today, now)
     list_url = reverse("leaders:action-list", kwargs={"slug": establishment.slug})

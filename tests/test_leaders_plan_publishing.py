@@ -128,6 +128,8 @@ def test_leaders_see_why_their_plan_was_withdrawn(signed_in, published, recs, hm
     domain.withdraw_action_plan(published, reason="Names a prisoner.", by=hmi_inspector)
     page = signed_in.get(url("publish", inspection=recs[0].inspection.slug)).content.decode()
     assert "An inspector withdrew this plan" in page and "Names a prisoner." in page
+    dashboard = signed_in.get(url("home")).content.decode()
+    assert "An inspector withdrew it from the public site on 1 June 2022" in dashboard
 
 
 def test_only_an_inspector_of_the_plans_inspectorates_may_withdraw(
