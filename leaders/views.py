@@ -681,7 +681,7 @@ def _plan_rows(establishment, today):
 
 
 def _plan_filename(establishment, today, extension):
-    return f"{establishment.slug}-action-plan-{today:%Y-%m-%d}.{extension}"
+    return f"{establishment.slug}-action-plan-{today.isoformat()}.{extension}"
 
 
 @leader_view

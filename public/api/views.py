@@ -254,9 +254,7 @@ class ParagraphViewSet(PublicViewSet):
 
     def get_queryset(self):
         # One query per page.
-        return Paragraph.objects.filter(inspection__in=Inspection.objects.published(self.today)).select_related(
-            "inspection__establishment"
-        )
+        return Paragraph.objects.published(self.today).select_related("inspection__establishment")
 
 
 @extend_schema_view(
