@@ -307,9 +307,10 @@ class RecommendationPage:
 
 
 def recommendation_page(today, pk):
-    """Four queries (six once the prison's action plan is public): the recommendation with its
+    """Four queries (seven once the prison's action plan is public): the recommendation with its
     inspection, establishment, action plan and response; its published judgements; their
-    evidence; the scale; and, when public, the actions with their progress notes."""
+    evidence; the scale; and, when public, the actions with their progress notes and target
+    date changes."""
     recommendation = get_object_or_404(
         with_latest_judgement(published_recommendations(today), today).select_related(
             "inspection__establishment", "inspection__action_plan", "inspectorate", "response"
@@ -331,9 +332,30 @@ def recommendation_page(today, pk):
     if page.action_plan_published:
         page.response = getattr(recommendation, "response", None)
         page.actions = list(
-            Action.objects.filter(recommendation=recommendation).prefetch_related("notes").order_by("created_at", "pk")
+            Action.objects.filter(recommendation=recommendation)
+            .prefetch_related("notes", "date_changes")
+            .order_by("created_at", "pk")
         )
+        for action in page.actions:
+            action.slippage = slippage(action)
     return page
+
+
+TIMES = {1: "once", 2: "twice"}
+
+
+def slippage(action):
+    """How far an action's target date has slipped, as the public reads it: the date first
+    set and how many times it moved ("first set for 31 March 2023; moved twice"), or None."""
+    changes = list(action.date_changes.all())
+    if not changes:
+        return None
+    n = len(changes)
+    return {
+        "first": changes[0].old_date,
+        "times": TIMES.get(n, f"{n} times"),
+        "changes": changes,
+    }
 
 
 # --- Healthy prison assessments on a review page -----------------------------------------

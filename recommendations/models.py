@@ -509,13 +509,17 @@ class ResponseDecision(models.TextChoices):
 
 class ActionPlanQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Action plans the public may see on ``today``: published by the prison's leaders, for an
-        inspection the public may see (``Inspection.objects.published``)."""
+        """The action plans the public may see: published by the prison's leaders (and not
+        withdrawn since: withdrawing clears ``published_at``), answering an inspection the public
+        may see on ``today``. The one rule for the site, the API, the feeds and the caches."""
         return self.filter(published_at__isnull=False, inspection__in=Inspection.objects.published(today))
 
 
 class ActionPlan(models.Model):
-    """An establishment's answer to one inspection's recommendations, public once leaders publish it."""
+    """An establishment's answer to one inspection's recommendations, public once leaders publish it.
+
+    An inspector may withdraw a published plan, with a reason (``ActionPlanWithdrawal``): it is
+    a draft again until the leaders publish it again."""
 
     inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="action_plan")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -659,7 +663,13 @@ class Action(models.Model):
             raise ValidationError({"dropped_reason": "Say why the action is dropped."})
 
 
+NOTE_CORRECTION_HOURS = 24
+
+
 class ProgressNote(models.Model):
+    """A dated note on an action's progress. Its author may correct or delete it for
+    ``NOTE_CORRECTION_HOURS`` after writing it (``recommendations.actions``); history keeps each version."""
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="notes")
     noted_on = models.DateField(default=timezone.localdate)
     text = models.TextField(max_length=TEXT_LIMITS["progress_note"])
@@ -667,12 +677,24 @@ class ProgressNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submission = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The form's one-time key: the same form sent twice (a double click, a resubmit) makes one note.",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "noted_on", "created_at", "pk"]
-        constraints = [length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length")]
+        constraints = [
+            length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length"),
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(submission__isnull=False), name="progress_note_one_per_submission"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.noted_on}: {self.text[:60]}"
@@ -752,6 +774,9 @@ class AuditAction(models.TextChoices):
     EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
     IMPORTED = "imported", "Imported a report"
     ROLE_GRANTED = "role-granted", "Granted a role"
+    PLAN_PUBLISHED = "plan-published", "Published an action plan"
+    PLAN_WITHDRAWN = "plan-withdrawn", "Withdrew an action plan"
+    PLAN_UPLOADED = "plan-uploaded", "Updated an action plan from a spreadsheet"
 
 
 class AuditEvent(models.Model):
@@ -775,3 +800,53 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {date_format(timezone.localtime(self.at), 'DATETIME_FORMAT')}"
+
+
+class ActionPlanWithdrawal(models.Model):
+    """A published action plan taken down by an inspector, with who, when and why. Never edited."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="withdrawals")
+    reason = models.TextField(max_length=TEXT_LIMITS["reason"])
+    was_published_at = models.DateTimeField(help_text="When the plan withdrawn had been published.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="action_plan_withdrawal_needs_reason"),
+            length_limit("reason", TEXT_LIMITS["reason"], "action_plan_withdrawal_reason_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} withdrawn {date_format(timezone.localtime(self.at))}"
+
+
+class PlanUploadStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlanUpload(models.Model):
+    """An action-plan spreadsheet a leader uploaded, read and waiting for them to confirm.
+
+    The rows are kept as read (JSON), in the database so that whichever worker serves the
+    preview or the confirmation reads the same upload; the file itself is not kept. Nothing in
+    the plan changes until the uploader confirms; the preview and the confirmation both compare
+    the rows with the tracker as it is then (``leaders.plan_upload``)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="plan_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list, help_text="The spreadsheet's rows as read, one object a row.")
+    status = models.CharField(max_length=10, choices=PlanUploadStatus.choices, default=PlanUploadStatus.PENDING)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True, help_text="What the confirmation changed.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} for {self.establishment} ({self.get_status_display().lower()})"

@@ -54,6 +54,15 @@ def published(world):
     publish_review(world["review"], by=world["users"]["hmi_inspector"])
 
 
+def plan_published(world):
+    from recommendations.actions import publish_action_plan
+
+    published(world)
+    world["plan"] = publish_action_plan(
+        world["review"].follows_up, by=world["users"]["belmarsh_leader"], knowingly=True
+    )
+
+
 def leaders(name, **kwargs):
     return reverse(f"leaders:{name}", kwargs={"slug": "belmarsh", **kwargs})
 
@@ -158,8 +167,14 @@ CASES = {
     "publish the action plan": (
         published,
         lambda w: leaders("publish", inspection=w["review"].follows_up.slug),
-        {},
+        {"knowingly": "on"},
         LEADER,
+    ),
+    "withdraw the action plan": (
+        plan_published,
+        lambda w: admin_url("recommendations_actionplan_withdraw", w["plan"].pk),
+        {"reason": "It names a prisoner."},
+        INSPECTORS,
     ),
 }
 
