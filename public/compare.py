@@ -11,14 +11,20 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
-from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
+from findings.models import (
+    WORST_FIRST,
+    Judgement,
+    ProgressLevel,
+    published_recommendations,
+    with_latest_judgement,
+    worst_first,
+)
 from public.pages import Totals
 from recommendations import clock
 from recommendations.downloads import csv_response
@@ -296,9 +302,8 @@ def area_page(today, slug, establishment_type=""):
         with_latest_judgement(public.filter(area=area), today)
         .filter(latest_rank__isnull=False)
         .select_related("inspection__establishment", "inspectorate", "repeats__inspection")
-        .annotate(standing_ratio=Cast("latest_rank", FloatField()) / Cast("top_rank", FloatField()))
-        .order_by("standing_ratio", "inspection__establishment__name", "pk")
     )
+    recommendations = worst_first(recommendations).order_by(*WORST_FIRST, "inspection__establishment__name", "pk")
     if establishment_type:
         recommendations = recommendations.filter(inspection__establishment__type=establishment_type)
     rows = list(recommendations)
