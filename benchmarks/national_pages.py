@@ -304,6 +304,9 @@ print(json.dumps(counts))
 
 
 def free_port():
+    """``BENCH_PORT`` when set (on a shared machine, the port you were given), else any free one."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -420,6 +423,12 @@ def measure(env, pages, cookie, duration, label):
     return rows, csv
 
 
+def ratio(rate, hello):
+    """A page's throughput over its neighbouring hello's ("–" when hello got no answer: the
+    server was still busy with the page before)."""
+    return f"{rate / hello:.2f}" if hello else "–"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reuse", action="store_true", help="Use the database if it is already built.")
@@ -508,7 +517,7 @@ def main():
         hit = cached_rows.get(path)
         q = "–" if path == "/hello/" else str(queries.get(path, "?"))
         uncached_cells = (
-            f"{p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms | {rate:,.0f} | {rate / hello:.2f}"
+            f"{p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms | {rate:,.0f} | {ratio(rate, hello)}"
             if path != "/hello/"
             else f"– | – | {rate:,.0f} | 1"
         )
@@ -519,7 +528,7 @@ def main():
         elif path == "/hello/":
             cached_cells = f"– | – | {hit[4]:,.0f} | 1"
         else:
-            cached_cells = f"{hit[2] * 1000:.1f} ms | {hit[3] * 1000:.1f} ms | {hit[4]:,.0f} | {hit[4] / hit[6]:.2f}"
+            cached_cells = f"{hit[2] * 1000:.1f} ms | {hit[3] * 1000:.1f} ms | {hit[4]:,.0f} | {ratio(hit[4], hit[6])}"
         print(f"| {name} `{path}` | {q} | {uncached_cells} | {cached_cells} |")
     print()
     print("First requests: each URL asked for once in the run (never before), one client, page cache off.")
