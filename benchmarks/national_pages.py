@@ -87,7 +87,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
-from recommendations import public_cache
+from common import public_cache
 from recommendations.models import Action, Establishment, Inspection, Recommendation
 from recommendations.roles import Role, grant_role
 
@@ -214,7 +214,7 @@ def retire(env):
         [
             PYTHON,
             "-c",
-            "import django; django.setup(); from recommendations import public_cache; public_cache.changed()",
+            "import django; django.setup(); from common import public_cache; public_cache.changed()",
         ],
         cwd=PROJECT_DIR,
         env=env,

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from recommendations import clock
+from common import clock
 from recommendations.models import (
     SEARCH_CONFIG,
     Inspection,

@@ -4,7 +4,7 @@ establishment, and one page per area listing establishments worst first.
 Counts are always derived from the published judgements (``Judgement.objects.published``),
 never stored; by default they cover each establishment's latest published review (a year filter
 covers every review of that year instead). Each page is a fixed number of queries whatever the
-data size, and every table has a CSV of the same numbers (``recommendations.downloads``).
+data size, and every table has a CSV of the same numbers (``common.downloads``).
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from common import clock, public_cache
+from common.downloads import csv_response
 from findings.models import (
     WORST_FIRST,
     Judgement,
@@ -27,8 +29,6 @@ from findings.models import (
 )
 from public.cache import cached_public_page
 from public.pages import Totals
-from recommendations import clock, public_cache
-from recommendations.downloads import csv_response
 from recommendations.models import EstablishmentType, Inspection, Inspectorate
 
 TABLES = {

@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from common import public_cache
 from findings.models import ProgressLevel, matching, published_recommendations, with_current_level
-from recommendations import public_cache
 from recommendations.models import Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.shortcuts import get_object_or_404
 
+from common import public_cache
 from findings.models import (
     WORST_FIRST,
     WORST_FIRST_THEN_LEVEL,
@@ -25,7 +26,6 @@ from findings.models import (
     with_latest_judgement,
     worst_first,
 )
-from recommendations import public_cache
 from recommendations.models import (
     Action,
     Establishment,
