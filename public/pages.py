@@ -221,16 +221,17 @@ def review_page(reviews, **lookup):
 
 def list_layout(recommendations, today, key, sort="establishment"):
     """``[(group, inspection pk, how many of its recommendations are in the list)]`` in the
-    list's order, for the filtered ``recommendations`` (not yet annotated: counted from the
-    recommendations' own indexes, and from one join to the current judgement when sorted by
-    judgement); ``key`` names the filters and the order.
+        list's order, for the filtered ``recommendations`` (not yet annotated: counted from the
+        recommendations' own indexes, and from one join to the current judgement when sorted by
+        judgement); ``key`` names the filters and the order.
 
-    Sorted by establishment (the default) or by date, a group is ``None`` and the rows of one
-    inspection come together. Sorted by judgement (``findings.models.worst_first``), a group
-    is the level of the latest judgement, and the rows of one inspection come together within
-    it. Two or three queries, read from the cache while the public data stays the same: the
-    layout gives the total without a COUNT per request, and lets a page of any depth be read
-    from the few groups it falls in instead of sorting and skipping every row before it."""
+        Sorted by establishment (the default) or by date, a group is ``None`` and the rows of one
+        inspection come together. Sorted by judgement (``findings.models.worst_first``), a group
+        is the level of the latest judgement, and the rows of one inspection come together within
+        it. One query (two sorted by judgement: the scales' levels; and the inspections' order the
+    first time, ``inspection_positions``), read from the cache while the public data stays the same: the
+        layout gives the total without a COUNT per request, and lets a page of any depth be read
+        from the few groups it falls in instead of sorting and skipping every row before it."""
 
     def compute():
         by_judgement = sort == "judgement"
@@ -242,13 +243,7 @@ def list_layout(recommendations, today, key, sort="establishment"):
             grouped = counted.values("inspection_id").annotate(n=Count("pk")).values_list("inspection_id", "n")
             rows = ((None, inspection, n) for inspection, n in grouped)
         counts = {(group, inspection): n for group, inspection, n in rows}
-        inspections = {inspection for _, inspection in counts}
-        order = list(
-            Inspection.objects.filter(pk__in=list(inspections))
-            .order_by(*LIST_INSPECTION_ORDER[sort])
-            .values_list("pk", flat=True)
-        )
-        position = {pk: index for index, pk in enumerate(order)}
+        position = inspection_positions(today, sort)
         groups = level_order(list(ProgressLevel.objects.all())) if by_judgement else {None: 0}
         return sorted(
             ((group, inspection, n) for (group, inspection), n in counts.items()),
@@ -256,6 +251,18 @@ def list_layout(recommendations, today, key, sort="establishment"):
         )
 
     return public_cache.remember(today, f"recommendation-list:{sort}:{key}", compute)
+
+
+def inspection_positions(today, sort):
+    """``{inspection pk: its place in the list}`` for the order ``sort``: one query over the
+    inspections (ids only), kept while the public data stays the same and shared by every
+    filter and search, so a first search counts its matches and reads its rows, nothing else."""
+
+    def compute():
+        order = Inspection.objects.order_by(*LIST_INSPECTION_ORDER[sort]).values_list("pk", flat=True)
+        return {pk: index for index, pk in enumerate(order)}
+
+    return public_cache.remember(today, f"recommendation-list-order:{sort}", compute)
 
 
 # The order of the inspections in the public list, for each way it is sorted (by judgement:
