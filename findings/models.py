@@ -332,7 +332,12 @@ def published_recommendations(today=None):
     today = today or clock.today()
     published = Inspection.objects.published(today)
     judged_in_public = Judgement.objects.filter(recommendation=OuterRef("pk"), public_from__lte=today)
-    return Recommendation.objects.filter(Q(inspection__in=published) | Exists(judged_in_public))
+    # The search's stored columns are read by the database only: a page never loads them.
+    return Recommendation.objects.defer(*SEARCH_COLUMNS).filter(Q(inspection__in=published) | Exists(judged_in_public))
+
+
+# Columns only the search reads, in the database; never loaded into Python by a page.
+SEARCH_COLUMNS = ("search_document", "evidence_text", "evidence_public_from", "public_document")
 
 
 def with_latest_judgement(recommendations, today=None):

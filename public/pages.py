@@ -183,7 +183,9 @@ def review_page(reviews, **lookup):
     its paragraphs, its judgements with their recommendations, the key-finding counts and the
     scales (two), and the team."""
     review = get_object_or_404(reviews, **lookup)
-    paragraphs = list(Paragraph.objects.filter(inspection=review).select_related("notable_practice"))
+    paragraphs = list(
+        Paragraph.objects.filter(inspection=review).defer("search_document").select_related("notable_practice")
+    )
     judgements = list(
         Judgement.objects.filter(review=review)
         .select_related("recommendation__inspectorate", "level")
@@ -397,7 +399,9 @@ def recommendation_page(today, pk):
         Judgement.objects.published(today)
         .filter(recommendation=recommendation)
         .select_related("review__establishment", "level")
-        .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Paragraph.objects.defer("search_document").order_by("section", "index"))
+        )
         .order_by(F("review__published_on").asc(nulls_first=True), F("review__visit_start").asc(nulls_first=True), "pk")
     )
     levels = list(ProgressLevel.objects.filter(inspectorate_id=recommendation.inspectorate_id))
