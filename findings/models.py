@@ -504,6 +504,11 @@ def matching(recommendations, words, today=None):
     public_evidence = Paragraph.objects.filter(
         judgement__recommendation=OuterRef("pk"), judgement__public_from__lte=today
     )
+    match = fts_query(words)
+    if match is None:
+        # Nothing to look for (punctuation, small words, or only "-word"): nothing found, on
+        # both databases alike (PostgreSQL would read "-word" alone as "everything but").
+        return recommendations.none()
     vendor = connections[recommendations.db].vendor
     if vendor == "postgresql":
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
@@ -511,9 +516,6 @@ def matching(recommendations, words, today=None):
         own = Q(search_document=query)
         in_evidence = public_evidence.filter(search_document=query)
     else:
-        match = fts_query(words)
-        if match is None:
-            return recommendations.none()
         found = Q(pk__in=_fts(RECOMMENDATION_SEARCH, match))
         own = Q(pk__in=_fts(RECOMMENDATION_SEARCH, "{text concern} : (" + match + ")"))
         in_evidence = public_evidence.filter(pk__in=_fts(PARAGRAPH_SEARCH, match))
