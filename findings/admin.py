@@ -711,6 +711,10 @@ class ParagraphAdmin(HistoryAdmin):
     autocomplete_fields = ["inspection"]
     history_list_display = ["part"]
 
+    def public_data_changed(self, request, objects):
+        # Evidence of a published review is in its recommendations' search documents.
+        public_data_changed(reviews={obj.inspection_id for obj in objects if obj.inspection_id})
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "judgement":
             queryset = Judgement.objects.select_related("recommendation", "level", "review__establishment")

@@ -3,15 +3,30 @@ notable positive practice. Depends on ``recommendations``; never the reverse."""
 
 import re
 
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common import clock
 from recommendations.models import (
+    SEARCH_CONFIG,
     Inspection,
     InspectionKind,
     Inspectorate,
@@ -19,6 +34,7 @@ from recommendations.models import (
     Recommendation,
     SearchDocument,
 )
+from recommendations.search import FullTextTable, fts_query
 
 
 class ProgressLevelManager(models.Manager):
@@ -329,7 +345,12 @@ def published_recommendations(today=None):
     today = today or clock.today()
     published = Inspection.objects.published(today)
     judged_in_public = Judgement.objects.published(today).filter(recommendation=OuterRef("pk"))
-    return Recommendation.objects.filter(Q(inspection__in=published) | Exists(judged_in_public))
+    # The search's stored columns are read by the database only: a page never loads them.
+    return Recommendation.objects.defer(*SEARCH_COLUMNS).filter(Q(inspection__in=published) | Exists(judged_in_public))
+
+
+# Columns only the search reads, in the database; never loaded into Python by a page.
+SEARCH_COLUMNS = ("search_document", "evidence_text", "evidence_public_from", "public_document")
 
 
 def with_latest_judgement(recommendations, today=None):
@@ -367,6 +388,60 @@ def with_latest_judgement(recommendations, today=None):
             ),
         )
     )
+
+
+def worst_first(recommendations):
+    """The one ordering rule for "worst first" (the establishment page's open list, the leaders'
+    dashboard, an area's comparison, the list sorted by judgement): by where the latest
+    published judgement sits on its own scale, ``(rank − 1) / (top − 1)`` — 0 at the bottom
+    of every scale, 1 at the top, so Ofsted's 1 of 3 and HMI Prisons' 1 of 4 come together —
+    then never-judged last; ties keep the list's own order (``then``).
+
+    Takes recommendations annotated by ``with_latest_judgement``; adds ``standing_ratio``."""
+    return recommendations.annotate(standing_ratio=standing_ratio())
+
+
+def standing_ratio():
+    """``(latest rank − 1) / (top rank − 1)``: where a judgement sits on its scale, 0 to 1
+    (None when never judged in public); see ``worst_first``."""
+    return Cast(F("latest_rank") - 1, FloatField()) / NullIf(Cast(F("top_rank") - 1, FloatField()), Value(0.0))
+
+
+WORST_FIRST = (F("standing_ratio").asc(nulls_last=True),)
+
+
+def level_order(levels):
+    """``{level pk: sort key}`` putting ``levels`` (every scale's ProgressLevels, read once) and
+    None (never judged) in ``worst_first``'s order, then by the level's pk, as
+    ``WORST_FIRST_THEN_LEVEL`` orders rows in SQL."""
+    top = {}
+    for level in levels:
+        top[level.inspectorate_id] = max(level.rank, top.get(level.inspectorate_id, 0))
+    keys = {None: (True, 0.0, True, 0)}
+    for level in levels:
+        highest = top[level.inspectorate_id]
+        ratio = (level.rank - 1) / (highest - 1) if highest > 1 else None
+        keys[level.pk] = (ratio is None, ratio or 0.0, False, level.pk)
+    return keys
+
+
+WORST_FIRST_THEN_LEVEL = (*WORST_FIRST, F("latest_level_id").asc(nulls_last=True))
+
+
+def with_current_level(slug, today=None):
+    """The condition that a recommendation's latest published judgement on ``today`` is at the
+    level ``slug`` (of any scale): a semi-join on the current judgements' index."""
+    current = Judgement.objects.current(today).filter(level__slug=slug).values("recommendation_id")
+    return Q(pk__in=current)
+
+
+def with_current_level_id(recommendations, today=None):
+    """Annotates ``current_level_id``: the level of the latest published judgement (None when
+    never judged in public), by the one join on the stored public window, nothing else."""
+    today = today or clock.today()
+    return recommendations.annotate(
+        current=FilteredRelation("judgements", condition=current_on(today, "judgements__"))
+    ).annotate(current_level_id=F("current__level_id"))
 
 
 def open_recommendations(recommendations, today=None):
@@ -420,3 +495,63 @@ class SectionIntroduction(models.Model):
 
     def __str__(self):
         return f"{self.inspectorate} introduction"
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+# SQLite's FTS5 indexes (recommendations.search), made after every migrate (findings.apps).
+RECOMMENDATION_SEARCH = FullTextTable(
+    "recommendation_search", Recommendation._meta.db_table, ("text", "concern", "evidence_text")
+)
+PARAGRAPH_SEARCH = FullTextTable("paragraph_search", "findings_paragraph", ("text",))
+
+
+def matching(recommendations, words, today=None):
+    """The ``recommendations`` whose text, concern or published evidence contain ``words``
+    (websearch syntax: every word, stemmed; ``"a phrase"`` as written; ``or``; ``-word``).
+
+    One index lookup over one stored document per recommendation (text, concern and the
+    evidence of its published judgements, ``Recommendation.public_document``; kept by
+    ``findings.publishing.refresh_search_documents``): a GIN index on PostgreSQL, the FTS5
+    table ``recommendation_search`` (Porter stemmer) on SQLite. Counting the matches reads no
+    paragraph. Only a recommendation whose document holds evidence still embargoed on
+    ``today`` (``evidence_public_from`` after it: a few, for weeks) is checked again without
+    that evidence, against its own text and its public evidence paragraphs, so an embargoed
+    or draft review's words never find it.
+    """
+    today = today or clock.today()
+    words = (words or "").strip()
+    if not words:
+        return recommendations
+    public_evidence = Paragraph.objects.filter(
+        judgement__recommendation=OuterRef("pk"), judgement__public_from__lte=today
+    )
+    match = fts_query(words)
+    if match is None:
+        # Nothing to look for (punctuation, small words, or only "-word"): nothing found, on
+        # both databases alike (PostgreSQL would read "-word" alone as "everything but").
+        return recommendations.none()
+    vendor = connections[recommendations.db].vendor
+    if vendor == "postgresql":
+        query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+        found = Q(public_document=query)
+        own = Q(search_document=query)
+        in_evidence = public_evidence.filter(search_document=query)
+    else:
+        found = Q(pk__in=_fts(RECOMMENDATION_SEARCH, match))
+        own = Q(pk__in=_fts(RECOMMENDATION_SEARCH, "{text concern} : (" + match + ")"))
+        in_evidence = public_evidence.filter(pk__in=_fts(PARAGRAPH_SEARCH, match))
+    all_public = Q(evidence_public_from__isnull=True) | Q(evidence_public_from__lte=today)
+    # A scalar subquery, not EXISTS: PostgreSQL would turn an EXISTS into a hash of every
+    # matching paragraph, built once a single embargoed row reaches it (1.3 s for a common
+    # word); this one probes the few embargoed rows' own evidence by index, one at a time.
+    first_public_evidence = Subquery(in_evidence.order_by().values("pk")[:1])
+    return (
+        recommendations.filter(found)
+        .alias(public_evidence_match=first_public_evidence)
+        .filter(all_public | own | Q(public_evidence_match__isnull=False))
+    )
+
+
+def _fts(table, match):
+    return RawSQL(f"SELECT rowid FROM {table.name} WHERE {table.name} MATCH %s", [match])

@@ -10,8 +10,9 @@ Judgements and evidence of a published review cannot be deleted: ``refuse_deleti
 guards every deletion path (the admin, the shell, a queryset's ``delete()``).
 
 Whatever changes what the public sees ends in ``public_data_changed``: it brings the stored
-"latest published judgement" windows up to date (``refresh_public_judgements``) and, once the
-transaction commits, retires every cached public page (``common.public_cache``).
+"latest published judgement" windows up to date (``refresh_public_judgements``), then each
+recommendation's search document (its published evidence, ``refresh_search_documents``), and,
+once the transaction commits, retires every cached public page (``common.public_cache``).
 Publishing, unpublishing, an import, an admin edit and a leader's change to a published action
 plan all call it.
 """
@@ -95,17 +96,73 @@ def refresh_public_judgements(recommendations=None):
     return sum(len(pks) for pks in stale.values())
 
 
+EVIDENCE_SEPARATOR = "\n\n"
+SEARCH_CHUNK = 2000
+
+
+def refresh_search_documents(recommendations=None):
+    """Brings each recommendation's stored evidence (``Recommendation.evidence_text``, read by
+    the public search with its text and concern as one document) up to date for
+    ``recommendations`` (a queryset or ids; every recommendation when None), writing only the
+    rows that differ. Returns how many were written.
+
+    The evidence is that of its judgements at published reviews (``public_from`` set, after
+    ``refresh_public_judgements``), oldest first, so a draft's evidence is never in the
+    document. An embargoed review's evidence is, with ``evidence_public_from`` (the latest
+    date from which any of it is public): until that date the search checks a match without
+    it (``findings.models.matching``), so it is found from its date with nobody
+    acting, and never before. The one function that writes those two fields."""
+    from recommendations.models import Recommendation
+
+    if recommendations is None:
+        ids = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(_ids(recommendations)))
+    written = 0
+    for start in range(0, len(ids), SEARCH_CHUNK):
+        chunk = ids[start : start + SEARCH_CHUNK]
+        texts, public_from = {}, {}
+        paragraphs = (
+            Paragraph.objects.filter(judgement__recommendation__in=chunk, judgement__public_from__isnull=False)
+            .order_by("judgement__public_from", "judgement__review_id", "section", "index", "pk")
+            .values_list("judgement__recommendation_id", "judgement__public_from", "text")
+        )
+        for recommendation_id, date, text in paragraphs.iterator(chunk_size=5000):
+            texts.setdefault(recommendation_id, []).append(text)
+            public_from[recommendation_id] = max(date, public_from.get(recommendation_id, date))
+        stale = []
+        current = Recommendation.objects.filter(pk__in=chunk).values_list("pk", "evidence_text", "evidence_public_from")
+        for pk, text, date in current.iterator(chunk_size=SEARCH_CHUNK):
+            wanted = (EVIDENCE_SEPARATOR.join(texts.get(pk, [])), public_from.get(pk))
+            if (text, date) != wanted:
+                stale.append(Recommendation(pk=pk, evidence_text=wanted[0], evidence_public_from=wanted[1]))
+        Recommendation.objects.bulk_update(stale, ["evidence_text", "evidence_public_from"], batch_size=500)
+        written += len(stale)
+    return written
+
+
+def _ids(items):
+    """Primary keys from instances, ids, or rows of ``values()`` with one column."""
+    for item in items:
+        if isinstance(item, dict):
+            (item,) = item.values()
+        yield getattr(item, "pk", item)
+
+
 def public_data_changed(reviews=None, recommendations=None):
-    """What the public sees has changed: recompute the public windows of what ``reviews`` (a
-    queryset, ids or instances) judge and of ``recommendations``, and retire every cached
-    public page when the transaction commits. With neither, only the cache is retired (e.g.
-    an establishment renamed, an action plan changed)."""
+    """What the public sees has changed: recompute the public windows and the search
+    documents of what ``reviews`` (a queryset, ids or instances) judge and of
+    ``recommendations``, and retire every cached public page when the transaction commits.
+    With neither, only the cache is retired (e.g. an establishment renamed, an action plan
+    changed)."""
     if reviews is not None:
         reviews = [getattr(review, "pk", review) for review in reviews]
         judged = Judgement.objects.filter(review__in=reviews).values("recommendation_id")
         refresh_public_judgements(judged)
+        refresh_search_documents(judged)
     if recommendations is not None:
         refresh_public_judgements(recommendations)
+        refresh_search_documents(recommendations)
     public_cache.changed()
 
 

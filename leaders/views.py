@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common import clock
 from common.downloads import csv_response
 from findings.models import (
+    WORST_FIRST,
     Judgement,
     Paragraph,
     Standing,
@@ -32,6 +33,7 @@ from findings.models import (
     published_recommendations,
     standing,
     with_latest_judgement,
+    worst_first,
 )
 from leaders import plan as round_trip
 from leaders.filters import PROBLEMS, ActionFilter, problem_counts
@@ -138,13 +140,11 @@ def recommendations_for(establishment, today):
 
 def dashboard_recommendations(establishment, today):
     """Open recommendations (the inspectorate's latest judgement below the top of its scale, or
-    none yet), worst first: by how far up its own scale the judgement is, never-judged last."""
-    standing = Cast(F("latest_rank") - 1, FloatField()) / NullIf(Cast(F("top_rank") - 1, FloatField()), 0.0)
+    none yet), worst first (``findings.models.worst_first``, the rule the public establishment
+    page and the comparison use), oldest inspection first among equals."""
     base = recommendations_for(establishment, today)
-    return (
-        open_recommendations(base, today)
-        .annotate(standing=standing)
-        .order_by(F("standing").asc(nulls_last=True), "inspection__visit_start", "position", "pk")
+    return worst_first(open_recommendations(base, today)).order_by(
+        *WORST_FIRST, "inspection__visit_start", "position", "pk"
     )
 
 

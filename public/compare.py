@@ -11,16 +11,23 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
-from common import clock
+from common import clock, public_cache
 from common.downloads import csv_response
-from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
+from findings.models import (
+    WORST_FIRST,
+    Judgement,
+    ProgressLevel,
+    published_recommendations,
+    with_latest_judgement,
+    worst_first,
+)
+from public.cache import cached_public_page
 from public.pages import Totals
 from recommendations.models import EstablishmentType, Inspection, Inspectorate
 
@@ -196,12 +203,21 @@ def compare_page(today, data):
     if filterset.is_bound and not filterset.is_valid():
         return ComparePage(filterset, [], [], [], [])
     judgements = filterset.qs
-    chosen = judgements if filterset.chosen("year") else judgements.filter(review__in=latest_reviews(today))
-    scales = _scales(filterset.chosen("inspectorate"))
-    query = _carried_query(filterset)
-    by_area = _breakdown("areas", chosen, scales, today, query)
-    by_type = _breakdown("types", chosen, scales, today)
-    by_year = _breakdown("years", judgements, scales, today)
+
+    def compute():
+        chosen = judgements if filterset.chosen("year") else judgements.filter(review__in=latest_reviews(today))
+        scales = _scales(filterset.chosen("inspectorate"))
+        query = _carried_query(filterset)
+        return (
+            _breakdown("areas", chosen, scales, today, query),
+            _breakdown("types", chosen, scales, today),
+            _breakdown("years", judgements, scales, today),
+        )
+
+    # Counting every published judgement three ways is the costly part (0.5 s at national
+    # size): kept while the public data stays the same, like the home page's totals.
+    chosen_filters = urlencode(sorted((name, filterset.chosen(name)) for name in ("inspectorate", "type", "year")))
+    by_area, by_type, by_year = public_cache.remember(today, f"compare:{chosen_filters}", compute)
     return ComparePage(filterset, by_area, by_type, by_year, _totals(by_area))
 
 
@@ -230,6 +246,7 @@ def _filter_links(request, filterset):
     return groups
 
 
+@cached_public_page
 def compare(request):
     today = clock.today()
     page = compare_page(today, request.GET)
@@ -287,7 +304,13 @@ class AreaPage:
 def area_page(today, slug, establishment_type=""):
     """Four queries whatever the data size: the public areas (to find the one named), the
     recommendations in it with their latest judgement, worst first, their reviews, and the scales."""
-    areas = published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()
+    # Every public area, kept while the public data stays the same (DISTINCT over every public
+    # recommendation took over a second at national size).
+    areas = public_cache.remember(
+        today,
+        "compare:areas",
+        lambda: list(published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()),
+    )
     area = next((name for name in areas if (slugify(name) or "-") == slug), None)
     if area is None:
         raise Http404("No published recommendation is in that area.")
@@ -296,9 +319,8 @@ def area_page(today, slug, establishment_type=""):
         with_latest_judgement(public.filter(area=area), today)
         .filter(latest_rank__isnull=False)
         .select_related("inspection__establishment", "inspectorate", "repeats__inspection")
-        .annotate(standing_ratio=Cast("latest_rank", FloatField()) / Cast("top_rank", FloatField()))
-        .order_by("standing_ratio", "inspection__establishment__name", "pk")
     )
+    recommendations = worst_first(recommendations).order_by(*WORST_FIRST, "inspection__establishment__name", "pk")
     if establishment_type:
         recommendations = recommendations.filter(inspection__establishment__type=establishment_type)
     rows = list(recommendations)
@@ -340,6 +362,7 @@ def _establishment_type(request):
     return value, None
 
 
+@cached_public_page
 def compare_area(request, slug):
     establishment_type, error = _establishment_type(request)
     page = area_page(clock.today(), slug, establishment_type)

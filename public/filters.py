@@ -8,44 +8,16 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
-from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from common import public_cache
-from findings.models import Judgement, ProgressLevel, published_recommendations
-from recommendations.models import SEARCH_CONFIG, Establishment, Inspectorate, Recommendation
+from findings.models import ProgressLevel, matching, published_recommendations, with_current_level
+from recommendations.models import Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200
-
-
-def search_recommendations(queryset, words, today):
-    """Recommendations whose text, concern or published evidence contain ``words``.
-
-    PostgreSQL: full-text search (stemmed, so "cameras" finds "camera") over the stored
-    ``search_document`` columns through their GIN indexes; nothing is converted at query time.
-    SQLite: every word must appear (case-insensitively) in the text, the concern or an
-    evidence paragraph.
-    """
-    words = (words or "").strip()
-    if not words:
-        return queryset
-    # Evidence is searched through its judgement, public by ``Judgement.objects.published``: the
-    # judgement's (recommendation, public_from) index, then its paragraphs.
-    published = Judgement.objects.published(today).filter(recommendation=OuterRef("pk"))
-    if connections[queryset.db].vendor == "postgresql":
-        query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
-        # The text through its GIN index; the evidence as a semi-join PostgreSQL can run either
-        # way: from the GIN index of every matching paragraph when counting the whole list,
-        # or probing a page's few recommendations' evidence by index.
-        in_evidence = published.filter(evidence__search_document=query)
-        return queryset.filter(Q(search_document=query) | Exists(in_evidence))
-    for word in words.split():
-        in_evidence = published.filter(evidence__text__icontains=word)
-        queryset = queryset.filter(Q(text__icontains=word) | Q(concern__icontains=word) | Exists(in_evidence))
-    return queryset
 
 
 class GovukSelect(forms.Select):
@@ -107,7 +79,7 @@ class RecommendationFilter(django_filters.FilterSet):
     area = django_filters.ChoiceFilter(label="Area", field_name="area", empty_label="All areas", widget=SELECT)
     judgement = django_filters.ChoiceFilter(
         label="Latest judgement",
-        field_name="latest_slug",
+        method="filter_judgement",
         empty_label="Any judgement",
         widget=SELECT,
     )
@@ -134,10 +106,15 @@ class RecommendationFilter(django_filters.FilterSet):
         return urlencode(sorted((k, str(v)) for k, v in self.form.cleaned_data.items() if v not in (None, "")))
 
     def search(self, queryset, name, value):
-        return search_recommendations(queryset, value, self.today)
+        return matching(queryset, value, self.today)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(inspection__year=int(value))
+
+    def filter_judgement(self, queryset, name, value):
+        # Through the current judgements' index, so the list's layout is counted without
+        # joining every recommendation to its judgement.
+        return queryset.filter(with_current_level(value, self.today))
 
     def active(self):
         """The filters in force, each as (parameter, label, shown value), for "remove" links.
@@ -156,6 +133,47 @@ class RecommendationFilter(django_filters.FilterSet):
             label = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
             shown.append((name, field.label, label))
         return shown
+
+
+class Sort(models.TextChoices):
+    """The orders of the public list; the first is the default."""
+
+    ESTABLISHMENT = "establishment", "Establishment, A to Z"
+    DATE = "date", "Newest inspection first"
+    JUDGEMENT = "judgement", "Worst judgement first"
+
+
+class PublicListFilter(RecommendationFilter):
+    """/recommendations/: the filters and search, and the order of the list (validated like
+    every filter: an unknown order is a 400 that says so)."""
+
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="keep_order",
+        choices=Sort.choices,
+        empty_label=None,
+        null_label=None,
+        widget=SELECT,
+    )
+
+    def keep_order(self, queryset, name, value):
+        # The order is the list's layout's (public.pages.list_layout), not the queryset's.
+        return queryset
+
+    def sort_order(self):
+        """The order chosen, or the default when none is (or the form refused it)."""
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("sort") or Sort.ESTABLISHMENT
+        return Sort.ESTABLISHMENT
+
+    def in_force_key(self):
+        key = super().in_force_key()
+        # The default order, given or not, is the same list.
+        return "&".join(part for part in key.split("&") if part and part != f"sort={Sort.ESTABLISHMENT}")
+
+    def active(self):
+        # The order is not a filter: it is shown in its drop-down, not as a "remove" link.
+        return [entry for entry in super().active() if entry[0] != "sort"]
 
 
 def filter_choices(today):

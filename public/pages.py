@@ -13,14 +13,19 @@ from django.shortcuts import get_object_or_404
 
 from common import public_cache
 from findings.models import (
+    WORST_FIRST,
+    WORST_FIRST_THEN_LEVEL,
     Judgement,
     Paragraph,
     ParagraphPart,
     ProgressLevel,
     key_findings,
+    level_order,
     open_recommendations,
     published_recommendations,
+    with_current_level_id,
     with_latest_judgement,
+    worst_first,
 )
 from recommendations.models import (
     Action,
@@ -34,7 +39,7 @@ from recommendations.models import (
 
 LATEST_REVIEWS_ON_HOME = 6
 # An establishment inspected for years has hundreds of open recommendations: its page shows the
-# newest; the list, filtered by the establishment, has them all.
+# worst; the list, filtered by the establishment and sorted by judgement, has them all.
 OPEN_ON_ESTABLISHMENT_PAGE = 50
 
 
@@ -123,7 +128,8 @@ class EstablishmentPage:
 def establishment_page(today, slug):
     """Four queries: the establishment, its published inspections, their healthy prison scores
     and its recommendations whose latest published judgement is below the top of the scale
-    (the newest ``OPEN_ON_ESTABLISHMENT_PAGE`` of them shown, all of them counted)."""
+    (the worst ``OPEN_ON_ESTABLISHMENT_PAGE`` of them shown, worst first as on the leaders'
+    dashboard and the comparison, newest first among equals; all of them counted)."""
     establishment = get_object_or_404(public_establishments(today), slug=slug)
     inspections = list(
         Inspection.objects.published(today)
@@ -139,10 +145,10 @@ def establishment_page(today, slug):
     for inspection in inspections:
         inspection.scores = scores.get(inspection.pk, [])
     still_open = list(
-        open_recommendations(published_recommendations(today).for_establishment(establishment), today)
+        worst_first(open_recommendations(published_recommendations(today).for_establishment(establishment), today))
         .select_related("inspectorate", "inspection")
         .annotate(open_total=Window(Count("pk")))  # counted over them all, before the limit
-        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")[
+        .order_by(*WORST_FIRST, F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")[
             :OPEN_ON_ESTABLISHMENT_PAGE
         ]
     )
@@ -176,7 +182,9 @@ def review_page(reviews, **lookup):
     its paragraphs, its judgements with their recommendations, the key-finding counts and the
     scales (two), and the team."""
     review = get_object_or_404(reviews, **lookup)
-    paragraphs = list(Paragraph.objects.filter(inspection=review).select_related("notable_practice"))
+    paragraphs = list(
+        Paragraph.objects.filter(inspection=review).defer("search_document").select_related("notable_practice")
+    )
     judgements = list(
         Judgement.objects.filter(review=review)
         .select_related("recommendation__inspectorate", "level")
@@ -212,80 +220,145 @@ def review_page(reviews, **lookup):
 # --- Recommendations ---------------------------------------------------------------------
 
 
-def list_layout(recommendations, today, key):
-    """``[(inspection pk, how many of its recommendations are in the list)]`` in the list's
-    order, for the filtered ``recommendations``; ``key`` names the filters.
+def list_layout(recommendations, today, key, sort="establishment"):
+    """``[(group, inspection pk, how many of its recommendations are in the list)]`` in the
+        list's order, for the filtered ``recommendations`` (not yet annotated: counted from the
+        recommendations' own indexes, and from one join to the current judgement when sorted by
+        judgement); ``key`` names the filters and the order.
 
-    Two queries (the counts per inspection, and the inspections' order), read from the cache
-    while the public data stays the same: it gives the total without a COUNT per request, and
-    lets a page of any depth be read from the one or two inspections it falls in instead of
-    sorting and skipping every row before it."""
+        Sorted by establishment (the default) or by date, a group is ``None`` and the rows of one
+        inspection come together. Sorted by judgement (``findings.models.worst_first``), a group
+        is the level of the latest judgement, and the rows of one inspection come together within
+        it. One query (two sorted by judgement: the scales' levels; and the inspections' order the
+    first time, ``inspection_positions``), read from the cache while the public data stays the same: the
+        layout gives the total without a COUNT per request, and lets a page of any depth be read
+        from the few groups it falls in instead of sorting and skipping every row before it."""
 
     def compute():
-        counts = dict(
-            recommendations.order_by()
-            .values_list("inspection_id")
-            .annotate(n=Count("pk"))
-            .values_list("inspection_id", "n")
+        by_judgement = sort == "judgement"
+        counted = recommendations.order_by()
+        if by_judgement:
+            grouped = with_current_level_id(counted, today).values("current_level_id", "inspection_id")
+            rows = grouped.annotate(n=Count("pk")).values_list("current_level_id", "inspection_id", "n")
+        else:
+            grouped = counted.values("inspection_id").annotate(n=Count("pk")).values_list("inspection_id", "n")
+            rows = ((None, inspection, n) for inspection, n in grouped)
+        counts = {(group, inspection): n for group, inspection, n in rows}
+        position = inspection_positions(today, sort)
+        groups = level_order(list(ProgressLevel.objects.all())) if by_judgement else {None: 0}
+        return sorted(
+            ((group, inspection, n) for (group, inspection), n in counts.items()),
+            key=lambda entry: (groups[entry[0]], position[entry[1]]),
         )
-        order = (
-            Inspection.objects.filter(pk__in=list(counts))
-            .order_by("establishment__name", F("visit_start").desc(nulls_last=True), "pk")
-            .values_list("pk", flat=True)
-        )
-        return [(pk, counts[pk]) for pk in order]
 
-    return public_cache.remember(today, f"recommendation-list:{key}", compute)
+    return public_cache.remember(today, f"recommendation-list:{sort}:{key}", compute)
+
+
+def inspection_positions(today, sort):
+    """``{inspection pk: its place in the list}`` for the order ``sort``: one query over the
+    inspections (ids only), kept while the public data stays the same and shared by every
+    filter and search, so a first search counts its matches and reads its rows, nothing else."""
+
+    def compute():
+        order = Inspection.objects.order_by(*LIST_INSPECTION_ORDER[sort]).values_list("pk", flat=True)
+        return {pk: index for index, pk in enumerate(order)}
+
+    return public_cache.remember(today, f"recommendation-list-order:{sort}", compute)
+
+
+# The order of the inspections in the public list, for each way it is sorted (by judgement:
+# within each level, as by establishment).
+LIST_INSPECTION_ORDER = {
+    "establishment": ("establishment__name", F("visit_start").desc(nulls_last=True), "pk"),
+    "date": (F("visit_start").desc(nulls_last=True), "establishment__name", "pk"),
+    "judgement": ("establishment__name", F("visit_start").desc(nulls_last=True), "pk"),
+}
 
 
 class ListWindow:
     """The filtered list as a paginator (or a download) reads it: its length from the layout,
-    and any slice read from the inspections it falls in, one query a slice."""
+    and any slice read from the groups it falls in, one query a slice."""
 
-    def __init__(self, layout, rows):
+    def __init__(self, layout, rows, by_judgement=False):
         self.layout = layout
         self.rows = rows  # the filtered recommendations in the list's order
-        self.total = sum(n for _, n in layout)
+        self.by_judgement = by_judgement
+        self.total = sum(n for *_, n in layout)
 
     def __len__(self):
         return self.total
 
+    def _where(self, entries):
+        """The rows of the layout's ``entries`` (group, inspection): one condition per group."""
+        inspections = {}
+        for group, inspection in entries:
+            inspections.setdefault(group, []).append(inspection)
+        if not self.by_judgement:
+            return Q(inspection_id__in=[pk for pks in inspections.values() for pk in pks])
+        condition = Q(pk__in=[])
+        for group, pks in inspections.items():
+            level = Q(latest_level_id=group) if group is not None else Q(latest_level_id__isnull=True)
+            condition |= level & Q(inspection_id__in=pks)
+        return condition
+
     def __getitem__(self, window):
         start, stop = window.start or 0, min(window.stop if window.stop is not None else self.total, self.total)
         chosen, skip, position = [], 0, 0
-        for pk, n in self.layout:
+        for group, pk, n in self.layout:
             if position >= stop:
                 break
             if position + n > start:
                 if not chosen:
                     skip = start - position
-                chosen.append(pk)
+                chosen.append((group, pk))
             position += n
         if not chosen:
             return []
-        return list(self.rows.filter(inspection_id__in=chosen))[skip : skip + stop - start]
+        return list(self.rows.filter(self._where(chosen)))[skip : skip + stop - start]
 
     def chunks(self, inspections=50):
-        """The whole list, a few inspections at a time (one query each), for a download."""
-        pks = [pk for pk, _ in self.layout]
-        for start in range(0, len(pks), inspections):
-            yield from self.rows.filter(inspection_id__in=pks[start : start + inspections]).iterator(chunk_size=2000)
+        """The whole list, a few groups at a time (one query each), for a download."""
+        entries = [(group, pk) for group, pk, _ in self.layout]
+        for start in range(0, len(entries), inspections):
+            yield from self.rows.filter(self._where(entries[start : start + inspections])).iterator(chunk_size=2000)
 
 
-def recommendations_for_public_list(today):
-    """Every public recommendation and theme with its latest published judgement, in the
-    list's order, with what a row shows joined in: one query per page of results."""
-    return (
-        with_latest_judgement(published_recommendations(today), today)
-        .select_related("inspection__establishment", "inspectorate")
-        .order_by(
-            "inspection__establishment__name",
-            F("inspection__visit_start").desc(nulls_last=True),
-            "inspection_id",
-            "position",
-            "pk",
-        )
-    )
+# The order of the rows, matching LIST_INSPECTION_ORDER.
+LIST_ROW_ORDER = {
+    "establishment": (
+        "inspection__establishment__name",
+        F("inspection__visit_start").desc(nulls_last=True),
+        "inspection_id",
+        "position",
+        "pk",
+    ),
+    "date": (
+        F("inspection__visit_start").desc(nulls_last=True),
+        "inspection__establishment__name",
+        "inspection_id",
+        "position",
+        "pk",
+    ),
+    "judgement": (
+        *WORST_FIRST_THEN_LEVEL,
+        "inspection__establishment__name",
+        F("inspection__visit_start").desc(nulls_last=True),
+        "inspection_id",
+        "position",
+        "pk",
+    ),
+}
+
+
+def recommendations_for_public_list(today, recommendations=None, sort="establishment"):
+    """Every public recommendation and theme (or the filtered ``recommendations``) with its
+    latest published judgement, in the list's order, with what a row shows joined in: one
+    query per page of results."""
+    recommendations = published_recommendations(today) if recommendations is None else recommendations
+    rows = with_latest_judgement(recommendations, today).select_related("inspection__establishment", "inspectorate")
+    if sort == "judgement":
+        rows = worst_first(rows)
+    return rows.order_by(*LIST_ROW_ORDER[sort])
 
 
 @dataclass
@@ -321,7 +394,9 @@ def recommendation_page(today, pk):
         Judgement.objects.published(today)
         .filter(recommendation=recommendation)
         .select_related("review__establishment", "level")
-        .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Paragraph.objects.defer("search_document").order_by("section", "index"))
+        )
         .order_by(F("review__published_on").asc(nulls_first=True), F("review__visit_start").asc(nulls_first=True), "pk")
     )
     levels = list(ProgressLevel.objects.filter(inspectorate_id=recommendation.inspectorate_id))

@@ -13,9 +13,10 @@ from django.views.decorators.cache import never_cache
 
 from common import clock
 from common.downloads import csv_response
+from findings.models import published_recommendations
 from public import pages as public
 from public.cache import cached_public_page
-from public.filters import RecommendationFilter
+from public.filters import PublicListFilter, Sort
 from public.repeats import repeat_chain
 from recommendations.models import Inspection, RecommendationKind
 from recommendations.roles import is_inspector
@@ -84,12 +85,14 @@ def review_preview(request, pk):
 
 
 def _filtered(request, today):
-    filterset = RecommendationFilter(
-        request.GET or None, queryset=public.recommendations_for_public_list(today), today=today
-    )
-    # The filters in force (valid ones only, as the list applies them) name the list's layout.
-    layout = public.list_layout(filterset.qs, today, filterset.in_force_key())
-    return filterset, public.ListWindow(layout, filterset.qs)
+    filterset = PublicListFilter(request.GET or None, queryset=published_recommendations(today), today=today)
+    # The filters in force (valid ones only, as the list applies them) and the order name the
+    # list's layout, counted on the filtered recommendations alone; the rows of a page are
+    # read with their judgement and establishment joined in.
+    sort = filterset.sort_order()
+    layout = public.list_layout(filterset.qs, today, filterset.in_force_key(), sort)
+    rows = public.recommendations_for_public_list(today, filterset.qs, sort)
+    return filterset, public.ListWindow(layout, rows, by_judgement=sort == Sort.JUDGEMENT)
 
 
 @cached_public_page

@@ -421,16 +421,32 @@ class Recommendation(models.Model):
         help_text="An earlier recommendation this one repeats, to follow one concern across inspections.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the report.")
-    # The words the public search reads (text and concern), computed by the database on every
-    # write, bulk ones included; PostgreSQL searches it through a GIN index (migration 0007).
+    # The words of the text and the concern alone, computed by the database on every write; the
+    # search reads it only to check a match against a document that holds embargoed evidence.
     search_document = models.GeneratedField(
         expression=SearchDocument("text", "concern"),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
+    # The evidence of its judgements at published reviews (embargoed ones included), in order,
+    # and the date from which all of it is public: written only by
+    # findings.publishing.refresh_search_documents, through public_data_changed, so draft
+    # evidence is never here and embargoed evidence is never matched before its date.
+    evidence_text = models.TextField(blank=True, default="", editable=False)
+    evidence_public_from = models.DateField(null=True, blank=True, editable=False)
+    # What the public search reads: text, concern and published evidence in one document, so a
+    # search is one GIN index lookup on PostgreSQL (migration 0011); SQLite's FTS5 table
+    # recommendation_search indexes the same three columns (kept by triggers).
+    public_document = models.GeneratedField(
+        expression=SearchDocument("text", "concern", "evidence_text"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "evidence_text", "evidence_public_from", "public_document"]
+    )
 
     class Meta:
         ordering = ["inspection", "position", "pk"]

@@ -56,6 +56,7 @@ def build(seed: Path) -> str:
             row["fields"]["created_at"] = row["fields"]["updated_at"] = moment
         # The stored search documents are computed by the database as rows are written.
         row["fields"].pop("search_document", None)
+        row["fields"].pop("public_document", None)
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 

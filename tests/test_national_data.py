@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from common import clock
-from findings.models import Judgement, Paragraph, ParagraphPart
+from findings.models import Judgement, Paragraph, ParagraphPart, published_recommendations
 from public.pages import ListWindow, list_layout, recommendations_for_public_list
 from recommendations.models import (
     Action,
@@ -61,15 +61,18 @@ def test_dry_run_writes_nothing(db):
     assert not Establishment.objects.exists()
 
 
-def test_the_lists_pages_are_the_rows_of_the_full_ordering(national):
-    """Any slice read through the layout is that slice of the list in its order."""
+@pytest.mark.parametrize("sort", ["establishment", "date", "judgement"])
+def test_the_lists_pages_are_the_rows_of_the_full_ordering(national, sort):
+    """Any slice read through the layout is that slice of the list in its order, however sorted."""
     today = clock.today()
-    rows = recommendations_for_public_list(today)
-    window = ListWindow(list_layout(rows, today, "all"), rows)
+    rows = recommendations_for_public_list(today, sort=sort)
+    layout = list_layout(published_recommendations(today), today, "all", sort)
+    window = ListWindow(layout, rows, by_judgement=sort == "judgement")
     everything = list(rows.values_list("pk", flat=True))
     assert len(window) == len(everything) > 100
-    for start, stop in [(0, 25), (25, 50), (37, 101), (len(everything) - 10, len(everything))]:
+    for start, stop in [(0, 25), (25, 50), (37, 101), (150, 230), (len(everything) - 10, len(everything))]:
         assert [r.pk for r in window[start:stop]] == everything[start:stop]
+    assert [r.pk for r in window.chunks(inspections=2)] == everything
 
 
 def test_a_deep_page_of_the_list_shows_its_rows(client, national):
@@ -82,9 +85,9 @@ def test_a_deep_page_of_the_list_shows_its_rows(client, national):
     assert f"page {last} of {last}" in page and f"page {last} of {last}" in beyond
 
 
-def test_an_establishment_page_shows_its_newest_open_recommendations_and_their_number(client, national):
-    """Hundreds of open recommendations: the newest 50 shown, the total said, the list linked."""
+def test_an_establishment_page_shows_its_worst_open_recommendations_and_their_number(client, national):
+    """Hundreds of open recommendations: the worst 50 shown, the total said, the list linked."""
     establishment = Establishment.objects.order_by("pk").first()
     page = client.get(establishment.get_absolute_url()).content.decode()
-    assert "The newest 50 of " in page
-    assert f"{reverse('public:recommendation-list')}?establishment={establishment.slug}" in page
+    assert "The worst 50 of " in page
+    assert f"{reverse('public:recommendation-list')}?establishment={establishment.slug}&amp;sort=judgement" in page

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from findings.models import Paragraph
+from findings.publishing import public_data_changed
 from recommendations.models import Establishment, PublicationStatus
 from tests.views_helpers import rows_of
 
@@ -34,6 +35,8 @@ def prisons(make_review, belmarsh, wandsworth):
     evidence = Paragraph.objects.get(inspection=belmarsh_review, number="3.1")
     evidence.text = "There were now 30 trained Listeners in the prison."
     evidence.save()
+    # Evidence changed in a published review: what the admin's screens do after such an edit.
+    public_data_changed(reviews=[belmarsh_review])
     wandsworth_judgements = [("hmi-prisons", "reasonable-progress"), ("hmi-prisons", "no-meaningful-progress")]
     make_review(wandsworth, wandsworth_judgements, year=2023)
     return belmarsh_review

@@ -139,23 +139,124 @@ FINDINGS = [
     "Data showed that {what}; leaders used it to target work on the worst wings.",
     "There was little evidence that {what}.",
 ]
-WHAT = [
-    "violence had fallen",
-    "cameras were switched on during incidents",
-    "reviews of use of force were thorough",
-    "prisoners spent about two hours a day out of cell",
-    "attendance at education had improved",
-    "complaints were answered within the target time",
-    "the segregation unit's regime was limited",
-    "self-harm incidents had reduced",
-    "new arrivals were interviewed in private",
-    "drug testing showed fewer positive results",
-    "release planning started too late",
-    "cleanliness on the wings was better",
-    "the reading strategy was in place",
-    "staff knew prisoners well",
-    "equality data was collected but not used",
+
+# The vocabulary of the generated report text. Real reports share their words: every prison's
+# report speaks of violence, safeguarding, induction and resettlement, so the first entries of
+# each list are drawn far more often than the last (weights fall as 1 / rank), and the long
+# tail gives each report words few others use. A search for a common word then matches
+# thousands of recommendations and tens of thousands of paragraphs, as it would on the real record.
+TOPICS = [  # what a sentence is about, most common first
+    "violence against staff and prisoners",
+    "the safeguarding of vulnerable adults",
+    "the induction of new arrivals",
+    "resettlement planning before release",
+    "the use of force",
+    "support for prisoners at risk of self-harm",
+    "time out of cell",
+    "the supply of illicit drugs",
+    "access to education, skills and work",
+    "the segregation unit's regime",
+    "key work sessions",
+    "the management of complaints",
+    "health care and medicines",
+    "mental health support",
+    "body-worn cameras during incidents",
+    "living conditions on the wings",
+    "contact with families and children",
+    "offender management and sentence planning",
+    "equality and diversity monitoring",
+    "the reading strategy",
+    "public protection arrangements",
+    "accommodation on release",
+    "the incentives scheme",
+    "substance misuse treatment",
+    "the first night centre",
+    "adjudications and the disciplinary process",
+    "the chaplaincy and faith provision",
+    "support for foreign national prisoners",
+    "care for older and disabled prisoners",
+    "the kitchen and the food served",
+    "library and gym access",
+    "the management of debt and bullying",
+    "the work of the Listeners and Samaritans",
+    "neurodiversity screening",
+    "the use of special accommodation",
+    "gate pay and identification documents on release",
+    "peer mentors and prisoner representatives",
+    "the control of mobile phones and drones",
+    "tobacco-free policy and vaping",
+    "translation and interpreting services",
 ]
+ASSESSMENTS = [  # what a finding says of it, most common first
+    "had improved since the inspection",
+    "was not good enough",
+    "was monitored but not acted upon",
+    "remained a concern",
+    "was inconsistent across the prison",
+    "was better than at similar prisons",
+    "had deteriorated",
+    "was well led and effective",
+    "lacked clear oversight",
+    "had not been reviewed",
+    "was hampered by staff shortages",
+    "was supported by reliable data",
+    "depended on a few committed staff",
+    "was undermined by the restricted regime",
+    "had been prioritised by the new governor",
+]
+GOALS = [  # what a recommendation asks of it
+    "is monitored and improved",
+    "meets prisoners' needs",
+    "is consistent across every wing",
+    "is reviewed regularly by leaders",
+    "is supported by accurate data",
+    "is delivered by trained staff",
+    "is proportionate and accountable",
+    "is available to all prisoners",
+]
+WHERE = [  # an optional detail, a long tail of rarer words
+    "on the residential wings",
+    "for young adults",
+    "on the first night",
+    "in the segregation unit",
+    "for prisoners with protected characteristics",
+    "during the evening regime",
+    "for remand prisoners",
+    "for those serving indeterminate sentences",
+    "on the vulnerable prisoners' unit",
+    "in the health care centre",
+    "for women transferred from other establishments",
+    "at weekends",
+    "for foreign nationals awaiting deportation",
+    "for prisoners with learning disabilities",
+    "during lockdowns",
+    "after serious incidents",
+    "in the workshops",
+    "for care leavers",
+    "in the visits hall",
+    "for veterans",
+    "on the drug recovery wing",
+    "for prisoners released on temporary licence",
+    "in reception",
+    "for Gypsy, Roma and Traveller prisoners",
+    "in the open conditions annexe",
+]
+
+
+def zipf_weights(items):
+    """Cumulative weights 1/3, 1/4, 1/5, … for ``items`` in order (for ``Random.choices``): the
+    first entry about one draw in nine of the topics, the last one in a hundred and fifty."""
+    total, cumulative = 0.0, []
+    for rank in range(1, len(items) + 1):
+        total += 1 / (rank + 2)
+        cumulative.append(total)
+    return cumulative
+
+
+VOCABULARY = {
+    name: (words, zipf_weights(words))
+    for name, words in {"topic": TOPICS, "assessment": ASSESSMENTS, "goal": GOALS, "where": WHERE}.items()
+}
 OWNERS = ["Head of safety", "Head of residence", "Deputy governor", "Head of healthcare", "Head of learning", ""]
 TEAM = [("Team leader", "hmi-prisons"), ("Inspector", "hmi-prisons"), ("Ofsted inspector", "ofsted")]
 
@@ -233,12 +334,23 @@ class Builder:
         if self.verbosity >= 2:
             self.stdout.write(message)
 
+    def word(self, kind):
+        """One entry of the vocabulary list ``kind``, common ones far more often than rare ones."""
+        words, weights = VOCABULARY[kind]
+        return self.rng.choices(words, cum_weights=weights)[0]
+
+    def detail(self):
+        return " " + self.word("where") if self.rng.random() < 0.4 else ""
+
     def sentence(self):
+        """A recommendation: who should make sure of what (concerns reuse it with "did not")."""
         rng = self.rng
-        return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}."
+        return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {self.word('topic')} {self.word('goal')}{self.detail()}."
 
     def finding(self):
-        return self.rng.choice(FINDINGS).format(what=self.rng.choice(WHAT))
+        """One sentence of evidence: a topic, what the inspectors found of it, maybe where."""
+        what = f"{self.word('topic')} {self.word('assessment')}{self.detail()}"
+        return self.rng.choice(FINDINGS).format(what=what)
 
     def paragraph_text(self, sentences=3):
         return " ".join(self.finding() for _ in range(sentences))
