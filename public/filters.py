@@ -130,11 +130,7 @@ class RecommendationFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = choices[name]
 
     def in_force_key(self):
-        """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
-        if not self.is_bound:
-            return ""
-        self.form.is_valid()
-        return urlencode(sorted((k, str(v)) for k, v in self.form.cleaned_data.items() if v not in (None, "")))
+        return in_force_key(self)
 
     def search(self, queryset, name, value):
         return search_recommendations(queryset, value, self.today)
@@ -198,6 +194,14 @@ def filter_choices(today):
         "judgement": judgement_choices(),
         "year": [(str(year), str(year)) for year in years],
     }
+
+
+def in_force_key(filterset):
+    """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
+    if not filterset.is_bound:
+        return ""
+    filterset.form.is_valid()
+    return urlencode(sorted((k, str(v)) for k, v in filterset.form.cleaned_data.items() if v not in (None, "")))
 
 
 def area_by_slug(data, areas):
