@@ -20,6 +20,7 @@ from django.urls import reverse
 from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
 from public import dictionary
 from public.dictionary import area_slug
+from public.follow import area_feeds
 from public.pages import Totals
 from recommendations import clock, public_cache
 from recommendations.downloads import download_name, download_response
@@ -369,6 +370,7 @@ def compare_area(request, slug):
     ]
     context = {
         "page": page,
+        "feeds": area_feeds(page.slug, page.area),
         "errors": [error] if error else [],
         "type_links": type_links,
         "csv_query": request.GET.urlencode(),

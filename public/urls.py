@@ -36,4 +36,5 @@ urlpatterns = [
         feeds.ActionPlanFeed(),
         name="establishment-action-plan-feed",
     ),
+    path("feeds/areas/<slug:slug>/judgements.atom", feeds.AreaJudgementsFeed(), name="area-feed"),
 ]

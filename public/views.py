@@ -16,6 +16,7 @@ from public import dictionary
 from public import pages as public
 from public.cache import cached_public_page
 from public.filters import RecommendationFilter
+from public.follow import establishment_feeds, home_feeds
 from public.repeats import repeat_chain
 from recommendations import clock
 from recommendations.downloads import MonthDate, download_name, download_response
@@ -30,7 +31,8 @@ CSV_COLUMNS = dictionary.names(dictionary.RECOMMENDATIONS)
 @cached_public_page
 def home(request):
     latest, totals = public.home_page(clock.today())
-    return render(request, "public/home.html", {"latest_reviews": latest, "totals": totals})
+    context = {"latest_reviews": latest, "totals": totals, "feeds": home_feeds()}
+    return render(request, "public/home.html", context)
 
 
 @cached_public_page
@@ -42,7 +44,8 @@ def establishment_list(request):
 @cached_public_page
 def establishment_detail(request, slug):
     page = public.establishment_page(clock.today(), slug)
-    return render(request, "public/establishment_detail.html", {"page": page, "establishment": page.establishment})
+    context = {"page": page, "establishment": page.establishment, "feeds": establishment_feeds(page.establishment)}
+    return render(request, "public/establishment_detail.html", context)
 
 
 @cached_public_page
