@@ -97,10 +97,16 @@ class Row:
     counts: list  # one per level of the scale, lowest first
     repeats: int = 0
     link: str = ""
+    levels: list = field(default_factory=list)  # the scale's levels, one per count
 
     @property
     def total(self):
         return sum(self.counts)
+
+    @property
+    def cells(self):
+        """Each level with its count, for a table that names every count's level (stacked on a phone)."""
+        return list(zip(self.levels, self.counts, strict=True))
 
 
 @dataclass
@@ -162,7 +168,7 @@ def _breakdown(table, judgements, scales, today, query=""):
         key = entry[column]
         row = rows.get((inspectorate, key))
         if row is None:
-            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
+            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]), levels=scales[inspectorate])
             if table == "areas":
                 row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
             rows[(inspectorate, key)] = row
@@ -253,6 +259,7 @@ def compare(request):
         "errors": [error for errors in page.filterset.errors.values() for error in errors] if invalid else [],
         "csv_query": request.GET.urlencode(),
         "latest_only": not page.filterset.chosen("year"),
+        "filter_in_force": sum(1 for name in ("inspectorate", "type", "year") if page.filterset.chosen(name)),
     }
     return render(request, "public/compare.html", context, status=400 if invalid else 200)
 
