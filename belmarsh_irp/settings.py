@@ -60,7 +60,7 @@ def env_date(name: str):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-# Freezes "today" for every page and command (``recommendations.clock``); empty means the real date.
+# Freezes "today" for every page and command (``common.clock``); empty means the real date.
 TRACKER_TODAY = env_date("TRACKER_TODAY")
 
 # Without a key, DEBUG off: management commands that need no key (migrate, makemigrations,
@@ -132,12 +132,18 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "recommendations.context_processors.navigation",
+                "common.context_processors.navigation",
                 "belmarsh_irp.security.csp_nonce",
             ],
+            # Template tags of the plain package common/ (not an app, so not found by itself).
+            "libraries": {"pagination": "common.pagination"},
         },
     },
 ]
+
+# The rule behind the layout's "Your prison" and "Inspectors' workspace" links, named here so that
+# common/ (imported by every app) never imports an app itself.
+NAVIGATION_LINKS = "recommendations.roles.navigation_links"
 
 WSGI_APPLICATION = "belmarsh_irp.wsgi.application"
 

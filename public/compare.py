@@ -4,7 +4,7 @@ establishment, and one page per area listing establishments worst first.
 Counts are always derived from the published judgements (``Judgement.objects.published``),
 never stored; by default they cover each establishment's latest published review (a year filter
 covers every review of that year instead). Each page is a fixed number of queries whatever the
-data size, and every table has a CSV of the same numbers (``recommendations.downloads``).
+data size, and every table has a CSV of the same numbers (``common.downloads``).
 """
 
 from dataclasses import dataclass, field
@@ -17,13 +17,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from common import clock, public_cache
+from common.downloads import download_name, download_response
 from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
 from public import dictionary
 from public.dictionary import area_slug
 from public.follow import area_feeds
 from public.pages import Totals
-from recommendations import clock, public_cache
-from recommendations.downloads import download_name, download_response
 from recommendations.models import EstablishmentType, Inspection, Inspectorate
 
 TABLES = {

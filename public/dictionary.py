@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from recommendations.downloads import Column, ColumnKind
+from common.downloads import Column, ColumnKind
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ urlpatterns = [
     path("establishments/<slug:slug>/", views.establishment_detail, name="establishment"),
     path("establishments/<slug:slug>/<slug:review>/", views.review_detail, name="review"),
     path("recommendations/", views.recommendation_list, name="recommendation-list"),
-    # Every download as CSV and as XLSX (recommendations/downloads.py), its columns explained
+    # Every download as CSV and as XLSX (common/downloads.py), its columns explained
     # on the data dictionary (public/dictionary.py).
     path("recommendations.csv", views.recommendation_download, {"fmt": "csv"}, name="recommendation-csv"),
     path("recommendations.xlsx", views.recommendation_download, {"fmt": "xlsx"}, name="recommendation-xlsx"),

@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from common import clock
+from common.downloads import MonthDate, download_name, download_response
 from findings.models import ProgressLevel
 from public import dictionary
 from public import pages as public
@@ -18,8 +20,6 @@ from public.cache import cached_public_page
 from public.filters import RecommendationFilter
 from public.follow import establishment_feeds, home_feeds
 from public.repeats import repeat_chain
-from recommendations import clock
-from recommendations.downloads import MonthDate, download_name, download_response
 from recommendations.models import EstablishmentType, Inspection, Recommendation, RecommendationKind
 from recommendations.roles import is_inspector
 

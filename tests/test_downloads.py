@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from common import clock
 from public import dictionary
-from recommendations import clock
 from recommendations.models import Inspection, Recommendation
 
 TODAY = datetime.date(2026, 12, 4)

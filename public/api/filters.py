@@ -18,11 +18,11 @@ from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from common import public_cache
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, published_recommendations
 from public.dictionary import area_slug
 from public.filters import RecommendationFilter, area_by_slug, in_force_key, judgement_choices
 from public.pages import public_establishments
-from recommendations import public_cache
 from recommendations.models import Establishment, EstablishmentType, Inspection, InspectionKind, Inspectorate
 
 LARGEST_ID = 2**63 - 1

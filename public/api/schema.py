@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
-from recommendations import clock
+from common import clock
 from recommendations.models import EstablishmentType
 
 EXAMPLES = json.loads((Path(__file__).with_name("examples.json")).read_text(encoding="utf-8"))
