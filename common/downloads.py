@@ -162,6 +162,10 @@ def xlsx_response(filename, columns, rows, *, sheet_title="Data"):
 
 
 def _xlsx_cell(make, sheet, column, value):
+    """A value as openpyxl writes it: plain text and numbers as they are (openpyxl never reads a
+    ``str`` as a number, so "1.40" stays text), a cell object only where a cell needs more (a
+    date's format, text that would otherwise be taken for a formula). Plain values keep a
+    national download (100,000 rows) to seconds rather than minutes."""
     if value is None or value == "":
         return None
     if column.kind == ColumnKind.INTEGER and isinstance(value, int):
@@ -175,13 +179,16 @@ def _xlsx_cell(make, sheet, column, value):
             cell = make(sheet, value=value)
             cell.number_format = "yyyy-mm-dd"
             return cell
-    text = ILLEGAL_IN_XLSX.sub("\ufffd", as_text(value))
+    text = as_text(value)
+    if ILLEGAL_IN_XLSX.search(text):
+        text = ILLEGAL_IN_XLSX.sub("\ufffd", text)
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    # Text that starts like a formula: a text cell all the same, holding exactly the report's
+    # words, marked to stay text when someone edits it.
     cell = make(sheet, value=text)
-    # A text cell whatever it looks like: "1.40" stays "1.40" and "=SUM(A1)" is not a formula.
     cell.data_type = "s"
-    cell.number_format = "@"
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True  # stays text when someone edits the cell
+    cell.quotePrefix = True
     return cell
 
 
