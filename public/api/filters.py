@@ -189,7 +189,8 @@ class JudgementFilter(DatedFilterSet):
         model = Judgement
         fields = []
 
-    def filter_area(self, queryset, name, value):
+    def filter_area(self, queryset, name, value: str):
+        # The type hint tells the schema the area is text (a slug).
         return queryset.filter(recommendation__area__in=self.area_labels.get(value, [value]))
 
 
