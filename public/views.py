@@ -127,7 +127,7 @@ def recommendation_download(request, fmt):
             inspection = recommendation.inspection
             yield [
                 inspection.establishment.name,
-                review_name(review) if review else "",
+                review.name if review else "",
                 recommendation.inspectorate.short_name,
                 recommendation.kind,
                 recommendation.area,
@@ -152,11 +152,6 @@ def publication_date(review):
     if review is None or not review.published_on:
         return None
     return MonthDate(review.published_on.replace(day=1)) if review.published_month_only else review.published_on
-
-
-def review_name(review):
-    """How a review is named in the CSV: its title, else its kind and year."""
-    return review.title or " ".join(str(part) for part in (review.get_kind_display(), review.year) if part)
 
 
 @cached_public_page
