@@ -58,7 +58,7 @@ class MonthDate:
     first_day: datetime.date
 
     def __str__(self):
-        return f"{self.first_day:%Y-%m}"
+        return self.first_day.isoformat()[:7]
 
 
 def spreadsheet_cell(value):

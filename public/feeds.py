@@ -237,7 +237,7 @@ class ActionPlanFeed(TaggedFeed):
             description = action_summary(record, recommendation)
             with_note = merged.get(record.history_id)
             if with_note is not None:
-                description += f" Progress noted {with_note.noted_on:%-d %B %Y}: {with_note.text}"
+                description += f" Progress noted {date_format(with_note.noted_on)}: {with_note.text}"
             events.append(
                 {
                     "guid": ("action-change", record.history_id),
