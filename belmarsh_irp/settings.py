@@ -377,7 +377,13 @@ SPECTACULAR_SETTINGS = {
         "evidence paragraphs, notable positive practice, the inspectorates' progress scales and the "
         "prisons' published action plans. Only published reviews past their publication date appear. "
         "Inspection report text and the data derived from it are Crown copyright, used under the "
-        "Open Government Licence v3.0."
+        "Open Government Licence v3.0.\n\n"
+        "Every list says how many results match (`total`) and pages by cursor (`next`, `previous`). "
+        "A parameter an endpoint does not have, a value it cannot use or a cursor that is not a page "
+        "link's is refused with 400 and one error body (`detail`, and `errors` per parameter). Areas "
+        "are given by slug (`use-of-force`); a label is still accepted. The "
+        "[data dictionary](/data-dictionary/) names each field beside the matching column of the "
+        "site's CSV and XLSX downloads, with its meaning and values."
     ),
     "VERSION": "1",
     "LICENSE": {

@@ -15,10 +15,9 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import slugify
 
 from common import clock, public_cache
-from common.downloads import csv_response
+from common.downloads import download_name, download_response
 from findings.models import (
     WORST_FIRST,
     Judgement,
@@ -27,7 +26,10 @@ from findings.models import (
     with_latest_judgement,
     worst_first,
 )
+from public import dictionary
 from public.cache import cached_public_page
+from public.dictionary import area_slug
+from public.follow import area_feeds
 from public.pages import Totals
 from recommendations.models import EstablishmentType, Inspection, Inspectorate
 
@@ -53,9 +55,7 @@ class CompareFilter(django_filters.FilterSet):
     """The comparison's filters, offered as links; an unknown value is a 400 with a sentence."""
 
     inspectorate = django_filters.ChoiceFilter(field_name="recommendation__inspectorate__slug", label="Inspectorate")
-    type = django_filters.ChoiceFilter(
-        field_name="review__establishment__type", choices=EstablishmentType.choices, label="Establishment type"
-    )
+    type = django_filters.ChoiceFilter(field_name="review__establishment__type", label="Establishment type")
     year = django_filters.ChoiceFilter(field_name="review__year", label="Year of review")
 
     class Meta:
@@ -64,24 +64,37 @@ class CompareFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        # Two small queries: the inspectorates with a scale, and the years of published reviews.
-        self.filters["inspectorate"].extra["choices"] = list(
-            Inspectorate.objects.filter(levels__isnull=False).distinct().values_list("slug", "short_name")
-        )
-        years = (
-            Inspection.objects.published(today)
-            .reviews()
-            .filter(year__isnull=False)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+        choices = compare_choices(today)
+        for name in ("inspectorate", "type", "year"):
+            self.filters[name].extra["choices"] = choices[name]
 
     def chosen(self, name):
         if not self.is_bound or not self.is_valid():
             return ""
         return self.form.cleaned_data.get(name) or ""
+
+
+def compare_choices(today):
+    """The options the comparison offers: only inspectorates, establishment types and years that
+    have a published judgement to count (an option with no data would lead to an empty page).
+    Two small queries over distinct values, kept in the cache while the public data stays the same."""
+
+    def compute():
+        judged = Judgement.objects.published(today).filter(level__isnull=False).order_by()
+        inspectorates = judged.values_list(
+            "recommendation__inspectorate_id",
+            "recommendation__inspectorate__slug",
+            "recommendation__inspectorate__short_name",
+        ).distinct()
+        groups = set(judged.values_list("review__establishment__type", "review__year").distinct())
+        years = sorted({year for _, year in groups if year}, reverse=True)
+        return {
+            "inspectorate": [(slug, name) for _, slug, name in sorted(inspectorates)],
+            "type": [(value, label) for value, label in EstablishmentType.choices if value in {t for t, _ in groups}],
+            "year": [(str(year), str(year)) for year in years],
+        }
+
+    return public_cache.remember(today, "compare-filter-choices", compute)
 
 
 @dataclass
@@ -91,10 +104,16 @@ class Row:
     counts: list  # one per level of the scale, lowest first
     repeats: int = 0
     link: str = ""
+    levels: list = field(default_factory=list)  # the scale's levels, one per count
 
     @property
     def total(self):
         return sum(self.counts)
+
+    @property
+    def cells(self):
+        """Each level with its count, for a table that names every count's level (stacked on a phone)."""
+        return list(zip(self.levels, self.counts, strict=True))
 
 
 @dataclass
@@ -156,9 +175,9 @@ def _breakdown(table, judgements, scales, today, query=""):
         key = entry[column]
         row = rows.get((inspectorate, key))
         if row is None:
-            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
+            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]), levels=scales[inspectorate])
             if table == "areas":
-                row.link = reverse("public:compare-area", kwargs={"slug": slugify(key) or "-"}) + query
+                row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
             rows[(inspectorate, key)] = row
             tables[inspectorate].rows.append(row)
         row.counts[index] += entry["n"]
@@ -257,12 +276,14 @@ def compare(request):
         "errors": [error for errors in page.filterset.errors.values() for error in errors] if invalid else [],
         "csv_query": request.GET.urlencode(),
         "latest_only": not page.filterset.chosen("year"),
+        "filter_in_force": sum(1 for name in ("inspectorate", "type", "year") if page.filterset.chosen(name)),
     }
     return render(request, "public/compare.html", context, status=400 if invalid else 200)
 
 
-def compare_csv(request, table):
-    """The numbers of one table of /compare/, one row per group, inspectorate and level."""
+def compare_download(request, table, fmt):
+    """The numbers of one table of /compare/, one row per group, inspectorate and level, as CSV
+    or XLSX, named after the table, the filters in force and the day."""
     if table not in TABLES:
         raise Http404("No such table.")
     today = clock.today()
@@ -276,10 +297,15 @@ def compare_csv(request, table):
         for scale in tables:
             for row in scale.rows:
                 for level, count in zip(scale.levels, row.counts, strict=True):
-                    yield [row.label, scale.inspectorate.short_name, level.label, level.rank, count, row.repeats]
+                    group = row.key if table == "years" and row.key is not None else row.label
+                    yield [group, scale.inspectorate.short_name, level.label, level.rank, count, row.repeats]
 
-    header = [heading.lower().replace(" ", "_"), "inspectorate", "level", "rank", "judgements", "repeated_concerns"]
-    return csv_response(f"progress-by-{table[:-1]}.csv", header, rows())
+    chosen = [page.filterset.chosen(name) for name in ("inspectorate", "type", "year")]
+    name = download_name(f"progress-by-{table[:-1]}", chosen, today)
+    fields = dictionary.COMPARE[table]
+    return download_response(
+        fmt, name, dictionary.columns(fields), rows(), sheet_title=f"Progress by {heading.lower()}"
+    )
 
 
 def _refused(filterset):
@@ -311,7 +337,7 @@ def area_page(today, slug, establishment_type=""):
         "compare:areas",
         lambda: list(published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()),
     )
-    area = next((name for name in areas if (slugify(name) or "-") == slug), None)
+    area = next((name for name in areas if area_slug(name) == slug), None)
     if area is None:
         raise Http404("No published recommendation is in that area.")
     public = published_recommendations(today)
@@ -365,14 +391,16 @@ def _establishment_type(request):
 @cached_public_page
 def compare_area(request, slug):
     establishment_type, error = _establishment_type(request)
-    page = area_page(clock.today(), slug, establishment_type)
+    today = clock.today()
+    page = area_page(today, slug, establishment_type)
     page.type_label = EstablishmentType(establishment_type).label if establishment_type else ""
     type_links = [{"label": "All", "url": "?", "current": not establishment_type}] + [
         {"label": label, "url": "?" + urlencode({"type": value}), "current": value == establishment_type}
-        for value, label in EstablishmentType.choices
+        for value, label in compare_choices(today)["type"]
     ]
     context = {
         "page": page,
+        "feeds": area_feeds(page.slug, page.area),
         "errors": [error] if error else [],
         "type_links": type_links,
         "csv_query": request.GET.urlencode(),
@@ -380,29 +408,17 @@ def compare_area(request, slug):
     return render(request, "public/compare_area.html", context, status=400 if error else 200)
 
 
-AREA_CSV_COLUMNS = [
-    "establishment",
-    "type",
-    "inspectorate",
-    "reference",
-    "recommendation",
-    "judgement",
-    "rank",
-    "top_rank",
-    "review",
-    "repeats_earlier",
-    "url",
-]
+AREA_CSV_COLUMNS = dictionary.names(dictionary.AREA)
 
 
-def compare_area_csv(request, slug):
+def compare_area_download(request, slug, fmt):
     establishment_type, error = _establishment_type(request)
     if error:
         return HttpResponse(
             f"The download could not be made: {error}\n", status=400, content_type="text/plain; charset=utf-8"
         )
-    page = area_page(clock.today(), slug, establishment_type)
-    header = AREA_CSV_COLUMNS
+    today = clock.today()
+    page = area_page(today, slug, establishment_type)
 
     def rows():
         for row in page.rows:
@@ -420,4 +436,5 @@ def compare_area_csv(request, slug):
                 request.build_absolute_uri(row.get_absolute_url()),
             ]
 
-    return csv_response(f"progress-{page.slug}.csv", header, rows())
+    name = download_name(f"progress-{page.slug}", [establishment_type], today)
+    return download_response(fmt, name, dictionary.columns(dictionary.AREA), rows(), sheet_title=page.area)

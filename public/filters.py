@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from common import public_cache
 from findings.models import ProgressLevel, matching, published_recommendations, with_current_level
+from public.dictionary import area_slug
 from recommendations.models import Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200
@@ -76,7 +77,7 @@ class RecommendationFilter(django_filters.FilterSet):
         empty_label="All inspectorates",
         widget=SELECT,
     )
-    area = django_filters.ChoiceFilter(label="Area", field_name="area", empty_label="All areas", widget=SELECT)
+    area = django_filters.ChoiceFilter(label="Area", method="filter_area", empty_label="All areas", widget=SELECT)
     judgement = django_filters.ChoiceFilter(
         label="Latest judgement",
         method="filter_judgement",
@@ -91,22 +92,33 @@ class RecommendationFilter(django_filters.FilterSet):
         model = Recommendation
         fields = []
 
+    # The order a download's file name gives the filters in force.
+    NAMED_IN_FILE = ("establishment", "inspectorate", "area", "judgement", "year", "q")
+
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
-        super().__init__(data, queryset, **kwargs)
+        choices = public_cache.remember(today, "recommendation-filter-choices:2", lambda: filter_choices(today))
+        self.area_labels = choices["area_labels"]
+        super().__init__(area_by_slug(data, choices["area"]), queryset, **kwargs)
         self.today = today
-        choices = public_cache.remember(today, "recommendation-filter-choices", lambda: filter_choices(today))
-        for name, options in choices.items():
-            self.filters[name].extra["choices"] = options
+        for name in ("establishment", "inspectorate", "area", "judgement", "year"):
+            self.filters[name].extra["choices"] = choices[name]
 
     def in_force_key(self):
-        """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
-        if not self.is_bound:
-            return ""
-        self.form.is_valid()
-        return urlencode(sorted((k, str(v)) for k, v in self.form.cleaned_data.items() if v not in (None, "")))
+        return in_force_key(self)
 
     def search(self, queryset, name, value):
         return matching(queryset, value, self.today)
+
+    def in_force_values(self):
+        """The values of the filters in force (valid ones only), in the order a file name gives them."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        cleaned = self.form.cleaned_data
+        return [cleaned[name] for name in self.NAMED_IN_FILE if cleaned.get(name) not in (None, "")]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(area__in=self.area_labels.get(value, [value]))
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(inspection__year=int(value))
@@ -185,6 +197,9 @@ def filter_choices(today):
         "slug", "short_name"
     )
     areas = public.order_by("area").values_list("area", flat=True).distinct()
+    labels = {}
+    for area in areas:
+        labels.setdefault(area_slug(area), []).append(area)
     years = (
         public.filter(inspection__year__isnull=False)
         .order_by("-inspection__year")
@@ -194,10 +209,38 @@ def filter_choices(today):
     return {
         "establishment": list(establishments),
         "inspectorate": list(inspectorates),
-        "area": [(area, area) for area in areas],
+        "area": [(slug, names[0]) for slug, names in sorted(labels.items(), key=lambda item: item[1][0].lower())],
+        "area_labels": labels,
         "judgement": judgement_choices(),
         "year": [(str(year), str(year)) for year in years],
     }
+
+
+def in_force_key(filterset):
+    """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
+    if not filterset.is_bound:
+        return ""
+    filterset.form.is_valid()
+    return urlencode(sorted((k, str(v)) for k, v in filterset.form.cleaned_data.items() if v not in (None, "")))
+
+
+def area_by_slug(data, areas):
+    """The query with an area given by its label ("Use of force", as links made before slugs
+    did) turned into its slug (use-of-force): the old links keep working, and the filter, the
+    list's links and the download's name all use the slug."""
+    if not data or not data.get("area"):
+        return data
+    value = data.get("area")
+    slugs = {slug for slug, _ in areas}
+    if value in slugs:
+        return data
+    by_label = {label.casefold(): slug for slug, label in areas}
+    slug = by_label.get(value.casefold()) or (area_slug(value) if area_slug(value) in slugs else None)
+    if slug is None:
+        return data
+    data = data.copy()
+    data["area"] = slug
+    return data
 
 
 def public_establishments_with_recommendations(public):

@@ -61,6 +61,12 @@ class Totals:
     def total(self):
         return sum(count for _, count in self.levels)
 
+    @property
+    def in_words(self):
+        """ "2 no meaningful progress, 7 reasonable progress and 1 good progress" (levels with none left out)."""
+        parts = [f"{count} {level.label.lower()}" for level, count in self.levels if count]
+        return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
 
 def home_page(today):
     """The latest published reviews and the count of published judgements at each level.

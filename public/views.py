@@ -12,37 +12,27 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from common import clock
-from common.downloads import csv_response
-from findings.models import published_recommendations
+from common.downloads import MonthDate, download_name, download_response
+from findings.models import ProgressLevel, published_recommendations
+from public import dictionary
 from public import pages as public
 from public.cache import cached_public_page
-from public.filters import PublicListFilter, Sort
+from public.filters import PublicListFilter, RecommendationFilter, Sort
+from public.follow import establishment_feeds, home_feeds
 from public.repeats import repeat_chain
-from recommendations.models import Inspection, RecommendationKind
+from recommendations.models import EstablishmentType, Inspection, Recommendation, RecommendationKind
 from recommendations.roles import is_inspector
 
 RECOMMENDATIONS_PER_PAGE = 25
-CSV_COLUMNS = [
-    "establishment",
-    "review",
-    "inspectorate",
-    "kind",
-    "area",
-    "reference",
-    "recommendation",
-    "judgement",
-    "theme_number",
-    "concern",
-    "inspected",
-    "review_published_on",
-    "url",
-]
+# The download's columns (public/dictionary.py names, types and explains each).
+CSV_COLUMNS = dictionary.names(dictionary.RECOMMENDATIONS)
 
 
 @cached_public_page
 def home(request):
     latest, totals = public.home_page(clock.today())
-    return render(request, "public/home.html", {"latest_reviews": latest, "totals": totals})
+    context = {"latest_reviews": latest, "totals": totals, "feeds": home_feeds()}
+    return render(request, "public/home.html", context)
 
 
 @cached_public_page
@@ -54,7 +44,8 @@ def establishment_list(request):
 @cached_public_page
 def establishment_detail(request, slug):
     page = public.establishment_page(clock.today(), slug)
-    return render(request, "public/establishment_detail.html", {"page": page, "establishment": page.establishment})
+    context = {"page": page, "establishment": page.establishment, "feeds": establishment_feeds(page.establishment)}
+    return render(request, "public/establishment_detail.html", context)
 
 
 @cached_public_page
@@ -118,9 +109,10 @@ def recommendation_list(request):
     return render(request, "public/recommendation_list.html", context, status=400 if invalid else 200)
 
 
-def recommendation_csv(request):
-    """The filtered list as CSV, streamed: rows are read a few inspections at a time and
-    written as they come, so the download starts at once and memory stays flat."""
+def recommendation_download(request, fmt):
+    """The filtered list as CSV (streamed: rows are read a few inspections at a time and written
+    as they come, so the download starts at once and memory stays flat) or as XLSX (typed cells),
+    named after the filters in force and the day."""
     today = clock.today()
     filterset, recommendations = _filtered(request, today)
     if filterset.is_bound and not filterset.is_valid():
@@ -144,14 +136,24 @@ def recommendation_csv(request):
                 recommendation.reference if recommendation.kind == RecommendationKind.RECOMMENDATION else "",
                 recommendation.text,
                 recommendation.latest_label or "",
-                recommendation.theme_number or "",
+                recommendation.theme_number,
                 recommendation.concern,
-                inspection.year or "",
-                review.publication_date_iso if review else "",
+                inspection.year,
+                publication_date(review),
                 site + recommendation.get_absolute_url(),
             ]
 
-    return csv_response("recommendations.csv", CSV_COLUMNS, rows(), stream=True)
+    name = download_name("recommendations", filterset.in_force_values(), today)
+    return download_response(
+        fmt, name, dictionary.columns(dictionary.RECOMMENDATIONS), rows(), sheet_title="Recommendations", stream=True
+    )
+
+
+def publication_date(review):
+    """A review's publication date for a download: a date, a month, or None."""
+    if review is None or not review.published_on:
+        return None
+    return MonthDate(review.published_on.replace(day=1)) if review.published_month_only else review.published_on
 
 
 @cached_public_page
@@ -182,3 +184,49 @@ def page_not_found(request, exception):
 
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
+
+
+@cached_public_page
+def data_dictionary(request):
+    """Every column of every public download beside the API field holding the same thing, with
+    its meaning and values, and the lists of values the filters and the API accept."""
+    today = clock.today()
+    levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate_id", "rank")
+    scales = {}
+    for level in levels:
+        scales.setdefault(level.inspectorate, []).append(level)
+    choices = RecommendationFilter(None, queryset=Recommendation.objects.none(), today=today).filters
+    context = {
+        "downloads": [
+            {
+                "id": "recommendations",
+                "title": "Recommendations",
+                "files": "recommendations-….csv and .xlsx, from the list of recommendations",
+                "api": "/api/v1/recommendations/",
+                "fields": dictionary.RECOMMENDATIONS,
+            },
+            {
+                "id": "progress-by-area",
+                "title": "Progress by area, by type of establishment, by year",
+                "files": (
+                    "progress-by-area-….csv, progress-by-type-…, progress-by-year-… (and .xlsx), from the comparison"
+                ),
+                "api": "/api/v1/judgements/",
+                "fields": dictionary.COMPARE["areas"],
+                "alternatives": [dictionary.COMPARE["types"][0], dictionary.COMPARE["years"][0]],
+            },
+            {
+                "id": "area",
+                "title": "One area, establishment by establishment",
+                "files": "progress-<area>-….csv and .xlsx, from an area's page",
+                "api": "/api/v1/recommendations/?area=<slug>",
+                "fields": dictionary.AREA,
+            },
+        ],
+        "scales": scales.items(),
+        "inspectorates": [inspectorate for inspectorate in scales],
+        "types": EstablishmentType.choices,
+        "areas": choices["area"].extra["choices"],
+        "today": today,
+    }
+    return render(request, "public/data_dictionary.html", context)

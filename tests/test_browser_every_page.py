@@ -111,6 +111,9 @@ def public_pages(site):
         "recommendations filtered": reverse("public:recommendation-list")
         + "?judgement=no-meaningful-progress&q=force&inspectorate=hmi-prisons",
         "recommendation": recommendation.get_absolute_url(),
+        "comparison": reverse("public:compare"),
+        "area": reverse("public:compare-area", kwargs={"slug": "use-of-force"}),
+        "data dictionary": reverse("public:data-dictionary"),
         "not found": "/establishments/nowhere/",
         "sign in": reverse("login"),
     }

@@ -45,7 +45,7 @@ def test_counts_are_right(signed_in, make_review, belmarsh, wandsworth):
         "Actions with no target date": 1,
         "Actions not updated in 30 days": 2,
     }
-    html = response.content.decode()
+    html = response.content.decode("utf-8-sig")
     assert '<span class="app-leaders-counts__number">4</span> Open recommendations' in html
 
 
@@ -79,7 +79,7 @@ def test_bad_filter_value_is_a_clear_400(signed_in, make_review, belmarsh):
     build_plan(make_review, belmarsh)
     response = signed_in.get(ACTIONS, {"problem": "everything"})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select a valid choice" in response.content.decode("utf-8-sig")
 
 
 def test_open_recommendations_worst_first_and_closed_left_out(signed_in, make_review, belmarsh):
@@ -104,7 +104,7 @@ def test_the_inspectorates_judgement_decides_openness_not_the_prisons_status(sig
     assert len(response.context["recommendations"]) == 2
     flagged = [r.label for r in response.context["recommendations"] if r.done_but_judged_low]
     assert flagged == ["1.1"]
-    html = response.content.decode()
+    html = response.content.decode("utf-8-sig")
     assert html.count("The prison marks all its actions done, but the inspectorate’s latest judgement is") == 1
     assert "insufficient progress, in the lower half of the HMI Prisons scale" in html
 
@@ -165,7 +165,7 @@ def test_csv_follows_the_dashboard_order(signed_in, make_review, belmarsh, belma
     response = signed_in.get(CSV)
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="belmarsh-action-plan-2022-06-01.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     dashboard = [r.label for r in signed_in.get(DASHBOARD).context["recommendations"]]
     seen = list(dict.fromkeys(row["Reference"] for row in rows))
     assert seen == dashboard == ["1.1", "1.2", "Theme 1", "1.5"]
@@ -183,7 +183,7 @@ def test_csv_follows_the_dashboard_order(signed_in, make_review, belmarsh, belma
 def test_csv_has_a_row_for_a_recommendation_without_actions(signed_in, make_review, belmarsh):
     """A recommendation with no action yet still appears, with empty action columns."""
     make_review(belmarsh, [("hmi-prisons", "insufficient-progress")])
-    rows = list(csv.DictReader(io.StringIO(signed_in.get(CSV).content.decode())))
+    rows = list(csv.DictReader(io.StringIO(signed_in.get(CSV).content.decode("utf-8-sig"))))
     assert [(r["Reference"], r["Action"], r["Response"]) for r in rows] == [("1.1", "", "")]
 
 

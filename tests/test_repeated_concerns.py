@@ -50,7 +50,9 @@ def test_chain_leaves_out_a_draft(client, make_review, belmarsh, chain):
 def test_comparison_counts_repeats(client, chain):
     page = client.get(reverse("public:compare") + "?year=2022").content.decode()
     row = page.split("Area 1</a></th>")[1].split("</tr>")[0]
-    assert row.rstrip().endswith('<td class="govuk-table__cell govuk-table__cell--numeric">1</td>')
+    assert row.rstrip().endswith(
+        '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Repeated concerns">1</td>'
+    )
 
 
 # --- The workspace --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from common import clock
+from common import clock, public_cache
 from findings.models import (
     Judgement,
     NotablePractice,
@@ -26,7 +26,7 @@ from findings.models import (
     with_latest_judgement,
 )
 from public.api import filters, serializers
-from public.pages import public_establishments
+from public.pages import ListWindow, list_layout, public_establishments
 from recommendations.models import (
     Action,
     ActionPlan,
@@ -57,6 +57,8 @@ def slug_parameter(what):
 )
 @api_view(["GET"])
 def root(request):
+    filters.refuse_unknown(request, ())
+
     def link(name):
         return reverse(f"api:{name}", request=request)
 
@@ -77,14 +79,33 @@ def root(request):
 
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only, with the date that decides what is published fixed once per request."""
+    """Read-only, with the date that decides what is published fixed once per request. A query
+    parameter the endpoint does not know is a 400; every list says how many results it has."""
 
     filter_backends = [filters.PublicFilterBackend]
     lookup_value_regex = ID_PATTERN
+    filterset = None
 
     @cached_property
     def today(self):
         return clock.today()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        filters.refuse_unknown(request, self.allowed_parameters())
+
+    def allowed_parameters(self):
+        if self.action != "list":
+            return ()
+        filterset_class = getattr(self, "filterset_class", None)
+        names = list(filterset_class.base_filters) if filterset_class and self.filter_backends else []
+        return [*names, *filters.PAGINATION_PARAMETERS]
+
+    def list_total(self, queryset):
+        """How many results the filters in force match: counted once, then read from the cache
+        while the public data stays the same (as the site's list does)."""
+        key = self.filterset.in_force_key() if self.filterset is not None else ""
+        return public_cache.remember(self.today, f"api-total:{self.basename}:{key}", queryset.order_by().count)
 
 
 @extend_schema_view(
@@ -209,6 +230,11 @@ class RecommendationViewSet(PublicViewSet):
             .select_related("inspection__establishment", "inspectorate")
             .annotate(repeats_public=Exists(public.filter(pk=OuterRef("repeats_id"))))
         )
+
+    def list_total(self, queryset):
+        # The list's layout, shared with /recommendations/ (the same filters, the same cache).
+        key = self.filterset.in_force_key() if self.filterset is not None else ""
+        return ListWindow(list_layout(queryset, self.today, key), queryset).total
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()
