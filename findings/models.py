@@ -281,6 +281,11 @@ class NotablePractice(models.Model):
 
     paragraph = models.OneToOneField(Paragraph, on_delete=models.CASCADE, related_name="notable_practice")
     title = models.CharField(max_length=200, blank=True)
+    see = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The paragraph of the report that describes the practice in full, e.g. 3.7 (full inspections).",
+    )
 
     history = HistoricalRecords()
 

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 from recommendations.roles import is_inspector
 from reports import upload
 from reports.forms import ConfirmForm, UploadForm
-from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_report
-from reports.parser import ReportError, parse_report, text_from_pdf
+from reports.grammars.full_inspection import FullInspection
+from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, parse_any_report, save_any_report
+from reports.parser import ReportError, text_from_pdf
 
 
 def _inspector_only(request):
@@ -29,9 +30,9 @@ def _context(request, **extra):
 
 def _preview(text: str, name: str, user):
     """The report and what importing it would write, worked out and rolled back."""
-    report = parse_report(text)
+    report = parse_any_report(text)
     with transaction.atomic():
-        _, changes = save_report(report, source=name, publish=None, user=user, overwrite=True)
+        _, changes = save_any_report(report, source=name, publish=None, user=user, overwrite=True)
         transaction.set_rollback(True)
     return report, changes
 
@@ -47,8 +48,11 @@ def _preview_context(request, report, changes, name, form):
         request,
         title=f"Import {name}?",
         report=report,
-        recommendations=sum(1 for item in report.recommendations if item.kind == "recommendation"),
-        themes=sum(1 for item in report.recommendations if item.kind == "theme"),
+        full_inspection=isinstance(report, FullInspection),
+        recommendations=sum(
+            1 for item in report.recommendations if getattr(item, "kind", "recommendation") == "recommendation"
+        ),
+        themes=sum(1 for item in report.recommendations if getattr(item, "kind", "") == "theme"),
         name=name,
         created=rows[CREATED],
         updated=rows[UPDATED],
@@ -94,8 +98,8 @@ def confirm_import(request):
         messages.error(request, str(error))
         return redirect("reports:import")
     try:
-        report = parse_report(text_from_pdf(data))
-        review, changes = save_report(
+        report = parse_any_report(text_from_pdf(data))
+        review, changes = save_any_report(
             report, source=name, publish=None, user=request.user, overwrite=form.cleaned_data["overwrite"]
         )
     except EditedSinceImport as error:

@@ -514,10 +514,14 @@ def test_the_fixture_loads_into_a_fresh_database_as_the_import_would_write_it(db
     finds nothing to change."""
     call_command("loaddata", str(FIXTURE), verbosity=0)
     review = Inspection.objects.get(slug="irp-2022")
-    assert review.follows_up.recommendations.count() == 13
+    # the full inspection's 30 recommendations, 10 of them followed up, and Ofsted's 3 themes
+    assert review.follows_up.recommendations.count() == 33
     assert Paragraph.objects.filter(inspection=review, section=3, judgement__isnull=False).count() == 65
     before = snapshot()
     assert "0 rows created, 0 updated, 126 unchanged" in run(SEED_REPORT)
+    assert "0 rows created, 0 updated, 226 unchanged" in run(
+        PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt"
+    )
     assert snapshot() == before
 
 

@@ -1,4 +1,8 @@
-"""Imports published HMI Prisons independent review of progress (IRP) reports.
+"""Imports published HMI Prisons reports: independent reviews of progress (IRPs) and full inspections.
+
+A full inspection report (its first line "Report on an unannounced inspection of …") is read by
+``reports.grammars.full_inspection`` and written by ``reports.full_importer``; see
+docs/full-inspections.md.
 
 Typing reports in is where errors come from: this reads each report's text (or its PDF, as
 published), checks it against itself, and writes the establishment, the full inspection it
@@ -17,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
-from reports.importer import CREATED, UNCHANGED, UPDATED, read_report, save_report
+from reports.grammars.full_inspection import FullInspection
+from reports.importer import CREATED, UNCHANGED, UPDATED, read_report, save_any_report
 from reports.parser import ReportError
 
 REPORT_SUFFIXES = {".pdf", ".txt"}
@@ -39,7 +44,10 @@ def report_files(arguments: list[str]) -> list[Path]:
 
 
 class Command(BaseCommand):
-    help = "Imports independent review of progress reports (their text, or their PDFs) into the tracker."
+    help = (
+        "Imports independent review of progress and full inspection reports (their text, or their PDFs) "
+        "into the tracker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="REPORT", help="A report (.pdf or .txt), or a folder of them.")
@@ -103,7 +111,7 @@ class Command(BaseCommand):
         try:
             report = read_report(path)
             with transaction.atomic():
-                review, changes = save_report(
+                review, changes = save_any_report(
                     report, source=Path(path).name, publish=not draft, user=user, overwrite=overwrite
                 )
                 if dry_run:
@@ -135,6 +143,8 @@ class Command(BaseCommand):
         )
 
     def _summary(self, report, changes, dry_run, draft):
+        if isinstance(report, FullInspection):
+            return self._full_summary(report, changes, dry_run, draft)
         hmi = sum(1 for item in report.recommendations if item.kind == "recommendation")
         themes = len(report.recommendations) - hmi
         state = "as a draft" if draft else "published"
@@ -143,6 +153,21 @@ class Command(BaseCommand):
             f"{hmi} recommendations, {themes} themes, {len(report.evidence)} evidence paragraphs, "
             f"{len(report.team)} team members."
         )
+        tally = self._tally(changes, dry_run)
+        return f"Dry run, nothing written. {what} {tally}." if dry_run else f"Imported {what} {tally}."
+
+    def _full_summary(self, report, changes, dry_run, draft):
+        state = "as a draft" if draft else "published"
+        with_text = len(report.recommendations)
+        what = (
+            f"{report.establishment} full inspection ({report.visit_as_printed}, published {report.published_text}, "
+            f"{state}; {report.era} era): {len(report.concerns)} concerns, {with_text} with a recommendation, "
+            f"{sum(1 for c in report.concerns if c.priority)} priorities, {len(report.scores)} healthy prison scores, "
+            f"{len(report.notable_practice)} notable practice, {len(report.paragraphs)} numbered paragraphs, "
+            f"{len(report.team)} team members."
+        )
+        for warning in report.warnings:
+            self.stderr.write(f"Warning: {warning}")
         tally = self._tally(changes, dry_run)
         return f"Dry run, nothing written. {what} {tally}." if dry_run else f"Imported {what} {tally}."
 
