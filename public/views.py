@@ -7,7 +7,7 @@ queries) and builds only on published reviews, so a draft or an embargoed review
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -35,6 +35,8 @@ CSV_COLUMNS = [
     "inspected",
     "review_published_on",
     "url",
+    "priority",
+    "followed_up",
 ]
 
 
@@ -58,11 +60,20 @@ def establishment_detail(request, slug):
 
 @cached_public_page
 def review_detail(request, slug, review):
+    """A review's page, or (the same address scheme) a full inspection's."""
     today = clock.today()
     reviews = public.review_queryset(today, public=True)
-    page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    try:
+        page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    except Http404:
+        return full_inspection_detail(request, today, establishment__slug=slug, slug=review)
     healthy = public.healthy_prison_history(page.review, Inspection.objects.published(today), page.summary)
     return render(request, "public/review_detail.html", {"page": page, "review": page.review, "healthy": healthy})
+
+
+def full_inspection_detail(request, today, **lookup):
+    page = public.full_inspection_page(public.full_inspection_queryset(today), today, **lookup)
+    return render(request, "public/full_inspection_detail.html", {"page": page, "inspection": page.inspection})
 
 
 @never_cache
@@ -138,7 +149,7 @@ def recommendation_csv(request):
                 recommendation.inspectorate.short_name,
                 recommendation.kind,
                 recommendation.area,
-                recommendation.reference if recommendation.kind == RecommendationKind.RECOMMENDATION else "",
+                recommendation.reference if recommendation.kind != RecommendationKind.THEME else "",
                 recommendation.text,
                 recommendation.latest_label or "",
                 recommendation.theme_number or "",
@@ -146,6 +157,8 @@ def recommendation_csv(request):
                 inspection.year or "",
                 review.publication_date_iso if review else "",
                 site + recommendation.get_absolute_url(),
+                "yes" if recommendation.priority else "no",
+                "yes" if recommendation.latest_judgement_id else "no",
             ]
 
     return csv_response("recommendations.csv", CSV_COLUMNS, rows(), stream=True)

@@ -863,6 +863,7 @@ class AuditAction(models.TextChoices):
     EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
     IMPORTED = "imported", "Imported a report"
     ROLE_GRANTED = "role-granted", "Granted a role"
+    ANNOUNCED = "announced", "Announced a review"
 
 
 class AuditEvent(models.Model):
