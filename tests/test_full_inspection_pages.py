@@ -91,7 +91,7 @@ def test_the_establishment_page_shows_scores_over_time_as_chart_and_table(client
     page = text_of(client.get("/establishments/belmarsh/"))
     assert "Healthy prison outcomes over time" in page
     assert 'role="img" aria-label="Bar chart of healthy prison scores: Safety 2021 2; Respect 2021 3;' in page
-    assert "1: poor" in page
+    assert "1: Outcomes for prisoners are poor" in page
     assert "Not known" not in page
 
 
@@ -107,3 +107,14 @@ def test_the_list_csv_and_api_filter_by_followed_up(client, belmarsh_whole_life)
     assert api.status_code == 200
     assert len(api.json()["results"]) == 20
     assert client.get("/recommendations/?followed_up=maybe").status_code == 400
+
+
+def test_the_comparison_keeps_judged_and_not_followed_up_counts_apart(client, belmarsh_whole_life):
+    response = client.get("/compare/areas.csv")
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    security = [row for row in rows if row["area"] == "Security" and row["inspectorate"] == "HMI Prisons"]
+    assert {row["judgements"] for row in security} == {"0"} and {row["not_followed_up"] for row in security} == {"1"}
+    force = [row for row in rows if row["area"] == "Use of force" and row["inspectorate"] == "HMI Prisons"]
+    assert sum(int(row["judgements"]) for row in force) == 1 and {row["not_followed_up"] for row in force} == {"0"}
+    page = text_of(client.get("/compare/"))
+    assert "Not followed up" in page
