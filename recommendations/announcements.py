@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from recommendations import public_cache
+from common import public_cache
 from recommendations.audit import record_audit_event
 from recommendations.models import AuditAction, InspectionKind, ReviewAnnouncement
 
