@@ -1,4 +1,4 @@
-"""Writes a parsed IRP report (``reports.parser.Report``) to the domain model.
+"""Writes a parsed IRP report (``reports.reading.report.Report``) to the domain model.
 
 Every row is found by its natural key and written only when a value differs, so importing the
 same report twice changes nothing and adds no history. ``save_report`` runs in one transaction:
@@ -34,8 +34,10 @@ from recommendations.models import (
     RecommendationKind,
     TeamMember,
 )
-from reports import parser as report_parser
-from reports.parser import Report, ReportError
+from reports.grammars import common as report_parser
+from reports.grammars.irp import parse_document
+from reports.reading import ReportError, read_document
+from reports.reading.report import Report
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -51,11 +53,7 @@ def read_report(path: str | Path) -> Report:
         raise ReportError("This is a folder, not a report file.") from None
     except OSError as error:
         raise ReportError(f"The file cannot be read ({error.strerror}).") from None
-    if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
-        text = report_parser.text_from_pdf(data)
-    else:
-        text = report_parser.decode_report(data)
-    return report_parser.parse_report(text)
+    return parse_document(read_document(data, path.name))
 
 
 IMPORT_REASON = "Imported from "  # the start of the history reason of every row an import writes
