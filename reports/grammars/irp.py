@@ -32,7 +32,7 @@ from reports.grammars.common import (
     establishment_type,
     inspectorate_name,
 )
-from reports.reading.furniture import RUNNING_TITLE, text_document
+from reports.reading.furniture import RUNNING_TITLE, text_document, wrapped
 from reports.reading.joining import Text
 from reports.reading.lines import Document, Line, ReportError
 from reports.reading.report import (
@@ -68,6 +68,7 @@ class Block:
     kind: str  # section, appendix, figure, concern, recommendation, theme, paragraph, text
     lines: list[Line]
     after_blank: bool
+    heading: bool = False  # set as a heading (larger or bolder than the body): PDFs only
 
     @property
     def line(self) -> int:
@@ -105,6 +106,58 @@ def _is_heading(line: Line, previous: str, width: int) -> bool:
 
 
 def _blocks(lines: list[Line]) -> list[Block]:
+    """Groups lines into blocks: by their layout where they have one (a PDF that sets its headings
+    apart by size or weight), else by the text rules (``_text_blocks``)."""
+    if any(line.heading for line in lines):
+        return _layout_blocks(lines)
+    return _text_blocks(lines)
+
+
+def _layout_blocks(lines: list[Line]) -> list[Block]:
+    """Groups a PDF's lines into blocks by their type. A starter (a numbered paragraph, "Section
+    3", "Concern:"…) starts a block, as in a text file. A heading is a line set larger or bolder
+    than the body: it starts a block, and the heading lines wrapped under it (same type, one line
+    pitch below, not a starter) join it whatever their case; the body line after a heading starts
+    the next block. A short body line after a finished sentence that stands apart (space above
+    it, or the top of a page) and is not a sentence itself is a label or a signature, as in a text
+    file; every other body line carries on the block above it, across page breaks too."""
+    width = _body_width(lines)
+    blocks: list[Block] = []
+    current: Block | None = None
+    previous: Line | None = None
+    for line in lines:
+        kind = _starter(line)
+        after_heading = current is not None and current.heading
+        if (
+            kind is None
+            and NUMBERED.match(line.text)
+            and (
+                current is None
+                or after_heading
+                or line.page_start
+                or current.kind == "figure"
+                or SENTENCE_END.search(previous.text)
+            )
+        ):
+            kind = "paragraph"
+        if kind is None and current is not None:
+            if line.heading:
+                if not (after_heading and wrapped(previous, line)):
+                    kind = "text"
+            elif after_heading:
+                kind = "text"
+            elif (line.gap_before is None or line.gap_before > 1) and _is_heading(line, previous.text, width):
+                kind = "text"
+        if current is None or kind is not None:
+            current = Block(kind or "text", [line], False, heading=line.heading or kind in ("section", "appendix"))
+            blocks.append(current)
+        else:
+            current.lines.append(line)
+        previous = line
+    return blocks
+
+
+def _text_blocks(lines: list[Line]) -> list[Block]:
     """Groups lines into blocks. A numbered paragraph, a heading such as "Section 3" or
     "Recommendation:" starts one, and so does a short line after a finished sentence that is not a
     sentence itself (a heading, a label, a signature); the line after such a heading starts

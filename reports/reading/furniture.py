@@ -98,3 +98,106 @@ def _blanks_beside(raws: list[str], kinds: list[str | None]) -> list[bool]:
             elif last_kind:
                 beside[index] = True
     return beside
+
+
+# --- A PDF's lines, read by their layout --------------------------------------------------------
+
+PAGE_NUMBER_SHAPES = {"#", "page #", "page # of #", "# of #", "- # -", "– # –", "# / #"}
+
+
+def _shape(text: str) -> str:
+    """A line's text with its numbers as #, to see a running title whatever its page number."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text)).strip().lower()
+
+
+def _band(line: Line, height: float) -> str:
+    return "top" if (line.top or 0) < height / 2 else "bottom"
+
+
+def _furniture_keys(pages: list[tuple[float, float, list[Line]]]) -> set[tuple]:
+    """The running headers and footers: the lines among the first and last two of a page that
+    come back in the same band, at the same height, with the same words (numbers aside), on at
+    least half the pages (and three). Their wording does not matter."""
+    counts: Counter[tuple] = Counter()
+    for _, height, lines in pages:
+        candidates = {id(line): line for line in lines[:2] + lines[-2:]}.values()
+        keys = {_key(line, height) for line in candidates}
+        counts.update(keys)
+    pages_with_text = sum(1 for _, _, lines in pages if lines)
+    needed = max(3, (pages_with_text + 1) // 2)
+    return {key for key, n in counts.items() if n >= needed}
+
+
+def _key(line: Line, height: float) -> tuple:
+    shape = _shape(line.text)
+    return (_band(line, height), round((line.top or 0) / 6), "#" if shape in PAGE_NUMBER_SHAPES else shape)
+
+
+def _body(lines: list[Line]) -> tuple[float, float]:
+    """The body text's size (the size most characters are set in) and its line pitch (the distance
+    from one baseline to the next most often seen within the body's paragraphs)."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size or 0, 1)] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    pitches: Counter[float] = Counter()
+    for previous, line in zip(lines, lines[1:], strict=False):
+        if line.page == previous.page and round(line.size or 0, 1) == body == round(previous.size or 0, 1):
+            pitch = round((line.top or 0) - (previous.top or 0), 1)
+            if 0 < pitch < body * 3:
+                pitches[pitch] += 1
+    return body, (pitches.most_common(1)[0][0] if pitches else body * 1.2)
+
+
+def layout_document(pages: list[tuple[float, float, list[Line]]]) -> Document:
+    """A PDF's lines without their page furniture, each marked as a heading or not.
+
+    Furniture is taken out by position and repetition (``_furniture_keys``). A heading is a line
+    set larger than the body text, or bold; ``gap_before`` is the space above a line beyond the
+    body's line pitch (a new paragraph, a heading standing apart), None at the top of a page.
+    """
+    keys = _furniture_keys(pages)
+    lines: list[Line] = []
+    furniture: list[Furniture] = []
+    titles: Counter[str] = Counter()
+    for _, height, page_lines in pages:
+        first = True
+        for line in page_lines:
+            key = _key(line, height)
+            if key in keys:
+                kind = "page number" if key[2] == "#" else "running title"
+                furniture.append(Furniture(line.number, line.text, kind, line.page))
+                if kind == "running title":
+                    titles[NUMBER_AROUND.match(_unpaged(line.text)).group("title")] += 1
+                continue
+            line.page_start = first and line.page > 1
+            first = False
+            lines.append(line)
+    body, pitch = _body(lines)
+    previous = None
+    for line in lines:
+        line.heading = bool(line.bold or (line.size or 0) >= body + 1)
+        if previous is not None and previous.page == line.page:
+            line.gap_before = round((line.top or 0) - (previous.top or 0) - max(pitch, (previous.size or 0) * 1.1), 2)
+        previous = line
+    title = titles.most_common(1)[0][0] if titles else ""
+    text = "\n".join(line.text for line in lines)
+    return Document(lines, furniture, title, text, layout=True)
+
+
+def _unpaged(text: str) -> str:
+    """A running title less its page number however printed ("Page 3 of 24", "3")."""
+    return re.sub(r"\s*\bPage\s+\d+\s+of\s+\d+\s*", " ", text, flags=re.IGNORECASE).strip() or text
+
+
+def wrapped(previous: Line, line: Line) -> bool:
+    """Is ``line`` the next line of the heading ``previous`` (same page, same type, one line pitch
+    below)? A wrapped heading is one heading whatever the case of its next line."""
+    if not (previous.heading and line.heading) or previous.page != line.page:
+        return False
+    if previous.bold != line.bold or previous.font != line.font:
+        return False
+    size = previous.size or 0
+    if abs(size - (line.size or 0)) > 0.3:
+        return False
+    return 0 < (line.top or 0) - (previous.top or 0) <= size * 1.75

@@ -7,10 +7,9 @@ No Django here. ``read_document(data, name)`` is the one entry: it gives a
 
 from __future__ import annotations
 
-import io
-
-from reports.reading.furniture import text_document
+from reports.reading.furniture import layout_document, text_document
 from reports.reading.lines import Document, ReportError
+from reports.reading.pdf import BULLET_GLYPHS, pdf_pages  # noqa: F401
 
 
 def decode_report(data: bytes) -> str:
@@ -31,36 +30,17 @@ def decode_report(data: bytes) -> str:
         ) from None
 
 
-# Bullets as PDFs' fonts give them: a Symbol-font private-use glyph, or a control character where
-# a standard font's encoding has no bullet.
-BULLET_GLYPHS = str.maketrans({"\uf0b7": "•", "\uf0a7": "•", "\x7f": "•", "\u25cf": "•", "\u25aa": "•"})
-
-
 def text_from_pdf(data: bytes) -> str:
-    """The text of a PDF report: pages one after another, each page's first line starting with a
-    form feed (the mark of a new page). pypdf's layout mode keeps the wide gap between the columns
-    of a table ("Rebecca Mavin      Inspector"), which the parser reads; it may or may not keep a
-    blank line between paragraphs, and the parser needs none. Indentation means nothing here."""
-    if not data.startswith(b"%PDF-"):
-        raise ReportError("The file is named .pdf but is not a PDF (it does not start with %PDF-).")
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """The text of a PDF report, line by line as ``reports.reading.pdf`` reads it: pages one after
+    another, each page's first line starting with a form feed (the mark of a new page), table cells
+    three spaces apart. Its line numbers are those of the lines ``read_document`` gives."""
+    return _text_of(pdf_pages(data))
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise ReportError(f"The PDF cannot be read ({error}).") from None
-    if not "".join(pages).strip():
-        raise ReportError("The PDF has no text to extract (is it a scanned image?).")
+
+def _text_of(pages) -> str:
     out = []
-    for page in pages:
-        lines = [line.strip().translate(BULLET_GLYPHS) for line in page.splitlines()]
-        while lines and not lines[0]:
-            lines.pop(0)
-        if lines:
-            lines[0] = "\f" + lines[0]
-        out.extend(lines)
+    for _, _, lines in pages:
+        out.extend(("\f" if index == 0 else "") + line.text for index, line in enumerate(lines))
     return "\n".join(out)
 
 
@@ -71,5 +51,10 @@ def is_pdf(data: bytes, name: str = "") -> bool:
 def read_document(data: bytes, name: str = "") -> Document:
     """The lines of a report file: a PDF (named .pdf, or starting %PDF-) or UTF-8 text."""
     if is_pdf(data, name):
-        return text_document(text_from_pdf(data))
+        pages = pdf_pages(data)
+        document = layout_document(pages)
+        if not any(line.heading for line in document.lines):
+            # Every line in one type: the layout shows no structure, so the text rules read it.
+            return text_document(_text_of(pages))
+        return document
     return text_document(decode_report(data))
