@@ -32,7 +32,7 @@ from reports.grammars.common import (
     establishment_type,
     inspectorate_name,
 )
-from reports.reading.furniture import RUNNING_TITLE, text_document, wrapped
+from reports.reading.furniture import RUNNING_TITLE, join_wrapped_headings, text_document
 from reports.reading.joining import Text
 from reports.reading.lines import Document, Line, ReportError
 from reports.reading.report import (
@@ -114,13 +114,14 @@ def _blocks(lines: list[Line]) -> list[Block]:
 
 
 def _layout_blocks(lines: list[Line]) -> list[Block]:
-    """Groups a PDF's lines into blocks by their type. A starter (a numbered paragraph, "Section
-    3", "Concern:"…) starts a block, as in a text file. A heading is a line set larger or bolder
-    than the body: it starts a block, and the heading lines wrapped under it (same type, one line
-    pitch below, not a starter) join it whatever their case; the body line after a heading starts
-    the next block. A short body line after a finished sentence that stands apart (space above
-    it, or the top of a page) and is not a sentence itself is a label or a signature, as in a text
-    file; every other body line carries on the block above it, across page breaks too."""
+    """Groups a PDF's lines into blocks by their type. A heading is a line set larger or bolder
+    than the body; one that wraps onto more lines is read as one line first, whatever the case of
+    its next lines (``join_wrapped_headings``). A starter (a numbered paragraph, "Section 3",
+    "Concern:"…) starts a block, as in a text file; so does a heading, and the body line after a
+    heading. A short body line after a finished sentence that stands apart (space above it, or
+    the top of a page) and is not a sentence itself is a label or a signature, as in a text file;
+    every other body line carries on the block above it, across page breaks too."""
+    lines = join_wrapped_headings(lines, starts_anew=lambda line: _starter(line) is not None)
     width = _body_width(lines)
     blocks: list[Block] = []
     current: Block | None = None
@@ -141,10 +142,7 @@ def _layout_blocks(lines: list[Line]) -> list[Block]:
         ):
             kind = "paragraph"
         if kind is None and current is not None:
-            if line.heading:
-                if not (after_heading and wrapped(previous, line)):
-                    kind = "text"
-            elif after_heading:
+            if line.heading or after_heading:
                 kind = "text"
             elif (line.gap_before is None or line.gap_before > 1) and _is_heading(line, previous.text, width):
                 kind = "text"

@@ -8,6 +8,7 @@ page, a page number is a line of digits ("7", "Page 3 of 24"). No Django here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -201,3 +202,20 @@ def wrapped(previous: Line, line: Line) -> bool:
     if abs(size - (line.size or 0)) > 0.3:
         return False
     return 0 < (line.top or 0) - (previous.top or 0) <= size * 1.75
+
+
+def join_wrapped_headings(lines: list[Line], starts_anew=lambda line: False) -> list[Line]:
+    """The lines with each heading that wraps onto more lines as one line (its first line's number,
+    page and type; the text joined with spaces), whatever the case its next lines begin with. A
+    line for which ``starts_anew`` (the grammar's judgement) is true is never joined to the heading
+    above it."""
+    out: list[Line] = []
+    last: Line | None = None  # the last line read, joined or not
+    for line in lines:
+        if out and last is not None and out[-1].heading and wrapped(last, line) and not starts_anew(line):
+            joined = out[-1]
+            out[-1] = dataclasses.replace(joined, text=f"{joined.text} {line.text}")
+        else:
+            out.append(line)
+        last = line
+    return out
