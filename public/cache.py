@@ -1,7 +1,7 @@
 """Anonymous visitors' public pages, served from Django's cache framework.
 
 A page is cached under the public data's version and today's date
-(``recommendations.public_cache.page_key``): whatever changes what the public sees makes a
+(``common.public_cache.page_key``): whatever changes what the public sees makes a
 new version (publishing, unpublishing, an import, an admin edit, a leader's change to an
 action plan), and an embargo lifts at its date because each day has its own keys. Nothing
 is ever purged by hand, so no stale page can survive a change, in any worker process.
@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from recommendations import clock, public_cache
+from common import clock, public_cache
 
 CACHE_CONTROL = "public, no-cache"  # browsers and proxies may keep it, but must revalidate (304)
 # Headers a cached page is served with are the ones its first response had, less these.

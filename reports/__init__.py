@@ -7,5 +7,5 @@ keeps the old names). ``reports.importer`` writes that data through
 the model apps (``recommendations``, ``findings``) and their state-change functions, and
 ``import_report`` is its command. Later report formats belong here.
 
-May import: ``findings``, ``recommendations``. Nothing imports ``reports``.
+May import: ``findings``, ``recommendations``, ``common``. Nothing imports ``reports``.
 """
