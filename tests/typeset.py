@@ -234,3 +234,18 @@ def typeset(text: str, layout: Layout | str = "a4", running: str | None = None) 
         pages["total"] = total
         data, _ = build()
     return data
+
+
+def lengthened(text: str, paragraphs: int) -> str:
+    """The report with ``paragraphs`` more numbered paragraphs at the end of the Chief Inspector's
+    summary (two of the evidence paragraphs' prose each, numbered 1.12, 1.13…): a report as long as a
+    full inspection's 80–120 pages that still reads, for measuring the reader."""
+    evidence = re.findall(r"^3\.\d+ (.+?)\n\n", text, re.MULTILINE | re.DOTALL)
+    evidence = [" ".join(part.split()) for part in evidence if "progress against this" not in part]
+    evidence = [part for part in evidence if part.endswith(".")]
+    added = "".join(
+        f"1.{12 + i} {evidence[i % len(evidence)]} {evidence[(i + 7) % len(evidence)]} \n\n" for i in range(paragraphs)
+    )
+    anchor = "some areas the advances were recent and fragile.  \n\n"
+    assert text.count(anchor) == 1
+    return text.replace(anchor, anchor + added)

@@ -138,6 +138,7 @@ def _layout_blocks(lines: list[Line]) -> list[Block]:
                 or line.page_start
                 or current.kind == "figure"
                 or SENTENCE_END.search(previous.text)
+                or (line.gap_before or 0) > 1
             )
         ):
             kind = "paragraph"
