@@ -108,6 +108,11 @@ def read_file(data: bytes, name: str) -> Report:
     return parse_document(read_document(data, name))
 
 
+def read_file_with_progress(data: bytes, name: str, progress) -> Report:
+    """``read_file``, calling ``progress(page, pages)`` as each page of a PDF is read."""
+    return parse_document(read_document(data, name, progress))
+
+
 def import_file(
     data: bytes,
     name: str,

@@ -188,8 +188,22 @@ def _cell_text(runs: list[_Run]) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", out).strip()
 
 
-def pdf_pages(data: bytes) -> list[tuple[float, float, list[Line]]]:
-    """Each page's width, height and lines (numbered through the document from 1), top to bottom."""
+def page_count(data: bytes) -> int:
+    """How many pages a PDF has (read from its page tree, not its text), or ReportError."""
+    if not data.startswith(b"%PDF-"):
+        raise ReportError("The file is named .pdf but is not a PDF (it does not start with %PDF-).")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
+        raise ReportError(f"The PDF cannot be read ({error}).") from None
+
+
+def pdf_pages(data: bytes, progress=None) -> list[tuple[float, float, list[Line]]]:
+    """Each page's width, height and lines (numbered through the document from 1), top to bottom.
+    ``progress(page, pages)``, if given, is called after each page is read."""
     if not data.startswith(b"%PDF-"):
         raise ReportError("The file is named .pdf but is not a PDF (it does not start with %PDF-).")
     from pypdf import PdfReader
@@ -200,6 +214,7 @@ def pdf_pages(data: bytes) -> list[tuple[float, float, list[Line]]]:
     number = 0
     try:
         reader = PdfReader(io.BytesIO(data))
+        total = len(reader.pages)
         for page_number, page in enumerate(reader.pages, start=1):
             box = page.mediabox
             width, height = float(box.width), float(box.height)
@@ -230,6 +245,8 @@ def pdf_pages(data: bytes) -> list[tuple[float, float, list[Line]]]:
                     )
                 )
             pages.append((width, height, lines))
+            if progress is not None:
+                progress(page_number, total)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
         raise ReportError(f"The PDF cannot be read ({error}).") from None
     if not any(lines for _, _, lines in pages):

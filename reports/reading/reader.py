@@ -48,10 +48,11 @@ def is_pdf(data: bytes, name: str = "") -> bool:
     return name.lower().endswith(".pdf") or data.startswith(b"%PDF-")
 
 
-def read_document(data: bytes, name: str = "") -> Document:
-    """The lines of a report file: a PDF (named .pdf, or starting %PDF-) or UTF-8 text."""
+def read_document(data: bytes, name: str = "", progress=None) -> Document:
+    """The lines of a report file: a PDF (named .pdf, or starting %PDF-) or UTF-8 text.
+    ``progress(page, pages)`` is called as each page of a PDF is read."""
     if is_pdf(data, name):
-        pages = pdf_pages(data)
+        pages = pdf_pages(data, progress)
         document = layout_document(pages)
         if not any(line.heading for line in document.lines):
             # Every line in one type: the layout shows no structure, so the text rules read it.
