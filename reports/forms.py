@@ -12,6 +12,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a published IRP report is under 2 MB
 
 class UploadForm(forms.Form):
     report = forms.FileField(
+        allow_empty_file=True,  # refused below, in the command's words
         label="Report (PDF or text)",
         help_text=f"The report’s PDF as published, or its text (.txt), up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf,text/plain,.txt"}),
