@@ -16,6 +16,7 @@ from findings.models import (
     Paragraph,
     ParagraphPart,
     ProgressLevel,
+    ReportSource,
     key_findings,
     open_recommendations,
     published_recommendations,
@@ -207,6 +208,7 @@ class ReviewPage:
     judgements: list  # each with .evidence_paragraphs and .top_rank
     key_findings: list  # [Totals]: per inspectorate, each level of its scale with its count
     team: list
+    source: ReportSource | None = None  # the report file as published, the latest kept
 
 
 def review_queryset(today=None, *, public=True):
@@ -217,9 +219,9 @@ def review_queryset(today=None, *, public=True):
 
 
 def review_page(reviews, **lookup):
-    """Everything the review page shows, in six queries whatever the review's size: the review,
+    """Everything the review page shows, in seven queries whatever the review's size: the review,
     its paragraphs, its judgements with their recommendations, the key-finding counts and the
-    scales (two), and the team."""
+    scales (two), the team, and the report file as published."""
     review = get_object_or_404(reviews, **lookup)
     paragraphs = list(Paragraph.objects.filter(inspection=review).select_related("notable_practice"))
     judgements = list(
@@ -230,6 +232,7 @@ def review_page(reviews, **lookup):
     findings = key_findings(review)
     top_ranks = {inspectorate.pk: max(level.rank for level, _ in levels) for inspectorate, levels in findings}
     team = list(review.team.select_related("inspectorate"))
+    source = ReportSource.objects.filter(inspection=review).latest_first().first()
 
     evidence = {}
     for paragraph in paragraphs:
@@ -251,6 +254,7 @@ def review_page(reviews, **lookup):
         judgements=judgements,
         key_findings=[Totals(inspectorate, levels, top_ranks[inspectorate.pk]) for inspectorate, levels in findings],
         team=team,
+        source=source,
     )
 
 

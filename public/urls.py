@@ -9,10 +9,12 @@ urlpatterns = [
     path("establishments/", views.establishment_list, name="establishment-list"),
     path("establishments/<slug:slug>/", views.establishment_detail, name="establishment"),
     path("establishments/<slug:slug>/<slug:review>/", views.review_detail, name="review"),
+    path("establishments/<slug:slug>/<slug:review>/report", views.review_source, name="review-source"),
     path("recommendations/", views.recommendation_list, name="recommendation-list"),
     path("recommendations.csv", views.recommendation_csv, name="recommendation-csv"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("preview/reviews/<int:pk>/", views.review_preview, name="review-preview"),
+    path("preview/reviews/<int:pk>/report", views.review_preview_source, name="review-preview-source"),
     # The national picture (public/compare.py).
     path("compare/", compare.compare, name="compare"),
     path("compare/<slug:table>.csv", compare.compare_csv, name="compare-csv"),

@@ -44,7 +44,7 @@ from reports.importer import (
     _sync,
     quote_differs,
 )
-from reports.parser import ReportError
+from reports.reading import ReportError
 
 TESTS = {
     "safety": HealthyPrisonTest.SAFETY,

@@ -1,4 +1,4 @@
-"""Writes a parsed IRP report (``reports.parser.Report``) to the domain model.
+"""Writes a parsed IRP report (``reports.reading.report.Report``) to the domain model.
 
 Every row is found by its natural key and written only when a value differs, so importing the
 same report twice changes nothing and adds no history. ``save_report`` runs in one transaction:
@@ -35,15 +35,17 @@ from recommendations.models import (
     RecommendationKind,
     TeamMember,
 )
-from reports import parser as report_parser
-from reports.parser import Report, ReportError
+from reports.grammars import common as report_parser
+from reports.grammars.irp import parse_document
+from reports.reading import ReportError, read_document
+from reports.reading.report import Report
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 def read_report(path: str | Path):
     """Reads and parses a report file: the text of a report, or its PDF. A review gives a
-    ``reports.parser.Report``, a full inspection a ``reports.grammars.full_inspection.FullInspection``
+    ``reports.reading.report.Report``, a full inspection a ``reports.grammars.full_inspection.FullInspection``
     (told apart by the title line)."""
     path = Path(path)
     try:
@@ -54,21 +56,20 @@ def read_report(path: str | Path):
         raise ReportError("This is a folder, not a report file.") from None
     except OSError as error:
         raise ReportError(f"The file cannot be read ({error.strerror}).") from None
-    if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
-        text = report_parser.text_from_pdf(data)
-    else:
-        text = report_parser.decode_report(data)
-    return parse_any_report(text)
+    return parse_any_report(data, path.name)
 
 
-def parse_any_report(text: str):
-    """The report ``text`` holds, read by the grammar its title line names."""
+def parse_any_report(data: bytes, name: str = ""):
+    """The report a file's bytes hold, read by the grammar its title line names: a full
+    inspection (``reports.grammars.full_inspection``) or a review (``reports.grammars.irp``)."""
     from reports.grammars import FULL_INSPECTION, report_type
     from reports.grammars.full_inspection import lines_from_text, parse_full_inspection
+    from reports.reading.reader import decode_report, is_pdf, text_from_pdf
 
+    text = text_from_pdf(data) if is_pdf(data, name) else decode_report(data)
     if report_type(text) == FULL_INSPECTION:
         return parse_full_inspection(lines_from_text(text))
-    return report_parser.parse_report(text)
+    return parse_document(read_document(data, name))
 
 
 def save_any_report(report, **options):

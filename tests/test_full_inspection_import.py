@@ -25,7 +25,7 @@ from reports.full_importer import save_full_inspection
 from reports.grammars import FULL_INSPECTION, REVIEW, report_type
 from reports.grammars.full_inspection import lines_from_text, parse_full_inspection
 from reports.importer import EditedSinceImport
-from reports.parser import ReportError
+from reports.reading import ReportError
 from tests.conftest import PROJECT_DIR, SEED_REPORT
 
 DATA = PROJECT_DIR / "tests" / "data"

@@ -1,12 +1,16 @@
-"""One grammar per report type, each reading a list of ``Line`` (text, page, number …).
+"""One grammar per report type, each reading the lines ``reports.reading`` gives.
 
-``report_type(lines)`` tells the types apart from the title line.
+``irp`` reads an independent review of progress, ``full_inspection`` a full inspection report.
+``common`` holds what report types share (months, inspectorates, roles, establishments). A
+grammar never opens a file and imports nothing from Django. ``report_type`` tells the types apart
+from the title line.
 """
 
-from reports.grammars.full_inspection import TITLE as FULL_INSPECTION_TITLE
+import re
 
 FULL_INSPECTION = "full-inspection"
 REVIEW = "review"
+FULL_INSPECTION_TITLE = re.compile(r"^Report on an unannounced inspection of \S.* by HM Chief Inspector of Prisons,")
 
 
 def report_type(text: str) -> str:

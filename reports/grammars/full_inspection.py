@@ -1,6 +1,7 @@
 """The grammar of an HMI Prisons full inspection report (``docs/full-inspections.md``).
 
-It reads a list of ``Line`` (text, page, number, and what a PDF reader knows of its look) and
+It reads a list of ``reports.reading.Line`` (text, page, number; a PDF's font and place are not
+used yet: the text rules below read both) and
 returns a ``FullInspection``: the establishment, the visit and publication, the era, every
 concern (with its recommendation before May 2022), the healthy prison scores, notable positive
 practice, the numbered paragraphs and the team. Whatever it cannot place is refused with its
@@ -21,23 +22,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from reports.parser import ReportError
+from reports.reading.lines import Line, ReportError
 
 # --- Lines -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a report, as the layout reader gives it (a text file knows only the first three)."""
-
-    text: str
-    page: int
-    number: int
-    size: float | None = None
-    bold: bool = False
-    top: float | None = None
-    x0: float | None = None
-    font: str = ""
 
 
 FOOTER = re.compile(r"^\s*Report on an unannounced inspection of (?P<establishment>.+?)\s{2,}(?P<page>\d{1,3})\s*$")
@@ -56,7 +43,7 @@ def lines_from_text(text: str) -> list[Line]:
         pages[index] = following if following is not None else 0
     last = max(pages, default=0)
     return [
-        Line(raw.rstrip(), pages[i] if pages[i] else last + 1, i + 1)
+        Line(raw.strip(), pages[i] if pages[i] else last + 1, i + 1)
         for i, raw in enumerate(raws)
         if not (i == len(raws) - 1 and not raw.strip())
     ]

@@ -9,7 +9,8 @@ published), checks it against itself, and writes the establishment, the full ins
 follows up, the review, the recommendations and themes, their judgements and evidence
 paragraphs, notable positive practice and the team. Each report is its own transaction: a
 refused report writes nothing and the others are still imported. Importing the same report again
-changes nothing.
+changes nothing: an identical file (same SHA-256) is recognised and not read again. The file
+itself is kept (``findings.ReportSource``), and the public review page links to it.
 
     python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
 """
@@ -19,11 +20,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from reports.grammars.full_inspection import FullInspection
-from reports.importer import CREATED, UNCHANGED, UPDATED, read_report, save_any_report
-from reports.parser import ReportError
+from reports.importer import CREATED, UNCHANGED, UPDATED
+from reports.reading import ReportError
+from reports.sources import file_bytes, import_file
 
 REPORT_SUFFIXES = {".pdf", ".txt"}
 
@@ -72,7 +74,7 @@ class Command(BaseCommand):
         results = []  # (name, outcome, detail)
         for number, path in enumerate(paths, start=1):
             try:
-                report, review, changes = self._import(path, importer, dry_run, draft, overwrite)
+                result = self._import(path, importer, dry_run, draft, overwrite)
             except CommandError as error:
                 if len(paths) == 1:
                     raise
@@ -80,12 +82,15 @@ class Command(BaseCommand):
                 if verbosity >= 1:
                     self.stderr.write(f"[{number}/{len(paths)}] {path.name}: refused. {results[-1][2]}")
                 continue
+            report, changes = result.report, result.changes
             if verbosity >= 2:
                 self._rows(changes, dry_run)
-            outcome = "unchanged" if not changes.changed else ("would import" if dry_run else "imported")
+            outcome = "unchanged" if not result.changed else ("would import" if dry_run else "imported")
             results.append((path.name, outcome, self._tally(changes, dry_run)))
             if verbosity >= 1:
                 line = self._summary(report, changes, dry_run, draft)
+                if result.identical is not None:
+                    line += " " + self._identical(result.identical)
                 prefix = f"[{number}/{len(paths)}] {path.name}: " if len(paths) > 1 else ""
                 self.stdout.write(prefix + line if dry_run else self.style.SUCCESS(prefix + line))
         if len(paths) > 1:
@@ -107,22 +112,24 @@ class Command(BaseCommand):
             raise CommandError(f"There is no user “{username}” (--user).") from None
 
     def _import(self, path, user, dry_run, draft, overwrite):
-        """One report in its own transaction; CommandError naming the file if refused."""
+        """One report in its own transaction, its file kept; CommandError naming the file if refused."""
         try:
-            report = read_report(path)
-            with transaction.atomic():
-                review, changes = save_any_report(
-                    report, source=Path(path).name, publish=not draft, user=user, overwrite=overwrite
-                )
-                if dry_run:
-                    transaction.set_rollback(True)
+            result = import_file(
+                file_bytes(path), Path(path).name, publish=not draft, user=user, overwrite=overwrite, dry_run=dry_run
+            )
         except ReportError as error:
             raise CommandError(f"{path}: {error}") from None
         except (IntegrityError, ValidationError) as error:
             raise CommandError(
                 f"{path}: the tracker refused a row of this report, so nothing was written ({error})."
             ) from None
-        return report, review, changes
+        return result
+
+    @staticmethod
+    def _identical(source):
+        return (
+            f"The file is identical to {source.original_name}, imported on {source.imported_at:%-d %B %Y}: kept once."
+        )
 
     def _rows(self, changes, dry_run):
         for action, model, description in changes.rows:
