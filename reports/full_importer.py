@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from findings.models import NotablePractice, Paragraph, ParagraphPart
+from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart
 from findings.publishing import public_data_changed, publish_full_inspection
 from recommendations.audit import record_audit_event
 from recommendations.models import (
@@ -168,12 +168,18 @@ def _concerns(run: Run, report: FullInspection, inspection, scales: Scales, from
     run.remember_imports(Recommendation, existing)
     by_reference = _by([r for r in existing if r.reference], "inspection", "inspectorate", "reference")
     by_number = _by([r for r in existing if r.number is not None], "inspection", "inspectorate", "number")
+    # Recommendations a review followed up: its report quotes them, so their text must not change.
+    judged = set(
+        Judgement.objects.filter(recommendation__in=[r.pk for r in existing]).values_list(
+            "recommendation_id", flat=True
+        )
+    )
     made = set()
     for concern in report.concerns:
         if concern.ref:
             lookup = {"inspection": inspection, "inspectorate": hmi, "reference": concern.ref}
             found = by_reference.get((inspection.pk, hmi.pk, concern.ref))
-            if from_review and found is not None and found.text:
+            if found is not None and found.text and (from_review or found.pk in judged):
                 message = quote_differs(concern.ref, found.text, concern.recommendation)
                 if message:
                     raise ReportError(message, concern.line, concern.page)

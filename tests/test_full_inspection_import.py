@@ -355,3 +355,13 @@ def test_the_import_respects_edits_and_never_touches_judgements_or_a_reviews_pub
         save_full_inspection(parse(belmarsh_text()), source="again.txt")
     recommendation.refresh_from_db()
     assert recommendation.text.endswith("checked by leaders.")
+
+
+@pytest.mark.django_db
+def test_a_later_full_report_cannot_change_a_recommendation_a_review_quoted():
+    run(BELMARSH)
+    run(SEED_REPORT)
+    altered = belmarsh_text().replace("There should be robust scrutiny", "There should be light scrutiny")
+    with pytest.raises(ReportError, match="1.39"):
+        save_full_inspection(parse(altered), source="altered.txt")
+    assert Recommendation.objects.get(reference="1.39").text.startswith("There should be robust scrutiny")
