@@ -216,3 +216,9 @@ def test_tables_are_read_by_their_columns():
     assert row.cells[1] == "Good progress" and len(row.cells) == 2
     report = parse_document(read_document(typeset(text, "a4"), "belmarsh.pdf"))
     assert ("Mary Anne de la Cruz", "Inspector") in [(m.name, m.role) for m in report.team]
+
+
+def test_the_reader_reports_each_page_read_out_of_the_whole():
+    seen = []
+    pages = pdf_pages(typeset(SEED, "a4"), lambda page, pages: seen.append((page, pages)))
+    assert seen == [(n, len(pages)) for n in range(1, len(pages) + 1)]
