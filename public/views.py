@@ -105,6 +105,8 @@ def review_preview_source(request, pk):
         return redirect_to_login(request.get_full_path())
     if not is_inspector(request.user):
         raise PermissionDenied("Only inspectors can preview a review.")
+    if pk > 2**63 - 1:  # no such id in any database (and no query that would overflow)
+        raise Http404("This review has no report file.")
     source = ReportSource.objects.filter(inspection_id=pk).latest_first().first()
     if source is None:
         raise Http404("This review has no report file.")
