@@ -124,14 +124,14 @@ def main(argv=None):
 
 
 def _long_pdf(text, pages, lengthened, typeset, pdf_pages):
-    """The seed lengthened until its typeset PDF has ``pages`` pages (about 5.4 paragraphs a page)."""
-    paragraphs = max(0, int((pages - 15) * 5.4))
+    """The seed lengthened until its typeset PDF has ``pages`` pages (about 4 paragraphs a page)."""
+    paragraphs = max(0, int((pages - 15) * 4))
     while True:
         data = typeset(lengthened(text, paragraphs), "a4")
         count = len(pdf_pages(data))
         if count >= pages or paragraphs >= 980:
             return data, count
-        paragraphs += max(3, int((pages - count) * 5))
+        paragraphs += max(3, int((pages - count) * 4))
 
 
 def _pypdf_layout_text(data):

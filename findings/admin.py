@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from findings.models import (
     Paragraph,
     ParagraphPart,
     ProgressLevel,
+    ReportSource,
     SectionIntroduction,
     key_findings,
 )
@@ -63,6 +65,36 @@ def scales_for(inspectorate_pks):
     for level in levels:
         grouped.setdefault(level.inspectorate, []).append(level)
     return list(grouped.items())
+
+
+@admin.register(ReportSource)
+class ReportSourceAdmin(admin.ModelAdmin):
+    """The report files reviews were imported from, as published: kept as they were, so read only
+    (an import adds them; the public review page links the latest)."""
+
+    list_display = ["original_name", "inspection", "media_type", "size", "imported_at", "imported_by"]
+    list_filter = ["media_type", "inspection__establishment"]
+    list_select_related = ["inspection__establishment", "imported_by"]
+    search_fields = ["original_name", "sha256"]
+    readonly_fields = [
+        "inspection",
+        "original_name",
+        "media_type",
+        "size",
+        "sha256",
+        "file",
+        "imported_at",
+        "imported_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgressLevel)
@@ -373,7 +405,8 @@ class ReviewPublicationMixin:
             self.message_user(request, "The publication date was not changed:", messages.ERROR)
             self._tell(request, error)
         else:
-            self.message_user(request, f"{review} is now shown from {review.published_on:%-d %B %Y}.", messages.SUCCESS)
+            shown_from = date_format(review.published_on)
+            self.message_user(request, f"{review} is now shown from {shown_from}.", messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(review))
 
     @admin.action(description="Publish the selected reviews", permissions=["publish"])
@@ -489,8 +522,9 @@ class PublicationDateForm(forms.Form):
 
 
 def published_message(review):
-    if review.published_on and review.published_on > review.published_at.date():
-        return f"{review} is published, embargoed until {review.published_on:%-d %B %Y}: the public sees it from then."
+    if review.published_on and review.published_on > clock.today():
+        until = date_format(review.published_on)
+        return f"{review} is published, embargoed until {until}: the public sees it from then."
     return f"{review} is published and the public can see it now."
 
 

@@ -570,5 +570,5 @@ def action_plan_csv(request, establishment):
             for row in rows:
                 yield head + row
 
-    filename = f"{establishment.slug}-action-plan-{today:%Y-%m-%d}.csv"
+    filename = f"{establishment.slug}-action-plan-{today.isoformat()}.csv"
     return csv_response(filename, CSV_COLUMNS, rows())

@@ -116,6 +116,8 @@ def review_preview_source(request, pk):
         return redirect_to_login(request.get_full_path())
     if not is_inspector(request.user):
         raise PermissionDenied("Only inspectors can preview a review.")
+    if pk > 2**63 - 1:  # no such id in any database (and no query that would overflow)
+        raise Http404("This review has no report file.")
     source = ReportSource.objects.filter(inspection_id=pk).latest_first().first()
     if source is None:
         raise Http404("This review has no report file.")
@@ -193,7 +195,7 @@ def recommendation_csv(request):
             inspection = recommendation.inspection
             yield [
                 inspection.establishment.name,
-                review_name(review) if review else "",
+                review.name if review else "",
                 recommendation.inspectorate.short_name,
                 recommendation.kind,
                 recommendation.area,
@@ -210,11 +212,6 @@ def recommendation_csv(request):
             ]
 
     return csv_response("recommendations.csv", CSV_COLUMNS, rows(), stream=True)
-
-
-def review_name(review):
-    """How a review is named in the CSV: its title, else its kind and year."""
-    return review.title or " ".join(str(part) for part in (review.get_kind_display(), review.year) if part)
 
 
 @cached_public_page

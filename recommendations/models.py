@@ -4,6 +4,8 @@ its response to each recommendation and the actions that answer it.
 The inspectorate's judgement of progress lives in ``findings``; this app never imports it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from common import clock
@@ -152,12 +155,32 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# A published inspection with no publication date is public from the beginning of time.
+ALWAYS = datetime.date(1, 1, 1)
+
+
+# --- What the public may see: the one rule -----------------------------------------------------
+# A published inspection or review is public from its publication date (always, when it has none);
+# a draft never. ``public_since`` says it of one inspection, ``InspectionQuerySet.published`` asks it
+# of the database; each other model's ``published(today)`` builds on one of them (the judgements'
+# stored windows are computed by ``public_since``), so pages, CSV, API, feeds, comparison and caches
+# all ask the same question.
+
+
+def public_since(status, published_on):
+    """The date from which an inspection with this ``status`` and ``published_on`` is public, or
+    None while it is a draft."""
+    if status != PublicationStatus.PUBLISHED:
+        return None
+    return published_on or ALWAYS
+
+
 class InspectionQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Inspections the public may see: published, and past their publication date.
+        """Inspections the public may see on ``today``: published, and past their publication date.
 
         A published report is embargoed until its publication date; one with no date is
-        visible from the moment it is published. Every public page builds on this.
+        visible from the moment it is published (``public_since``). Every public page builds on this.
         """
         today = today or clock.today()
         return self.filter(status=PublicationStatus.PUBLISHED).filter(
@@ -259,7 +282,19 @@ class Inspection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.establishment} — {self.get_kind_display()} {self.year or ''}".strip()
+        return f"{self.establishment} — {self.name}"
+
+    @property
+    def name(self):
+        """The one name of an inspection or review, beside its establishment, on every page, feed
+        and download: "Independent review of progress 2022" (the kind alone when the year is unknown)."""
+        kind = self.get_kind_display()
+        return f"{kind} {self.year}" if self.year else kind
+
+    @property
+    def name_with_establishment(self):
+        """Where the establishment is not already said: "HMP Belmarsh: Independent review of progress 2022"."""
+        return f"{self.establishment.name}: {self.name}"
 
     @property
     def publication_date_display(self):
@@ -267,15 +302,16 @@ class Inspection(models.Model):
         if not self.published_on:
             return ""
         if self.published_month_only:
-            return f"{self.published_on:%B %Y}"
-        return f"{self.published_on.day} {self.published_on:%B %Y}"
+            return date_format(self.published_on, "F Y")
+        return date_format(self.published_on)
 
     @property
     def publication_date_iso(self):
         """For downloads: 2022-04 when only the month is known, else 2022-04-26."""
         if not self.published_on:
             return ""
-        return f"{self.published_on:%Y-%m}" if self.published_month_only else self.published_on.isoformat()
+        iso = self.published_on.isoformat()
+        return iso[:7] if self.published_month_only else iso
 
     @property
     def is_review(self):
@@ -626,6 +662,13 @@ class ReviewAnnouncement(models.Model):
             raise ValidationError({"inspection": "A review is announced to follow up a full inspection."})
 
 
+class ActionPlanQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """Action plans the public may see on ``today``: published by the prison's leaders, for an
+        inspection the public may see (``Inspection.objects.published``)."""
+        return self.filter(published_at__isnull=False, inspection__in=Inspection.objects.published(today))
+
+
 class ActionPlan(models.Model):
     """An establishment's answer to one inspection's recommendations, public once leaders publish it."""
 
@@ -635,6 +678,7 @@ class ActionPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     def __str__(self):
@@ -831,7 +875,7 @@ class Unpublication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.inspection} unpublished {self.at:%Y-%m-%d}"
+        return f"{self.inspection} unpublished {date_format(timezone.localtime(self.at))}"
 
 
 class ReminderLog(models.Model):
@@ -886,4 +930,4 @@ class AuditEvent(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(summary=""), name="audit_event_needs_summary")]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {date_format(timezone.localtime(self.at), 'DATETIME_FORMAT')}"

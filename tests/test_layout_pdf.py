@@ -203,3 +203,22 @@ def test_text_that_fits_nowhere_is_refused_with_its_page_and_line():
     assert (error.line, error.page) == (where.number, where.page)
     assert f"Line {where.number} (page {where.page}):" in str(error)
     assert "A sentence that belongs to nothing" in error.message
+
+
+def test_tables_are_read_by_their_columns():
+    """Section 4 and the team are tables: each row's cells come apart by their place on the page,
+    whatever the words (a name of five words, a judgement beside the first line of its text)."""
+    text = SEED.replace("Rebecca Mavin Inspector", "Mary Anne de la Cruz Inspector")
+    lines = [line for _, _, page in pdf_pages(typeset(text, "a4")) for line in page]
+    member = next(line for line in lines if line.text.startswith("Mary Anne"))
+    assert member.cells == ["Mary Anne de la Cruz", "Inspector"]
+    row = next(line for line in lines if line.text.startswith("Listeners should be able to carry out their role"))
+    assert row.cells[1] == "Good progress" and len(row.cells) == 2
+    report = parse_document(read_document(typeset(text, "a4"), "belmarsh.pdf"))
+    assert ("Mary Anne de la Cruz", "Inspector") in [(m.name, m.role) for m in report.team]
+
+
+def test_the_reader_reports_each_page_read_out_of_the_whole():
+    seen = []
+    pages = pdf_pages(typeset(SEED, "a4"), lambda page, pages: seen.append((page, pages)))
+    assert seen == [(n, len(pages)) for n in range(1, len(pages) + 1)]

@@ -7,7 +7,6 @@ The data: an HMI Prisons–only review of Belmarsh (draft, complete), one Belmar
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -196,8 +195,8 @@ def test_every_role_against_every_state_changing_url(world, case, role):
 def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation(
     client, make_review, belmarsh, hmi_inspector
 ):
-    """Finding 7: the README and the server agree — inspectors never delete a recommendation
-    (it carries the prison's response and actions); they correct it instead."""
+    """Finding 7: inspectors never delete a recommendation (it carries the prison's response and
+    actions); they correct it instead. No delete link, and a posted deletion is refused."""
     from recommendations.models import Recommendation
 
     recommendation = make_review(belmarsh, [("hmi-prisons", "good-progress")]).judgements.get().recommendation
@@ -207,5 +206,3 @@ def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation
     assert Recommendation.objects.filter(pk=recommendation.pk).exists()
     change = client.get(admin_url("recommendations_recommendation_change", recommendation.pk)).content.decode()
     assert "deletelink" not in change
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    assert "create and change (never delete) **only their own inspectorate's** recommendations" in readme

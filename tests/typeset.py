@@ -238,13 +238,28 @@ def typeset(text: str, layout: Layout | str = "a4", running: str | None = None) 
 
 def lengthened(text: str, paragraphs: int) -> str:
     """The report with ``paragraphs`` more numbered paragraphs at the end of the Chief Inspector's
-    summary (two of the evidence paragraphs' prose each, numbered 1.12, 1.13…): a report as long as a
+    summary (three of the evidence paragraphs' prose each, numbered 1.12, 1.13…): a report as long as a
     full inspection's 80–120 pages that still reads, for measuring the reader."""
-    evidence = re.findall(r"^3\.\d+ (.+?)\n\n", text, re.MULTILINE | re.DOTALL)
-    evidence = [" ".join(part.split()) for part in evidence if "progress against this" not in part]
-    evidence = [part for part in evidence if part.endswith(".")]
+    evidence: list[str] = []
+    current: list[str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        starts = re.match(r"3\.\d+ (.*)", line)
+        if starts:
+            current = [starts.group(1)]
+            evidence.append(current)
+        elif current is not None and line and not re.match(r"\d+\.\d+ ", line):
+            current.append(line)
+        else:
+            current = None
+        if current is not None and line.endswith("."):
+            current = None  # a paragraph ends with its sentence: a heading may follow
+    evidence = [" ".join(part) for part in evidence]
+    evidence = [part for part in evidence if "progress against this" not in part and part.endswith(".")]
     added = "".join(
-        f"1.{12 + i} {evidence[i % len(evidence)]} {evidence[(i + 7) % len(evidence)]} \n\n" for i in range(paragraphs)
+        f"1.{12 + i} {evidence[i % len(evidence)]} {evidence[(i + 7) % len(evidence)]} "
+        f"{evidence[(i + 13) % len(evidence)]} \n\n"
+        for i in range(paragraphs)
     )
     anchor = "some areas the advances were recent and fragile.  \n\n"
     assert text.count(anchor) == 1

@@ -519,6 +519,8 @@ def _split_label(line: Line, labels: set[str], waiting: str) -> tuple[str, str]:
         return "", line.text
     if waiting and LEVEL_LABEL.fullmatch(f"{waiting} {line.text}"):
         return "", line.text
+    if len(line.cells) == 2:  # a PDF's table row, its cells apart by their place on the page
+        return line.cells[0], line.cells[1]
     gap = re.fullmatch(r"(.*\S)\s{3,}(\S.*)", line.text)
     if gap:
         return gap.group(1), gap.group(2)
@@ -786,7 +788,9 @@ def _team(appendix: _Part) -> list[TeamMember]:
 def _member(line: Line) -> TeamMember:
     raw = line.text
     name = role = ""
-    for known in KNOWN_ROLES:
+    if len(line.cells) == 2:  # a PDF's table row: name and role are its two cells
+        name, role = line.cells
+    for known in [] if role else KNOWN_ROLES:
         if raw.lower().endswith(" " + known.lower()):
             name, role = raw[: -len(known)].strip(), raw[-len(known) :]
             break

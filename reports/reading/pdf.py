@@ -214,7 +214,7 @@ def pdf_pages(data: bytes, progress=None) -> list[tuple[float, float, list[Line]
     number = 0
     try:
         reader = PdfReader(io.BytesIO(data))
-        total = len(reader.pages)
+        pages_in_file = len(reader.pages)
         for page_number, page in enumerate(reader.pages, start=1):
             box = page.mediabox
             width, height = float(box.width), float(box.height)
@@ -226,7 +226,7 @@ def pdf_pages(data: bytes, progress=None) -> list[tuple[float, float, list[Line]
                     continue
                 runs = row.runs
                 chars = [(len(run.text.strip()), run) for run in runs]
-                total = sum(n for n, _ in chars) or 1
+                characters = sum(n for n, _ in chars) or 1
                 bold_chars = sum(n for n, run in chars if run.bold)
                 size = max(chars, key=lambda pair: (pair[0], pair[1].size))[1].size
                 font = max(chars, key=lambda pair: pair[0])[1].font
@@ -237,7 +237,7 @@ def pdf_pages(data: bytes, progress=None) -> list[tuple[float, float, list[Line]
                         page=page_number,
                         number=number,
                         size=size,
-                        bold=bold_chars >= 0.6 * total,
+                        bold=bold_chars >= 0.6 * characters,
                         top=round(height - row.y, 2),
                         x0=round(min(run.x for run in runs), 2),
                         font=font,
@@ -246,7 +246,7 @@ def pdf_pages(data: bytes, progress=None) -> list[tuple[float, float, list[Line]
                 )
             pages.append((width, height, lines))
             if progress is not None:
-                progress(page_number, total)
+                progress(page_number, pages_in_file)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
         raise ReportError(f"The PDF cannot be read ({error}).") from None
     if not any(lines for _, _, lines in pages):

@@ -12,7 +12,7 @@ refused report writes nothing and the others are still imported. Importing the s
 changes nothing: an identical file (same SHA-256) is recognised and not read again. The file
 itself is kept (``findings.ReportSource``), and the public review page links to it.
 
-    python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
+    .venv/bin/python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
 """
 
 from pathlib import Path
