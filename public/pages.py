@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 
 from common import public_cache
 from findings.models import (
@@ -274,7 +275,7 @@ def describe_fate(item, reviewed: bool, announcement=None):
     followed up" (no published review yet; with the planned month once a review is announced)."""
     if item.latest_label:
         when = item.latest_review_published_on
-        month = f" in {when:%B %Y}" if when else ""
+        month = f" in {date_format(when, 'F Y')}" if when else ""
         item.fate, item.fate_text = Fate.FOLLOWED_UP, f"Followed up{month}: {item.latest_label}"
     elif reviewed:
         item.fate, item.fate_text = Fate.NOT_FOLLOWED_UP, "Not followed up by a review"

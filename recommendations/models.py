@@ -645,7 +645,7 @@ class ReviewAnnouncement(models.Model):
         ]
 
     def __str__(self):
-        return f"Review of {self.inspection} announced for {self.planned_month:%B %Y}"
+        return f"Review of {self.inspection} announced for {self.planned_month_display}"
 
     @property
     def is_published(self):
@@ -653,7 +653,7 @@ class ReviewAnnouncement(models.Model):
 
     @property
     def planned_month_display(self):
-        return f"{self.planned_month:%B %Y}"
+        return date_format(self.planned_month, "F Y")
 
     def clean(self):
         if self.planned_month and self.planned_month.day != 1:

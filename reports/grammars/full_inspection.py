@@ -147,7 +147,7 @@ class FullInspection:
 
     @property
     def published_text(self) -> str:
-        return f"{self.published_on:%B %Y}"
+        return f"{list(MONTHS)[self.published_month - 1]} {self.published_year}"
 
     @property
     def recommendations(self) -> list[Concern]:

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils.formats import date_format
 
 from reports.grammars.full_inspection import FullInspection
 from reports.importer import CREATED, UNCHANGED, UPDATED
@@ -127,9 +128,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _identical(source):
-        return (
-            f"The file is identical to {source.original_name}, imported on {source.imported_at:%-d %B %Y}: kept once."
-        )
+        when = date_format(source.imported_at)
+        return f"The file is identical to {source.original_name}, imported on {when}: kept once."
 
     def _rows(self, changes, dry_run):
         for action, model, description in changes.rows:
