@@ -289,6 +289,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
+# Uploaded and imported report files (findings.ReportSource), kept as published. Locally under
+# media/ (gitignored); in production MEDIA_ROOT is a persistent volume every web and worker
+# process shares (or the default storage an object store): see docs/importing.md. They are
+# served only through the public view that applies the publication rule, never from MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -35,6 +35,7 @@ from findings.models import (
     Paragraph,
     ParagraphPart,
     ProgressLevel,
+    ReportSource,
     SectionIntroduction,
     key_findings,
 )
@@ -64,6 +65,36 @@ def scales_for(inspectorate_pks):
     for level in levels:
         grouped.setdefault(level.inspectorate, []).append(level)
     return list(grouped.items())
+
+
+@admin.register(ReportSource)
+class ReportSourceAdmin(admin.ModelAdmin):
+    """The report files reviews were imported from, as published: kept as they were, so read only
+    (an import adds them; the public review page links the latest)."""
+
+    list_display = ["original_name", "inspection", "media_type", "size", "imported_at", "imported_by"]
+    list_filter = ["media_type", "inspection__establishment"]
+    list_select_related = ["inspection__establishment", "imported_by"]
+    search_fields = ["original_name", "sha256"]
+    readonly_fields = [
+        "inspection",
+        "original_name",
+        "media_type",
+        "size",
+        "sha256",
+        "file",
+        "imported_at",
+        "imported_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgressLevel)

@@ -17,6 +17,7 @@ class FindingsConfig(AppConfig):
             ("findings", "notablepractice", ["view", "add", "change", "delete"]),
             ("findings", "glossaryentry", ["view", "add", "change", "delete"]),
             ("findings", "sectionintroduction", ["view", "change"]),
+            ("findings", "reportsource", ["view"]),
         ],
     }
 

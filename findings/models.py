@@ -3,6 +3,7 @@ notable positive practice. Depends on ``recommendations``; never the reverse."""
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -298,6 +299,11 @@ class NotablePractice(models.Model):
 
     paragraph = models.OneToOneField(Paragraph, on_delete=models.CASCADE, related_name="notable_practice")
     title = models.CharField(max_length=200, blank=True)
+    see = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The paragraph of the report that describes the practice in full, e.g. 3.7 (full inspections).",
+    )
 
     history = HistoricalRecords()
 
@@ -555,3 +561,52 @@ def matching(recommendations, words, today=None):
 
 def _fts(table, match):
     return RawSQL(f"SELECT rowid FROM {table.name} WHERE {table.name} MATCH %s", [match])
+
+
+class ReportSourceQuerySet(models.QuerySet):
+    def public(self, today=None):
+        """The files of reviews the public may see (``Inspection.objects.published``): a draft's or
+        an embargoed review's file is not among them."""
+        return self.filter(inspection__in=Inspection.objects.published(today))
+
+    def latest_first(self):
+        return self.order_by("-imported_at", "-pk")
+
+
+def source_file_name(instance, filename):
+    """Where a report file is stored: by its SHA-256 (never by the name it was uploaded with)."""
+    suffix = ".pdf" if instance.media_type == ReportSource.PDF else ".txt"
+    return f"reports/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+
+
+class ReportSource(models.Model):
+    """A report file as published, kept as it was imported: the PDF (or text) a review was read
+    from, with its SHA-256, size and original name. The public page links the latest one; an
+    identical file imported again is recognised by its SHA-256 and changes nothing."""
+
+    PDF = "application/pdf"
+    TEXT = "text/plain"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="sources")
+    file = models.FileField(upload_to=source_file_name, max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    original_name = models.CharField(max_length=200, help_text="The file's name as uploaded or imported.")
+    media_type = models.CharField(max_length=40, choices=[(PDF, "PDF"), (TEXT, "Text")])
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ReportSourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "sha256"], name="one_source_per_file_and_review")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.format_label})"
+
+    @property
+    def format_label(self):
+        return "PDF" if self.media_type == self.PDF else "text"

@@ -282,6 +282,34 @@ def publish_review(review, by, now=None):
     return review
 
 
+@transaction.atomic
+def publish_full_inspection(inspection, by, now=None):
+    """Publishes a full inspection imported from its own report: the report is public, and so are
+    the recommendations or concerns it made, before any review follows them up. Shown from its
+    publication date (the report's month). Never touches a review."""
+    now = now or timezone.now()
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.kind != InspectionKind.FULL:
+        raise PublicationError("Only a full inspection is published this way.")
+    if inspection.status == PublicationStatus.PUBLISHED:
+        return inspection
+    inspection.status = PublicationStatus.PUBLISHED
+    inspection.published_at = now
+    inspection.published_by = by
+    inspection.published_on = inspection.published_on or timezone.localdate(now)
+    inspection._history_user = by
+    inspection.save()
+    record_audit_event(
+        AuditAction.PUBLISHED,
+        user=by,
+        inspection=inspection,
+        summary=f"{inspection} published, shown from {_date(inspection.published_on)}.",
+        at=now,
+    )
+    public_data_changed()
+    return inspection
+
+
 def published_with(review):
     """The full inspection ``review`` published when it was published (it was a draft then), or None.
 

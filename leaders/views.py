@@ -61,6 +61,7 @@ from recommendations.models import (
     PlanUploadStatus,
     ProgressNote,
     Response,
+    ReviewAnnouncement,
 )
 from recommendations.roles import led_establishments
 
@@ -122,6 +123,8 @@ def recommendations_for(establishment, today):
     """The establishment's recommendations the public may see, with their latest published
     judgement, the rank of 'reasonable progress' on their scale, the response and action counts."""
     actions = Action.objects.filter(recommendation=OuterRef("pk"))
+    # A published announcement of the coming review that will follow it up: its planned month.
+    announced = ReviewAnnouncement.objects.published().filter(recommendations=OuterRef("pk"))
     return (
         with_latest_judgement(published_recommendations(today).for_establishment(establishment), today)
         .select_related("inspectorate", "inspection__action_plan", "response")
@@ -134,6 +137,7 @@ def recommendations_for(establishment, today):
             next_target_date=Subquery(
                 actions.live().filter(target_date__isnull=False).order_by("target_date").values("target_date")[:1]
             ),
+            announced_for=Subquery(announced.order_by("planned_month").values("planned_month")[:1]),
         )
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,12 +31,19 @@ from public.cache import cached_public_page
 from public.dictionary import area_slug
 from public.follow import area_feeds
 from public.pages import Totals
-from recommendations.models import EstablishmentType, Inspection, Inspectorate
+from recommendations.models import EstablishmentType, Inspection, Inspectorate, Recommendation, RecommendationKind
 
 TABLES = {
     "areas": ("recommendation__area", "Area"),
     "types": ("review__establishment__type", "Establishment type"),
     "years": ("review__year", "Year of review"),
+}
+# The same groups for the recommendations a review did not follow up (counted apart from the
+# judgements: nobody judged them): the row of the review that left them out.
+NOT_FOLLOWED_UP_COLUMNS = {
+    "areas": "area",
+    "types": "inspection__establishment__type",
+    "years": "inspection__reviews__year",
 }
 
 
@@ -105,6 +112,7 @@ class Row:
     repeats: int = 0
     link: str = ""
     levels: list = field(default_factory=list)  # the scale's levels, one per count
+    not_followed_up: int = 0  # made at the inspection the reviews follow up, not judged: not in the total
 
     @property
     def total(self):
@@ -132,6 +140,10 @@ class Table:
     def repeats(self):
         return sum(row.repeats for row in self.rows)
 
+    @property
+    def not_followed_up(self):
+        return sum(row.not_followed_up for row in self.rows)
+
 
 def _scales(inspectorate_slug=""):
     """One query: every level of every scale (or the one chosen), grouped by inspectorate."""
@@ -152,9 +164,29 @@ def _row_label(table, key):
     return str(key)
 
 
-def _breakdown(table, judgements, scales, today, query=""):
-    """One query: the judgements counted per row and level, with how many repeat an earlier
-    recommendation (one made at a published inspection)."""
+def _not_followed_up(table, judgements, inspectorate_slug=""):
+    """One query: per row and inspectorate, the recommendations (and key concerns) made at the
+    full inspections the counted reviews follow up that none of those reviews judged."""
+    reviews = judgements.values("review_id")
+    column = NOT_FOLLOWED_UP_COLUMNS[table]
+    judged = Judgement.objects.filter(recommendation=OuterRef("pk"), review__in=reviews)
+    left_out = (
+        Recommendation.objects.filter(inspection__reviews__in=reviews)
+        .exclude(kind=RecommendationKind.THEME)
+        .exclude(Exists(judged))
+    )
+    if inspectorate_slug:
+        left_out = left_out.filter(inspectorate__slug=inspectorate_slug)
+    return {
+        (row["inspectorate_id"], row[column]): row["n"]
+        for row in left_out.values("inspectorate_id", column).annotate(n=Count("pk", distinct=True)).order_by()
+    }
+
+
+def _breakdown(table, judgements, scales, today, query="", inspectorate_slug=""):
+    """Two queries: the judgements counted per row and level, with how many repeat an earlier
+    recommendation (one made at a published inspection); and, apart, the recommendations the
+    reviews did not follow up."""
     column, _ = TABLES[table]
     repeated = Q(recommendation__repeats__inspection__in=Inspection.objects.published(today))
     counted = (
@@ -182,6 +214,19 @@ def _breakdown(table, judgements, scales, today, query=""):
             tables[inspectorate].rows.append(row)
         row.counts[index] += entry["n"]
         row.repeats += entry["repeats"]
+    by_pk = {inspectorate.pk: inspectorate for inspectorate in scales}
+    for (inspectorate_pk, key), n in _not_followed_up(table, judgements, inspectorate_slug).items():
+        inspectorate = by_pk.get(inspectorate_pk)
+        if inspectorate is None:
+            continue
+        row = rows.get((inspectorate, key))
+        if row is None:
+            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
+            if table == "areas":
+                row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
+            rows[(inspectorate, key)] = row
+            tables[inspectorate].rows.append(row)
+        row.not_followed_up += n
     ordered = []
     for inspectorate_table in tables.values():
         if not inspectorate_table.rows:
@@ -215,22 +260,24 @@ class ComparePage:
 
 
 def compare_page(today, data):
-    """Seven queries whatever the data size: the filter's two option lists, the scales, and the
-    counts by area, by establishment type and by year. (The latest-review rule is a subquery.)"""
+    """Ten queries whatever the data size: the filter's two option lists, the scales, and the
+    counts by area, by establishment type and by year, each with the recommendations the reviews
+    did not follow up counted apart. (The latest-review rule is a subquery.)"""
     published = Judgement.objects.published(today).filter(level__isnull=False)
     filterset = CompareFilter(data or None, queryset=published, today=today)
     if filterset.is_bound and not filterset.is_valid():
         return ComparePage(filterset, [], [], [], [])
     judgements = filterset.qs
+    slug = filterset.chosen("inspectorate")
 
     def compute():
         chosen = judgements if filterset.chosen("year") else judgements.filter(review__in=latest_reviews(today))
-        scales = _scales(filterset.chosen("inspectorate"))
+        scales = _scales(slug)
         query = _carried_query(filterset)
         return (
-            _breakdown("areas", chosen, scales, today, query),
-            _breakdown("types", chosen, scales, today),
-            _breakdown("years", judgements, scales, today),
+            _breakdown("areas", chosen, scales, today, query, slug),
+            _breakdown("types", chosen, scales, today, inspectorate_slug=slug),
+            _breakdown("years", judgements, scales, today, inspectorate_slug=slug),
         )
 
     # Counting every published judgement three ways is the costly part (0.5 s at national
@@ -298,7 +345,15 @@ def compare_download(request, table, fmt):
             for row in scale.rows:
                 for level, count in zip(scale.levels, row.counts, strict=True):
                     group = row.key if table == "years" and row.key is not None else row.label
-                    yield [group, scale.inspectorate.short_name, level.label, level.rank, count, row.repeats]
+                    yield [
+                        group,
+                        scale.inspectorate.short_name,
+                        level.label,
+                        level.rank,
+                        count,
+                        row.repeats,
+                        row.not_followed_up,
+                    ]
 
     chosen = [page.filterset.chosen(name) for name in ("inspectorate", "type", "year")]
     name = download_name(f"progress-by-{table[:-1]}", chosen, today)

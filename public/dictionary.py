@@ -119,6 +119,18 @@ RECOMMENDATIONS = [
         "The recommendation's page on this site.",
         "An absolute URL.",
     ),
+    Field(
+        Column("priority", TEXT, 9),
+        "priority",
+        "Whether the full inspection named it a priority.",
+        "yes or no (true or false in the API).",
+    ),
+    Field(
+        Column("followed_up", TEXT, 12),
+        "followed_up",
+        "Whether a published review has judged it.",
+        "yes or no (true or false in the API); the `followed_up` filter takes yes or no.",
+    ),
 ]
 
 
@@ -159,6 +171,13 @@ def _compare_fields(group):
             "How many of the row's judgements are of a recommendation that repeats an earlier one.",
             "A count, for the whole row (the same on each level's line). In the API, a recommendation's `repeats` "
             "links the earlier one.",
+        ),
+        Field(
+            Column("not_followed_up", INTEGER, 16),
+            "followed_up",
+            "How many recommendations and key concerns of the row's inspections no published review has judged.",
+            "A count, for the whole row (the same on each level's line), never part of `judgements`. In the API, "
+            "`?followed_up=no` lists them.",
         ),
     ]
 

@@ -87,6 +87,14 @@ class RecommendationFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label="Year inspected", method="filter_year", empty_label="Any year", widget=SELECT
     )
+    followed_up = django_filters.ChoiceFilter(
+        label="Followed up by a review",
+        method="filter_followed_up",
+        choices=[("yes", "Yes"), ("no", "No")],
+        empty_label="Either",
+        help_text="Yes: judged at a published review. No: made at a full inspection and not (yet) followed up.",
+        widget=SELECT,
+    )
 
     class Meta:
         model = Recommendation
@@ -127,6 +135,11 @@ class RecommendationFilter(django_filters.FilterSet):
         # Through the current judgements' index, so the list's layout is counted without
         # joining every recommendation to its judgement.
         return queryset.filter(with_current_level(value, self.today))
+
+    def filter_followed_up(self, queryset, name, value: str):
+        # The list's rows carry their latest published judgement (with_latest_judgement): one
+        # exists exactly when a published review followed the recommendation up.
+        return queryset.filter(latest_judgement_id__isnull=(value == "no"))
 
     def active(self):
         """The filters in force, each as (parameter, label, shown value), for "remove" links.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 
 from common import public_cache
 from findings.models import (
@@ -19,6 +20,7 @@ from findings.models import (
     Paragraph,
     ParagraphPart,
     ProgressLevel,
+    ReportSource,
     key_findings,
     level_order,
     open_recommendations,
@@ -28,6 +30,7 @@ from findings.models import (
     worst_first,
 )
 from recommendations.models import (
+    HEALTHY_PRISON_SCORES,
     Action,
     Establishment,
     HealthyPrisonScore,
@@ -35,6 +38,8 @@ from recommendations.models import (
     Inspection,
     InspectionKind,
     Inspectorate,
+    Recommendation,
+    ReviewAnnouncement,
 )
 
 LATEST_REVIEWS_ON_HOME = 6
@@ -123,12 +128,53 @@ def establishment_list_page(today):
 
 
 @dataclass
+class ScoreHistory:
+    """The healthy prison scores of an establishment's full inspections, oldest first: for the
+    chart and the table of the establishment page."""
+
+    inspections: list  # full inspections with at least one score, oldest first
+    rows: list  # [(test label, [(score or None, printed name or "") per inspection])]
+
+    @property
+    def chart(self):
+        """[(test label, [(inspection, score, width percent, meaning)])] for the bar chart."""
+        return [
+            (
+                label,
+                [
+                    (inspection, score, (score or 0) * 25, HEALTHY_PRISON_SCORES.get(score, "Not known"))
+                    for inspection, (score, _) in zip(self.inspections, cells, strict=True)
+                ],
+            )
+            for label, cells in self.rows
+        ]
+
+
+def score_history(inspections, scores) -> ScoreHistory:
+    """``inspections`` (newest first, as the page lists them) and their scores, as a history."""
+    scored = [i for i in reversed(inspections) if i.kind == InspectionKind.FULL and scores.get(i.pk)]
+    by_inspection = {i.pk: {score.test: score for score in scores[i.pk]} for i in scored}
+    rows = []
+    for test in HealthyPrisonTest:
+        cells = []
+        for inspection in scored:
+            score = by_inspection[inspection.pk].get(test)
+            cells.append((score.score, score.label) if score else (None, ""))
+        rows.append((test.label, cells))
+    return ScoreHistory(scored, rows)
+
+
+@dataclass
 class EstablishmentPage:
     establishment: Establishment
     inspections: list
     scores: dict = field(default_factory=dict)  # inspection pk → [HealthyPrisonScore]
     open_recommendations: list = field(default_factory=list)
     open_total: int = 0
+
+    @property
+    def score_history(self):
+        return score_history(self.inspections, self.scores)
 
 
 def establishment_page(today, slug):
@@ -174,6 +220,7 @@ class ReviewPage:
     judgements: list  # each with .evidence_paragraphs and .top_rank
     key_findings: list  # [Totals]: per inspectorate, each level of its scale with its count
     team: list
+    source: ReportSource | None = None  # the report file as published, the latest kept
 
 
 def review_queryset(today=None, *, public=True):
@@ -184,9 +231,9 @@ def review_queryset(today=None, *, public=True):
 
 
 def review_page(reviews, **lookup):
-    """Everything the review page shows, in six queries whatever the review's size: the review,
+    """Everything the review page shows, in seven queries whatever the review's size: the review,
     its paragraphs, its judgements with their recommendations, the key-finding counts and the
-    scales (two), and the team."""
+    scales (two), the team, and the report file as published."""
     review = get_object_or_404(reviews, **lookup)
     paragraphs = list(
         Paragraph.objects.filter(inspection=review).defer("search_document").select_related("notable_practice")
@@ -199,6 +246,7 @@ def review_page(reviews, **lookup):
     findings = key_findings(review)
     top_ranks = {inspectorate.pk: max(level.rank for level, _ in levels) for inspectorate, levels in findings}
     team = list(review.team.select_related("inspectorate"))
+    source = ReportSource.objects.filter(inspection=review).latest_first().first()
 
     evidence = {}
     for paragraph in paragraphs:
@@ -220,7 +268,108 @@ def review_page(reviews, **lookup):
         judgements=judgements,
         key_findings=[Totals(inspectorate, levels, top_ranks[inspectorate.pk]) for inspectorate, levels in findings],
         team=team,
+        source=source,
     )
+
+
+# --- One full inspection ----------------------------------------------------------------
+
+
+class Fate:
+    """What became of a recommendation or key concern a full inspection made."""
+
+    FOLLOWED_UP = "followed-up"
+    NOT_FOLLOWED_UP = "not-followed-up"
+    TO_BE_FOLLOWED_UP = "to-be-followed-up"
+
+
+def describe_fate(item, reviewed: bool, announcement=None):
+    """Sets ``item.fate`` and ``item.fate_text``: "Followed up in April 2022: Reasonable progress",
+    "Not followed up by a review" (a published review of the inspection left it out), or "To be
+    followed up" (no published review yet; with the planned month once a review is announced)."""
+    if item.latest_label:
+        when = item.latest_review_published_on
+        month = f" in {date_format(when, 'F Y')}" if when else ""
+        item.fate, item.fate_text = Fate.FOLLOWED_UP, f"Followed up{month}: {item.latest_label}"
+    elif reviewed:
+        item.fate, item.fate_text = Fate.NOT_FOLLOWED_UP, "Not followed up by a review"
+    else:
+        item.fate, item.fate_text = Fate.TO_BE_FOLLOWED_UP, "To be followed up"
+    item.announced = bool(announcement and item.pk in announcement.announced_ids)
+    if item.announced and item.fate == Fate.TO_BE_FOLLOWED_UP:
+        item.fate_text = f"To be followed up at the review planned for {announcement.planned_month_display}"
+    return item
+
+
+@dataclass
+class FullInspectionPage:
+    inspection: Inspection
+    items: list  # every recommendation, key concern (and theme) made, in the report's order
+    scores: list
+    notable_practice: list  # paragraphs with .notable_practice
+    team: list
+    reviews: list  # the published reviews that follow it up
+    announcement: object = None  # a published ReviewAnnouncement, with .announced_ids
+
+    def count(self, fate):
+        return sum(1 for item in self.items if item.fate == fate)
+
+    @property
+    def followed_up(self):
+        return self.count(Fate.FOLLOWED_UP)
+
+    @property
+    def not_followed_up(self):
+        return self.count(Fate.NOT_FOLLOWED_UP)
+
+    @property
+    def to_be_followed_up(self):
+        return self.count(Fate.TO_BE_FOLLOWED_UP)
+
+    @property
+    def priorities(self):
+        return sum(1 for item in self.items if item.priority)
+
+
+def full_inspection_queryset(today=None, *, public=True):
+    inspections = Inspection.objects.published(today) if public else Inspection.objects.all()
+    return inspections.filter(kind=InspectionKind.FULL).select_related("establishment")
+
+
+def full_inspection_page(inspections, today, **lookup):
+    """Everything a full inspection's page shows, in seven queries whatever its size: the
+    inspection, what it made with each one's latest published judgement, its scores, its
+    notable practice, its team, the published reviews that follow it up, and a published
+    announcement of the next (with what it names, an eighth when there is one)."""
+    inspection = get_object_or_404(inspections, **lookup)
+    items = list(
+        with_latest_judgement(Recommendation.objects.filter(inspection=inspection), today)
+        .annotate(latest_review_published_on=F("latest__review__published_on"))
+        .select_related("inspectorate")
+        .order_by("position", "pk")
+    )
+    scores = list(HealthyPrisonScore.objects.filter(inspection=inspection))
+    practice = list(
+        Paragraph.objects.filter(inspection=inspection, notable_practice__isnull=False).select_related(
+            "notable_practice"
+        )
+    )
+    team = list(inspection.team.select_related("inspectorate"))
+    reviews = list(
+        Inspection.objects.published(today)
+        .reviews()
+        .filter(follows_up=inspection)
+        .select_related("establishment")
+        .order_by("published_on")
+    )
+    announcement = ReviewAnnouncement.objects.published().filter(inspection=inspection).first()
+    if announcement is not None:
+        announcement.announced_ids = set(announcement.recommendations.values_list("pk", flat=True))
+    for item in items:
+        describe_fate(item, bool(reviews), announcement)
+    order = [HealthyPrisonTest(t) for t in HealthyPrisonTest]
+    scores.sort(key=lambda score: order.index(score.test))
+    return FullInspectionPage(inspection, items, scores, practice, team, reviews, announcement)
 
 
 # --- Recommendations ---------------------------------------------------------------------

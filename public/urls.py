@@ -9,6 +9,7 @@ urlpatterns = [
     path("establishments/", views.establishment_list, name="establishment-list"),
     path("establishments/<slug:slug>/", views.establishment_detail, name="establishment"),
     path("establishments/<slug:slug>/<slug:review>/", views.review_detail, name="review"),
+    path("establishments/<slug:slug>/<slug:review>/report", views.review_source, name="review-source"),
     path("recommendations/", views.recommendation_list, name="recommendation-list"),
     # Every download as CSV and as XLSX (common/downloads.py), its columns explained
     # on the data dictionary (public/dictionary.py).
@@ -17,6 +18,7 @@ urlpatterns = [
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("preview/reviews/<int:pk>/", views.review_preview, name="review-preview"),
     path("data-dictionary/", views.data_dictionary, name="data-dictionary"),
+    path("preview/reviews/<int:pk>/report", views.review_preview_source, name="review-preview-source"),
     # The national picture (public/compare.py).
     path("compare/", compare.compare, name="compare"),
     path("compare/<slug:table>.csv", compare.compare_download, {"fmt": "csv"}, name="compare-csv"),

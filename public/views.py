@@ -7,13 +7,13 @@ queries) and builds only on published reviews, so a draft or an embargoed review
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from common import clock
 from common.downloads import MonthDate, download_name, download_response
-from findings.models import ProgressLevel, published_recommendations
+from findings.models import ProgressLevel, ReportSource, published_recommendations
 from public import dictionary
 from public import pages as public
 from public.cache import cached_public_page
@@ -50,11 +50,69 @@ def establishment_detail(request, slug):
 
 @cached_public_page
 def review_detail(request, slug, review):
+    """A review's page, or (the same address scheme) a full inspection's."""
     today = clock.today()
     reviews = public.review_queryset(today, public=True)
-    page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    try:
+        page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    except Http404:
+        return full_inspection_detail(request, today, establishment__slug=slug, slug=review)
     healthy = public.healthy_prison_history(page.review, Inspection.objects.published(today), page.summary)
     return render(request, "public/review_detail.html", {"page": page, "review": page.review, "healthy": healthy})
+
+
+def full_inspection_detail(request, today, **lookup):
+    page = public.full_inspection_page(public.full_inspection_queryset(today), today, **lookup)
+    return render(request, "public/full_inspection_detail.html", {"page": page, "inspection": page.inspection})
+
+
+def _source_response(source):
+    """The kept report file, shown in the browser (a PDF viewer, or text) under its own name."""
+    try:
+        handle = source.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The report file is not available.") from None
+    content_type = "text/plain; charset=utf-8" if source.media_type == ReportSource.TEXT else source.media_type
+    response = FileResponse(handle, content_type=content_type, filename=source.original_name)
+    response["ETag"] = f'"{source.sha256}"'
+    # Asked again each time, so that a review taken down stops serving its file at once.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def review_source(request, slug, review):
+    """The report as published: the file the review was imported from, for anyone who may read
+    the review (``ReportSource.objects.public``: never a draft's or an embargoed review's)."""
+    source = (
+        ReportSource.objects.public(clock.today())
+        .filter(inspection__establishment__slug=slug, inspection__slug=review)
+        .latest_first()
+        .first()
+    )
+    if source is None:
+        raise Http404("No published report file.")
+    if request.headers.get("If-None-Match") == f'"{source.sha256}"':
+        response = HttpResponseNotModified()
+        response["ETag"] = f'"{source.sha256}"'
+        return response
+    return _source_response(source)
+
+
+@never_cache
+def review_preview_source(request, pk):
+    """The report file of a review, draft or not, for inspectors previewing it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_inspector(request.user):
+        raise PermissionDenied("Only inspectors can preview a review.")
+    if pk > 2**63 - 1:  # no such id in any database (and no query that would overflow)
+        raise Http404("This review has no report file.")
+    source = ReportSource.objects.filter(inspection_id=pk).latest_first().first()
+    if source is None:
+        raise Http404("This review has no report file.")
+    response = _source_response(source)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @never_cache
@@ -133,7 +191,7 @@ def recommendation_download(request, fmt):
                 recommendation.inspectorate.short_name,
                 recommendation.kind,
                 recommendation.area,
-                recommendation.reference if recommendation.kind == RecommendationKind.RECOMMENDATION else "",
+                recommendation.reference if recommendation.kind != RecommendationKind.THEME else "",
                 recommendation.text,
                 recommendation.latest_label or "",
                 recommendation.theme_number,
@@ -141,6 +199,8 @@ def recommendation_download(request, fmt):
                 inspection.year,
                 publication_date(review),
                 site + recommendation.get_absolute_url(),
+                "yes" if recommendation.priority else "no",
+                "yes" if recommendation.latest_judgement_id else "no",
             ]
 
     name = download_name("recommendations", filterset.in_force_values(), today)

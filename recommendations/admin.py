@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common import public_cache
 from recommendations.actions import ActionChanged, add_action, edit_action, may_withdraw_plan, withdraw_action_plan
+from recommendations.announcements import publish_announcement
 from recommendations.models import (
     TEXT_LIMITS,
     Action,
@@ -23,12 +24,14 @@ from recommendations.models import (
     Establishment,
     HealthyPrisonScore,
     Inspection,
+    InspectionKind,
     Inspectorate,
     PlanUpload,
     ProgressNote,
     Recommendation,
     ReminderLog,
     Response,
+    ReviewAnnouncement,
     TargetDateChange,
     TeamMember,
     Unpublication,
@@ -258,6 +261,63 @@ class WithdrawPlanForm(forms.Form):
         max_length=TEXT_LIMITS["reason"],
         error_messages={"required": "Give a reason for withdrawing the action plan."},
     )
+
+
+class ReviewAnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = ReviewAnnouncement
+        fields = ["inspection", "planned_month", "recommendations"]
+        help_texts = {"planned_month": "Any day of the month the review is planned for; the month is kept."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].queryset = Inspection.objects.filter(kind=InspectionKind.FULL).select_related(
+            "establishment"
+        )
+        if self.instance.pk:
+            self.fields["recommendations"].queryset = Recommendation.objects.filter(
+                inspection_id=self.instance.inspection_id
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        inspection, chosen = cleaned.get("inspection"), cleaned.get("recommendations")
+        if cleaned.get("planned_month"):
+            cleaned["planned_month"] = cleaned["planned_month"].replace(day=1)
+            self.instance.planned_month = cleaned["planned_month"]
+        if inspection is not None and chosen is not None:
+            strangers = [r for r in chosen if r.inspection_id != inspection.pk]
+            if strangers:
+                self.add_error(
+                    "recommendations",
+                    f"{strangers[0].name} was not made at {inspection}: a review follows up what its inspection made.",
+                )
+            elif not chosen:
+                self.add_error("recommendations", "Choose what the review will follow up.")
+        return cleaned
+
+
+@admin.register(ReviewAnnouncement)
+class ReviewAnnouncementAdmin(HistoryAdmin):
+    """Announcing a coming review: which recommendations or key concerns of a full inspection it
+    will follow up, and its planned month. Shown to leaders and the public once published (the
+    list's action, through ``recommendations.announcements.publish_announcement``)."""
+
+    form = ReviewAnnouncementForm
+    list_display = ["inspection", "planned_month", "published_at"]
+    list_select_related = ["inspection__establishment"]
+    list_filter = ["inspection__establishment"]
+    filter_horizontal = ["recommendations"]
+    readonly_fields = ["published_at", "published_by"]
+    actions = ["publish"]
+
+    @admin.action(description="Publish the selected announcements")
+    def publish(self, request, queryset):
+        for announcement in queryset:
+            try:
+                publish_announcement(announcement, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level="error")
 
 
 @admin.register(ActionPlan)

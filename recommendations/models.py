@@ -143,6 +143,13 @@ class InspectionKind(models.TextChoices):
     IRP = "irp", "Independent review of progress"
 
 
+class InspectionEra(models.TextChoices):
+    """How a full inspection states what it asks of the prison: HMI Prisons changed it on 3 May 2022."""
+
+    RECOMMENDATIONS = "recommendations", "Concerns with recommendations (before May 2022)"
+    CONCERNS = "concerns", "Key concerns without recommendations (from May 2022)"
+
+
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -243,6 +250,13 @@ class Inspection(models.Model):
         help_text="Who signed the summary, e.g. Charlie Taylor, HM Chief Inspector of Prisons.",
     )
     source = models.CharField(max_length=300, blank=True, help_text="The report file this was imported from.")
+    era = models.CharField(
+        max_length=20,
+        choices=InspectionEra.choices,
+        blank=True,
+        help_text="A full inspection's era: concerns with recommendations (before May 2022) or key concerns "
+        "alone (from May 2022). Empty for a review, or a full inspection known only from its review.",
+    )
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -260,6 +274,10 @@ class Inspection(models.Model):
             models.CheckConstraint(
                 condition=Q(follows_up__isnull=True) | Q(kind=InspectionKind.IRP),
                 name="inspection_only_reviews_follow_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(era="") | Q(kind=InspectionKind.FULL),
+                name="inspection_only_full_inspections_have_an_era",
             ),
         ]
 
@@ -306,6 +324,8 @@ class Inspection(models.Model):
             raise ValidationError({"follows_up": "Only an independent review of progress follows up an inspection."})
         if self.follows_up_id and self.follows_up.establishment_id != self.establishment_id:
             raise ValidationError({"follows_up": "A review follows up an inspection of the same establishment."})
+        if self.era and self.kind != InspectionKind.FULL:
+            raise ValidationError({"era": "Only a full inspection has an era; a review judges what one asked."})
 
     def save(self, *args, **kwargs):
         if self.year is None:
@@ -338,6 +358,14 @@ class HealthyPrisonTest(models.TextChoices):
     REHABILITATION = "rehabilitation", "Rehabilitation and release planning"
 
 
+class FourthTestName(models.TextChoices):
+    """The names the fourth healthy prison test has had in reports, as printed."""
+
+    REHABILITATION = "rehabilitation and release planning", "Rehabilitation and release planning"
+    RESETTLEMENT = "resettlement", "Resettlement"
+    PREPARATION = "preparation for release", "Preparation for release"
+
+
 HEALTHY_PRISON_SCORES = {
     1: "Outcomes for prisoners are poor",
     2: "Outcomes for prisoners are not sufficiently good",
@@ -352,6 +380,13 @@ class HealthyPrisonScore(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="healthy_prison_scores")
     test = models.CharField(max_length=30, choices=HealthyPrisonTest.choices)
     score = models.PositiveSmallIntegerField(choices=sorted(HEALTHY_PRISON_SCORES.items()))
+    printed_as = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=FourthTestName.choices,
+        help_text="For the fourth test: the name the report gives it (Rehabilitation and release planning, "
+        "Resettlement, Preparation for release). Empty for the other tests.",
+    )
 
     history = HistoricalRecords()
 
@@ -360,10 +395,22 @@ class HealthyPrisonScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "test"], name="healthy_prison_score_once_per_test"),
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=4), name="healthy_prison_score_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(printed_as="")
+                | Q(test=HealthyPrisonTest.REHABILITATION, printed_as__in=FourthTestName.values),
+                name="healthy_prison_score_only_fourth_test_renamed",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_test_display()}: {self.score}"
+        return f"{self.label}: {self.score}"
+
+    @property
+    def label(self):
+        """The test's name as the report printed it (the fourth test has had three)."""
+        if self.printed_as:
+            return FourthTestName(self.printed_as).label
+        return self.get_test_display()
 
     @property
     def meaning(self):
@@ -372,11 +419,18 @@ class HealthyPrisonScore(models.Model):
     def clean(self):
         if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
             raise ValidationError("Healthy prison scores belong to a full inspection; reviews do not score.")
+        if self.printed_as and self.test != HealthyPrisonTest.REHABILITATION:
+            raise ValidationError({"printed_as": "Only the fourth test has had other names."})
 
 
 class RecommendationKind(models.TextChoices):
+    """What an inspection asks of a prison: a concern with a recommendation (full inspections
+    before May 2022 and the reviews that follow them up), a key concern alone (full inspections
+    from May 2022: leaders decide the solution), or an Ofsted theme's question."""
+
     RECOMMENDATION = "recommendation", "Recommendation"
     THEME = "theme", "Theme"
+    CONCERN = "concern", "Key concern"
 
 
 class ActionBy(models.TextChoices):
@@ -403,13 +457,22 @@ class Recommendation(models.Model):
     )
     area = models.CharField(max_length=200, help_text="The report's heading, e.g. Use of force.")
     concern = models.TextField(blank=True, help_text="The concern that led to the recommendation.")
-    text = models.TextField(help_text="The recommendation, or the theme's question.")
+    text = models.TextField(
+        blank=True,
+        help_text="The recommendation, or the theme's question. Empty for a key concern made without one.",
+    )
     reference = models.CharField(
         max_length=20,
         blank=True,
         help_text="Paragraph in the full inspection report, e.g. 1.39. Themes have none.",
     )
     theme_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Theme 1, 2, 3… for a theme.")
+    number = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A key concern's number as printed (1, 2 …) in a report from May 2022, "
+        "which has no paragraph references.",
+    )
     priority = models.BooleanField(default=False, help_text="Named a priority concern in the report.")
     action_by = models.CharField(max_length=20, choices=ActionBy.choices, default=ActionBy.ESTABLISHMENT)
     repeats = models.ForeignKey(
@@ -465,6 +528,23 @@ class Recommendation(models.Model):
                 condition=Q(kind=RecommendationKind.THEME) | Q(theme_number__isnull=True),
                 name="only_themes_have_theme_numbers",
             ),
+            models.UniqueConstraint(
+                fields=["inspection", "inspectorate", "number"],
+                condition=Q(number__isnull=False),
+                name="concern_number_unique_per_inspection",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RecommendationKind.CONCERN) | Q(number__isnull=True),
+                name="only_key_concerns_have_numbers",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RecommendationKind.CONCERN) | ~Q(text=""),
+                name="recommendation_text_unless_key_concern",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RecommendationKind.CONCERN) | (Q(text="") & ~Q(concern="")),
+                name="key_concern_states_concern_without_recommendation",
+            ),
         ]
         indexes = [
             # The public list filters by area and orders by inspection and position.
@@ -476,10 +556,17 @@ class Recommendation(models.Model):
 
     @property
     def label(self):
-        """How the report refers to it: '1.39' for a recommendation, 'Theme 2' for a theme."""
+        """How the report refers to it: '1.39' for a recommendation, 'Theme 2' for a theme,
+        'Concern 3' for a numbered key concern of a report from May 2022."""
         if self.kind == RecommendationKind.THEME:
             return f"Theme {self.theme_number}" if self.theme_number else "Theme"
+        if self.kind == RecommendationKind.CONCERN and not self.reference:
+            return f"Concern {self.number}" if self.number else ""
         return self.reference
+
+    @property
+    def is_concern_only(self):
+        return self.kind == RecommendationKind.CONCERN
 
     @property
     def name(self):
@@ -497,6 +584,17 @@ class Recommendation(models.Model):
                 raise ValidationError({"repeats": message})
         if self.kind != RecommendationKind.THEME and self.theme_number is not None:
             raise ValidationError({"theme_number": "Only a theme has a theme number."})
+        if self.kind != RecommendationKind.CONCERN and self.number is not None:
+            raise ValidationError({"number": "Only a key concern of a report from May 2022 has a number."})
+        if self.kind == RecommendationKind.CONCERN:
+            if self.text.strip():
+                raise ValidationError(
+                    {"text": "A key concern is made without a recommendation: leaders decide the solution."}
+                )
+            if not self.concern.strip():
+                raise ValidationError({"concern": "State the key concern."})
+        elif not self.text.strip():
+            raise ValidationError({"text": "State the recommendation (or the theme's question)."})
 
 
 def repeat_error(inspection, earlier):
@@ -521,6 +619,63 @@ class ResponseDecision(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
     NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+class ReviewAnnouncementQuerySet(models.QuerySet):
+    def published(self):
+        """Announcements the public and leaders may see: published by an inspector."""
+        return self.filter(published_at__isnull=False)
+
+
+class ReviewAnnouncement(models.Model):
+    """A coming independent review of progress, announced: which recommendations or concerns of a
+    full inspection it will follow up, and the month it is planned for.
+
+    "When we announce an IRP, we identify which recommendations we intend to follow up." It is
+    shown to leaders and the public only once published (``published_at``)."""
+
+    inspection = models.OneToOneField(
+        Inspection,
+        on_delete=models.CASCADE,
+        related_name="announcement",
+        help_text="The full inspection whose recommendations the coming review will follow up.",
+    )
+    planned_month = models.DateField(help_text="The month the review is planned for (its first day).")
+    recommendations = models.ManyToManyField(
+        Recommendation, related_name="announcements", help_text="What the review will follow up."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReviewAnnouncementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planned_month", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_month__day=1), name="review_announcement_planned_month_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review of {self.inspection} announced for {self.planned_month_display}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @property
+    def planned_month_display(self):
+        return date_format(self.planned_month, "F Y")
+
+    def clean(self):
+        if self.planned_month and self.planned_month.day != 1:
+            self.planned_month = self.planned_month.replace(day=1)
+        if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
+            raise ValidationError({"inspection": "A review is announced to follow up a full inspection."})
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -793,6 +948,7 @@ class AuditAction(models.TextChoices):
     PLAN_PUBLISHED = "plan-published", "Published an action plan"
     PLAN_WITHDRAWN = "plan-withdrawn", "Withdrew an action plan"
     PLAN_UPLOADED = "plan-uploaded", "Updated an action plan from a spreadsheet"
+    ANNOUNCED = "announced", "Announced a review"
 
 
 class AuditEvent(models.Model):

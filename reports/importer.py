@@ -1,4 +1,4 @@
-"""Writes a parsed IRP report (``reports.parser.Report``) to the domain model.
+"""Writes a parsed IRP report (``reports.reading.report.Report``) to the domain model.
 
 Every row is found by its natural key and written only when a value differs, so importing the
 same report twice changes nothing and adds no history. ``save_report`` runs in one transaction:
@@ -7,6 +7,7 @@ on any problem nothing is written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,14 +35,18 @@ from recommendations.models import (
     RecommendationKind,
     TeamMember,
 )
-from reports import parser as report_parser
-from reports.parser import Report, ReportError
+from reports.grammars import common as report_parser
+from reports.grammars.irp import parse_document
+from reports.reading import ReportError, read_document
+from reports.reading.report import Report
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-def read_report(path: str | Path) -> Report:
-    """Reads and parses a report file: the text of a report, or its PDF."""
+def read_report(path: str | Path):
+    """Reads and parses a report file: the text of a report, or its PDF. A review gives a
+    ``reports.reading.report.Report``, a full inspection a ``reports.grammars.full_inspection.FullInspection``
+    (told apart by the title line)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -51,11 +56,30 @@ def read_report(path: str | Path) -> Report:
         raise ReportError("This is a folder, not a report file.") from None
     except OSError as error:
         raise ReportError(f"The file cannot be read ({error.strerror}).") from None
-    if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
-        text = report_parser.text_from_pdf(data)
-    else:
-        text = report_parser.decode_report(data)
-    return report_parser.parse_report(text)
+    return parse_any_report(data, path.name)
+
+
+def parse_any_report(data: bytes, name: str = ""):
+    """The report a file's bytes hold, read by the grammar its title line names: a full
+    inspection (``reports.grammars.full_inspection``) or a review (``reports.grammars.irp``)."""
+    from reports.grammars import FULL_INSPECTION, report_type
+    from reports.grammars.full_inspection import lines_from_text, parse_full_inspection
+    from reports.reading.reader import decode_report, is_pdf, text_from_pdf
+
+    text = text_from_pdf(data) if is_pdf(data, name) else decode_report(data)
+    if report_type(text) == FULL_INSPECTION:
+        return parse_full_inspection(lines_from_text(text))
+    return parse_document(read_document(data, name))
+
+
+def save_any_report(report, **options):
+    """Writes a review (``save_report``) or a full inspection (``save_full_inspection``)."""
+    from reports.full_importer import save_full_inspection
+    from reports.grammars.full_inspection import FullInspection
+
+    if isinstance(report, FullInspection):
+        return save_full_inspection(report, **options)
+    return save_report(report, **options)
 
 
 IMPORT_REASON = "Imported from "  # the start of the history reason of every row an import writes
@@ -226,6 +250,29 @@ class Scales:
                 )
 
 
+def comparable(text: str) -> str:
+    """A text with whitespace, hyphenation and quote styles set aside, to compare a review's quote
+    of a recommendation with the full inspection's."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"[\s\-‐‑]+", "", text).lower()
+
+
+def quote_differs(reference: str, quoted: str, made: str) -> str | None:
+    """The refusal when a review's quote of recommendation ``reference`` differs from the text the
+    full inspection made, or None."""
+    if comparable(quoted) == comparable(made):
+        return None
+    return (
+        f"The review quotes recommendation {reference} as “{_short(quoted)}”, but the full inspection made it "
+        f"as “{_short(made)}”: the texts differ beyond whitespace and hyphenation."
+    )
+
+
+def _short(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 @transaction.atomic
 def save_report(
     report: Report, *, source: str, publish: bool | None = True, user=None, overwrite: bool = False
@@ -389,19 +436,22 @@ def _items(run: Run, report: Report, inspection, review, scales: Scales) -> None
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "theme_number": item.theme_number}
         else:
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "reference": item.reference}
-        recommendation = _sync(
-            run,
-            Recommendation,
-            lookup,
-            {
-                "kind": RecommendationKind.THEME if item.kind == "theme" else RecommendationKind.RECOMMENDATION,
-                "area": item.area,
-                "concern": item.concern,
-                "text": item.text,
-                "position": item.position,
-            },
-            existing=by_theme if item.kind == "theme" else by_reference,
-        )
+        if item.kind != "theme" and inspection.era:
+            recommendation = _made_at_full_inspection(run, inspection, inspectorate, item, by_reference)
+        else:
+            recommendation = _sync(
+                run,
+                Recommendation,
+                lookup,
+                {
+                    "kind": RecommendationKind.THEME if item.kind == "theme" else RecommendationKind.RECOMMENDATION,
+                    "area": item.area,
+                    "concern": item.concern,
+                    "text": item.text,
+                    "position": item.position,
+                },
+                existing=by_theme if item.kind == "theme" else by_reference,
+            )
         judgement = _sync(
             run,
             Judgement,
@@ -412,6 +462,22 @@ def _items(run: Run, report: Report, inspection, review, scales: Scales) -> None
         )
         for paragraph in item.evidence:
             _paragraph(run, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
+
+
+def _made_at_full_inspection(run: Run, inspection, inspectorate, item, by_reference):
+    """The recommendation the full inspection (imported from its own report) made, which the
+    review follows up: found by its reference, its text checked against the review's quote, and
+    left as the full report wrote it. No second copy is ever made."""
+    found = by_reference.get((inspection.pk, inspectorate.pk, item.reference))
+    if found is None:
+        raise ReportError(
+            f"The review follows up recommendation {item.reference}, which {inspection} does not contain.", item.line
+        )
+    message = quote_differs(item.reference, item.text, found.text)
+    if message:
+        raise ReportError(message, item.line)
+    run.changes.add(UNCHANGED, found)
+    return found
 
 
 def _appendix(run: Run, report: Report, review, scales: Scales) -> None:

@@ -129,4 +129,6 @@ def test_download_the_belmarsh_csv(live_server, page, belmarsh_data):
     text = open(download.value.path(), encoding="utf-8-sig").read()
     header = "establishment,review,inspectorate,kind,area,reference,recommendation,judgement"
     assert text.splitlines()[0].startswith(header)
-    assert len(list(csv.DictReader(io.StringIO(text)))) == 13
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # the full inspection's 30 recommendations and Ofsted's 3 themes; 13 followed up by the review
+    assert len(rows) == 33 and sum(row["followed_up"] == "yes" for row in rows) == 13

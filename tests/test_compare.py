@@ -138,10 +138,11 @@ def grow(make_review, count, start=0):
 
 PAGES = {
     # the filter's options (inspectorates; types and years with data); the scales; counts by area,
-    # by type and by year
-    "compare": (reverse("public:compare"), 6),
-    "compare filtered": (reverse("public:compare") + "?type=prison&inspectorate=hmi-prisons", 6),
-    "areas csv": (reverse("public:compare-csv", kwargs={"table": "areas"}), 6),
+    # by type and by year; and for each of those three, the recommendations the reviews did not
+    # follow up (counted apart)
+    "compare": (reverse("public:compare"), 9),
+    "compare filtered": (reverse("public:compare") + "?type=prison&inspectorate=hmi-prisons", 9),
+    "areas csv": (reverse("public:compare-csv", kwargs={"table": "areas"}), 9),
     # the areas; the recommendations with their latest judgement; their reviews; repeated ones'
     # inspections (only when some repeat); the scales; the types with data to offer (two, cached
     # while the public data stays the same)

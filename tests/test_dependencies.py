@@ -57,9 +57,13 @@ def test_an_app_imports_only_the_apps_below_it(app):
     assert offences == []
 
 
-def test_the_report_parser_imports_nothing_from_django():
-    """The parser stays plain Python, usable and testable without Django."""
-    assert "django" not in imported_packages(ROOT / "reports" / "parser.py")
+@pytest.mark.parametrize(
+    "module",
+    ["reports/parser.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "reports").glob("[rg]*/*.py"))],
+)
+def test_the_report_reader_and_grammars_import_nothing_from_django(module):
+    """The reader and the grammars stay plain Python, usable and testable without Django."""
+    assert "django" not in imported_packages(ROOT / module)
 
 
 @pytest.mark.parametrize("app", ["reports", "public", "leaders"])

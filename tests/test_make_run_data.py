@@ -24,7 +24,9 @@ def run_load_step(*args):
 def test_an_empty_database_gets_the_belmarsh_data(db):
     assert "loaded belmarsh.json" in run_load_step()
     assert Inspection.objects.filter(establishment__slug="belmarsh").count() == 2
-    assert Recommendation.objects.count() == 13
+    # the full inspection's 30 recommendations (10 followed up by the review) and Ofsted's 3 themes
+    assert Recommendation.objects.count() == 33
+    assert Recommendation.objects.filter(judgements__isnull=True).count() == 20
 
 
 def test_an_edited_database_is_left_alone(db):

@@ -1,6 +1,8 @@
 """build_national_data fills a database with realistic national data, and the pages read it
 correctly: the list's pages, read from its cached layout, are the rows of the full ordering."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -11,7 +13,9 @@ from public.pages import ListWindow, list_layout, recommendations_for_public_lis
 from recommendations.models import (
     Action,
     Establishment,
+    HealthyPrisonScore,
     Inspection,
+    InspectionEra,
     InspectionKind,
     PublicationStatus,
     Recommendation,
@@ -22,14 +26,15 @@ from recommendations.models import (
 
 @pytest.fixture
 def national(db):
-    call_command("build_national_data", establishments=3, years=3, seed=7, verbosity=0)
+    # Six years back from today: full inspections from both eras (before and from May 2022).
+    call_command("build_national_data", establishments=3, years=6, seed=7, verbosity=0)
 
 
 def test_it_builds_establishments_inspections_reviews_and_the_prisons_side(national):
     """Every kind of row is made: a full inspection and a review a year, judgements with evidence."""
     assert Establishment.objects.count() == 3
-    assert Inspection.objects.filter(kind=InspectionKind.FULL).count() == 3 * 2
-    assert Inspection.objects.filter(kind=InspectionKind.IRP).count() == 3 * 2
+    assert Inspection.objects.filter(kind=InspectionKind.FULL).count() == 3 * 5
+    assert Inspection.objects.filter(kind=InspectionKind.IRP).count() == 3 * 5
     assert Recommendation.objects.filter(kind=RecommendationKind.THEME).exists()
     assert Recommendation.objects.filter(priority=True).exists()
     assert Recommendation.objects.filter(repeats__isnull=False).exists()
@@ -38,6 +43,24 @@ def test_it_builds_establishments_inspections_reviews_and_the_prisons_side(natio
         assert judgement.level_id is not None
         assert judgement.evidence.filter(part=ParagraphPart.EVIDENCE).exists()
     assert Paragraph.objects.count() > 3 * 2 * 270
+
+
+def test_full_inspections_of_both_eras_with_their_scores(national):
+    """Before May 2022 concerns with recommendations; from May 2022 up to 15 key concerns alone."""
+    old = Inspection.objects.filter(kind=InspectionKind.FULL, era=InspectionEra.RECOMMENDATIONS)
+    new = Inspection.objects.filter(kind=InspectionKind.FULL, era=InspectionEra.CONCERNS)
+    assert old.exists() and new.exists()
+    assert all(i.published_on < datetime.date(2022, 5, 3) for i in old)
+    assert all(i.published_on >= datetime.date(2022, 5, 3) for i in new)
+    concerns = Recommendation.objects.filter(inspection__in=new, kind=RecommendationKind.CONCERN)
+    assert concerns.exists() and not concerns.exclude(text="").exists()
+    assert not Recommendation.objects.filter(inspection__in=new, kind=RecommendationKind.RECOMMENDATION).exists()
+    for inspection in new:
+        made = inspection.recommendations.filter(kind=RecommendationKind.CONCERN)
+        assert made.count() <= 15 and made.filter(priority=True).count() == 4
+    assert HealthyPrisonScore.objects.filter(inspection__kind=InspectionKind.FULL).count() == 3 * 5 * 4
+    # some recommendations no review followed up: the public list's "no"
+    assert Recommendation.objects.exclude(kind=RecommendationKind.THEME).filter(judgements__isnull=True).exists()
 
 
 def test_published_judgements_get_their_public_window(national):

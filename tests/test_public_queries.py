@@ -21,9 +21,9 @@ BUDGETS = {
     "establishments": (1, "establishments with their review counts"),
     "establishment": (4, "establishment; inspections; healthy prison scores; open recommendations"),
     "review": (
-        8,
+        9,
         "review; paragraphs; judgements with recommendations; key-finding counts; scales; team; "
-        "earlier full inspections with their healthy prison scores; glossary",
+        "the report file as published; earlier full inspections with their healthy prison scores; glossary",
     ),
     # The filter options and the list's layout (its count per inspection, and their order)
     # are cached while the public data stays the same; these are the counts with a cold cache.
@@ -38,7 +38,7 @@ BUDGETS = {
         "recommendation with plan and response; judgements; evidence; scale; actions; notes; target date changes; "
         "repeated-concern chain",
     ),
-    "preview": (12, "session; user; inspector group; the review page's eight; the leader link"),
+    "preview": (13, "session; user; inspector group; the review page's nine; the leader link"),
 }
 
 

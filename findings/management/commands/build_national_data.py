@@ -1,9 +1,11 @@
 """Fills the database with realistic national data: the benchmark's and the scale tests' data.
 
 About 150 prisons, young offender institutions and removal centres, each inspected every year
-with a full inspection (dozens of recommendations, a few named priority concerns, some Ofsted
-themes) and followed up the next year by an independent review of progress that judges most of
-them, with numbered evidence paragraphs; repeated concerns linked across inspections
+with a full inspection (before May 2022 dozens of recommendations, a few named priority concerns;
+from May 2022 up to 15 key concerns without recommendations, four of them priorities; healthy
+prison scores under the fourth test's name of the year; some Ofsted themes) and followed up the
+next year by an independent review of progress that judges most of them, with numbered evidence
+paragraphs; repeated concerns linked across inspections
 (``Recommendation.repeats``); the prison's responses, actions and published action plans; the
 latest year's reviews partly drafts and partly embargoed. Everything is made with bulk inserts
 in one transaction, reproducibly from ``--seed``, and ends in the one function that keeps the
@@ -35,9 +37,11 @@ from recommendations.models import (
     ActionStatus,
     Establishment,
     EstablishmentType,
+    FourthTestName,
     HealthyPrisonScore,
     HealthyPrisonTest,
     Inspection,
+    InspectionEra,
     InspectionKind,
     Inspectorate,
     ProgressNote,
@@ -265,7 +269,26 @@ REVIEWED = (10, 20)  # recommendations a review follows up (with every Ofsted th
 REPEATS = 0.2  # recommendations that repeat an earlier one in the same area
 PRIORITY = 0.1
 THEMES = (2, 4)  # Ofsted themes per full inspection
-RECOMMENDATIONS = (52, 72)  # per full inspection
+RECOMMENDATIONS = (52, 72)  # per full inspection before May 2022
+KEY_CONCERNS = (8, 15)  # per full inspection from May 2022: key concerns, no recommendations
+KEY_CONCERN_PRIORITIES = 4  # the first ones listed, under "Priority concerns"
+NEW_ERA_FROM = datetime.date(2022, 5, 3)  # HMI Prisons' reports name key concerns alone from then
+
+
+def full_inspection_era(published_on):
+    """The era of a full inspection published on ``published_on``."""
+    return InspectionEra.CONCERNS if published_on >= NEW_ERA_FROM else InspectionEra.RECOMMENDATIONS
+
+
+def fourth_test_name(year):
+    """The name the fourth healthy prison test is printed under in a report of ``year``."""
+    if year < 2017:
+        return FourthTestName.RESETTLEMENT
+    if year >= 2024:
+        return FourthTestName.PREPARATION
+    return FourthTestName.REHABILITATION
+
+
 EVIDENCE = (5, 9)  # paragraphs per judgement
 REPORT_PARAGRAPHS = 270  # numbered paragraphs of a full inspection's report
 LATEST_DRAFTS = 0.05  # of the latest year's reviews, still drafts
@@ -377,6 +400,37 @@ class Builder:
         self.counts[name] = self.counts.get(name, 0) + len(objects)
         self.say(f"{len(objects):,} {name}")
 
+    def made_at(self, full, hmi, position):
+        """What a full inspection asks of the prison: before May 2022 a concern with its
+        recommendation and paragraph reference; from May 2022 a numbered key concern alone."""
+        rng = self.rng
+        area = rng.choice(AREAS)
+        concern = self.sentence().replace("should", "did not", 1)
+        if full.era == InspectionEra.CONCERNS:
+            return Recommendation(
+                inspection=full,
+                inspectorate=hmi,
+                kind=RecommendationKind.CONCERN,
+                area=area,
+                concern=concern,
+                text="",
+                number=position,
+                priority=position <= KEY_CONCERN_PRIORITIES,
+                position=position,
+            )
+        return Recommendation(
+            inspection=full,
+            inspectorate=hmi,
+            kind=RecommendationKind.RECOMMENDATION,
+            area=area,
+            concern=concern,
+            text=self.sentence(),
+            reference=f"{rng.randint(1, 6)}.{position}",
+            priority=rng.random() < PRIORITY,
+            action_by=rng.choices(list(ActionBy), weights=[90, 7, 3])[0],
+            position=position,
+        )
+
     def build(self, establishment_count, years):
         rng = self.rng
         taken = set(Establishment.objects.values_list("name", flat=True))
@@ -407,6 +461,7 @@ class Builder:
         for establishment in establishments:
             for year in range(first_year, self.today.year):
                 start = datetime.date(year, rng.randint(1, 10), rng.randint(1, 28))
+                published_on = start + datetime.timedelta(days=rng.randint(70, 110))
                 fulls.append(
                     Inspection(
                         establishment=establishment,
@@ -416,7 +471,8 @@ class Builder:
                         visit_start=start,
                         visit_end=start + datetime.timedelta(days=rng.randint(4, 12)),
                         year=year,
-                        published_on=start + datetime.timedelta(days=rng.randint(70, 110)),
+                        published_on=published_on,
+                        era=full_inspection_era(published_on),
                         status=PublicationStatus.PUBLISHED,
                         population=rng.randint(200, 1800),
                         summary_signed_by="Charlie Taylor, HM Chief Inspector of Prisons",
@@ -463,22 +519,10 @@ class Builder:
         earlier = {}  # (establishment id, area) → the latest recommendation made there
         for full in fulls:  # in order of establishment then year
             count = rng.randint(*RECOMMENDATIONS)
+            if full.era == InspectionEra.CONCERNS:
+                count = rng.randint(*KEY_CONCERNS)
             for position in range(1, count + 1):
-                area = rng.choice(AREAS)
-                recommendations.append(
-                    Recommendation(
-                        inspection=full,
-                        inspectorate=hmi,
-                        kind=RecommendationKind.RECOMMENDATION,
-                        area=area,
-                        concern=self.sentence().replace("should", "did not", 1),
-                        text=self.sentence(),
-                        reference=f"{rng.randint(1, 6)}.{position}",
-                        priority=rng.random() < PRIORITY,
-                        action_by=rng.choices(list(ActionBy), weights=[90, 7, 3])[0],
-                        position=position,
-                    )
-                )
+                recommendations.append(self.made_at(full, hmi, position))
             for theme in range(1, rng.randint(*THEMES) + 1):
                 recommendations.append(
                     Recommendation(
@@ -512,7 +556,7 @@ class Builder:
             made_at.setdefault(recommendation.inspection_id, []).append(recommendation)
         followed_up = set()
         for made in made_at.values():
-            hmi_made = [r for r in made if r.kind == RecommendationKind.RECOMMENDATION]
+            hmi_made = [r for r in made if r.kind != RecommendationKind.THEME]
             followed_up.update(r.pk for r in rng.sample(hmi_made, min(len(hmi_made), rng.randint(*REVIEWED))))
             followed_up.update(r.pk for r in made if r.kind == RecommendationKind.THEME)
         judgements = []
@@ -600,7 +644,12 @@ class Builder:
         self.insert(
             HealthyPrisonScore,
             [
-                HealthyPrisonScore(inspection=full, test=test, score=rng.randint(1, 4))
+                HealthyPrisonScore(
+                    inspection=full,
+                    test=test,
+                    score=rng.randint(1, 4),
+                    printed_as=fourth_test_name(full.year) if test == HealthyPrisonTest.REHABILITATION else "",
+                )
                 for full in fulls
                 for test in HealthyPrisonTest
             ],
