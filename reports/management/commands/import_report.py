@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from reports.importer import CREATED, UNCHANGED, UPDATED
 from reports.reading import ReportError
@@ -120,7 +122,8 @@ class Command(BaseCommand):
     @staticmethod
     def _identical(source):
         return (
-            f"The file is identical to {source.original_name}, imported on {source.imported_at:%-d %B %Y}: kept once."
+            f"The file is identical to {source.original_name}, imported on "
+            f"{date_format(timezone.localtime(source.imported_at))}: kept once."
         )
 
     def _rows(self, changes, dry_run):
