@@ -564,7 +564,7 @@ def _fts(table, match):
 
 
 class ReportSourceQuerySet(models.QuerySet):
-    def public(self, today=None):
+    def published(self, today=None):
         """The files of reviews the public may see (``Inspection.objects.published``): a draft's or
         an embargoed review's file is not among them."""
         return self.filter(inspection__in=Inspection.objects.published(today))

@@ -82,9 +82,9 @@ def _source_response(source):
 
 def review_source(request, slug, review):
     """The report as published: the file the review was imported from, for anyone who may read
-    the review (``ReportSource.objects.public``: never a draft's or an embargoed review's)."""
+    the review (``ReportSource.objects.published``: never a draft's or an embargoed review's)."""
     source = (
-        ReportSource.objects.public(clock.today())
+        ReportSource.objects.published(clock.today())
         .filter(inspection__establishment__slug=slug, inspection__slug=review)
         .latest_first()
         .first()

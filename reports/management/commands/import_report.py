@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from reports.grammars.full_inspection import FullInspection
@@ -150,8 +151,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _identical(source):
-        when = date_format(source.imported_at)
-        return f"The file is identical to {source.original_name}, imported on {when}: kept once."
+        return (
+            f"The file is identical to {source.original_name}, imported on "
+            f"{date_format(timezone.localtime(source.imported_at))}: kept once."
+        )
 
     def _rows(self, changes, dry_run):
         for action, model, description in changes.rows:
