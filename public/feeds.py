@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from findings.models import Judgement
 from public.pages import public_establishments
@@ -31,6 +32,13 @@ LICENCE = "Crown copyright, used under the Open Government Licence v3.0"
 def start_of(day):
     """A publication date as the moment it became public: the start of that day, local time."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
+
+
+def as_summary(text):
+    """Plain text as the HTML an Atom ``<summary type="html">`` holds: escaped here once for HTML,
+    and once more for XML by the feed writer, so a reader decodes it back to text, never to tags
+    (a leader's reason reading ``<script>`` stays those characters)."""
+    return escape(text)
 
 
 def review_name(review):
@@ -86,7 +94,7 @@ class LatestReviewsFeed(Feed):
     def item_description(self, review):
         published = review.publication_date_display or "today"
         found = "; ".join(review.findings) if review.findings else "No judgement recorded."
-        return f"Published {published}. Judgements: {found}."
+        return as_summary(f"Published {published}. Judgements: {found}.")
 
     def item_link(self, review):
         return review.get_absolute_url()
@@ -247,7 +255,7 @@ class ActionPlanFeed(Feed):
         return event["title"]
 
     def item_description(self, event):
-        return event["description"]
+        return as_summary(event["description"])
 
     def item_link(self, event):
         return event["link"]
