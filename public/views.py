@@ -92,7 +92,12 @@ def _filtered(request, today):
     return filterset, public.ListWindow(layout, filterset.qs)
 
 
-@cached_public_page
+def list_params():
+    """The query parameters the recommendation list reads: its filters and the page number."""
+    return {*RecommendationFilter.base_filters, "page"}
+
+
+@cached_public_page(params=list_params)
 def recommendation_list(request):
     today = clock.today()
     filterset, recommendations = _filtered(request, today)
