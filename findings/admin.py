@@ -679,8 +679,9 @@ class JudgementAdmin(HistoryAdmin):
 
 
 class ReportTextForm(forms.ModelForm):
-    """A paragraph outside evidence may be added only to an inspection the user's inspectorate
-    leads; evidence only to a judgement of their own inspectorate (the judgement's queryset)."""
+    """Who may write a paragraph, whatever the form posts (``paragraph_refusal``): a paragraph
+    outside evidence only on an inspection the user's inspectorate leads; evidence only on a
+    judgement of their own inspectorate at the same review."""
 
     user = None  # set by ParagraphAdmin.get_form
 
@@ -688,13 +689,33 @@ class ReportTextForm(forms.ModelForm):
         cleaned = super().clean()
         inspection = cleaned.get("inspection") or getattr(self.instance, "inspection", None)
         part = cleaned.get("part", self.instance.part)
-        if inspection is not None and part != ParagraphPart.EVIDENCE:
-            if not may_write_report_text(self.user, inspection):
-                lead = inspection.lead_inspectorate or "the lead inspectorate"
-                raise ValidationError(
-                    f"Only {lead} inspectors write this report’s summary, key findings and notable practice."
-                )
+        judgement = cleaned.get("judgement", self.instance.judgement if self.instance.judgement_id else None)
+        refusal = paragraph_refusal(self.user, inspection, part, judgement)
+        if refusal:
+            raise ValidationError(refusal)
         return cleaned
+
+
+def paragraph_refusal(user, inspection, part, judgement):
+    """Why ``user`` may not write a paragraph of ``part`` on ``inspection`` (for ``judgement``),
+    or None: the same per-inspectorate rule as judgements, for adding, changing and deleting."""
+    if inspection is None:
+        return None
+    if part == ParagraphPart.EVIDENCE:
+        if judgement is None:
+            return "Evidence belongs to a judgement: choose the judgement this paragraph supports."
+        if judgement.review_id != inspection.pk:
+            return "Evidence belongs to a judgement of the same review."
+        if not may_judge(user, judgement.recommendation.inspectorate_id):
+            return (
+                f"Only {judgement.recommendation.inspectorate} inspectors write the evidence for "
+                f"{judgement.recommendation.name}."
+            )
+        return None
+    if not may_write_report_text(user, inspection):
+        lead = inspection.lead_inspectorate or "the lead inspectorate"
+        return f"Only {lead} inspectors write this report’s summary, key findings and notable practice."
+    return None
 
 
 @admin.register(Paragraph)
@@ -718,12 +739,12 @@ class ParagraphAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may(self, request, obj):
-        if obj is None:
+        if obj is None or inspectorate_ids(request.user) is None:
             return True
-        if obj.judgement_id is None:
-            # Summary, key findings, notable practice: the lead inspectorate's text.
-            return may_write_report_text(request.user, obj.inspection)
-        return may_judge(request.user, obj.judgement.recommendation.inspectorate_id)
+        # Summary, key findings, notable practice: the lead inspectorate's text; evidence: its
+        # judgement's inspectorate.
+        judgement = obj.judgement if obj.judgement_id else None
+        return paragraph_refusal(request.user, obj.inspection, obj.part, judgement) is None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

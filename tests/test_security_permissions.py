@@ -27,7 +27,7 @@ LEADER = {"belmarsh_leader"}
 def fingerprint():
     """Every row of every project model, as tuples: any write shows as a difference."""
     rows = {}
-    for app_label in ("recommendations", "findings"):
+    for app_label in ("recommendations", "findings", "auth", "axes"):
         for model in apps.get_app_config(app_label).get_models():
             if model.__name__.startswith("Historical"):
                 continue
@@ -163,6 +163,147 @@ CASES = {
         LEADER,
     ),
 }
+
+# Issue 21: every add view of the workspace, by model. Whoever may not add the row is refused,
+# whatever the form posts; the report text of this HMI Prisons–led review is HMI Prisons'.
+SUPERUSER = {"superuser"}
+INLINES_EMPTY = {
+    f"{prefix}-{name}": value
+    for prefix in ("team", "healthy_prison_scores")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
+}
+
+
+def hmi(w):
+    return w["recommendation"].inspectorate_id
+
+
+def summary_of(w):
+    return Paragraph.objects.get(inspection=w["review"], part=ParagraphPart.SUMMARY).pk
+
+
+ADD_CASES = {
+    "auth.group": ({"name": "Editors"}, SUPERUSER),
+    "auth.user": (
+        {"username": "new.person", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+        SUPERUSER,
+    ),
+    "axes.accessattempt": ({}, set()),
+    "axes.accesslog": ({}, set()),
+    "axes.accessfailurelog": ({}, set()),
+    "recommendations.establishment": ({"name": "HMP Brixton", "slug": "brixton", "type": "prison"}, SUPERUSER),
+    "recommendations.inspectorate": ({"name": "Care Inspectorate", "short_name": "CI", "slug": "ci"}, SUPERUSER),
+    "recommendations.inspection": (
+        lambda w: (
+            {"establishment": w["review"].establishment_id, "kind": "full", "slug": "inspection-2025"} | INLINES_EMPTY
+        ),
+        {"hmi_inspector", "ofsted_inspector", "superuser"},
+    ),
+    "recommendations.recommendation": (
+        lambda w: {
+            "inspection": w["review"].follows_up_id,
+            "inspectorate": hmi(w),
+            "kind": "recommendation",
+            "area": "Safety",
+            "concern": "A concern.",
+            "text": "Do better.",
+            "reference": "1.77",
+            "action_by": "establishment",
+            "position": "9",
+        },
+        INSPECTORS,
+    ),
+    "recommendations.actionplan": (lambda w: {"inspection": w["review"].follows_up_id}, SUPERUSER),
+    "recommendations.response": (
+        lambda w: {"recommendation": w["recommendation"].pk, "decision": "accepted", "reason": ""},
+        SUPERUSER,
+    ),
+    "recommendations.action": (
+        lambda w: {
+            "recommendation": w["recommendation"].pk,
+            "description": "Train staff",
+            "status": "not_started",
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
+            "date_changes-TOTAL_FORMS": "0",
+            "date_changes-INITIAL_FORMS": "0",
+        },
+        SUPERUSER,
+    ),
+    "recommendations.unpublication": (lambda w: {"inspection": w["review"].pk, "reason": "Forged."}, set()),
+    "recommendations.teammember": (
+        lambda w: {
+            "inspection": w["review"].pk,
+            "name": "Ann Other",
+            "role": "Inspector",
+            "inspectorate": hmi(w),
+            "position": "5",
+        },
+        INSPECTORS,
+    ),
+    "recommendations.healthyprisonscore": (
+        lambda w: {"inspection": w["review"].follows_up_id, "test": "respect", "score": "3"},
+        INSPECTORS,
+    ),
+    "recommendations.progressnote": (lambda w: {"action": w["action"].pk, "text": "Forged."}, set()),
+    "recommendations.targetdatechange": (lambda w: {"action": w["action"].pk, "reason": "Forged."}, set()),
+    "recommendations.reminderlog": ({}, set()),
+    "recommendations.auditevent": ({"action": "published", "summary": "Forged."}, set()),
+    "findings.progresslevel": (
+        lambda w: {"inspectorate": hmi(w), "rank": "9", "label": "Outstanding", "slug": "out", "definition": "x"},
+        SUPERUSER,
+    ),
+    "findings.judgement": (lambda w: {"review": w["review"].pk, "position": "1"}, set()),
+    "findings.paragraph": (
+        lambda w: {"inspection": w["review"].pk, "number": "1.9", "part": "summary", "text": "Added."},
+        INSPECTORS,
+    ),
+    "findings.notablepractice": (lambda w: {"paragraph": summary_of(w), "title": "Good work"}, INSPECTORS),
+    "findings.glossaryentry": (
+        lambda w: {"review": w["review"].pk, "term": "ACCT", "definition": "A care plan.", "position": "1"},
+        INSPECTORS,
+    ),
+    "findings.sectionintroduction": (
+        lambda w: {"review": w["review"].pk, "inspectorate": hmi(w), "text": "Our part."},
+        SUPERUSER,
+    ),
+}
+# More than one way to add the same model: each is a door of its own.
+EXTRA_ADD_CASES = {
+    "evidence for a judgement": (
+        "findings.paragraph",
+        lambda w: {
+            "inspection": w["review"].pk,
+            "number": "3.9",
+            "part": "evidence",
+            "judgement": w["review"].judgements.get().pk,
+            "text": "Added evidence.",
+        },
+        INSPECTORS,
+    ),
+    # Finding 1: evidence posted with no judgement was created, and public at once.
+    "evidence with no judgement": (
+        "findings.paragraph",
+        lambda w: {"inspection": w["review"].pk, "number": "3.9", "part": "evidence", "text": "Forged."},
+        set(),
+    ),
+}
+for _label, (_data, _allowed) in ADD_CASES.items():
+    CASES[f"add {_label}"] = (
+        None,
+        lambda w, label=_label: admin_url(f"{label.replace('.', '_')}_add"),
+        _data,
+        _allowed,
+    )
+for _name, (_label, _data, _allowed) in EXTRA_ADD_CASES.items():
+    CASES[f"add {_name}"] = (None, lambda w, label=_label: admin_url(f"{label.replace('.', '_')}_add"), _data, _allowed)
+
+
+def test_the_matrix_covers_every_add_view_of_the_workspace():
+    from django.contrib import admin
+
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADD_CASES)
 
 
 @pytest.mark.parametrize("role", ROLES)
