@@ -3,9 +3,10 @@
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
+from reports.limits import MAX_REPORT_BYTES, check_pdf, size_refusal
 from reports.parser import ReportError, text_from_pdf
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a published IRP report is under 2 MB
+MAX_UPLOAD_BYTES = MAX_REPORT_BYTES  # the same limit as the command's (reports.limits)
 
 
 class UploadForm(forms.Form):
@@ -17,15 +18,14 @@ class UploadForm(forms.Form):
 
     def clean_report(self):
         upload = self.cleaned_data["report"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}: reports up to {filesizeformat(MAX_UPLOAD_BYTES)} "
-                "can be imported."
-            )
+        refusal = size_refusal(upload.size, MAX_UPLOAD_BYTES)
+        if refusal:
+            raise forms.ValidationError(refusal)
         data = upload.read()
         if not data.startswith(b"%PDF-"):
             raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")
         try:
+            check_pdf(data)
             self.text = text_from_pdf(data)
         except ReportError as error:
             raise forms.ValidationError(str(error)) from None

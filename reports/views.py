@@ -6,7 +6,7 @@ is rolled back. Only inspectors may import; the admin's own check (staff, signed
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from recommendations.roles import is_inspector
 from reports import upload
 from reports.forms import ConfirmForm, UploadForm
-from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_report
-from reports.parser import ReportError, parse_report, text_from_pdf
+from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, describe_refused, save_report
+from reports.parser import Report, ReportError, parse_report, text_from_pdf
 
 
 def _inspector_only(request):
@@ -43,10 +43,15 @@ def _preview_context(request, report, changes, name, form):
         {"model": model, "row": row, "field": field, "old": old, "new": new, "edited": (model, row, field) in edited}
         for model, row, field, old, new in changes.fields
     ]
+    current, reported = changes.publication_date or (None, None)
     return _context(
         request,
         title=f"Import {name}?",
         report=report,
+        # An import leaves a review's publication date alone: the report's is shown beside it.
+        publication_date_now=current,
+        publication_date_in_report=reported,
+        publication_date_differs=changes.publication_date is not None,
         recommendations=sum(1 for item in report.recommendations if item.kind == "recommendation"),
         themes=sum(1 for item in report.recommendations if item.kind == "theme"),
         name=name,
@@ -55,6 +60,7 @@ def _preview_context(request, report, changes, name, form):
         unchanged=len(rows[UNCHANGED]),
         fields=fields,
         edits=changes.edits,
+        refused=changes.refused,
         form=form,
     )
 
@@ -79,6 +85,26 @@ def upload_report(request):
     return render(request, "reports/import_confirm.html", _preview_context(request, report, changes, name, confirm))
 
 
+class ImportedMeanwhile(Exception):
+    """Someone else imported the same report at the same moment; nothing of this import was written."""
+
+
+def _save_once(report: Report, name, user, overwrite):
+    """``save_report``; when another confirmation of the same report committed first (the
+    database refuses a second establishment or review of the same name), once more against
+    what it wrote, where this import finds its rows and, usually, nothing left to change."""
+    for attempt in range(2):
+        try:
+            return save_report(report, source=name, publish=None, user=user, overwrite=overwrite)
+        except IntegrityError:
+            if attempt:
+                raise ImportedMeanwhile(
+                    f"{name} was being imported by someone else at the same moment, so this import wrote nothing. "
+                    "Open the review from the list to see what was imported, or upload the report again."
+                ) from None
+    raise AssertionError("unreachable")
+
+
 @require_http_methods(["POST"])
 def confirm_import(request):
     """Step 2: the confirmation imports the previewed upload (a new review as a draft)."""
@@ -95,8 +121,10 @@ def confirm_import(request):
         return redirect("reports:import")
     try:
         report = parse_report(text_from_pdf(data))
-        review, changes = save_report(
-            report, source=name, publish=None, user=request.user, overwrite=form.cleaned_data["overwrite"]
+        review, changes = _save_once(report, name, request.user, form.cleaned_data["overwrite"])
+    except ImportedMeanwhile as error:
+        return render(
+            request, "reports/import_upload.html", _context(request, form=UploadForm(), refusal=str(error)), status=409
         )
     except EditedSinceImport as error:
         report, changes = _preview(text_from_pdf(data), name, request.user)
@@ -112,4 +140,10 @@ def confirm_import(request):
         f"Imported {name}: {changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
         f"{changes.count(UNCHANGED)} unchanged.",
     )
+    if changes.refused:
+        messages.warning(
+            request,
+            f"Left for their own inspectorate to import (the same file, uploaded by one of its inspectors): "
+            f"{describe_refused(changes.refused)}.",
+        )
     return redirect(reverse("admin:recommendations_inspection_change", args=[review.pk]))
