@@ -408,7 +408,7 @@ def _left_out(changes):
 
 def _what_changed(changes, limit=20):
     """The fields an import changed, for the audit trail: ``: summary paragraph 1.1 (text), …``."""
-    updated = [description for action, _, description in changes.rows if action == UPDATED]
+    updated = [f"{model} {description}" for action, model, description in changes.rows if action == UPDATED]
     if not updated:
         return ""
     more = f", and {len(updated) - limit} more" if len(updated) > limit else ""
@@ -478,7 +478,12 @@ def _inspections(run: Run, report: Report, establishment, publish: bool):
             "summary_signed_by": report.signed_by,
             # The population only when the report states it, so a number typed in later survives.
             **({"population": report.population} if report.population is not None else {}),
-            "source": run.source,
+            # Which file the review's text last came from: only from an import that may write it.
+            **(
+                {"source": run.source}
+                if existing_review is None or run.refusal(("lead", existing_review), existing_review) is None
+                else {}
+            ),
         },
         lambda obj: f"{report.establishment} independent review of progress, {report.published_text}",
         existing={(establishment.pk, review_slug): existing_review} if existing_review else {},
