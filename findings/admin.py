@@ -41,6 +41,7 @@ from findings.publishing import (
     change_publication_date,
     may_publish,
     public_data_changed,
+    publication_date_refusal,
     publish_review,
     unpublish_review,
 )
@@ -486,6 +487,13 @@ class PublicationDateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="publication", **kwargs)
+
+    def clean_published_on(self):
+        day = self.cleaned_data["published_on"]
+        refusal = publication_date_refusal(day)
+        if refusal:
+            raise ValidationError(refusal)
+        return day
 
 
 def published_message(review):

@@ -16,6 +16,8 @@ Publishing, unpublishing, an import, an admin edit and a leader's change to a pu
 plan all call it.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -104,6 +106,19 @@ def public_data_changed(reviews=None, recommendations=None):
     if recommendations is not None:
         refresh_public_judgements(recommendations)
     public_cache.changed()
+
+
+# The years a report's publication date can fall in: anything else is a typing slip
+# (0001-01-01, 9999-12-31), refused with a sentence wherever a date is set.
+EARLIEST_PUBLICATION = datetime.date(1900, 1, 1)
+LATEST_PUBLICATION = datetime.date(2200, 12, 31)
+
+
+def publication_date_refusal(day):
+    """The sentence refusing ``day`` as a publication date, or None if it is in range."""
+    if day is None or EARLIEST_PUBLICATION <= day <= LATEST_PUBLICATION:
+        return None
+    return f"Enter a publication date between {_date(EARLIEST_PUBLICATION)} and {_date(LATEST_PUBLICATION)}."
 
 
 class PublicationError(ValidationError):
@@ -301,6 +316,8 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
         raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
     if published_on is None:
         raise PublicationError("Enter the new publication date.")
+    if publication_date_refusal(published_on):
+        raise PublicationError(publication_date_refusal(published_on))
     now = now or timezone.now()
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     _check(by, review)
