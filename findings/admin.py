@@ -42,6 +42,8 @@ from findings.publishing import (
     may_publish,
     public_data_changed,
     publication_date_refusal,
+    publication_state,
+    publish_on,
     publish_review,
     unpublish_review,
 )
@@ -332,9 +334,20 @@ class ReviewPublicationMixin:
 
     @method_decorator(require_POST)
     def publish_view(self, request, object_id):
+        """ "Publish on [date]": today or earlier publishes at once, a later date embargoes
+        (``publishing.publish_on``); with no date, the review's own date or today."""
         review = self._review_or_403(request, object_id)
+        day = review.published_on
+        if "publication-published_on" in request.POST:
+            form = PublishOnForm(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        self.message_user(request, f"{review} was not published: {error}", messages.ERROR)
+                return HttpResponseRedirect(self._change_url(review))
+            day = form.cleaned_data["published_on"]
         try:
-            review = publish_review(review, by=request.user)
+            review = publish_on(review, request.user, day) if day else publish_review(review, by=request.user)
         except PublicationError as error:
             self.message_user(request, f"{review} was not published:", messages.ERROR)
             self._tell(request, error)
@@ -374,7 +387,7 @@ class ReviewPublicationMixin:
             self.message_user(request, "The publication date was not changed:", messages.ERROR)
             self._tell(request, error)
         else:
-            self.message_user(request, f"{review} is now shown from {review.published_on:%-d %B %Y}.", messages.SUCCESS)
+            self.message_user(request, date_changed_message(review), messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(review))
 
     @admin.action(description="Publish the selected reviews", permissions=["publish"])
@@ -397,6 +410,22 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
 
     change_form_template = "admin/findings/review_change_form.html"
     actions = ["publish_selected"]
+    list_display = ["__str__", "kind", "publication", "visit_start"]
+
+    @admin.display(description="Status", ordering="status")
+    def publication(self, obj):
+        """Draft / Embargoed until [date] / Published: what the public sees, not only the status."""
+        return publication_state(obj, clock.today())
+
+    def get_view_on_site_url(self, obj=None):
+        """ "View on site" only where the public can see the page: a draft or an embargoed
+        review (or an inspection not yet public) has no public page, so no 404 link; the
+        review's page offers its preview instead."""
+        if obj is None or obj.status != PublicationStatus.PUBLISHED:
+            return None
+        if obj.published_on and obj.published_on > clock.today():
+            return None
+        return super().get_view_on_site_url(obj)
 
     def public_data_changed(self, request, objects):
         # Its dates, status or judgements may have changed: the public windows, and the cache.
@@ -460,6 +489,8 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
                 date_form=PublicationDateForm(
                     initial={"published_on": obj.published_on, "published_month_only": obj.published_month_only}
                 ),
+                publish_on_form=PublishOnForm(initial={"published_on": obj.published_on or clock.today()}),
+                publication_state=publication_state(obj, clock.today()),
                 scales=scales_for(allowed),
                 embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > clock.today()),
             )
@@ -478,11 +509,9 @@ class PublicationDateForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the change (kept on record)",
         max_length=2000,
+        required=False,  # asked only when a published date changes (publishing.change_publication_date)
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "required": "Give a reason for changing the publication date.",
-            "max_length": "The reason must be 2,000 characters or fewer.",
-        },
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer."},
     )
 
     def __init__(self, *args, **kwargs):
@@ -494,6 +523,37 @@ class PublicationDateForm(forms.Form):
         if refusal:
             raise ValidationError(refusal)
         return day
+
+
+class PublishOnForm(forms.Form):
+    """ "Publish on [date]" for a draft: today, or a later date (an embargo). No reason asked:
+    nothing public changes until it is published."""
+
+    published_on = forms.DateField(
+        label="Publish on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the date to publish on.", "invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="publication", **kwargs)
+
+    def clean_published_on(self):
+        day = self.cleaned_data["published_on"]
+        refusal = publication_date_refusal(day)
+        if refusal:
+            raise ValidationError(refusal)
+        return day
+
+
+def date_changed_message(review):
+    """What a change of date did, truthfully: a draft is not shown to anyone yet."""
+    day = f"{review.published_on:%-d %B %Y}"
+    if review.status != PublicationStatus.PUBLISHED:
+        return f"{review} is still a draft: once published, it will be shown from {day}."
+    if review.published_on > clock.today():
+        return f"{review} is embargoed until {day}: the public sees it from then."
+    return f"{review} is now shown from {day}."
 
 
 def published_message(review):
@@ -604,6 +664,12 @@ class EvidenceInline(admin.TabularInline):
 
 class JudgementLevelForm(forms.ModelForm):
     level = LevelChoiceField(queryset=ProgressLevel.objects.none(), required=False)
+    change_reason = forms.CharField(
+        label="Reason for the change (kept in the judgement’s history)",
+        required=False,
+        max_length=100,
+        help_text="For example, “Level corrected after the moderation meeting”.",
+    )
 
     class Meta:
         model = Judgement
@@ -629,8 +695,15 @@ class JudgementAdmin(HistoryAdmin):
     list_select_related = ["recommendation", "level__inspectorate", "review__establishment"]
     search_fields = ["recommendation__text", "recommendation__area", "recommendation__reference"]
     readonly_fields = ["review_link", "recommendation_text"]
-    fields = ["review_link", "recommendation_text", "level", "position"]
+    fields = ["review_link", "recommendation_text", "level", "position", "change_reason"]
     inlines = [EvidenceInline]
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("change_reason") or "").strip()
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
     history_list_display = ["level"]
     history_select_related = ["level__inspectorate"]
 

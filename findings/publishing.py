@@ -310,8 +310,6 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     it never shows before (or stays up after) the review it was published with.
     """
     reason = (reason or "").strip()
-    if not reason:
-        raise PublicationError("Give a reason for changing the publication date.")
     if len(reason) > TEXT_LIMITS["reason"]:
         raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
     if published_on is None:
@@ -321,6 +319,9 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     now = now or timezone.now()
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     _check(by, review)
+    if not reason and review.status == PublicationStatus.PUBLISHED:
+        # A published date is a public promise: moving it is a decision on record.
+        raise PublicationError("Give a reason for changing the publication date.")
     month_only = review.published_month_only if month_only is None else month_only
     old, old_month_only = review.published_on, review.published_month_only
     if old == published_on and old_month_only == month_only:
@@ -329,14 +330,14 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     review.published_on = published_on
     review.published_month_only = month_only
     review._history_user = by
-    review._change_reason = f"Publication date {_date(old)} → {_date(published_on)}: {reason}"
+    review._change_reason = f"Publication date {_date(old)} → {_date(published_on)}" + (f": {reason}" if reason else "")
     review.save()
     record_audit_event(
         AuditAction.EMBARGO_CHANGED,
         user=by,
         inspection=review,
         summary=f"{review}: publication date changed from {_date(old)} to {_date(published_on)}.",
-        reason=reason,
+        reason=reason or None,
         at=now,
     )
     if inspection is not None and inspection.published_on == old:
@@ -356,6 +357,36 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     # The judgements' public windows follow the review's date; cached pages are retired.
     public_data_changed(reviews=[review])
     return review
+
+
+@transaction.atomic
+def publish_on(review, by, day, reason="", now=None):
+    """The workspace's one "Publish on [date]" action. A draft is published, shown from ``day``
+    (today or earlier: at once; a later day: embargoed until then), checked as ``publish_review``
+    checks it; a published review's date moves to ``day``, with a reason
+    (``change_publication_date``)."""
+    refusal = publication_date_refusal(day)
+    if refusal:
+        raise PublicationError(refusal)
+    review = Inspection.objects.select_for_update().get(pk=review.pk)
+    if review.status == PublicationStatus.PUBLISHED:
+        return change_publication_date(review, by, day, reason, month_only=False, now=now)
+    _check(by, review)
+    if day is not None and (review.published_on, review.published_month_only) != (day, False):
+        review.published_on, review.published_month_only = day, False
+        review._history_user = by
+        review._change_reason = f"Publication date set to {_date(day)} when publishing"
+        review.save(update_fields=["published_on", "published_month_only"])
+    return publish_review(review, by, now=now)
+
+
+def publication_state(review, today):
+    """How the workspace names a review's state: Draft, Embargoed until [date], or Published."""
+    if review.status != PublicationStatus.PUBLISHED:
+        return "Draft"
+    if review.published_on and review.published_on > today:
+        return f"Embargoed until {_date(review.published_on)}"
+    return "Published"
 
 
 def refuse_deleting_published(sender, instance, **kwargs):

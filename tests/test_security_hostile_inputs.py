@@ -145,9 +145,9 @@ def test_two_leaders_giving_the_first_response_at_once(make_review, belmarsh):
     recommendation = review.judgements.get().recommendation
     clients = []
     for name in ("governor", "deputy"):
-        grant_role(name, Role.LEADER, establishments=[belmarsh], password=PASSWORD)
+        leader = grant_role(name, Role.LEADER, establishments=[belmarsh], password=PASSWORD)[0]
         client = Client()
-        client.login(username=name, password=PASSWORD)
+        client.force_login(leader)
         clients.append(client)
     statuses = []
     barrier = threading.Barrier(2)
