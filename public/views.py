@@ -76,9 +76,7 @@ def review_preview(request, pk):
     healthy = public.healthy_prison_history(page.review, Inspection.objects.all(), page.summary)
     # The breadcrumb links to the establishment's page only if the public can open it: the
     # preview of a new prison's first draft must not lead to a 404.
-    establishment_public = (
-        public.public_establishments(clock.today()).filter(pk=page.review.establishment_id).exists()
-    )
+    establishment_public = public.public_establishments(clock.today()).filter(pk=page.review.establishment_id).exists()
     response = render(
         request,
         "public/review_detail.html",
