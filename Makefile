@@ -11,18 +11,30 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# Python and npm dependencies, pinned by constraints.txt and package-lock.json.
-install: $(VENV)/bin/python
+# Python and npm dependencies, pinned by constraints.txt and package-lock.json. Each install
+# runs again only when what it reads has changed (the stamp files), so `make test` and `make run`
+# cost nothing extra when nothing changed.
+install: $(VENV)/.installed-run node_modules/.installed assets
+
+install-test: $(VENV)/.installed-test node_modules/.installed assets
+
+$(VENV)/.installed-run: $(VENV)/bin/python pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e .
-	npm ci --no-audit --no-fund --loglevel=error
-	$(MAKE) assets
+	touch $@
 
-install-test: $(VENV)/bin/python
+# The test install is a superset of the run install: it stands for both.
+$(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e ".[test]"
-	npm ci --no-audit --no-fund --loglevel=error
-	$(MAKE) assets
+	touch $@ $(VENV)/.installed-run
 
-assets:
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+CSS := static/css/main.css static/css/admin.css
+assets: $(CSS)
+
+$(CSS) &: node_modules/.installed $(wildcard static/scss/*.scss)
 	npm run --silent build:css
 
 migrate:
@@ -36,8 +48,11 @@ load-data:
 run: install migrate load-data
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# The whole suite on both cores (pytest-xdist, a database per worker). PYTEST_ARGS adds options,
+# e.g. `make test PYTEST_ARGS="-k import -n 0"`.
+PYTEST_ARGS ?=
 test: install-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(or $(PYTEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -60,7 +60,7 @@ def env_date(name: str):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-# Freezes "today" for every page and command (``recommendations.clock``); empty means the real date.
+# Freezes "today" for every page and command (``common.clock``); empty means the real date.
 TRACKER_TODAY = env_date("TRACKER_TODAY")
 
 # Without a key, DEBUG off: management commands that need no key (migrate, makemigrations,
@@ -132,12 +132,18 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "recommendations.context_processors.navigation",
+                "common.context_processors.navigation",
                 "belmarsh_irp.security.csp_nonce",
             ],
+            # Template tags of the plain package common/ (not an app, so not found by itself).
+            "libraries": {"pagination": "common.pagination"},
         },
     },
 ]
+
+# The rule behind the layout's "Your prison" and "Inspectors' workspace" links, named here so that
+# common/ (imported by every app) never imports an app itself.
+NAVIGATION_LINKS = "recommendations.roles.navigation_links"
 
 WSGI_APPLICATION = "belmarsh_irp.wsgi.application"
 
@@ -183,6 +189,23 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
+# Background work (belmarsh_irp/celery.py): Celery with Redis as broker and result store. The
+# broker may be another Redis database than the cache's (CELERY_BROKER_URL); without REDIS_URL or
+# CELERY_BROKER_URL, on the embedded default, tasks run inline where they are sent (eager mode),
+# so nothing else needs to run. Production runs workers (`make worker`).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+if not CELERY_BROKER_URL:
+    # Never used while eager; named so that no task ever reaches for a broker on localhost.
+    CELERY_BROKER_URL = "memory://"
+    CELERY_RESULT_BACKEND = "cache+memory://"
+CELERY_TASK_ACKS_LATE = True  # a task a worker dies in is run again by another worker
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
+CELERY_RESULT_EXPIRES = 86400
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Anonymous public pages from the cache (off only to measure or debug the pages themselves).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)
 # How long a cached page or derived total is kept at most (seconds); a change retires it at once.
@@ -214,6 +237,7 @@ LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 # One date and time format everywhere ("31 March 2027", "13:05"): belmarsh_irp/formats/en_GB.

@@ -26,3 +26,8 @@ API_RATE_LIMIT = "100000/minute"
 # (Never the environment's Redis: clearing it would empty someone else's cache.)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 PUBLIC_PAGE_CACHE = False
+# Tasks run inline, whatever the environment's REDIS_URL; the one test of a real worker on Redis
+# (tests/test_alerts_worker.py) configures its own broker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = "cache+memory://"

@@ -4,5 +4,5 @@ paragraphs and notable positive practice.
 Holds the models and their QuerySets, ``publishing.py`` (every change to what the public
 sees), the judgement template tags and the review screens of the inspectors' workspace (admin).
 
-May import: ``recommendations``. Never an audience app (``reports``, ``public``, ``leaders``).
+May import: ``recommendations``, ``common``. Never an audience app (``reports``, ``public``, ``leaders``).
 """

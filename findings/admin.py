@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from common import clock
 from findings.models import (
     GlossaryEntry,
     Judgement,
@@ -47,7 +48,6 @@ from findings.publishing import (
     publish_review,
     unpublish_review,
 )
-from recommendations import clock
 from recommendations.admin import HistoryAdmin, InspectionAdmin
 from recommendations.models import Inspection, PublicationStatus, Recommendation
 from recommendations.roles import inspectorate_ids, may_judge, may_write_report_text

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Su
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from recommendations import clock
+from common import clock
 from recommendations.models import (
     Inspection,
     InspectionKind,

@@ -11,7 +11,7 @@ guards every deletion path (the admin, the shell, a queryset's ``delete()``).
 
 Whatever changes what the public sees ends in ``public_data_changed``: it brings the stored
 "latest published judgement" windows up to date (``refresh_public_judgements``) and, once the
-transaction commits, retires every cached public page (``recommendations.public_cache``).
+transaction commits, retires every cached public page (``common.public_cache``).
 Publishing, unpublishing, an import, an admin edit and a leader's change to a published action
 plan all call it.
 """
@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from common import public_cache
 from findings.models import ALWAYS, Judgement, Paragraph, ParagraphPart
-from recommendations import public_cache
 from recommendations.audit import record_audit_event
 from recommendations.models import (
     TEXT_LIMITS,

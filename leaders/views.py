@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import clock
+from common.downloads import csv_response
 from findings.models import Standing, open_recommendations, published_recommendations, standing, with_latest_judgement
 from leaders.filters import PROBLEMS, ActionFilter, problem_counts
 from leaders.forms import (
@@ -34,8 +36,6 @@ from leaders.forms import (
     add_domain_errors,
 )
 from recommendations import actions as domain
-from recommendations import clock
-from recommendations.downloads import csv_response
 from recommendations.models import (
     Action,
     ActionStatus,

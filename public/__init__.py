@@ -4,5 +4,5 @@ Every view reads its page through one function of ``public.pages``, built on the
 ``published()`` QuerySets so that a draft or embargoed review cannot leak. The JSON API,
 national comparisons and feeds belong here too.
 
-May import: ``findings``, ``recommendations``. Nothing imports ``public``.
+May import: ``findings``, ``recommendations``, ``common``. Nothing imports ``public``.
 """

@@ -1,7 +1,7 @@
 """Anonymous visitors' public pages, served from Django's cache framework.
 
 A page is cached under the public data's version and today's date
-(``recommendations.public_cache.page_key``): whatever changes what the public sees makes a
+(``common.public_cache.page_key``): whatever changes what the public sees makes a
 new version (publishing, unpublishing, an import, an admin edit, a leader's change to an
 action plan), and an embargo lifts at its date because each day has its own keys. Nothing
 is ever purged by hand, so no stale page can survive a change, in any worker process.
@@ -21,7 +21,7 @@ so ``?utm_source=N`` is the same key as no query at all. A request carrying a pa
 does not use is answered from the cache when its page is there, and is never stored (its page
 could echo the parameter). The ``Host`` is checked before the cache is read (a disallowed host
 is a 400, as without the cache), and when the cache cannot be reached the page is built from
-the database (``recommendations.public_cache``).
+the database (``common.public_cache``).
 """
 
 import hashlib
@@ -33,7 +33,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from recommendations import clock, public_cache
+from common import clock, public_cache
 
 CACHE_CONTROL = "public, no-cache"  # browsers and proxies may keep it, but must revalidate (304)
 # Headers a cached page is served with are the ones its first response had, less these.

@@ -4,7 +4,7 @@ establishment, and one page per area listing establishments worst first.
 Counts are always derived from the published judgements (``Judgement.objects.published``),
 never stored; by default they cover each establishment's latest published review (a year filter
 covers every review of that year instead). Each page is a fixed number of queries whatever the
-data size, and every table has a CSV of the same numbers (``recommendations.downloads``).
+data size, and every table has a CSV of the same numbers (``common.downloads``).
 """
 
 from dataclasses import dataclass, field
@@ -18,10 +18,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from common import clock
+from common.downloads import csv_response
 from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
 from public.pages import Totals
-from recommendations import clock
-from recommendations.downloads import csv_response
 from recommendations.models import EstablishmentType, Inspection, Inspectorate
 
 TABLES = {

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from common import clock
 from findings.models import Judgement
 from public.pages import public_establishments
-from recommendations import clock
 from recommendations.models import Action, ActionPlan, Inspection, ProgressNote, Response
 
 FEED_LENGTH = 30

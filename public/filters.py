@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from common import public_cache
 from findings.models import Paragraph, ProgressLevel, published_recommendations
-from recommendations import public_cache
 from recommendations.models import SEARCH_CONFIG, Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.shortcuts import get_object_or_404
 
+from common import public_cache
 from findings.models import (
     Judgement,
     Paragraph,
@@ -20,7 +21,6 @@ from findings.models import (
     published_recommendations,
     with_latest_judgement,
 )
-from recommendations import public_cache
 from recommendations.models import (
     Action,
     Establishment,

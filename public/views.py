@@ -11,12 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from common import clock
+from common.downloads import csv_response
 from public import pages as public
 from public.cache import cached_public_page
 from public.filters import RecommendationFilter
 from public.repeats import repeat_chain
-from recommendations import clock
-from recommendations.downloads import csv_response
 from recommendations.models import Inspection, RecommendationKind
 from recommendations.roles import is_inspector
 

@@ -4,6 +4,6 @@ response, actions, progress notes and action plans.
 Holds the models and their QuerySets, ``actions.py`` (every change to a response or action),
 ``roles.py`` (the two signed-in roles) and the admin of these models.
 
-May import: Django and third-party packages only. Nothing here imports ``findings`` or an
+May import: Django, third-party packages and ``common``. Nothing here imports ``findings`` or an
 audience app (``reports``, ``public``, ``leaders``); the test ``test_dependencies`` checks it.
 """

@@ -15,8 +15,8 @@ person's change. Callers that pass no ``seen_version`` (commands, tests) change 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from recommendations import public_cache
-from recommendations.clock import now, today
+from common import public_cache
+from common.clock import now, today
 from recommendations.models import (
     Action,
     ActionPlan,

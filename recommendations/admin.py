@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import public_cache
+from common import public_cache
 from recommendations.actions import ActionChanged, add_action, edit_action
 from recommendations.models import (
     TEXT_LIMITS,

@@ -14,7 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from recommendations import clock
+from common import clock
 
 # The longest text a person may type into each free-text field: enforced by the forms, the
 # models' clean() and the database (a CheckConstraint on the length, as SQLite ignores a

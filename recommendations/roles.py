@@ -86,6 +86,13 @@ def is_inspector(user):
     return user._is_inspector
 
 
+def navigation_links(user):
+    """Which of the layout's links a signed-in ``user`` gets (``settings.NAVIGATION_LINKS``, read by
+    ``common.context_processors.navigation``): "Your prison" by the rule of the leaders' pages,
+    "Inspectors' workspace" by the rule of the admin."""
+    return {"leads": led_establishments(user).exists(), "inspects": is_inspector(user)}
+
+
 def may_judge(user, inspectorate_id):
     """True when ``user`` may record or change judgements for this inspectorate."""
     allowed = inspectorate_ids(user)

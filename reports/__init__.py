@@ -5,5 +5,5 @@ from Django, so it can be tested and reused alone. ``reports.importer`` writes t
 the model apps (``recommendations``, ``findings``) and their state-change functions, and
 ``import_report`` is its command. Later report formats belong here.
 
-May import: ``findings``, ``recommendations``. Nothing imports ``reports``.
+May import: ``findings``, ``recommendations``, ``common``. Nothing imports ``reports``.
 """

@@ -15,9 +15,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEED_REPORT = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
 AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
-if not Path(CHROMIUM).exists():
-    CHROMIUM = shutil.which("chromium") or CHROMIUM
+# CHROMIUM_PATH names the browser to drive; without it, Debian's chromium where it is installed.
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or (
+    "/usr/lib/chromium/chromium" if Path("/usr/lib/chromium/chromium").exists() else shutil.which("chromium") or ""
+)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -25,21 +26,37 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def _missing_browser_tools():
-    return [what for what, path in (("Chromium", CHROMIUM), ("axe-core", AXE_JS)) if not Path(path).exists()]
+    tools = (("Chromium", CHROMIUM), ("axe-core", AXE_JS))
+    return [what for what, path in tools if not path or not Path(path).exists()]
 
 
-@pytest.fixture(autouse=True)
-def _browser_tools(request):
-    """Browser tests need Debian's Chromium and axe-core: skipped without them on a developer's
-    machine, failed without them in CI (CI=true), never silently skipped there."""
-    if request.node.get_closest_marker("browser") is None:
-        return
+def _browser_tools_reason():
     missing = _missing_browser_tools()
-    if missing:
-        reason = f"{' and '.join(missing)} not installed (apt-get install chromium; npm ci)"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
+    if not missing:
+        return None
+    where = f" at {CHROMIUM}" if os.environ.get("CHROMIUM_PATH") else ""
+    return f"{' and '.join(missing)} not installed{where} (apt-get install chromium; npm ci)"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium and axe-core. Without them they are skipped on a developer's
+    machine, decided here, before pytest-playwright's session fixtures try to launch a browser;
+    under CI=true they fail instead (see ``pytest_runtest_setup``), never silently skipped."""
+    reason = _browser_tools_reason()
+    if reason is None or IN_CI:
+        return
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if IN_CI and item.get_closest_marker("browser") is not None:
+        reason = _browser_tools_reason()
+        if reason is not None:
+            pytest.fail(f"{reason}: browser tests never skip in CI", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,9 @@
 values (non-numeric and huge ids, NUL bytes, 10,000-character values): never a 500 (issue 13).
 
 The URLs are read from the resolver, so a URL added later is probed without editing this test.
-Bounded: one request per URL, value and role (a few thousand, about a minute on SQLite). Run it
-on PostgreSQL too (DATABASE_URL=...), where a NUL byte reaching the database used to be a 500.
+Bounded: one request per URL, value and role (a few thousand, about a minute on SQLite), one test
+per role so that the workers share them. Run it on PostgreSQL too (DATABASE_URL=...), where a NUL
+byte reaching the database used to be a 500.
 """
 
 import re
@@ -85,8 +86,9 @@ VALUES = [None, "abc", "99999999999999999999999", "%00", LONG]
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
 def test_no_url_gives_a_500_to_anyone_whatever_its_values(
-    request, make_review, belmarsh, hmi_inspector, ofsted_inspector, belmarsh_leader, other_leader
+    role, make_review, belmarsh, hmi_inspector, ofsted_inspector, belmarsh_leader, other_leader
 ):
     review = build_plan(make_review, belmarsh)
     real = real_values(review)
@@ -101,14 +103,13 @@ def test_no_url_gives_a_500_to_anyone_whatever_its_values(
     routes = every_route()
     assert len(routes) > 100  # the admin's, the public's and the leaders' pages are all here
     failures = []
-    for role in ROLES:
-        client = Client(raise_request_exception=False)
-        if users[role] is not None:
-            client.force_login(users[role])
-        for route in routes:
-            for value in VALUES if PARAMETER.search(route) else [None]:
-                path = fill(route, value, real)
-                response = client.get(path, HOSTILE_QUERY if value is None else {})
-                if response.status_code >= 500:
-                    failures.append(f"{role} GET {path[:120]} → {response.status_code}")
+    client = Client(raise_request_exception=False)
+    if users[role] is not None:
+        client.force_login(users[role])
+    for route in routes:
+        for value in VALUES if PARAMETER.search(route) else [None]:
+            path = fill(route, value, real)
+            response = client.get(path, HOSTILE_QUERY if value is None else {})
+            if response.status_code >= 500:
+                failures.append(f"{role} GET {path[:120]} → {response.status_code}")
     assert not failures, f"{len(failures)} responses of 500:\n" + "\n".join(failures)

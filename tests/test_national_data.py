@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from common import clock
 from findings.models import Judgement, Paragraph, ParagraphPart
 from public.pages import ListWindow, list_layout, recommendations_for_public_list
-from recommendations import clock
 from recommendations.models import (
     Action,
     Establishment,

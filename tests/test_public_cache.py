@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common import public_cache
 from findings.publishing import publish_review, unpublish_review
-from recommendations import actions, public_cache
+from recommendations import actions
 from recommendations.models import ActionPlan, Establishment, Inspection, PublicationStatus, Recommendation
 from tests.adminforms import form_data
 from tests.conftest import IN_CI, PROJECT_DIR, SEED_REPORT
@@ -265,7 +266,7 @@ import django, os
 django.setup()
 from django.conf import settings
 settings.CACHES = {caches!r}
-from recommendations import public_cache
+from common import public_cache
 public_cache.changed()
 """
 

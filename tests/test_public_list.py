@@ -192,7 +192,7 @@ def test_pagination_links_first_last_and_two_either_side():
     current page, with a gap where numbers are left out."""
     from django.core.paginator import Paginator
 
-    from recommendations.templatetags.pagination import page_links
+    from common.pagination import page_links
 
     pages = Paginator(range(250), 25)
     assert page_links(pages.page(1)) == [1, 2, 3, None, 10]

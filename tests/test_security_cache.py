@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from common import public_cache
 from findings.publishing import change_publication_date
-from recommendations import public_cache
 from recommendations.models import Inspection
 from tests.conftest import IN_CI
 
@@ -138,7 +138,7 @@ def test_with_redis_stopped_every_page_comes_from_the_database(client, own_redis
         assert client.get(url).status_code == 200, url  # cached while Redis runs
     own_redis.terminate()
     own_redis.wait()
-    with caplog.at_level(logging.WARNING, logger="recommendations.public_cache"):
+    with caplog.at_level(logging.WARNING, logger="common.public_cache"):
         for _ in range(3):
             for url in urls:
                 response = client.get(url)
@@ -167,7 +167,7 @@ def test_the_warning_is_repeated_after_a_minute(caplog, monkeypatch):
     public_cache._state.update(warned_at=None)
     clock = [1000.0]
     monkeypatch.setattr(public_cache.time, "monotonic", lambda: clock[0])
-    with caplog.at_level(logging.WARNING, logger="recommendations.public_cache"):
+    with caplog.at_level(logging.WARNING, logger="common.public_cache"):
         for seconds in (0, 10, 59, 61, 100, 122):
             clock[0] = 1000.0 + seconds
             public_cache.cache_unreachable(ConnectionError("refused"))

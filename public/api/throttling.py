@@ -4,7 +4,7 @@ comes (so a test or a deployment can change it without re-importing the class)."
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
-from recommendations.public_cache import CACHE_ERRORS, cache_unreachable
+from common.public_cache import CACHE_ERRORS, cache_unreachable
 
 
 class AnonymousRateThrottle(AnonRateThrottle):

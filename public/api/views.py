@@ -15,6 +15,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from common import clock
 from findings.models import (
     Judgement,
     NotablePractice,
@@ -26,7 +27,6 @@ from findings.models import (
 )
 from public.api import filters, serializers
 from public.pages import public_establishments
-from recommendations import clock
 from recommendations.models import (
     Action,
     ActionPlan,

@@ -25,9 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common import clock
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
 from findings.publishing import public_data_changed
-from recommendations import clock
 from recommendations.history import record_first_history
 from recommendations.models import (
     Action,

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
+from common import clock
 from recommendations import actions as domain
-from recommendations import clock
 from recommendations.models import Action, Establishment, ReminderLog
 from recommendations.roles import GROUP_NAMES, Role
 

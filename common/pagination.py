@@ -1,5 +1,6 @@
 """GOV.UK pagination for every paged list (the public list, the leaders' dashboard and actions):
-one rule for which page numbers to link, one template."""
+one rule for which page numbers to link, one template. Registered as the ``pagination`` library
+in ``settings.TEMPLATES`` (``common`` is not an app, so Django does not find it by itself)."""
 
 from django import template
 
