@@ -350,3 +350,47 @@ def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation
     assert "deletelink" not in change
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert "create and change (never delete) **only their own inspectorate's** recommendations" in readme
+
+
+# Issue 21: the upload is a door too. Every role uploads another prison's report and confirms it;
+# only whoever may write its report text (its lead inspectorate, HMI Prisons) creates the review.
+UPLOADERS = {"hmi_inspector", "superuser"}
+
+
+@pytest.fixture(scope="module")
+def brixton_pdf():
+    from tests.conftest import SEED_REPORT
+    from tests.typeset import typeset
+
+    return typeset(SEED_REPORT.read_text(encoding="utf-8").replace("Belmarsh", "Brixton"), "a4")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_against_the_upload(world, role, brixton_pdf, tmp_path, monkeypatch):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports import upload
+
+    monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
+    client = Client()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    before = fingerprint()
+    preview = client.post(reverse("reports:import"), {"report": SimpleUploadedFile("brixton.pdf", brixton_pdf)})
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    response = client.post(reverse("reports:import-confirm"), {"token": token.group(1) if token else "forged"})
+    after = fingerprint()
+    if role in UPLOADERS:
+        assert preview.status_code == 200 and response.status_code == 302, (preview.status_code, response.status_code)
+        assert after != before
+    else:
+        if role == "anonymous":
+            assert preview.status_code == 302 and "login" in preview["Location"]
+        elif role == "ofsted_inspector":
+            assert preview.status_code == 400  # the new review is HMI Prisons' to create
+            assert "Nothing was imported" in preview.content.decode()
+        else:
+            assert preview.status_code in (302, 403), preview.status_code
+        assert after == before, f"{role} must not import, but the database changed"
