@@ -81,7 +81,8 @@ def rows_in(database_url):
 
 def prepare_database(env, database_url, reset):
     """Migrates and loads fixtures/belmarsh.json into an empty database; refuses one holding
-    data (SystemExit naming what it holds) unless ``reset``, which empties it first."""
+    data (SystemExit naming what it holds) unless ``reset``, which empties it first
+    (``empty_database``)."""
     held = rows_in(database_url)
     if held and not reset:
         listed = ", ".join(f"{n} rows in {table}" for table, n in held.items())
@@ -89,10 +90,20 @@ def prepare_database(env, database_url, reset):
             f"The database holds data ({listed}). This benchmark loads its own data: give it an empty "
             "database (createdb), or pass --reset to empty this one first."
         )
-    manage(env, "migrate", "--noinput")
     if held:
-        manage(env, "flush", "--noinput")
+        empty_database(database_url)
+    manage(env, "migrate", "--noinput")
     manage(env, "loaddata", "fixtures/belmarsh.json")
+
+
+def empty_database(database_url):
+    """``--reset``: every table goes (the public schema is made again), so the migrations load the
+    scales and the fixture loads into a database exactly as ``make run`` would find it."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
 
 
 def manage(env, *args):
