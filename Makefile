@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEV_ENV := DJANGO_DEBUG=1
+# The port `make run` serves on: `PORT=8001 make run`.
+PORT ?= 8000
 
-.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci
+.PHONY: run test install install-test assets migrate load-data demo-accounts lint format fixtures benchmark benchmark-national ci
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +47,13 @@ migrate:
 load-data:
 	$(DEV_ENV) $(PY) manage.py load_belmarsh_if_empty
 
-run: install migrate load-data
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+# An inspector and a Belmarsh leader to sign in as, printed with their password: made only on
+# the embedded SQLite database with DEBUG on (on a DATABASE_URL this step says so and goes on).
+demo-accounts:
+	@$(DEV_ENV) $(PY) manage.py create_demo_accounts --site http://127.0.0.1:$(PORT) --elsewhere-say-so
+
+run: install migrate load-data demo-accounts
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on both cores (pytest-xdist, a database per worker). PYTEST_ARGS adds options,
 # e.g. `make test PYTEST_ARGS="-k import -n 0"`.
@@ -54,11 +61,16 @@ PYTEST_ARGS ?=
 test: install-test
 	$(PY) -m pytest -n $(or $(PYTEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)
 
-lint:
+# ruff comes with the test install; after `make run` alone it is installed here (pinned).
+$(VENV)/bin/ruff: $(VENV)/bin/python constraints.txt
+	$(PIP) install --quiet -c constraints.txt ruff
+	touch $@
+
+lint: $(VENV)/bin/ruff
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format:
+format: $(VENV)/bin/ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

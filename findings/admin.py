@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -557,8 +558,9 @@ def date_changed_message(review):
 
 
 def published_message(review):
-    if review.published_on and review.published_on > review.published_at.date():
-        return f"{review} is published, embargoed until {review.published_on:%-d %B %Y}: the public sees it from then."
+    if review.published_on and review.published_on > clock.today():
+        until = date_format(review.published_on)
+        return f"{review} is published, embargoed until {until}: the public sees it from then."
     return f"{review} is published and the public can see it now."
 
 

@@ -1,13 +1,12 @@
 """What a review found: progress scales, judgements, the report's numbered paragraphs and
 notable positive practice. Depends on ``recommendations``; never the reverse."""
 
-import datetime
 import re
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -20,9 +19,6 @@ from recommendations.models import (
     Recommendation,
     SearchDocument,
 )
-
-# A published review with no publication date is public from the beginning of time.
-ALWAYS = datetime.date(1, 1, 1)
 
 
 class ProgressLevelManager(models.Manager):
@@ -95,15 +91,13 @@ def current_on(today, prefix=""):
 
 class JudgementQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Judgements of reviews the public may see (published and past their publication date).
+        """Judgements the public may see on ``today``: those of reviews public on that date.
 
-        The same rule as ``Inspection.objects.published`` written as a join, not an IN
-        subquery: inside the per-recommendation subqueries of the public list PostgreSQL then
-        starts from the judgement's recommendation index instead of scanning every review."""
-        today = today or clock.today()
-        return self.filter(review__status=PublicationStatus.PUBLISHED).filter(
-            Q(review__published_on__isnull=True) | Q(review__published_on__lte=today)
-        )
+        Read from the stored ``public_from`` (the review's ``recommendations.models.public_since``,
+        kept by ``findings.publishing.refresh_public_judgements``): the same rule as
+        ``Inspection.objects.published``, one indexed comparison and no join, so the per-recommendation
+        subqueries of the public list and the counts per level read only the judgements' indexes."""
+        return self.filter(public_from__lte=today or clock.today())
 
     def of_review(self, review):
         return self.filter(review=review)
@@ -220,6 +214,12 @@ class ParagraphPart(models.TextChoices):
 PARAGRAPH_NUMBER = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
 
 
+class ParagraphQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """Paragraphs of the reports the public may see on ``today`` (``Inspection.objects.published``)."""
+        return self.filter(inspection__in=Inspection.objects.published(today))
+
+
 class Paragraph(models.Model):
     """A numbered paragraph of a review's report (1.1 … 3.65), attached to the part it belongs to.
 
@@ -241,6 +241,7 @@ class Paragraph(models.Model):
         db_persist=True,
     )
 
+    objects = ParagraphQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
@@ -327,7 +328,7 @@ def published_recommendations(today=None):
     judged at a published review. Everything public builds on this, so no draft leaks."""
     today = today or clock.today()
     published = Inspection.objects.published(today)
-    judged_in_public = Judgement.objects.filter(recommendation=OuterRef("pk"), public_from__lte=today)
+    judged_in_public = Judgement.objects.published(today).filter(recommendation=OuterRef("pk"))
     return Recommendation.objects.filter(Q(inspection__in=published) | Exists(judged_in_public))
 
 
@@ -336,7 +337,10 @@ def with_latest_judgement(recommendations, today=None):
     review that judged it) and the top rank of its inspectorate's scale:
 
     ``latest_judgement_id``, ``latest_level_id``, ``latest_rank``, ``latest_label``,
-    ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public).
+    ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public), and
+    ``is_open``: the one rule of whether a recommendation is still open (its latest published
+    judgement is below the top of its scale, or there is none yet), read by every page, the API
+    and ``open_recommendations``.
 
     One join (not a subquery per row): the judgement whose stored public window holds
     ``today`` (see ``JudgementQuerySet.current``), so the list can filter and count by the
@@ -344,25 +348,31 @@ def with_latest_judgement(recommendations, today=None):
     """
     today = today or clock.today()
     top = ProgressLevel.objects.filter(inspectorate=OuterRef("inspectorate")).order_by("-rank").values("rank")[:1]
-    return recommendations.annotate(
-        latest=FilteredRelation("judgements", condition=current_on(today, "judgements__")),
-    ).annotate(
-        latest_judgement_id=F("latest__id"),
-        latest_level_id=F("latest__level_id"),
-        latest_rank=F("latest__level__rank"),
-        latest_label=F("latest__level__label"),
-        latest_slug=F("latest__level__slug"),
-        latest_review_id=F("latest__review_id"),
-        top_rank=Subquery(top),
+    return (
+        recommendations.annotate(
+            latest=FilteredRelation("judgements", condition=current_on(today, "judgements__")),
+        )
+        .annotate(
+            latest_judgement_id=F("latest__id"),
+            latest_level_id=F("latest__level_id"),
+            latest_rank=F("latest__level__rank"),
+            latest_label=F("latest__level__label"),
+            latest_slug=F("latest__level__slug"),
+            latest_review_id=F("latest__review_id"),
+            top_rank=Subquery(top),
+        )
+        .annotate(
+            is_open=ExpressionWrapper(
+                Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank")), output_field=BooleanField()
+            ),
+        )
     )
 
 
 def open_recommendations(recommendations, today=None):
-    """Recommendations still open: the latest published judgement is below the top of the scale,
-    or there is none yet. The inspectorate's judgement decides, never the prison's own status."""
-    return with_latest_judgement(recommendations, today).filter(
-        Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank"))
-    )
+    """Recommendations still open (``is_open``, see ``with_latest_judgement``). The inspectorate's
+    judgement decides, never the prison's own status."""
+    return with_latest_judgement(recommendations, today).filter(is_open=True)
 
 
 class GlossaryEntry(models.Model):

@@ -22,17 +22,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from common import public_cache
-from findings.models import ALWAYS, Judgement, Paragraph, ParagraphPart
+from common import clock, public_cache
+from findings.models import Judgement, Paragraph, ParagraphPart
 from recommendations.audit import record_audit_event
 from recommendations.models import (
+    ALWAYS,
     TEXT_LIMITS,
     AuditAction,
     Inspection,
     InspectionKind,
     PublicationStatus,
     Unpublication,
+    public_since,
     too_long,
 )
 from recommendations.roles import inspectorate_ids
@@ -42,16 +45,16 @@ def compute_public_windows(rows):
     """``{judgement pk: (public_from, superseded_from)}`` from rows of
     ``(pk, recommendation_id, review status, review published_on, review visit_start)``.
 
-    A judgement of a published review is public from the review's publication date (always,
-    when it has none). Of a recommendation's public judgements the latest is the one of the
+    A judgement is public from its review's ``public_since`` (the one rule: the publication date,
+    always when it has none, never while a draft). Of a recommendation's public judgements the latest is the one of the
     latest publication date (then the latest visit, then the latest written); it stays the
     latest until the next one's publication date. Pure: the data migration uses it too."""
     public = {}
     windows = {}
     for pk, recommendation_id, status, published_on, visit_start in rows:
-        if status == PublicationStatus.PUBLISHED:
-            public_from = published_on or ALWAYS
-            public.setdefault(recommendation_id, []).append((public_from, visit_start or ALWAYS, pk))
+        start = public_since(status, published_on)
+        if start is not None:
+            public.setdefault(recommendation_id, []).append((start, visit_start or ALWAYS, pk))
         windows[pk] = (None, None)
     for judged in public.values():
         judged.sort()
@@ -155,7 +158,7 @@ def _check(by, review):
 
 
 def _date(value):
-    return f"{value:%-d %B %Y}" if value else "no date"
+    return date_format(value) if value else "no date"
 
 
 def missing_for_publication(review):
@@ -191,10 +194,11 @@ def publish_review(review, by, now=None):
     """Publishes ``review`` (an IRP) now, shown to the public from its publication date.
 
     Refuses, naming each missing item, if the review is incomplete; nothing is written then.
-    An empty publication date becomes today. A draft full inspection the review follows up is
+    An empty publication date becomes today (``common.clock``: the frozen ``TRACKER_TODAY`` when
+    set, so the review is public on the day the service says it is). A draft full inspection the review follows up is
     published with it (with the review's date if it has none, so nothing shows before the review).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     if review.status == PublicationStatus.PUBLISHED:
         raise PublicationError(f"{review} is already published.")
@@ -265,7 +269,7 @@ def unpublish_review(review, by, reason, now=None):
     _check(by, review)
     if review.status != PublicationStatus.PUBLISHED:
         raise PublicationError(f"{review} is not published.")
-    now = now or timezone.now()
+    now = now or clock.now()
     unpublication = Unpublication.objects.create(inspection=review, reason=reason, by=by, at=now)
     inspection = published_with(review)
     review.status = PublicationStatus.DRAFT
@@ -316,7 +320,7 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
         raise PublicationError("Enter the new publication date.")
     if publication_date_refusal(published_on):
         raise PublicationError(publication_date_refusal(published_on))
-    now = now or timezone.now()
+    now = now or clock.now()
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     _check(by, review)
     if not reason and review.status == PublicationStatus.PUBLISHED:

@@ -7,7 +7,8 @@
 
 They obey the site's publication rules: built on ``Inspection.objects.published(today)``, so a
 draft or embargoed review is in no feed until its publication date; an action plan is in the feed
-only once published, and only its changes from then on. Each feed is a fixed number of queries.
+only once published (``ActionPlan.objects.published(today)``), and only its changes from then on.
+Each feed is a fixed number of queries.
 """
 
 import datetime
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from common import clock
@@ -39,11 +41,6 @@ def as_summary(text):
     and once more for XML by the feed writer, so a reader decodes it back to text, never to tags
     (a leader's reason reading ``<script>`` stays those characters)."""
     return escape(text)
-
-
-def review_name(review):
-    year = f" {review.year}" if review.year else ""
-    return f"{review.establishment.name}: {review.get_kind_display().lower()}{year}"
 
 
 class LatestReviewsFeed(Feed):
@@ -89,7 +86,7 @@ class LatestReviewsFeed(Feed):
         return reviews
 
     def item_title(self, review):
-        return review_name(review)
+        return review.name_with_establishment
 
     def item_description(self, review):
         published = review.publication_date_display or "today"
@@ -166,12 +163,11 @@ class ActionPlanFeed(Feed):
         return establishment.get_absolute_url()
 
     def items(self, establishment):
-        published = Inspection.objects.published(self.today).filter(establishment=establishment)
         plans = {
             plan.inspection_id: plan
-            for plan in ActionPlan.objects.filter(inspection__in=published, published_at__isnull=False).select_related(
-                "inspection"
-            )
+            for plan in ActionPlan.objects.published(self.today)
+            .filter(inspection__establishment=establishment)
+            .select_related("inspection")
         }
         if not plans:
             return []
@@ -225,7 +221,7 @@ class ActionPlanFeed(Feed):
                 {
                     "guid": f"response-{record.history_id}",
                     "when": record.history_date,
-                    "title": f"Response to {name_of(recommendation)}: {record.get_decision_display()}",
+                    "title": f"Response to {recommendation.name}: {record.get_decision_display()}",
                     "description": f"{record.get_decision_display()}.{reason}",
                     "link": recommendation.get_absolute_url(),
                 }
@@ -243,8 +239,8 @@ class ActionPlanFeed(Feed):
                 {
                     "guid": f"note-{note.pk}",
                     "when": note.created_at,
-                    "title": f"Progress noted on {name_of(recommendation)}",
-                    "description": f"{note.noted_on:%-d %B %Y}: {note.text}",
+                    "title": f"Progress noted on {recommendation.name}",
+                    "description": f"{date_format(note.noted_on)}: {note.text}",
                     "link": recommendation.get_absolute_url(),
                 }
             )
@@ -272,15 +268,10 @@ class ActionPlanFeed(Feed):
         return event["when"]
 
 
-def name_of(recommendation):
-    label = recommendation.label
-    return f"{recommendation.area} ({label})" if label else recommendation.area
-
-
 def action_summary(record, recommendation):
-    parts = [f"For {name_of(recommendation)}.", f"Status: {record.get_status_display()}."]
+    parts = [f"For {recommendation.name}.", f"Status: {record.get_status_display()}."]
     parts.append(f"Owner: {record.owner}." if record.owner else "No owner.")
-    parts.append(f"Target date: {record.target_date:%-d %B %Y}." if record.target_date else "No target date.")
+    parts.append(f"Target date: {date_format(record.target_date)}." if record.target_date else "No target date.")
     if record.dropped_reason:
         parts.append(f"Dropped because: {record.dropped_reason}")
     return " ".join(parts)

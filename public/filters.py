@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from common import public_cache
-from findings.models import Paragraph, ProgressLevel, published_recommendations
+from findings.models import Judgement, ProgressLevel, published_recommendations
 from recommendations.models import SEARCH_CONFIG, Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200
@@ -32,16 +32,18 @@ def search_recommendations(queryset, words, today):
     words = (words or "").strip()
     if not words:
         return queryset
-    published_evidence = Paragraph.objects.filter(judgement__public_from__lte=today)
+    # Evidence is searched through its judgement, public by ``Judgement.objects.published``: the
+    # judgement's (recommendation, public_from) index, then its paragraphs.
+    published = Judgement.objects.published(today).filter(recommendation=OuterRef("pk"))
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
         # The text through its GIN index; the evidence as a semi-join PostgreSQL can run either
         # way: from the GIN index of every matching paragraph when counting the whole list,
         # or probing a page's few recommendations' evidence by index.
-        in_evidence = published_evidence.filter(judgement__recommendation=OuterRef("pk"), search_document=query)
+        in_evidence = published.filter(evidence__search_document=query)
         return queryset.filter(Q(search_document=query) | Exists(in_evidence))
     for word in words.split():
-        in_evidence = published_evidence.filter(judgement__recommendation=OuterRef("pk"), text__icontains=word)
+        in_evidence = published.filter(evidence__text__icontains=word)
         queryset = queryset.filter(Q(text__icontains=word) | Q(concern__icontains=word) | Exists(in_evidence))
     return queryset
 

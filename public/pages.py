@@ -8,6 +8,7 @@ for the public, any review for the preview).
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from common import public_cache
@@ -70,13 +71,11 @@ def home_page(today):
     )
 
     def count_levels():
-        # Judgements of published reviews past their date: the stored public_from says so,
-        # counted from the (level, public_from) index without reading the reviews.
-        return list(
-            ProgressLevel.objects.select_related("inspectorate").annotate(
-                n=Count("judgements", filter=Q(judgements__public_from__lte=today))
-            )
-        )
+        # Judgements the public may see (``Judgement.objects.published``), counted per level from
+        # the (level, public_from) index without reading the reviews.
+        public = Judgement.objects.published(today).filter(level=OuterRef("pk")).order_by()
+        counted = public.values("level").annotate(n=Count("pk")).values("n")
+        return list(ProgressLevel.objects.select_related("inspectorate").annotate(n=Coalesce(Subquery(counted), 0)))
 
     return latest, _totals(public_cache.remember(today, "home:level-counts", count_levels))
 
@@ -306,18 +305,14 @@ class RecommendationPage:
     def latest(self):
         return self.judgements[-1] if self.judgements else None
 
-    @property
-    def is_open(self):
-        latest = self.latest
-        return latest is None or latest.level.rank < (self.top_rank or 0)
-
 
 def recommendation_page(today, pk):
-    """Four queries (six once the prison's action plan is public): the recommendation with its
+    """Four queries (seven once the prison's action plan is public): the recommendation with its
     inspection, establishment, action plan and response; its published judgements; their
-    evidence; the scale; and, when public, the actions with their progress notes."""
+    evidence; the scale; and, when public, the actions with their progress notes and target
+    date changes."""
     recommendation = get_object_or_404(
-        published_recommendations(today).select_related(
+        with_latest_judgement(published_recommendations(today), today).select_related(
             "inspection__establishment", "inspection__action_plan", "inspectorate", "response"
         ),
         pk=pk,
@@ -337,9 +332,30 @@ def recommendation_page(today, pk):
     if page.action_plan_published:
         page.response = getattr(recommendation, "response", None)
         page.actions = list(
-            Action.objects.filter(recommendation=recommendation).prefetch_related("notes").order_by("created_at", "pk")
+            Action.objects.filter(recommendation=recommendation)
+            .prefetch_related("notes", "date_changes")
+            .order_by("created_at", "pk")
         )
+        for action in page.actions:
+            action.slippage = slippage(action)
     return page
+
+
+TIMES = {1: "once", 2: "twice"}
+
+
+def slippage(action):
+    """How far an action's target date has slipped, as the public reads it: the date first
+    set and how many times it moved ("first set for 31 March 2023; moved twice"), or None."""
+    changes = list(action.date_changes.all())
+    if not changes:
+        return None
+    n = len(changes)
+    return {
+        "first": changes[0].old_date,
+        "times": TIMES.get(n, f"{n} times"),
+        "changes": changes,
+    }
 
 
 # --- Healthy prison assessments on a review page -----------------------------------------

@@ -148,7 +148,7 @@ def recommendation_csv(request):
             inspection = recommendation.inspection
             yield [
                 inspection.establishment.name,
-                review_name(review) if review else "",
+                review.name if review else "",
                 recommendation.inspectorate.short_name,
                 recommendation.kind,
                 recommendation.area,
@@ -163,11 +163,6 @@ def recommendation_csv(request):
             ]
 
     return csv_response("recommendations.csv", CSV_COLUMNS, rows(), stream=True)
-
-
-def review_name(review):
-    """How a review is named in the CSV: its title, else its kind and year."""
-    return review.title or " ".join(str(part) for part in (review.get_kind_display(), review.year) if part)
 
 
 @cached_public_page

@@ -14,16 +14,18 @@ from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from common import public_cache
-from recommendations.actions import ActionChanged, add_action, edit_action
+from recommendations.actions import ActionChanged, add_action, edit_action, may_withdraw_plan, withdraw_action_plan
 from recommendations.models import (
     TEXT_LIMITS,
     Action,
     ActionPlan,
+    ActionPlanWithdrawal,
     AuditEvent,
     Establishment,
     HealthyPrisonScore,
     Inspection,
     Inspectorate,
+    PlanUpload,
     ProgressNote,
     Recommendation,
     ReminderLog,
@@ -264,10 +266,89 @@ class RecommendationAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class WithdrawPlanForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the plan withdrawn?",
+        help_text="Kept with the plan and in the audit trail; the prison’s leaders see it when they publish again.",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=TEXT_LIMITS["reason"],
+        error_messages={"required": "Give a reason for withdrawing the action plan."},
+    )
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(HistoryAdmin):
-    list_display = ["inspection", "published_at"]
-    list_select_related = ["inspection__establishment"]
+    """The prisons' action plans. Leaders publish them on their pages; an inspector may withdraw
+    a published one here, with a reason (``actions.withdraw_action_plan``). Nothing else is
+    changed here."""
+
+    list_display = ["inspection", "published_at", "published_by"]
+    list_select_related = ["inspection__establishment", "published_by"]
+    list_filter = [("published_at", admin.EmptyFieldListFilter)]
+    search_fields = ["inspection__establishment__name"]
+    readonly_fields = ["inspection", "published_at", "published_by", "withdraw_link"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Withdraw")
+    def withdraw_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj is None or obj.published_at is None:
+            return "Not published."
+        return format_html(
+            '<a href="{}">Withdraw this plan from the public site</a>',
+            reverse("admin:recommendations_actionplan_withdraw", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        from django.urls import path
+
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/withdraw/", wrap(self.withdraw_view), name="recommendations_actionplan_withdraw"),
+        ] + super().get_urls()
+
+    def withdraw_view(self, request, object_id):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+        from django.urls import reverse
+
+        if not str(object_id).isdigit():
+            raise Http404("No such action plan.")
+        plan = get_object_or_404(ActionPlan.objects.select_related("inspection__establishment"), pk=object_id)
+        if not may_withdraw_plan(request.user, plan):
+            raise PermissionDenied
+        form = WithdrawPlanForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                withdraw_action_plan(plan, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request, f"{plan} is withdrawn: it is no longer public, and a draft again.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:recommendations_actionplan_change", args=[plan.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "plan": plan,
+            "form": form,
+            "title": f"Withdraw the {plan}",
+        }
+        return TemplateResponse(
+            request, "admin/recommendations/actionplan/withdraw.html", context, status=400 if form.errors else 200
+        )
 
 
 @admin.register(Response)
@@ -496,3 +577,22 @@ class AuditEventAdmin(DateHierarchyGuard, ReadOnlyRecordAdmin):
     fields = ["at", "user", "action", "inspection", "summary", "reason"]
     readonly_fields = fields
     actions = None
+
+
+@admin.register(ActionPlanWithdrawal)
+class ActionPlanWithdrawalAdmin(ReadOnlyRecordAdmin):
+    """Why each published action plan was withdrawn: written only by ``withdraw_action_plan``."""
+
+    list_display = ["plan", "at", "by", "reason"]
+    list_select_related = ["plan__inspection__establishment", "by"]
+    search_fields = ["reason", "plan__inspection__establishment__name"]
+
+
+@admin.register(PlanUpload)
+class PlanUploadAdmin(ReadOnlyRecordAdmin):
+    """Action-plan spreadsheets leaders uploaded: pending, confirmed (with what changed) or cancelled."""
+
+    list_display = ["filename", "establishment", "uploaded_by", "uploaded_at", "status", "summary"]
+    list_select_related = ["establishment", "uploaded_by"]
+    list_filter = ["status"]
+    exclude = ["rows"]

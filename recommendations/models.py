@@ -4,6 +4,8 @@ its response to each recommendation and the actions that answer it.
 The inspectorate's judgement of progress lives in ``findings``; this app never imports it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from common import clock
@@ -145,12 +148,32 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# A published inspection with no publication date is public from the beginning of time.
+ALWAYS = datetime.date(1, 1, 1)
+
+
+# --- What the public may see: the one rule -----------------------------------------------------
+# A published inspection or review is public from its publication date (always, when it has none);
+# a draft never. ``public_since`` says it of one inspection, ``InspectionQuerySet.published`` asks it
+# of the database; each other model's ``published(today)`` builds on one of them (the judgements'
+# stored windows are computed by ``public_since``), so pages, CSV, API, feeds, comparison and caches
+# all ask the same question.
+
+
+def public_since(status, published_on):
+    """The date from which an inspection with this ``status`` and ``published_on`` is public, or
+    None while it is a draft."""
+    if status != PublicationStatus.PUBLISHED:
+        return None
+    return published_on or ALWAYS
+
+
 class InspectionQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Inspections the public may see: published, and past their publication date.
+        """Inspections the public may see on ``today``: published, and past their publication date.
 
         A published report is embargoed until its publication date; one with no date is
-        visible from the moment it is published. Every public page builds on this.
+        visible from the moment it is published (``public_since``). Every public page builds on this.
         """
         today = today or clock.today()
         return self.filter(status=PublicationStatus.PUBLISHED).filter(
@@ -241,7 +264,19 @@ class Inspection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.establishment} — {self.get_kind_display()} {self.year or ''}".strip()
+        return f"{self.establishment} — {self.name}"
+
+    @property
+    def name(self):
+        """The one name of an inspection or review, beside its establishment, on every page, feed
+        and download: "Independent review of progress 2022" (the kind alone when the year is unknown)."""
+        kind = self.get_kind_display()
+        return f"{kind} {self.year}" if self.year else kind
+
+    @property
+    def name_with_establishment(self):
+        """Where the establishment is not already said: "HMP Belmarsh: Independent review of progress 2022"."""
+        return f"{self.establishment.name}: {self.name}"
 
     @property
     def publication_date_display(self):
@@ -249,15 +284,16 @@ class Inspection(models.Model):
         if not self.published_on:
             return ""
         if self.published_month_only:
-            return f"{self.published_on:%B %Y}"
-        return f"{self.published_on.day} {self.published_on:%B %Y}"
+            return date_format(self.published_on, "F Y")
+        return date_format(self.published_on)
 
     @property
     def publication_date_iso(self):
         """For downloads: 2022-04 when only the month is known, else 2022-04-26."""
         if not self.published_on:
             return ""
-        return f"{self.published_on:%Y-%m}" if self.published_month_only else self.published_on.isoformat()
+        iso = self.published_on.isoformat()
+        return iso[:7] if self.published_month_only else iso
 
     @property
     def is_review(self):
@@ -474,8 +510,19 @@ class ResponseDecision(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", "Not accepted"
 
 
+class ActionPlanQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """The action plans the public may see: published by the prison's leaders (and not
+        withdrawn since: withdrawing clears ``published_at``), answering an inspection the public
+        may see on ``today``. The one rule for the site, the API, the feeds and the caches."""
+        return self.filter(published_at__isnull=False, inspection__in=Inspection.objects.published(today))
+
+
 class ActionPlan(models.Model):
-    """An establishment's answer to one inspection's recommendations, public once leaders publish it."""
+    """An establishment's answer to one inspection's recommendations, public once leaders publish it.
+
+    An inspector may withdraw a published plan, with a reason (``ActionPlanWithdrawal``): it is
+    a draft again until the leaders publish it again."""
 
     inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="action_plan")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -483,6 +530,7 @@ class ActionPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     def __str__(self):
@@ -618,7 +666,13 @@ class Action(models.Model):
             raise ValidationError({"dropped_reason": "Say why the action is dropped."})
 
 
+NOTE_CORRECTION_HOURS = 24
+
+
 class ProgressNote(models.Model):
+    """A dated note on an action's progress. Its author may correct or delete it for
+    ``NOTE_CORRECTION_HOURS`` after writing it (``recommendations.actions``); history keeps each version."""
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="notes")
     noted_on = models.DateField(default=timezone.localdate)
     text = models.TextField(max_length=TEXT_LIMITS["progress_note"])
@@ -626,12 +680,24 @@ class ProgressNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submission = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The form's one-time key: the same form sent twice (a double click, a resubmit) makes one note.",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "noted_on", "created_at", "pk"]
-        constraints = [length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length")]
+        constraints = [
+            length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length"),
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(submission__isnull=False), name="progress_note_one_per_submission"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.noted_on}: {self.text[:60]}"
@@ -679,7 +745,7 @@ class Unpublication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.inspection} unpublished {self.at:%Y-%m-%d}"
+        return f"{self.inspection} unpublished {date_format(timezone.localtime(self.at))}"
 
 
 class ReminderLog(models.Model):
@@ -711,6 +777,9 @@ class AuditAction(models.TextChoices):
     EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
     IMPORTED = "imported", "Imported a report"
     ROLE_GRANTED = "role-granted", "Granted a role"
+    PLAN_PUBLISHED = "plan-published", "Published an action plan"
+    PLAN_WITHDRAWN = "plan-withdrawn", "Withdrew an action plan"
+    PLAN_UPLOADED = "plan-uploaded", "Updated an action plan from a spreadsheet"
 
 
 class AuditEvent(models.Model):
@@ -733,4 +802,54 @@ class AuditEvent(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(summary=""), name="audit_event_needs_summary")]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {date_format(timezone.localtime(self.at), 'DATETIME_FORMAT')}"
+
+
+class ActionPlanWithdrawal(models.Model):
+    """A published action plan taken down by an inspector, with who, when and why. Never edited."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="withdrawals")
+    reason = models.TextField(max_length=TEXT_LIMITS["reason"])
+    was_published_at = models.DateTimeField(help_text="When the plan withdrawn had been published.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="action_plan_withdrawal_needs_reason"),
+            length_limit("reason", TEXT_LIMITS["reason"], "action_plan_withdrawal_reason_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} withdrawn {date_format(timezone.localtime(self.at))}"
+
+
+class PlanUploadStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlanUpload(models.Model):
+    """An action-plan spreadsheet a leader uploaded, read and waiting for them to confirm.
+
+    The rows are kept as read (JSON), in the database so that whichever worker serves the
+    preview or the confirmation reads the same upload; the file itself is not kept. Nothing in
+    the plan changes until the uploader confirms; the preview and the confirmation both compare
+    the rows with the tracker as it is then (``leaders.plan_upload``)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="plan_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list, help_text="The spreadsheet's rows as read, one object a row.")
+    status = models.CharField(max_length=10, choices=PlanUploadStatus.choices, default=PlanUploadStatus.PENDING)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True, help_text="What the confirmation changed.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} for {self.establishment} ({self.get_status_display().lower()})"

@@ -32,6 +32,9 @@ PERMISSIONS = {
         ("recommendations", "recommendation", ["view", "add", "change"]),
         ("recommendations", "unpublication", ["view"]),
         ("recommendations", "auditevent", ["view"]),
+        # To withdraw a published action plan (``actions.may_withdraw_plan``); its form changes nothing else.
+        ("recommendations", "actionplan", ["view", "change"]),
+        ("recommendations", "actionplanwithdrawal", ["view"]),
     ],
     Role.LEADER: [
         ("recommendations", "response", ["view", "add", "change"]),

@@ -145,7 +145,7 @@ def test_action_plan_only_once_published(client, reviews, belmarsh_leader):
     assert client.get(url).status_code == 404
     ActionPlan.objects.create(inspection=inspection)  # a draft plan is still not public
     assert client.get(url).status_code == 404
-    publish_action_plan(inspection, by=belmarsh_leader)
+    publish_action_plan(inspection, by=belmarsh_leader, knowingly=True)
     plan = client.get(url).json()
     first = plan["recommendations"][0]
     assert first["response"]["decision"] == "accepted"

@@ -135,6 +135,9 @@ def leaders_pages(site):
         "drop": leaders("action-drop", pk=action.pk),
         "history": leaders("action-history", pk=action.pk),
         "publish": leaders("publish", inspection=recommendation.inspection.slug),
+        "upload the plan": leaders("plan-upload"),
+        "correct a note": leaders("note-edit", action_pk=action.pk, pk=action.notes.first().pk),
+        "delete a note": leaders("note-delete", action_pk=action.pk, pk=action.notes.first().pk),
         "another prison (403)": reverse("leaders:home", kwargs={"slug": "wandsworth"}),
     }
 

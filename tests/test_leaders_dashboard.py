@@ -141,14 +141,15 @@ def test_dashboard_runs_a_constant_number_of_queries(
 def test_action_list_and_csv_run_a_constant_number_of_queries(
     signed_in, make_review, belmarsh, django_assert_num_queries, extra
 ):
-    """The list takes six queries and the CSV six, whatever the data size."""
+    """The list takes six queries and the CSV seven, whatever the data size."""
     build_plan(make_review, belmarsh, extra_recommendations=extra)
     # 1 session, 2 user, 3 establishment, 4 the actions' count, 5 one page of actions with their
     # recommendations, 6 navigation link.
     with django_assert_num_queries(6):
         signed_in.get(ACTIONS)
-    # 1 session, 2 user, 3 establishment, 4 recommendations, 5 their actions, 6 the actions' notes.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 establishment, 4 the open recommendations' order, 5 recommendations,
+    # 6 their actions, 7 the actions' notes.
+    with django_assert_num_queries(7):
         signed_in.get(CSV)
 
 
@@ -183,7 +184,7 @@ def test_csv_has_a_row_for_a_recommendation_without_actions(signed_in, make_revi
     """A recommendation with no action yet still appears, with empty action columns."""
     make_review(belmarsh, [("hmi-prisons", "insufficient-progress")])
     rows = list(csv.DictReader(io.StringIO(signed_in.get(CSV).content.decode())))
-    assert [(r["Reference"], r["Action"], r["Response"]) for r in rows] == [("1.1", "", "No response yet")]
+    assert [(r["Reference"], r["Action"], r["Response"]) for r in rows] == [("1.1", "", "")]
 
 
 @pytest.mark.parametrize("notes", [1, 8])
@@ -200,13 +201,14 @@ def test_recommendation_action_and_history_pages_run_a_constant_number_of_querie
     action = recommendation.actions.first()
     kwargs = {"slug": "belmarsh"}
     # 1 session, 2 user, 3 establishment, 4 recommendation with judgement and counts, 5 actions,
-    # 6 their notes, 7 navigation link.
-    with django_assert_num_queries(7):
+    # 6 their notes, 7 the published judgements, 8 their evidence, 9 navigation link.
+    with django_assert_num_queries(9):
         signed_in.get(reverse("leaders:recommendation-detail", kwargs={**kwargs, "pk": recommendation.pk}))
     # 1 session, 2 user, 3 establishment, 4 action, 5 notes, 6 date changes, 7 navigation link.
     with django_assert_num_queries(7):
         signed_in.get(reverse("leaders:action", kwargs={**kwargs, "pk": action.pk}))
-    # 1 session, 2 user, 3 establishment, 4 action, 5 history records with users, 6 notes, 7 navigation.
+    # 1 session, 2 user, 3 establishment, 4 action, 5 history records with users, 6 the notes'
+    # history (added, corrected, deleted), 7 navigation.
     with django_assert_num_queries(7):
         response = signed_in.get(reverse("leaders:action-history", kwargs={**kwargs, "pk": action.pk}))
     # Added; each note (its new version of the action has nothing of its own to show); the move.

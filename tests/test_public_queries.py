@@ -32,8 +32,9 @@ BUDGETS = {
     # The download streams a few inspections at a time: one query per 50 inspections listed.
     "csv": (9, "five filter option lists; the layout's counts and order; published reviews; the rows"),
     "recommendation": (
-        7,
-        "recommendation with plan and response; judgements; evidence; scale; actions; notes; repeated-concern chain",
+        8,
+        "recommendation with plan and response; judgements; evidence; scale; actions; notes; target date changes; "
+        "repeated-concern chain",
     ),
     "preview": (12, "session; user; inspector group; the review page's eight; the leader link"),
 }

@@ -148,9 +148,8 @@ class InspectionViewSet(PublicViewSet):
         # Two more queries: the plan (the inspection's own, else the one of the inspection a review
         # follows up), its recommendations with their responses; then the actions and their notes.
         plan = (
-            ActionPlan.objects.filter(
-                published_at__isnull=False, inspection_id__in=[inspection.pk, inspection.follows_up_id]
-            )
+            ActionPlan.objects.published(self.today)
+            .filter(inspection_id__in=[inspection.pk, inspection.follows_up_id])
             .select_related("inspection__establishment")
             .annotate(
                 own=Case(
@@ -176,7 +175,7 @@ def published_inspections(today):
     """Published inspections and reviews, each with whether the inspection a review follows up is
     public and whether the action plan answering its recommendations is published: one query."""
     published = Inspection.objects.published(today)
-    plan = ActionPlan.objects.filter(published_at__isnull=False, inspection__in=published)
+    plan = ActionPlan.objects.published(today)
     return published.select_related("establishment").annotate(
         follows_up_public=Exists(published.filter(pk=OuterRef("follows_up_id"))),
         action_plan_public=Exists(plan.filter(inspection_id=OuterRef("pk")))
@@ -255,9 +254,7 @@ class ParagraphViewSet(PublicViewSet):
 
     def get_queryset(self):
         # One query per page.
-        return Paragraph.objects.filter(inspection__in=Inspection.objects.published(self.today)).select_related(
-            "inspection__establishment"
-        )
+        return Paragraph.objects.published(self.today).select_related("inspection__establishment")
 
 
 @extend_schema_view(

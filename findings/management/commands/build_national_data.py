@@ -12,8 +12,8 @@ public's view of the judgements (``findings.publishing.public_data_changed``).
 It refuses to run on a database that already holds inspections, unless ``--force`` is given
 (then it adds its establishments beside what is there).
 
-    python manage.py build_national_data                       # 150 establishments, 11 years
-    python manage.py build_national_data --establishments 3 --years 2 --seed 7
+    .venv/bin/python manage.py build_national_data                       # 150 establishments, 11 years
+    .venv/bin/python manage.py build_national_data --establishments 3 --years 2 --seed 7
 """
 
 import datetime

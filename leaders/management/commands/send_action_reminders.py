@@ -8,7 +8,7 @@ is set). It is safe to run more than once a day: each digest sent is recorded in
 ``ReminderLog``, and a leader who already had today's digest about an establishment gets
 nothing more. ``--dry-run`` says what it would send and sends and records nothing.
 
-    python manage.py send_action_reminders [--dry-run] [-v 2]
+    .venv/bin/python manage.py send_action_reminders [--dry-run] [-v 2]
 """
 
 from django.contrib.auth import get_user_model

@@ -5,9 +5,10 @@ recommendations; prison leaders run their establishments' responses and actions 
 reach the admin. Roles are groups with exactly the permissions they need
 (``recommendations.roles``); running the command again brings the group up to date.
 
-    python manage.py grant_role jo.bloggs inspector --inspectorate hmi-prisons
-    python manage.py grant_role sam.smith leader --establishment belmarsh --establishment wandsworth
-    printf '%s\\n' "$PASSWORD" | python manage.py grant_role jo.bloggs inspector --inspectorate ofsted --password-stdin
+    .venv/bin/python manage.py grant_role jo.bloggs inspector --inspectorate hmi-prisons
+    .venv/bin/python manage.py grant_role sam.smith leader --establishment belmarsh
+    printf '%s\\n' "$PASSWORD" | .venv/bin/python manage.py grant_role jo.bloggs inspector \\
+        --inspectorate ofsted --password-stdin
 
 A password read from standard input must pass Django's password validators; without one, a
 new account has no usable password (set one later with ``changepassword``).
@@ -104,7 +105,7 @@ class Command(BaseCommand):
         if created and password is None:
             self.stdout.write(
                 f"{user.username} has no password yet: set one with "
-                f"`python manage.py changepassword {user.username}` or --password-stdin."
+                f"`.venv/bin/python manage.py changepassword {user.username}` or --password-stdin."
             )
 
     def read_password(self, stdin):

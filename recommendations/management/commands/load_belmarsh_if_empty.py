@@ -6,8 +6,8 @@ the same keys, so loading it every time would silently put back any change a per
 to that data locally; this command leaves a database that already holds an inspection or a
 recommendation exactly as it is.
 
-    python manage.py load_belmarsh_if_empty            # loads only if empty
-    python manage.py load_belmarsh_if_empty --dry-run  # says what it would do
+    .venv/bin/python manage.py load_belmarsh_if_empty            # loads only if empty
+    .venv/bin/python manage.py load_belmarsh_if_empty --dry-run  # says what it would do
 """
 
 from pathlib import Path

@@ -7,7 +7,7 @@ paragraphs, notable positive practice and the team. Each report is its own trans
 refused report writes nothing and the others are still imported. Importing the same report again
 changes nothing.
 
-    python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
+    .venv/bin/python manage.py import_report REPORT [REPORT|FOLDER …] [--dry-run] [--draft] [--user NAME] [--overwrite]
 """
 
 from pathlib import Path
