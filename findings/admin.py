@@ -549,7 +549,7 @@ class PublishOnForm(forms.Form):
 
 def date_changed_message(review):
     """What a change of date did, truthfully: a draft is not shown to anyone yet."""
-    day = f"{review.published_on:%-d %B %Y}"
+    day = date_format(review.published_on)
     if review.status != PublicationStatus.PUBLISHED:
         return f"{review} is still a draft: once published, it will be shown from {day}."
     if review.published_on > clock.today():

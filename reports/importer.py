@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.formats import date_format
 
 from findings.models import (
     GlossaryEntry,
@@ -298,7 +299,7 @@ def _shown(obj, name, value):
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if hasattr(value, "strftime"):
-        return f"{value:%-d %B %Y}"
+        return date_format(value)
     return value
 
 

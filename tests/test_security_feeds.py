@@ -65,7 +65,7 @@ def hostile(make_review, belmarsh, belmarsh_leader):
     )
     Recommendation.objects.filter(inspection=review.follows_up).update(area=f"Use of force {MARKUP}")
     recommendation = Recommendation.objects.get(inspection=review.follows_up)
-    domain.publish_action_plan(review.follows_up, by=belmarsh_leader)
+    domain.publish_action_plan(review.follows_up, by=belmarsh_leader, knowingly=True)
     action = domain.add_action(
         recommendation, description=f"Train staff {MARKUP}", owner=f"Governor {MARKUP}", by=belmarsh_leader
     )

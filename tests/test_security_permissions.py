@@ -227,7 +227,10 @@ ADD_CASES = {
         },
         INSPECTORS,
     ),
-    "recommendations.actionplan": (lambda w: {"inspection": w["review"].follows_up_id}, SUPERUSER),
+    # A plan is published by its leaders (or withdrawn by an inspector) on their own pages only.
+    "recommendations.actionplan": (lambda w: {"inspection": w["review"].follows_up_id}, set()),
+    "recommendations.actionplanwithdrawal": (lambda w: {"reason": "Forged."}, set()),
+    "recommendations.planupload": ({}, set()),
     "recommendations.response": (
         lambda w: {"recommendation": w["recommendation"].pk, "decision": "accepted", "reason": ""},
         SUPERUSER,
