@@ -175,14 +175,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache every worker process shares: Redis in production (REDIS_URL, e.g.
 # redis://127.0.0.1:6379/0, through Django's own RedisCache); without it a file cache in the
 # project (var/cache), which needs nothing else running. Anonymous public pages are served
-# from it (public/cache.py), retired whenever what the public sees changes.
+# from it (public/cache.py), retired whenever what the public sees changes. The site never
+# needs it: when Redis cannot be reached, pages come from the database (docs/security.md), so
+# a short timeout keeps a hung Redis from holding requests. Run Redis with maxmemory and an LRU
+# eviction policy (docs/security.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5"))  # seconds, to connect and per command
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "tracker"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -305,6 +310,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Static files are the site's own: no cross-origin reading (WhiteNoise allows every origin by
+# default). CORS is for the open-data API only (public/api/middleware.py).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # E-mail: the console by default, so reminders and alerts print; DJANGO_EMAIL_FILE_PATH writes
 # each message to a file in that folder instead; set DJANGO_EMAIL_HOST (and the rest) to send

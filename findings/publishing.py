@@ -17,6 +17,8 @@ Publishing, unpublishing, an import, an admin edit and a leader's change to a pu
 plan all call it.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -164,6 +166,19 @@ def public_data_changed(reviews=None, recommendations=None):
         refresh_public_judgements(recommendations)
         refresh_search_documents(recommendations)
     public_cache.changed()
+
+
+# The years a report's publication date can fall in: anything else is a typing slip
+# (0001-01-01, 9999-12-31), refused with a sentence wherever a date is set.
+EARLIEST_PUBLICATION = datetime.date(1900, 1, 1)
+LATEST_PUBLICATION = datetime.date(2200, 12, 31)
+
+
+def publication_date_refusal(day):
+    """The sentence refusing ``day`` as a publication date, or None if it is in range."""
+    if day is None or EARLIEST_PUBLICATION <= day <= LATEST_PUBLICATION:
+        return None
+    return f"Enter a publication date between {_date(EARLIEST_PUBLICATION)} and {_date(LATEST_PUBLICATION)}."
 
 
 class PublicationError(ValidationError):
@@ -384,15 +399,18 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     it never shows before (or stays up after) the review it was published with.
     """
     reason = (reason or "").strip()
-    if not reason:
-        raise PublicationError("Give a reason for changing the publication date.")
     if len(reason) > TEXT_LIMITS["reason"]:
         raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
     if published_on is None:
         raise PublicationError("Enter the new publication date.")
+    if publication_date_refusal(published_on):
+        raise PublicationError(publication_date_refusal(published_on))
     now = now or clock.now()
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     _check(by, review)
+    if not reason and review.status == PublicationStatus.PUBLISHED:
+        # A published date is a public promise: moving it is a decision on record.
+        raise PublicationError("Give a reason for changing the publication date.")
     month_only = review.published_month_only if month_only is None else month_only
     old, old_month_only = review.published_on, review.published_month_only
     if old == published_on and old_month_only == month_only:
@@ -401,14 +419,14 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     review.published_on = published_on
     review.published_month_only = month_only
     review._history_user = by
-    review._change_reason = f"Publication date {_date(old)} → {_date(published_on)}: {reason}"
+    review._change_reason = f"Publication date {_date(old)} → {_date(published_on)}" + (f": {reason}" if reason else "")
     review.save()
     record_audit_event(
         AuditAction.EMBARGO_CHANGED,
         user=by,
         inspection=review,
         summary=f"{review}: publication date changed from {_date(old)} to {_date(published_on)}.",
-        reason=reason,
+        reason=reason or None,
         at=now,
     )
     if inspection is not None and inspection.published_on == old:
@@ -428,6 +446,36 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     # The judgements' public windows follow the review's date; cached pages are retired.
     public_data_changed(reviews=[review])
     return review
+
+
+@transaction.atomic
+def publish_on(review, by, day, reason="", now=None):
+    """The workspace's one "Publish on [date]" action. A draft is published, shown from ``day``
+    (today or earlier: at once; a later day: embargoed until then), checked as ``publish_review``
+    checks it; a published review's date moves to ``day``, with a reason
+    (``change_publication_date``)."""
+    refusal = publication_date_refusal(day)
+    if refusal:
+        raise PublicationError(refusal)
+    review = Inspection.objects.select_for_update().get(pk=review.pk)
+    if review.status == PublicationStatus.PUBLISHED:
+        return change_publication_date(review, by, day, reason, month_only=False, now=now)
+    _check(by, review)
+    if day is not None and (review.published_on, review.published_month_only) != (day, False):
+        review.published_on, review.published_month_only = day, False
+        review._history_user = by
+        review._change_reason = f"Publication date set to {_date(day)} when publishing"
+        review.save(update_fields=["published_on", "published_month_only"])
+    return publish_review(review, by, now=now)
+
+
+def publication_state(review, today):
+    """How the workspace names a review's state: Draft, Embargoed until [date], or Published."""
+    if review.status != PublicationStatus.PUBLISHED:
+        return "Draft"
+    if review.published_on and review.published_on > today:
+        return f"Embargoed until {_date(review.published_on)}"
+    return "Published"
 
 
 def refuse_deleting_published(sender, instance, **kwargs):

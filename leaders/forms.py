@@ -212,6 +212,9 @@ class ResponseForm(GovukForm):
         max_length=TEXT_LIMITS["response_reason"],
         error_messages={"max_length": too_long("The reason", TEXT_LIMITS["response_reason"])},
     )
+    # The response the form was opened on (actions.response_seen): a later save is refused if
+    # someone else responded since.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()

@@ -283,13 +283,27 @@ def recommendation_detail(request, establishment, pk):
 @require_http_methods(["GET", "POST"])
 def response_form(request, establishment, pk):
     recommendation = _recommendation(establishment, pk, clock.today())
-    initial = {}
-    if recommendation.the_response:
-        initial = {"decision": recommendation.the_response.decision, "reason": recommendation.the_response.reason}
+    current = recommendation.the_response
+    initial = {"seen": domain.response_seen(current)}
+    if current:
+        initial.update(decision=current.decision, reason=current.reason)
     form = ResponseForm(request.POST or None, initial=initial)
+    status, saved = 200, None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        # A form from before this check carries no "seen": it saves over the latest, as before.
+        seen = data.pop("seen") if "seen" in request.POST else None
+        data.pop("seen", None)
         try:
-            domain.record_response(recommendation, by=request.user, **form.cleaned_data)
+            domain.record_response(recommendation, by=request.user, seen=seen, **data)
+        except domain.ResponseChanged as changed:
+            # Nothing written: the form again with what this person chose, against the other
+            # person's response, shown beside it (the same 409 page as an action's).
+            saved, posted = changed.response, request.POST.copy()
+            posted["seen"] = domain.response_seen(saved)
+            form, status = ResponseForm(posted), 409
+            form.is_valid()
+            form.refuse(changed.MESSAGE)
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
@@ -298,8 +312,8 @@ def response_form(request, establishment, pk):
     return render(
         request,
         "leaders/response_form.html",
-        {"establishment": establishment, "recommendation": recommendation, "form": form},
-        status=400 if form.errors else 200,
+        {"establishment": establishment, "recommendation": recommendation, "form": form, "saved": saved},
+        status=400 if form.errors and status == 200 else status,
     )
 
 

@@ -19,9 +19,11 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -41,8 +43,25 @@ def workspace_url(user):
     return resolve_url("public:home")
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with its username's length checked: Django sets the limit on the
+    field after the field is made, so no validator enforces it, and a longer username reached
+    django-axes, whose record of failed attempts holds 255 characters (a 500 on PostgreSQL).
+    Over the limit, the form says so and nothing is authenticated or recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        message = f"Enter a username of {field.max_length} characters or fewer."
+        field.validators.append(MaxLengthValidator(field.max_length, message=message))
+        field.error_messages["required"] = "Enter your username."
+        self.fields["password"].error_messages["required"] = "Enter your password."
+
+
 class SignInView(LoginView):
     """Django's sign-in (throttled by django-axes), landing each person in their own workspace."""
+
+    form_class = SignInForm
 
     def get_default_redirect_url(self):
         return workspace_url(self.request.user)

@@ -312,7 +312,7 @@ def _filter_links(request, filterset):
     return groups
 
 
-@cached_public_page
+@cached_public_page(params=lambda: CompareFilter.base_filters)
 def compare(request):
     today = clock.today()
     page = compare_page(today, request.GET)
@@ -443,7 +443,7 @@ def _establishment_type(request):
     return value, None
 
 
-@cached_public_page
+@cached_public_page(params=("type",))
 def compare_area(request, slug):
     establishment_type, error = _establishment_type(request)
     today = clock.today()

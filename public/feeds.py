@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from common import clock
 from findings.models import Judgement, published_recommendations
@@ -61,6 +62,13 @@ class TaggedFeed(Feed):
 def start_of(day):
     """A publication date as the moment it became public: the start of that day, local time."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
+
+
+def as_summary(text):
+    """Plain text as the HTML an Atom ``<summary type="html">`` holds: escaped here once for HTML,
+    and once more for XML by the feed writer, so a reader decodes it back to text, never to tags
+    (a leader's reason reading ``<script>`` stays those characters)."""
+    return escape(text)
 
 
 class LatestReviewsFeed(TaggedFeed):
@@ -111,7 +119,7 @@ class LatestReviewsFeed(TaggedFeed):
     def item_description(self, review):
         published = review.publication_date_display or "today"
         found = "; ".join(review.findings) if review.findings else "No judgement recorded."
-        return f"Published {published}. Judgements: {found}."
+        return as_summary(f"Published {published}. Judgements: {found}.")
 
     def item_link(self, review):
         return review.get_absolute_url()
@@ -286,7 +294,7 @@ class ActionPlanFeed(TaggedFeed):
         return event["title"]
 
     def item_description(self, event):
-        return event["description"]
+        return as_summary(event["description"])
 
     def item_link(self, event):
         return event["link"]
@@ -385,7 +393,7 @@ class AreaJudgementsFeed(TaggedFeed):
             f"{judgement.level.label}"
             for judgement in review.area_judgements
         )
-        return f"Published {review.publication_date_display or 'today'}. {found}."
+        return as_summary(f"Published {review.publication_date_display or 'today'}. {found}.")
 
     def item_link(self, review):
         first = review.area_judgements[0]

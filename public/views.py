@@ -124,10 +124,19 @@ def review_preview(request, pk):
         raise PermissionDenied("Only inspectors can preview a review.")
     page = public.review_page(public.review_queryset(public=False), pk=pk)
     healthy = public.healthy_prison_history(page.review, Inspection.objects.all(), page.summary)
+    # The breadcrumb links to the establishment's page only if the public can open it: the
+    # preview of a new prison's first draft must not lead to a 404.
+    establishment_public = public.public_establishments(clock.today()).filter(pk=page.review.establishment_id).exists()
     response = render(
         request,
         "public/review_detail.html",
-        {"page": page, "review": page.review, "healthy": healthy, "preview": True},
+        {
+            "page": page,
+            "review": page.review,
+            "healthy": healthy,
+            "preview": True,
+            "establishment_public": establishment_public,
+        },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -144,7 +153,12 @@ def _filtered(request, today):
     return filterset, public.ListWindow(layout, rows, by_judgement=sort == Sort.JUDGEMENT)
 
 
-@cached_public_page
+def list_params():
+    """The query parameters the recommendation list reads: its filters, its order and the page number."""
+    return {*PublicListFilter.base_filters, "page"}
+
+
+@cached_public_page(params=list_params)
 def recommendation_list(request):
     today = clock.today()
     filterset, recommendations = _filtered(request, today)

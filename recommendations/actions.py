@@ -84,19 +84,63 @@ def _save_action(action, by):
     return _save(action, by)
 
 
+class ResponseChanged(ValidationError):
+    """Someone else gave or changed the response after the form was opened; nothing was written.
+
+    ``response`` holds the response as it is now, to show beside the form again."""
+
+    MESSAGE = (
+        "Someone else changed this response since you opened it. What they saved is shown below; "
+        "save yours again if it should replace theirs."
+    )
+
+    def __init__(self, response):
+        super().__init__(self.MESSAGE, code="stale")
+        self.response = response
+
+
+def response_seen(response):
+    """What a form remembers of the response it was opened on ("" when there was none yet)."""
+    if response is None or response.pk is None:
+        return ""
+    return f"{response.pk}:{response.updated_at.isoformat()}"
+
+
 @transaction.atomic
-def record_response(recommendation, *, decision, reason="", by=None):
+def record_response(recommendation, *, decision, reason="", by=None, seen=None):
     """Records (or changes) the prison's response: accepted, partly accepted or not accepted.
 
-    A reason is required unless the recommendation is fully accepted.
+    A reason is required unless the recommendation is fully accepted. ``seen`` is what the form
+    remembered of the response (``response_seen``): if it has been given or changed since,
+    ``ResponseChanged`` is raised and nothing is written, as for actions; two first responses at
+    once make one, and the other is refused the same way (never a database error).
     """
-    response = Response.objects.filter(recommendation=recommendation).first() or Response(recommendation=recommendation)
+    response = Response.objects.select_for_update().filter(recommendation=recommendation).first()
+    if seen is not None and response_seen(response) != seen:
+        raise ResponseChanged(response)
+    response = response or Response(recommendation=recommendation)
     response.decision = decision
     response.reason = (reason or "").strip()
     response.updated_by = by
     if decision not in ResponseDecision.values:
         raise ValidationError({"decision": "Choose accepted, partly accepted or not accepted."})
-    return _save(response, by)
+    if response.pk is not None:
+        return _save(response, by)
+    # A first response: another person's may be committed after the lock above found none.
+    response._history_user = by
+    try:
+        response.full_clean()
+    except ValidationError as error:
+        if "recommendation" in getattr(error, "error_dict", {}):  # theirs is in: one per recommendation
+            raise ResponseChanged(Response.objects.get(recommendation=recommendation)) from None
+        raise
+    try:
+        with transaction.atomic():  # a savepoint: theirs may win the insert while we wait for it
+            response.save()
+    except IntegrityError:
+        raise ResponseChanged(Response.objects.get(recommendation=recommendation)) from None
+    public_cache.changed()
+    return response
 
 
 @transaction.atomic

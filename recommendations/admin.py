@@ -10,6 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from common import public_cache
@@ -53,12 +54,27 @@ class PerObjectDeleteMixin:
 
 class ReportTextAdminMixin:
     """Report text outside evidence (team, scores…) belongs to the inspectorate that leads the
-    inspection: others read it. ``report_inspection(obj)`` names the inspection of a row."""
+    inspection: others read it, and cannot add it either (the form refuses their inspection).
+    ``report_inspection(obj)`` names the inspection of a row."""
 
     inspection_field = "inspection"
 
     def report_inspection(self, obj):
         return getattr(obj, self.inspection_field)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field, user = self.inspection_field, request.user
+
+        def clean(form_self):
+            cleaned = form.clean(form_self)
+            inspection = cleaned.get(field)
+            if inspection is not None and not may_write_report_text(user, inspection):
+                lead = inspection.lead_inspectorate or "the lead inspectorate"
+                form_self.add_error(field, f"Only {lead} inspectors write this part of {inspection}.")
+            return cleaned
+
+        return type(form.__name__, (form,), {"clean": clean})
 
     def _may_write(self, request, obj):
         return obj is None or may_write_report_text(request.user, self.report_inspection(obj))
@@ -533,6 +549,23 @@ class UnpublicationAdmin(admin.ModelAdmin):
         return False
 
 
+class DateHierarchyGuard:
+    """A date in the list's date links (``?at__year=…``) that is not a real date is a 400 with a
+    sentence, not a 500 (Django lets an integer too large for a date through)."""
+
+    LIMITS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+    def changelist_view(self, request, extra_context=None):
+        for part, (low, high) in self.LIMITS.items():
+            value = request.GET.get(f"{self.date_hierarchy}__{part}")
+            if value is None:
+                continue
+            if not (value.isascii() and value.isdigit() and len(value) <= 4 and low <= int(value) <= high):
+                message = f"“{value[:20]}” is not a {part} the list can show: choose a date from the list’s date links."
+                return render(request, "400.html", {"message": message}, status=400)
+        return super().changelist_view(request, extra_context)
+
+
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
     """A record written by the service itself (a moved date, a reminder sent): readable here,
     never added, changed or deleted by hand."""
@@ -584,7 +617,7 @@ class TargetDateChangeAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyRecordAdmin):
+class ReminderLogAdmin(DateHierarchyGuard, ReadOnlyRecordAdmin):
     list_display = ["sent_on", "establishment", "user"]
     list_filter = ["establishment"]
     list_select_related = ["establishment", "user"]
@@ -592,7 +625,7 @@ class ReminderLogAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyRecordAdmin):
+class AuditEventAdmin(DateHierarchyGuard, ReadOnlyRecordAdmin):
     """The audit trail: who published, unpublished, changed a publication date, imported a report
     or granted a role. Written only by ``recommendations.audit.record_audit_event``."""
 

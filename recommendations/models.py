@@ -341,6 +341,9 @@ class TeamMember(models.Model):
     inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
+    # A rename in the workspace is kept, and a re-import finds it (matched by position).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["inspection", "position", "pk"]
         constraints = [

@@ -4,10 +4,11 @@
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
+from reports.limits import MAX_REPORT_BYTES, check_pdf, size_refusal
 from reports.reading import ReportError, decode_report
 from reports.reading.pdf import page_count
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a published IRP report is under 2 MB
+MAX_UPLOAD_BYTES = MAX_REPORT_BYTES  # the same limit as the command's (reports.limits)
 
 
 class UploadForm(forms.Form):
@@ -20,15 +21,14 @@ class UploadForm(forms.Form):
 
     def clean_report(self):
         upload = self.cleaned_data["report"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}: reports up to {filesizeformat(MAX_UPLOAD_BYTES)} "
-                "can be imported."
-            )
+        refusal = size_refusal(upload.size, MAX_UPLOAD_BYTES)
+        if refusal:
+            raise forms.ValidationError(refusal)
         data = upload.read()
         name = upload.name.rsplit("/", 1)[-1].lower()
         try:
             if data.startswith(b"%PDF-"):
+                check_pdf(data)
                 self.pages = page_count(data)
             elif name.endswith(".pdf"):
                 raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")

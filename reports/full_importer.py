@@ -37,6 +37,7 @@ from reports.importer import (
     UPDATED,
     Changes,
     EditedSinceImport,
+    NotAllowedToImport,
     Run,
     Scales,
     _by,
@@ -80,10 +81,16 @@ def save_full_inspection(
     # Known only from a review imported first: the recommendations it quoted are checked against the report.
     from_review = known.filter(era="").exists()
     inspection = _inspection(run, report, establishment, publish)
+    if inspection.pk is None:
+        # A new full inspection is its lead inspectorate's to create (as a new review is).
+        raise NotAllowedToImport(run.changes.refused)
     _concerns(run, report, inspection, scales, from_review)
     _scores(run, report, inspection)
     _paragraphs(run, report, inspection)
     _team(run, report, inspection, scales)
+    if run.changes.refused and not run.changes.changed:
+        # Nothing this user may write would change: the report is another inspectorate's to import.
+        raise NotAllowedToImport(run.changes.refused)
     if run.changes.edits and not overwrite:
         raise EditedSinceImport(run.changes.edits)
     if run.changes.changed:
@@ -140,6 +147,7 @@ def _inspection(run: Run, report: FullInspection, establishment, publish):
         values,
         lambda obj: f"{report.establishment} full inspection, {report.visit_as_printed}",
         existing={(establishment.pk, slug): existing} if existing else {},
+        owner=("lead", None),
     )
     if publish and inspection.status == PublicationStatus.DRAFT:
         # The report is public from its month: published through the one function that does it.
@@ -200,6 +208,7 @@ def _concerns(run: Run, report: FullInspection, inspection, scales: Scales, from
                 "position": concern.position,
             },
             existing=by_number if kind == RecommendationKind.CONCERN else by_reference,
+            owner=("lead", inspection),
         )
         made.add(saved.pk)
     # What a review imported first followed up must be in the report it follows up.
@@ -224,6 +233,7 @@ def _scores(run: Run, report: FullInspection, inspection) -> None:
             {"inspection": inspection, "test": test},
             {"score": score, "printed_as": printed if test == HealthyPrisonTest.REHABILITATION else ""},
             existing=by_test,
+            owner=("lead", inspection),
         )
 
 
@@ -240,6 +250,7 @@ def _paragraphs(run: Run, report: FullInspection, inspection) -> None:
             {"part": PARTS[paragraph.part], "judgement": None, "text": paragraph.text},
             lambda obj: f"{obj.number}",
             existing=by_number,
+            owner=("lead", inspection),
         )
     practice = _by(NotablePractice.objects.filter(paragraph__inspection=inspection), "paragraph")
     for item in report.notable_practice:
@@ -250,6 +261,7 @@ def _paragraphs(run: Run, report: FullInspection, inspection) -> None:
             {"title": item.title, "see": item.see},
             lambda obj, number=item.paragraph: f"notable positive practice ({number})",
             existing=practice,
+            owner=("lead", inspection),
         )
 
 
@@ -262,6 +274,7 @@ def _team(run: Run, report: FullInspection, inspection, scales: Scales) -> None:
             {"inspection": inspection, "name": member.name},
             {"role": member.role, "inspectorate": scales.inspectorate(member.inspectorate), "position": position},
             existing=team,
+            owner=("lead", inspection),
         )
 
 

@@ -8,7 +8,7 @@ is rolled back. Only inspectors may import; the admin's own check (staff, signed
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from recommendations.roles import is_inspector
 from reports import jobs, tasks, upload
 from reports.forms import ConfirmForm, UploadForm
 from reports.grammars.full_inspection import FullInspection
-from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_any_report
+from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, describe_refused, save_any_report
 from reports.reading import ReportError
 from reports.sources import import_file, read_file
 
@@ -48,11 +48,16 @@ def _preview_context(request, report, changes, name, form):
         {"model": model, "row": row, "field": field, "old": old, "new": new, "edited": (model, row, field) in edited}
         for model, row, field, old, new in changes.fields
     ]
+    current, reported = changes.publication_date or (None, None)
     return _context(
         request,
         title=f"Import {name}?",
         report=report,
         full_inspection=isinstance(report, FullInspection),
+        # An import leaves a review's publication date alone: the report's is shown beside it.
+        publication_date_now=current,
+        publication_date_in_report=reported,
+        publication_date_differs=changes.publication_date is not None,
         recommendations=sum(
             1 for item in report.recommendations if getattr(item, "kind", "recommendation") == "recommendation"
         ),
@@ -63,6 +68,7 @@ def _preview_context(request, report, changes, name, form):
         unchanged=len(rows[UNCHANGED]),
         fields=fields,
         edits=changes.edits,
+        refused=changes.refused,
         form=form,
     )
 
@@ -92,6 +98,26 @@ def upload_report(request):
     return render(request, "reports/import_confirm.html", _preview_context(request, report, changes, name, confirm))
 
 
+class ImportedMeanwhile(Exception):
+    """Someone else imported the same report at the same moment; nothing of this import was written."""
+
+
+def _import_once(data, name, user, overwrite):
+    """``import_file``; when another confirmation of the same report committed first (the
+    database refuses a second establishment or review of the same name), once more against
+    what it wrote, where this import finds its rows and, usually, nothing left to change."""
+    for attempt in range(2):
+        try:
+            return import_file(data, name, publish=None, user=user, overwrite=overwrite)
+        except IntegrityError:
+            if attempt:
+                raise ImportedMeanwhile(
+                    f"{name} was being imported by someone else at the same moment, so this import wrote nothing. "
+                    "Open the review from the list to see what was imported, or upload the report again."
+                ) from None
+    raise AssertionError("unreachable")
+
+
 @require_http_methods(["POST"])
 def confirm_import(request):
     """Step 2: the confirmation imports the previewed upload (a new review as a draft)."""
@@ -112,7 +138,11 @@ def confirm_import(request):
         tasks.import_upload.delay(job["id"], request.POST.get("preview", "")[:64] or None)
         return redirect("reports:import-job", job=job["id"])
     try:
-        result = import_file(data, name, publish=None, user=request.user, overwrite=overwrite)
+        result = _import_once(data, name, request.user, overwrite)
+    except ImportedMeanwhile as error:
+        return render(
+            request, "reports/import_upload.html", _context(request, form=UploadForm(), refusal=str(error)), status=409
+        )
     except EditedSinceImport as error:
         report, changes = _preview(data, name, request.user)
         context = _preview_context(request, report, changes, name, form)
@@ -128,6 +158,12 @@ def confirm_import(request):
         f"Imported {name}: {changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
         f"{changes.count(UNCHANGED)} unchanged.",
     )
+    if changes.refused:
+        messages.warning(
+            request,
+            f"Left for their own inspectorate to import (the same file, uploaded by one of its inspectors): "
+            f"{describe_refused(changes.refused)}.",
+        )
     return redirect(reverse("admin:recommendations_inspection_change", args=[review.pk]))
 
 

@@ -280,7 +280,8 @@ def test_second_import_reads_in_a_constant_number_of_queries(imported, django_as
         # 2 savepoints (the command's transaction and the import's) and their 2 releases;
         # the kept report files with this file's SHA-256 (it is recognised, not stored twice);
         # inspectorates; progress levels; the establishment; the full inspection and the review;
-        # what the last import wrote to them (history); the review's team; its paragraphs and
+        # what the last import wrote to them (history); the review's team and what the last
+        # import wrote to it; its paragraphs and
         # what the last import wrote to them; its notable practice; the recommendations and
         # themes; their last imported values; the judgements; their last imported values; the
         # glossary and its last imported values; the section introductions and theirs.
@@ -314,13 +315,15 @@ def test_a_value_edited_since_the_import_is_listed_and_kept(imported):
     with pytest.raises(CommandError) as excinfo:
         run(SEED_REPORT)
     assert "would overwrite 1 value changed in the inspectors’ workspace since the last import" in str(excinfo.value)
-    assert "paragraph 3.9: text" in str(excinfo.value)
+    assert "paragraph 3.9 (evidence): text" in str(excinfo.value)
     assert snapshot() == before
 
 
-def test_overwrite_puts_the_reports_text_back_with_history(imported, django_user_model):
+def test_overwrite_puts_the_reports_text_back_with_history(imported, hmi_prisons):
     """--overwrite replaces the edit; history says which file did it and who ran the import."""
-    inspector = django_user_model.objects.create_user("ada")
+    from recommendations.roles import Role, grant_role
+
+    inspector = grant_role("ada", Role.INSPECTOR, inspectorate=hmi_prisons)[0]
     paragraph = Paragraph.objects.get(inspection=imported, number="3.9")
     paragraph.text = "Typed over."
     paragraph.save()
@@ -373,10 +376,10 @@ def test_a_failure_half_way_writes_nothing(db, monkeypatch):
     """All or nothing: a problem met while writing evidence leaves no row behind."""
     write_paragraph = report_import._paragraph
 
-    def failing(changes, review, paragraph, *args):
+    def failing(changes, review, paragraph, *args, **kwargs):
         if paragraph.number == "3.30":
             raise ReportError("Paragraph 3.30 cannot be written.", 400)
-        return write_paragraph(changes, review, paragraph, *args)
+        return write_paragraph(changes, review, paragraph, *args, **kwargs)
 
     monkeypatch.setattr(report_import, "_paragraph", failing)
     before = snapshot()

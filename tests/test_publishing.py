@@ -152,7 +152,8 @@ def test_the_review_page_says_when_an_embargo_ends(client, draft, hmi_inspector)
     response = client.post(reverse("admin:recommendations_inspection_publish", args=[draft.pk]), follow=True)
     html = response.content.decode()
     assert f"embargoed until {draft.published_on:%-d %B %Y}" in html
-    assert "Embargoed: the public sees it from" in html
+    assert "The public sees it from" in html
+    assert f"Embargoed until {draft.published_on:%-d %B %Y}" in html  # the state, named as in the list
 
 
 def test_the_review_page_links_to_the_preview(client, draft, hmi_inspector):
