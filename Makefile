@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEV_ENV := DJANGO_DEBUG=1
+# The port `make run` serves on: `PORT=8001 make run`.
+PORT ?= 8000
 
-.PHONY: run test install install-test assets migrate load-data lint format fixtures benchmark benchmark-national ci messages compile-messages
+.PHONY: run test install install-test assets migrate load-data demo-accounts lint format fixtures benchmark benchmark-national ci worker messages compile-messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +47,13 @@ migrate:
 load-data:
 	$(DEV_ENV) $(PY) manage.py load_belmarsh_if_empty
 
-run: install migrate load-data
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+# An inspector and a Belmarsh leader to sign in as, printed with their password: made only on
+# the embedded SQLite database with DEBUG on (on a DATABASE_URL this step says so and goes on).
+demo-accounts:
+	@$(DEV_ENV) $(PY) manage.py create_demo_accounts --site http://127.0.0.1:$(PORT) --elsewhere-say-so
+
+run: install migrate load-data demo-accounts
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on both cores (pytest-xdist, a database per worker). PYTEST_ARGS adds options,
 # e.g. `make test PYTEST_ARGS="-k import -n 0"`.
@@ -54,11 +61,28 @@ PYTEST_ARGS ?=
 test: install-test
 	$(PY) -m pytest -n $(or $(PYTEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)
 
-lint:
+# Background work (docs/alerts.md): a Celery worker, with Celery beat running the schedules
+# (alerts, digests, reminders), on the Redis that REDIS_URL names. Run one beat in all: start
+# further workers, here or on other machines, with `make worker BEAT=0`. Without REDIS_URL
+# nothing needs to run: tasks run inline in the site's own process.
+BEAT ?= 1
+CONCURRENCY ?= 2
+worker: install migrate
+	@if [ -z "$$REDIS_URL" ]; then echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; without it tasks run inline and no worker is needed."; exit 2; fi
+	@mkdir -p var
+	$(DEV_ENV) $(PY) -m celery -A belmarsh_irp worker --loglevel=INFO --concurrency=$(CONCURRENCY) \
+		$(if $(filter 1,$(BEAT)),--beat --schedule=var/celerybeat-schedule,)
+
+# ruff comes with the test install; after `make run` alone it is installed here (pinned).
+$(VENV)/bin/ruff: $(VENV)/bin/python constraints.txt
+	$(PIP) install --quiet -c constraints.txt ruff
+	touch $@
+
+lint: $(VENV)/bin/ruff
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format:
+format: $(VENV)/bin/ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "reports",
     "public",
     "leaders",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -162,20 +164,32 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap and not shared between threads of the dev server.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No just-in-time compilation: a query over the national archive costs enough to trigger
+    # it, and compiling took a second of a 1.5 s query that runs in 0.4 s without it (the
+    # public list's layout, EXPLAIN ANALYZE at national size). No page query runs long enough
+    # to gain from it.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache every worker process shares: Redis in production (REDIS_URL, e.g.
 # redis://127.0.0.1:6379/0, through Django's own RedisCache); without it a file cache in the
 # project (var/cache), which needs nothing else running. Anonymous public pages are served
-# from it (public/cache.py), retired whenever what the public sees changes.
+# from it (public/cache.py), retired whenever what the public sees changes. The site never
+# needs it: when Redis cannot be reached, pages come from the database (docs/security.md), so
+# a short timeout keeps a hung Redis from holding requests. Run Redis with maxmemory and an LRU
+# eviction policy (docs/security.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.5"))  # seconds, to connect and per command
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "tracker"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -196,13 +210,45 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELE
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # Never used while eager; named so that no task ever reaches for a broker on localhost.
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"  # a host named: kombu warns on every send without one
     CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ACKS_LATE = True  # a task a worker dies in is run again by another worker
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Each worker runs at most this many tasks at once (processes); more workers, on this machine or
+# others, take the same queue (docs/alerts.md).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# Several projects may share one Redis database: every key the broker writes starts with this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": os.environ.get("CELERY_KEY_PREFIX", "tracker-celery:")}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+# The schedules Celery beat runs (`make worker` starts one beat with the worker; run exactly one
+# beat however many workers there are). The same work as `manage.py send_alerts --frequency ...`
+# and `manage.py send_action_reminders`, for cron users.
+CELERY_BEAT_SCHEDULE = {
+    "alerts-immediately": {
+        "task": "alerts.send_due_alerts",
+        "schedule": crontab(minute="*/5"),
+        "args": ("immediately",),
+    },
+    "alerts-daily-digest": {
+        "task": "alerts.send_due_alerts",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "alerts-weekly-digest": {
+        "task": "alerts.send_due_alerts",
+        "schedule": crontab(hour=7, minute=15, day_of_week="monday"),
+        "args": ("weekly",),
+    },
+    "leaders-action-reminders": {
+        "task": "leaders.send_action_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
+# At most this many alert e-mails a minute from each worker process (Celery's rate_limit syntax).
+ALERTS_SEND_RATE_LIMIT = os.environ.get("ALERTS_SEND_RATE_LIMIT", "60/m")
 # Anonymous public pages from the cache (off only to measure or debug the pages themselves).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)
 # How long a cached page or derived total is kept at most (seconds); a change retires it at once.
@@ -261,6 +307,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
+# Uploaded and imported report files (findings.ReportSource), kept as published. Locally under
+# media/ (gitignored); in production MEDIA_ROOT is a persistent volume every web and worker
+# process shares (or the default storage an object store): see docs/importing.md. They are
+# served only through the public view that applies the publication rule, never from MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -270,18 +323,32 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Static files are the site's own: no cross-origin reading (WhiteNoise allows every origin by
+# default). CORS is for the open-data API only (public/api/middleware.py).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
-# E-mail: the console by default, so reminders print; set DJANGO_EMAIL_HOST (and the rest) to
-# send through SMTP.
+# E-mail: the console by default, so reminders and alerts print; DJANGO_EMAIL_FILE_PATH writes
+# each message to a file in that folder instead; set DJANGO_EMAIL_HOST (and the rest) to send
+# through SMTP.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The site's public address, for the absolute links in e-mails (alerts, reminders, password
+# resets), e.g. https://tracker.example.org. Without it, the address `make run` serves.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https:// (or http://); got {SITE_URL!r}.")
 
 # HTTPS hardening: on by default whenever DEBUG is off. DJANGO_HTTPS=0 turns it off for a
 # site served over plain HTTP behind nothing (never in production).
@@ -338,7 +405,13 @@ SPECTACULAR_SETTINGS = {
         "evidence paragraphs, notable positive practice, the inspectorates' progress scales and the "
         "prisons' published action plans. Only published reviews past their publication date appear. "
         "Inspection report text and the data derived from it are Crown copyright, used under the "
-        "Open Government Licence v3.0."
+        "Open Government Licence v3.0.\n\n"
+        "Every list says how many results match (`total`) and pages by cursor (`next`, `previous`). "
+        "A parameter an endpoint does not have, a value it cannot use or a cursor that is not a page "
+        "link's is refused with 400 and one error body (`detail`, and `errors` per parameter). Areas "
+        "are given by slug (`use-of-force`); a label is still accepted. The "
+        "[data dictionary](/data-dictionary/) names each field beside the matching column of the "
+        "site's CSV and XLSX downloads, with its meaning and values."
     ),
     "VERSION": "1",
     "LICENSE": {

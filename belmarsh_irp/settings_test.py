@@ -5,6 +5,8 @@ server for browser tests speaks plain HTTP and serves static files from the find
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-not-a-secret-0123456789abcdefghijklmnop")
 os.environ.setdefault("DJANGO_HTTPS", "0")
@@ -29,5 +31,7 @@ PUBLIC_PAGE_CACHE = False
 # Tasks run inline, whatever the environment's REDIS_URL; the one test of a real worker on Redis
 # (tests/test_alerts_worker.py) configures its own broker.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_URL = "memory://localhost/"  # a host named: kombu warns on every send without one
 CELERY_RESULT_BACKEND = "cache+memory://"
+# Report files the tests import are kept in a folder of the test run's own, never in media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="belmarsh-test-media-"))

@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_security \\
         .venv/bin/python benchmarks/db_restart_load.py [--seconds 60] [--clients 32] [--restart-at 25] [--port 8013]
+        [--reset]
 
 It migrates the database DATABASE_URL names (create it first: ``createdb -h 127.0.0.1 -U postgres
 wt_security``; PostgreSQL on 127.0.0.1 only, it refuses anything
@@ -11,6 +12,9 @@ for ``--seconds`` seconds, restarts PostgreSQL (``pg_ctlcluster --skip-systemctl
 restart``) after ``--restart-at`` seconds, then stops gunicorn and prints the responses by status,
 second by second around the restart and in total. The site should answer 503 (with
 Retry-After) while the database is away and 200 again after, never 500.
+
+It never changes data it did not create: a database that already holds establishments,
+inspections or users is refused unless ``--reset`` is given (which empties it first).
 
 Restarting PostgreSQL disturbs everything else using it for a few seconds: run it rarely.
 Bounded: at most 300 seconds and 64 clients; it stops gunicorn whatever happens.
@@ -53,6 +57,53 @@ def environment(database_url, port):
         DJANGO_LOG_LEVEL="ERROR",
     )
     return env
+
+
+# The project's tables whose rows mean someone's data is in the database.
+DATA_TABLES = ("recommendations_establishment", "recommendations_inspection", "auth_user")
+
+
+def rows_in(database_url):
+    """``{table: rows}`` for the tables of DATA_TABLES that exist and hold rows."""
+    import psycopg
+
+    found = {}
+    with psycopg.connect(database_url) as connection:
+        for table in DATA_TABLES:
+            exists = connection.execute("SELECT to_regclass(%s)", [f"public.{table}"]).fetchone()[0]
+            if exists is None:
+                continue
+            count = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608 - fixed names
+            if count:
+                found[table] = count
+    return found
+
+
+def prepare_database(env, database_url, reset):
+    """Migrates and loads fixtures/belmarsh.json into an empty database; refuses one holding
+    data (SystemExit naming what it holds) unless ``reset``, which empties it first
+    (``empty_database``)."""
+    held = rows_in(database_url)
+    if held and not reset:
+        listed = ", ".join(f"{n} rows in {table}" for table, n in held.items())
+        raise SystemExit(
+            f"The database holds data ({listed}). This benchmark loads its own data: give it an empty "
+            "database (createdb), or pass --reset to empty this one first."
+        )
+    if held:
+        empty_database(database_url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "loaddata", "fixtures/belmarsh.json")
+
+
+def empty_database(database_url):
+    """``--reset``: every table goes (the public schema is made again), so the migrations load the
+    scales and the fixture loads into a database exactly as ``make run`` would find it."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
 
 
 def manage(env, *args):
@@ -117,6 +168,9 @@ def main(argv=None):
     parser.add_argument("--restart-at", type=int, default=25)
     parser.add_argument("--port", type=int, default=8013)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--reset", action="store_true", help="Empty a database that holds data before loading the benchmark's own."
+    )
     args = parser.parse_args(argv)
     seconds, clients = min(args.seconds, 300), min(args.clients, 64)
 
@@ -127,8 +181,7 @@ def main(argv=None):
 
     env = environment(database_url, args.port)
     print("Preparing: migrate, load fixtures/belmarsh.json, collectstatic…", flush=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "loaddata", "fixtures/belmarsh.json")
+    prepare_database(env, database_url, args.reset)
     manage(env, "collectstatic", "--noinput")
     gunicorn = subprocess.Popen(
         [

@@ -1,13 +1,20 @@
 """How long parsing and importing the seed report take, as text and as a typeset PDF: the median
 of N runs (not a timed test).
 
-    python benchmarks/import_bench.py [--runs 20]
+    python benchmarks/import_bench.py [--runs 20] [--long-runs 3] [--pages 120]
 
 The PDF is the seed typeset as published (A4, reflowed, footer and page number on every page,
 tables), made with reportlab by tests/typeset.py (a test dependency). Parsing is pure Python;
-reading a PDF is pypdf's text extraction. Importing runs into a fresh, temporary SQLite database (or the database
-DATABASE_URL names, which must be migrated and empty of Belmarsh): the first import writes every
-row, later ones find nothing to change.
+reading a PDF is pypdf's text extraction with its text visitor (each run's font, size and place).
+
+A full inspection report runs to 80–120 pages: the seed lengthened to ``--pages`` pages (more
+summary paragraphs, tests/typeset.py's ``lengthened``) is read and parsed too, and its layout read
+by pdfplumber where that is installed (``pip install pdfplumber``; not a dependency), to compare
+the two libraries on the same file. The target is under 10 s for 120 pages.
+
+Importing runs into a fresh, temporary SQLite database (or the database DATABASE_URL names,
+which must be migrated and empty of Belmarsh): the first import writes every row, later ones
+find nothing to change.
 """
 
 import argparse
@@ -34,6 +41,8 @@ def timed(function, runs):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--long-runs", type=int, default=3, help="runs on the long PDF")
+    parser.add_argument("--pages", type=int, default=120, help="pages of the long PDF")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -48,9 +57,12 @@ def main(argv=None):
         from django.db import connection, connections, transaction
 
         from recommendations.models import Establishment
+        from reports.grammars.irp import parse_document
         from reports.importer import read_report, save_report
         from reports.parser import parse_report, text_from_pdf
-        from tests.typeset import typeset
+        from reports.reading import read_document
+        from reports.reading.pdf import pdf_pages
+        from tests.typeset import lengthened, typeset
 
         call_command("migrate", verbosity=0, interactive=False)
         text = SEED_REPORT.read_text(encoding="utf-8")
@@ -77,12 +89,66 @@ def main(argv=None):
         ]
         repeat_import()
         results.append(("text: read, parse and import again (nothing to change)", timed(repeat_import, args.runs)))
+        long_pdf, pages = _long_pdf(text, args.pages, lengthened, typeset, pdf_pages)
+        results += [
+            (
+                f"{pages}-page PDF: lines with layout (pypdf text visitor)",
+                timed(lambda: pdf_pages(long_pdf), args.long_runs),
+            ),
+            (
+                f"{pages}-page PDF: read and parse (reader and IRP grammar)",
+                timed(lambda: parse_document(read_document(long_pdf, "long.pdf")), args.long_runs),
+            ),
+            (
+                f"{pages}-page PDF: plain text only (pypdf layout mode, the old reader)",
+                timed(lambda: _pypdf_layout_text(long_pdf), args.long_runs),
+            ),
+        ]
+        try:
+            import pdfplumber  # noqa: F401
+        except ImportError:
+            print("pdfplumber is not installed: its figure is left out (pip install pdfplumber).")
+        else:
+            results.append(
+                (f"{pages}-page PDF: words with font and size (pdfplumber)", timed(lambda: _plumber(long_pdf), 1))
+            )
         vendor = connection.vendor
         connections.close_all()
 
-    print(f"Seed report {SEED_REPORT.name} and its typeset PDF, {args.runs} runs each, {vendor} database:")
+    print(
+        f"Seed report {SEED_REPORT.name} and its typeset PDF, {args.runs} runs each ({args.long_runs} on the long "
+        f"PDF), {vendor} database:"
+    )
     for name, (median, low, high) in results:
-        print(f"  {name:<58} median {median:7.1f} ms  (min {low:.1f}, max {high:.1f})")
+        print(f"  {name:<66} median {median:8.1f} ms  (min {low:.1f}, max {high:.1f})")
+
+
+def _long_pdf(text, pages, lengthened, typeset, pdf_pages):
+    """The seed lengthened until its typeset PDF has ``pages`` pages (about 4 paragraphs a page)."""
+    paragraphs = max(0, int((pages - 15) * 4))
+    while True:
+        data = typeset(lengthened(text, paragraphs), "a4")
+        count = len(pdf_pages(data))
+        if count >= pages or paragraphs >= 980:
+            return data, count
+        paragraphs += max(3, int((pages - count) * 4))
+
+
+def _pypdf_layout_text(data):
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text(extraction_mode="layout") for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _plumber(data):
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_words(extra_attrs=["fontname", "size"]) for page in pdf.pages]
 
 
 if __name__ == "__main__":

@@ -13,6 +13,13 @@
    client's requests one after another, and ``wrk -t2 -c16`` throughput with its ratio to
    hello's in the same run; once with the page cache off (``uncached``), once on (``cached``:
    Redis when REDIS_URL is set, else the file cache of the embedded default).
+4. Prints *first requests* separately: searches for words never searched before in the run
+   (common words, phrases, rare words, and deep pages of them), list filters and deep pages
+   never asked for before, recommendation pages never opened before, and the list and home page
+   just after the public data changed. Each is one request of one client with the page cache
+   off, so nothing the run did before serves it: p50, p95 and the slowest of the series.
+   The run starts by retiring every value cached under the public version (as a publication
+   does), so an earlier run's cached layouts are not read either.
 
 Every load loop is bounded in count and time and sends requests only to 127.0.0.1.
 """
@@ -80,8 +87,12 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
+from common import public_cache
 from recommendations.models import Action, Establishment, Inspection, Recommendation
 from recommendations.roles import Role, grant_role
+
+# Nothing an earlier run computed (a list's layout for a word, the filters' options) is read.
+public_cache.changed()
 
 establishment = Establishment.objects.annotate(n=Count("inspections")).order_by("-n", "pk").first()
 review = Inspection.objects.published().reviews().filter(establishment=establishment).order_by("-published_on").first()
@@ -102,9 +113,13 @@ print(json.dumps({
         ["review", f"/establishments/{slug}/{review.slug}/"],
         ["list", "/recommendations/"],
         ["list ?judgement", "/recommendations/?judgement=no-meaningful-progress"],
-        ["list ?q=violence", "/recommendations/?q=violence"],
+        ["search, repeated ?q=violence", "/recommendations/?q=violence"],
+        ["search, repeated phrase", "/recommendations/?q=%22body-worn+cameras%22"],
         ["list ?page=3000", "/recommendations/?page=3000"],
+        ["list sorted by judgement", "/recommendations/?sort=judgement&page=2000"],
         ["recommendation", f"/recommendations/{judged.pk}/"],
+        ["comparison", "/compare/"],
+        ["comparison: one area", "/compare/areas/use-of-force/"],
     ],
     "leaders": [
         ["leaders: dashboard", f"/leaders/{slug}/"],
@@ -114,12 +129,142 @@ print(json.dumps({
         ["leaders: action", f"/leaders/{slug}/actions/{action.pk}/"],
     ],
     "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+    "establishments": list(Establishment.objects.order_by("pk").values_list("slug", flat=True)[:60]),
+    "years": sorted({year for year in Inspection.objects.filter(kind="full").values_list("year", flat=True)}),
+    "recommendations": list(
+        Recommendation.objects.filter(judgements__public_from__isnull=False)
+        .order_by("?").values_list("pk", flat=True)[:40]
+    ),
 }))
 """
     import json
 
     output = subprocess.run([PYTHON, "-c", script], cwd=PROJECT_DIR, env=env, check=True, capture_output=True)
     return json.loads(output.stdout)
+
+
+# Words of inspection reports, each searched once in a run: the common ones match tens of
+# thousands of paragraphs in build_national_data's text, as in real reports.
+COMMON_WORDS = [
+    "violence",
+    "safeguarding",
+    "induction",
+    "resettlement",
+    "force",
+    "self-harm",
+    "cell",
+    "drugs",
+    "education",
+    "segregation",
+    "complaints",
+    "medicines",
+    "staff",
+    "prisoners",
+    "wings",
+    "improved",
+]
+PHRASES = [
+    '"body-worn cameras"',
+    '"use of force"',
+    '"time out of cell"',
+    '"illicit drugs"',
+    '"new arrivals"',
+    '"mental health support"',
+    '"key work sessions"',
+    '"accommodation on release"',
+]
+RARE_WORDS = ["drones", "vaping", "veterans", "interpreting", "Samaritans", "Traveller", "kitchen", "chaplaincy"]
+DEEP_SEARCHES = ["oversight", "shortages", "equality", "families", "monitored", "consistent", "remand", "reading"]
+
+
+def first_requests(plan):
+    """Series of requests, each for something never asked for before in the run."""
+    from urllib.parse import urlencode
+
+    search = [("search, first time: common words", [f"/recommendations/?{urlencode({'q': w})}" for w in COMMON_WORDS])]
+    search.append(("search, first time: phrases", [f"/recommendations/?{urlencode({'q': w})}" for w in PHRASES]))
+    search.append(("search, first time: rare words", [f"/recommendations/?{urlencode({'q': w})}" for w in RARE_WORDS]))
+    search.append(
+        (
+            "search, first time: page 200",
+            [f"/recommendations/?{urlencode({'q': w, 'page': 200})}" for w in DEEP_SEARCHES],
+        )
+    )
+    slugs = plan["establishments"]
+    lists = [
+        ("list, first time: ?establishment", [f"/recommendations/?establishment={slug}" for slug in slugs[:10]]),
+        (
+            "list, first time: ?establishment, last page",
+            [f"/recommendations/?establishment={slug}&page=999" for slug in slugs[10:20]],
+        ),
+        ("list, first time: ?year, page 100", [f"/recommendations/?year={year}&page=100" for year in plan["years"]]),
+        (
+            "list, first time: ?establishment sorted",
+            [f"/recommendations/?establishment={slug}&sort=judgement" for slug in slugs[20:30]],
+        ),
+        ("establishment page, first time", [f"/establishments/{slug}/" for slug in slugs[30:50]]),
+        ("recommendation, first time", [f"/recommendations/{pk}/" for pk in plan["recommendations"]]),
+    ]
+    return search, lists
+
+
+def retire(env):
+    """What a publication does to the cache: every cached page and layout retired."""
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup(); from common import public_cache; public_cache.changed()",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+
+
+def timed(url):
+    started = time.perf_counter()
+    get(url)
+    return time.perf_counter() - started
+
+
+def series_row(name, times):
+    times = sorted(times)
+    p95 = times[max(0, round(0.95 * len(times)) - 1)]
+    return name, len(times), statistics.median(times), p95, times[-1]
+
+
+def measure_first(env, plan, after_change=6):
+    """The first-request series, one client, page cache off; then the list and the home page
+    each just after the public data changed (``after_change`` times)."""
+    server = Server({**env, "DJANGO_PUBLIC_PAGE_CACHE": "0"})
+    rows = []
+    try:
+        search, lists = first_requests(plan)
+        for name, urls in [*search, *lists]:
+            row = series_row(name, [timed(server.url(url)) for url in urls])
+            rows.append(row)
+            print(
+                f"  first    {row[0]:45} n={row[1]:3}  p50 {row[2] * 1000:6.1f} ms  p95 {row[3] * 1000:6.1f} ms"
+                f"  max {row[4] * 1000:6.1f} ms",
+                flush=True,
+            )
+        changed = {"list, first after a change": [], "home, first after a change": []}
+        for _ in range(after_change):
+            retire(env)
+            changed["list, first after a change"].append(timed(server.url("/recommendations/")))
+            changed["home, first after a change"].append(timed(server.url("/")))
+        for name, times in changed.items():
+            row = series_row(name, times)
+            rows.append(row)
+            print(
+                f"  first    {row[0]:45} n={row[1]:3}  p50 {row[2] * 1000:6.1f} ms  p95 {row[3] * 1000:6.1f} ms"
+                f"  max {row[4] * 1000:6.1f} ms",
+                flush=True,
+            )
+    finally:
+        server.stop()
+    return rows
 
 
 def count_queries(env, urls, cookie):
@@ -159,6 +304,9 @@ print(json.dumps(counts))
 
 
 def free_port():
+    """``BENCH_PORT`` when set (on a shared machine, the port you were given), else any free one."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -267,12 +415,22 @@ def measure(env, pages, cookie, duration, label):
                 f"  (hello {hello:.0f})",
                 flush=True,
             )
-        csv = first_byte(server.url("/recommendations.csv"))
+        try:
+            csv = first_byte(server.url("/recommendations.csv"))
+        except OSError as error:  # e.g. a worker's timeout on an overloaded machine
+            print(f"  the CSV download failed: {error!r}", flush=True)
+            csv = (0.0, 0.0, 0)
     finally:
         server.stop()
     hello = statistics.median(hello_rates)
     rows.insert(0, ("hello", "/hello/", 0.0, 0.0, hello, 0, hello))
     return rows, csv
+
+
+def ratio(rate, hello):
+    """A page's throughput over its neighbouring hello's ("–" when hello got no answer: the
+    server was still busy with the page before)."""
+    return f"{rate / hello:.2f}" if hello else "–"
 
 
 def main():
@@ -281,6 +439,8 @@ def main():
     parser.add_argument("--establishments", type=int, default=150)
     parser.add_argument("--years", type=int, default=11)
     parser.add_argument("--duration", type=int, default=10, help="Seconds of wrk per page (10).")
+    parser.add_argument("--first-only", action="store_true", help="Only the first-request series.")
+    parser.add_argument("--cached-only", action="store_true", help="Only the public pages, page cache on.")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
@@ -327,6 +487,23 @@ def main():
             check=True,
         ).stdout.split()
 
+        if args.cached_only:
+            print("== cached (page cache on)", flush=True)
+            rows, _ = measure(
+                {**env, "DJANGO_PUBLIC_PAGE_CACHE": "1"}, plan["public"], plan["cookie"], args.duration, "cached"
+            )
+            print("| page | cached p50 | p95 | req/s | vs hello |")
+            print("|---|---|---|---|---|")
+            for name, path, p50, p95, rate, _, hello in rows:
+                times = f"{p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms"
+                print(f"| {name} `{path}` | {times} | {rate:,.0f} | {ratio(rate, hello)} |")
+            return
+        print("== first requests (page cache off; nothing asked for before in the run)", flush=True)
+        first = measure_first(env, plan)
+        if args.first_only:
+            for name, n, p50, p95, slowest in first:
+                print(f"| {name} | {n} | {p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms | {slowest * 1000:.1f} ms |")
+            return
         print("== uncached (page cache off)", flush=True)
         uncached = measure({**env, "DJANGO_PUBLIC_PAGE_CACHE": "0"}, pages, plan["cookie"], args.duration, "uncached")
         backend = "Redis" if os.environ.get("REDIS_URL") else "file cache"
@@ -356,7 +533,7 @@ def main():
         hit = cached_rows.get(path)
         q = "–" if path == "/hello/" else str(queries.get(path, "?"))
         uncached_cells = (
-            f"{p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms | {rate:,.0f} | {rate / hello:.2f}"
+            f"{p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms | {rate:,.0f} | {ratio(rate, hello)}"
             if path != "/hello/"
             else f"– | – | {rate:,.0f} | 1"
         )
@@ -367,8 +544,15 @@ def main():
         elif path == "/hello/":
             cached_cells = f"– | – | {hit[4]:,.0f} | 1"
         else:
-            cached_cells = f"{hit[2] * 1000:.1f} ms | {hit[3] * 1000:.1f} ms | {hit[4]:,.0f} | {hit[4] / hit[6]:.2f}"
+            cached_cells = f"{hit[2] * 1000:.1f} ms | {hit[3] * 1000:.1f} ms | {hit[4]:,.0f} | {ratio(hit[4], hit[6])}"
         print(f"| {name} `{path}` | {q} | {uncached_cells} | {cached_cells} |")
+    print()
+    print("First requests: each URL asked for once in the run (never before), one client, page cache off.")
+    print()
+    print("| series | requests | p50 | p95 | slowest |")
+    print("|---|---|---|---|---|")
+    for name, n, p50, p95, slowest in first:
+        print(f"| {name} | {n} | {p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms | {slowest * 1000:.1f} ms |")
     first, total, size = uncached[1]
     print()
     print(

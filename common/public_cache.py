@@ -12,15 +12,69 @@ Cached public pages are stored under a key that holds this version and today's d
 The version is a random token with the time it was made (the pages' ``Last-Modified``), kept
 in the ``default`` cache: Redis in production (``REDIS_URL``), a file cache shared by the
 worker processes on the embedded default.
+
+The cache is a help, never a need: when it cannot be reached (Redis stopped, restarting, out of
+reach), ``version()`` is None and pages are built from the database, ``remember`` computes, and
+a warning is logged at most once a minute a process (``cache_unreachable``). A change made while
+the cache was away retires its pages as soon as it is back (``changed`` keeps it pending).
 """
 
+import datetime
 import hashlib
+import logging
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency; the file cache needs none
+    RedisError = OSError
+
+logger = logging.getLogger(__name__)
+
+# What a cache that cannot be reached raises: Redis's errors (refused, timed out, reset), and
+# the file cache's OSError (a full or read-only disk).
+CACHE_ERRORS = (RedisError, OSError)
+WARNING_INTERVAL = 60  # seconds between two warnings that the cache is unreachable, a process
+_state = {"warned_at": None, "pending_change": False}
+
+
+def cache_unreachable(error):
+    """Logs that the cache cannot be reached, at most once every ``WARNING_INTERVAL`` seconds."""
+    now = time.monotonic()
+    warned_at = _state["warned_at"]
+    if warned_at is None or now - warned_at >= WARNING_INTERVAL:
+        _state["warned_at"] = now
+        logger.warning(
+            "The cache is unreachable (%s: %s): public pages are built from the database until it is back.",
+            type(error).__name__,
+            error,
+        )
+
+
+def cache_get(key):
+    """``cache.get(key)``, or None when the cache cannot be reached."""
+    try:
+        return cache.get(key)
+    except CACHE_ERRORS as error:
+        cache_unreachable(error)
+        return None
+
+
+def cache_set(key, value, timeout):
+    """``cache.set``; True if stored, False when the cache cannot be reached."""
+    try:
+        cache.set(key, value, timeout)
+    except CACHE_ERRORS as error:
+        cache_unreachable(error)
+        return False
+    return True
+
 
 VERSION_KEY = "public:version"
 # The version outlives any page; if it is ever evicted, a new one is made (pages cached under
@@ -33,27 +87,52 @@ def _new_version():
 
 
 def version():
-    """The current version, ``token:unix-time``; made (once) if the cache has none."""
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        candidate = _new_version()
-        # add() keeps the first writer's version if two processes race here.
-        cache.add(VERSION_KEY, candidate, VERSION_TIMEOUT)
-        current = cache.get(VERSION_KEY) or candidate
+    """The current version, ``token:unix-time``; made (once) if the cache has none. None when
+    the cache cannot be reached: the caller builds from the database and stores nothing."""
+    try:
+        if _state["pending_change"]:
+            # A change was made while the cache was away: its pages are retired first.
+            cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT)
+            _state["pending_change"] = False
+        current = cache.get(VERSION_KEY)
+        if current is None:
+            candidate = _new_version()
+            # add() keeps the first writer's version if two processes race here.
+            cache.add(VERSION_KEY, candidate, VERSION_TIMEOUT)
+            current = cache.get(VERSION_KEY) or candidate
+    except CACHE_ERRORS as error:
+        cache_unreachable(error)
+        return None
     return current
 
 
-def last_modified(current):
-    """The time (unix seconds) the public data last changed, as far as the cache knows."""
-    return int(current.rsplit(":", 1)[1])
+def last_modified(current, today=None):
+    """The time (unix seconds) the public data last changed, as far as the cache knows, and no
+    earlier than the start of ``today``: an embargo lifts at midnight with no change recorded,
+    so a page's ``Last-Modified`` moves with the day too (never past now)."""
+    changed_at = int(current.rsplit(":", 1)[1])
+    if today is None:
+        return changed_at
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    return max(changed_at, min(int(midnight.timestamp()), int(time.time())))
+
+
+def _bump():
+    try:
+        cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT)
+    except CACHE_ERRORS as error:
+        # The change stands (it is in the database); the pages are retired once the cache is back.
+        _state["pending_change"] = True
+        cache_unreachable(error)
 
 
 def changed():
     """Retires every cached public page: now, and again when the surrounding transaction
-    commits (so no request can cache the old data under the new version in between)."""
-    cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT)
+    commits (so no request can cache the old data under the new version in between). Never
+    fails the change it follows when the cache cannot be reached."""
+    _bump()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_version(), VERSION_TIMEOUT))
+        transaction.on_commit(_bump)
 
 
 def page_key(current, today, path):
@@ -71,9 +150,12 @@ def data_key(current, today, name):
 def remember(today, name, compute):
     """``compute()``, read from the cache while the public data stays the same: for values
     that are costly to derive and change only when what the public sees changes."""
-    key = data_key(version(), today, name)
-    value = cache.get(key)
+    current = version()
+    if current is None:
+        return compute()
+    key = data_key(current, today, name)
+    value = cache_get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, settings.PUBLIC_CACHE_TIMEOUT)
+        cache_set(key, value, settings.PUBLIC_CACHE_TIMEOUT)
     return value

@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from findings.models import (
     Paragraph,
     ParagraphPart,
     ProgressLevel,
+    ReportSource,
     SectionIntroduction,
     key_findings,
 )
@@ -42,6 +44,9 @@ from findings.publishing import (
     change_publication_date,
     may_publish,
     public_data_changed,
+    publication_date_refusal,
+    publication_state,
+    publish_on,
     publish_review,
     unpublish_review,
 )
@@ -63,6 +68,36 @@ def scales_for(inspectorate_pks):
     for level in levels:
         grouped.setdefault(level.inspectorate, []).append(level)
     return list(grouped.items())
+
+
+@admin.register(ReportSource)
+class ReportSourceAdmin(admin.ModelAdmin):
+    """The report files reviews were imported from, as published: kept as they were, so read only
+    (an import adds them; the public review page links the latest)."""
+
+    list_display = ["original_name", "inspection", "media_type", "size", "imported_at", "imported_by"]
+    list_filter = ["media_type", "inspection__establishment"]
+    list_select_related = ["inspection__establishment", "imported_by"]
+    search_fields = ["original_name", "sha256"]
+    readonly_fields = [
+        "inspection",
+        "original_name",
+        "media_type",
+        "size",
+        "sha256",
+        "file",
+        "imported_at",
+        "imported_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgressLevel)
@@ -331,9 +366,20 @@ class ReviewPublicationMixin:
 
     @method_decorator(require_POST)
     def publish_view(self, request, object_id):
+        """ "Publish on [date]": today or earlier publishes at once, a later date embargoes
+        (``publishing.publish_on``); with no date, the review's own date or today."""
         review = self._review_or_403(request, object_id)
+        day = review.published_on
+        if "publication-published_on" in request.POST:
+            form = PublishOnForm(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        self.message_user(request, f"{review} was not published: {error}", messages.ERROR)
+                return HttpResponseRedirect(self._change_url(review))
+            day = form.cleaned_data["published_on"]
         try:
-            review = publish_review(review, by=request.user)
+            review = publish_on(review, request.user, day) if day else publish_review(review, by=request.user)
         except PublicationError as error:
             self.message_user(request, f"{review} was not published:", messages.ERROR)
             self._tell(request, error)
@@ -373,7 +419,7 @@ class ReviewPublicationMixin:
             self.message_user(request, "The publication date was not changed:", messages.ERROR)
             self._tell(request, error)
         else:
-            self.message_user(request, f"{review} is now shown from {review.published_on:%-d %B %Y}.", messages.SUCCESS)
+            self.message_user(request, date_changed_message(review), messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(review))
 
     @admin.action(description="Publish the selected reviews", permissions=["publish"])
@@ -396,6 +442,22 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
 
     change_form_template = "admin/findings/review_change_form.html"
     actions = ["publish_selected"]
+    list_display = ["__str__", "kind", "publication", "visit_start"]
+
+    @admin.display(description="Status", ordering="status")
+    def publication(self, obj):
+        """Draft / Embargoed until [date] / Published: what the public sees, not only the status."""
+        return publication_state(obj, clock.today())
+
+    def get_view_on_site_url(self, obj=None):
+        """ "View on site" only where the public can see the page: a draft or an embargoed
+        review (or an inspection not yet public) has no public page, so no 404 link; the
+        review's page offers its preview instead."""
+        if obj is None or obj.status != PublicationStatus.PUBLISHED:
+            return None
+        if obj.published_on and obj.published_on > clock.today():
+            return None
+        return super().get_view_on_site_url(obj)
 
     def public_data_changed(self, request, objects):
         # Its dates, status or judgements may have changed: the public windows, and the cache.
@@ -459,6 +521,8 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
                 date_form=PublicationDateForm(
                     initial={"published_on": obj.published_on, "published_month_only": obj.published_month_only}
                 ),
+                publish_on_form=PublishOnForm(initial={"published_on": obj.published_on or clock.today()}),
+                publication_state=publication_state(obj, clock.today()),
                 scales=scales_for(allowed),
                 embargoed=is_published(obj) and bool(obj.published_on and obj.published_on > clock.today()),
             )
@@ -477,20 +541,57 @@ class PublicationDateForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the change (kept on record)",
         max_length=2000,
+        required=False,  # asked only when a published date changes (publishing.change_publication_date)
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "required": "Give a reason for changing the publication date.",
-            "max_length": "The reason must be 2,000 characters or fewer.",
-        },
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="publication", **kwargs)
 
+    def clean_published_on(self):
+        day = self.cleaned_data["published_on"]
+        refusal = publication_date_refusal(day)
+        if refusal:
+            raise ValidationError(refusal)
+        return day
+
+
+class PublishOnForm(forms.Form):
+    """ "Publish on [date]" for a draft: today, or a later date (an embargo). No reason asked:
+    nothing public changes until it is published."""
+
+    published_on = forms.DateField(
+        label="Publish on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the date to publish on.", "invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="publication", **kwargs)
+
+    def clean_published_on(self):
+        day = self.cleaned_data["published_on"]
+        refusal = publication_date_refusal(day)
+        if refusal:
+            raise ValidationError(refusal)
+        return day
+
+
+def date_changed_message(review):
+    """What a change of date did, truthfully: a draft is not shown to anyone yet."""
+    day = date_format(review.published_on)
+    if review.status != PublicationStatus.PUBLISHED:
+        return f"{review} is still a draft: once published, it will be shown from {day}."
+    if review.published_on > clock.today():
+        return f"{review} is embargoed until {day}: the public sees it from then."
+    return f"{review} is now shown from {day}."
+
 
 def published_message(review):
-    if review.published_on and review.published_on > review.published_at.date():
-        return f"{review} is published, embargoed until {review.published_on:%-d %B %Y}: the public sees it from then."
+    if review.published_on and review.published_on > clock.today():
+        until = date_format(review.published_on)
+        return f"{review} is published, embargoed until {until}: the public sees it from then."
     return f"{review} is published and the public can see it now."
 
 
@@ -596,6 +697,12 @@ class EvidenceInline(admin.TabularInline):
 
 class JudgementLevelForm(forms.ModelForm):
     level = LevelChoiceField(queryset=ProgressLevel.objects.none(), required=False)
+    change_reason = forms.CharField(
+        label="Reason for the change (kept in the judgement’s history)",
+        required=False,
+        max_length=100,
+        help_text="For example, “Level corrected after the moderation meeting”.",
+    )
 
     class Meta:
         model = Judgement
@@ -621,8 +728,15 @@ class JudgementAdmin(HistoryAdmin):
     list_select_related = ["recommendation", "level__inspectorate", "review__establishment"]
     search_fields = ["recommendation__text", "recommendation__area", "recommendation__reference"]
     readonly_fields = ["review_link", "recommendation_text"]
-    fields = ["review_link", "recommendation_text", "level", "position"]
+    fields = ["review_link", "recommendation_text", "level", "position", "change_reason"]
     inlines = [EvidenceInline]
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("change_reason") or "").strip()
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
     history_list_display = ["level"]
     history_select_related = ["level__inspectorate"]
 
@@ -679,8 +793,9 @@ class JudgementAdmin(HistoryAdmin):
 
 
 class ReportTextForm(forms.ModelForm):
-    """A paragraph outside evidence may be added only to an inspection the user's inspectorate
-    leads; evidence only to a judgement of their own inspectorate (the judgement's queryset)."""
+    """Who may write a paragraph, whatever the form posts (``paragraph_refusal``): a paragraph
+    outside evidence only on an inspection the user's inspectorate leads; evidence only on a
+    judgement of their own inspectorate at the same review."""
 
     user = None  # set by ParagraphAdmin.get_form
 
@@ -688,13 +803,33 @@ class ReportTextForm(forms.ModelForm):
         cleaned = super().clean()
         inspection = cleaned.get("inspection") or getattr(self.instance, "inspection", None)
         part = cleaned.get("part", self.instance.part)
-        if inspection is not None and part != ParagraphPart.EVIDENCE:
-            if not may_write_report_text(self.user, inspection):
-                lead = inspection.lead_inspectorate or "the lead inspectorate"
-                raise ValidationError(
-                    f"Only {lead} inspectors write this report’s summary, key findings and notable practice."
-                )
+        judgement = cleaned.get("judgement", self.instance.judgement if self.instance.judgement_id else None)
+        refusal = paragraph_refusal(self.user, inspection, part, judgement)
+        if refusal:
+            raise ValidationError(refusal)
         return cleaned
+
+
+def paragraph_refusal(user, inspection, part, judgement):
+    """Why ``user`` may not write a paragraph of ``part`` on ``inspection`` (for ``judgement``),
+    or None: the same per-inspectorate rule as judgements, for adding, changing and deleting."""
+    if inspection is None:
+        return None
+    if part == ParagraphPart.EVIDENCE:
+        if judgement is None:
+            return "Evidence belongs to a judgement: choose the judgement this paragraph supports."
+        if judgement.review_id != inspection.pk:
+            return "Evidence belongs to a judgement of the same review."
+        if not may_judge(user, judgement.recommendation.inspectorate_id):
+            return (
+                f"Only {judgement.recommendation.inspectorate} inspectors write the evidence for "
+                f"{judgement.recommendation.name}."
+            )
+        return None
+    if not may_write_report_text(user, inspection):
+        lead = inspection.lead_inspectorate or "the lead inspectorate"
+        return f"Only {lead} inspectors write this report’s summary, key findings and notable practice."
+    return None
 
 
 @admin.register(Paragraph)
@@ -708,6 +843,10 @@ class ParagraphAdmin(HistoryAdmin):
     autocomplete_fields = ["inspection"]
     history_list_display = ["part"]
 
+    def public_data_changed(self, request, objects):
+        # Evidence of a published review is in its recommendations' search documents.
+        public_data_changed(reviews={obj.inspection_id for obj in objects if obj.inspection_id})
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "judgement":
             queryset = Judgement.objects.select_related("recommendation", "level", "review__establishment")
@@ -718,12 +857,12 @@ class ParagraphAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may(self, request, obj):
-        if obj is None:
+        if obj is None or inspectorate_ids(request.user) is None:
             return True
-        if obj.judgement_id is None:
-            # Summary, key findings, notable practice: the lead inspectorate's text.
-            return may_write_report_text(request.user, obj.inspection)
-        return may_judge(request.user, obj.judgement.recommendation.inspectorate_id)
+        # Summary, key findings, notable practice: the lead inspectorate's text; evidence: its
+        # judgement's inspectorate.
+        judgement = obj.judgement if obj.judgement_id else None
+        return paragraph_refusal(request.user, obj.inspection, obj.part, judgement) is None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

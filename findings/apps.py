@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_migrate, pre_delete
 
 from recommendations.roles import Role
 
@@ -17,6 +17,7 @@ class FindingsConfig(AppConfig):
             ("findings", "notablepractice", ["view", "add", "change", "delete"]),
             ("findings", "glossaryentry", ["view", "add", "change", "delete"]),
             ("findings", "sectionintroduction", ["view", "change"]),
+            ("findings", "reportsource", ["view"]),
         ],
     }
 
@@ -28,3 +29,21 @@ class FindingsConfig(AppConfig):
         for model in (Judgement, Paragraph):
             uid = f"refuse-deleting-published-{model.__name__}"
             pre_delete.connect(refuse_deleting_published, sender=model, dispatch_uid=uid)
+
+        # SQLite's full-text indexes and their triggers, after every migrate (a table remade by
+        # a migration loses its triggers; this puts them back and rebuilds the index).
+        post_migrate.connect(ensure_search_indexes, sender=self, dispatch_uid="findings-search-indexes")
+
+
+def ensure_search_indexes(using="default", **kwargs):
+    from django.db import connections
+
+    from findings.models import PARAGRAPH_SEARCH, RECOMMENDATION_SEARCH
+    from recommendations.search import ensure_fulltext_tables
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    tables = set(connection.introspection.table_names())
+    wanted = [table for table in (RECOMMENDATION_SEARCH, PARAGRAPH_SEARCH) if table.source in tables]
+    ensure_fulltext_tables(connection, wanted)

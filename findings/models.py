@@ -1,18 +1,33 @@
 """What a review found: progress scales, judgements, the report's numbered paragraphs and
 notable positive practice. Depends on ``recommendations``; never the reverse."""
 
-import datetime
 import re
 
-from django.contrib.postgres.search import SearchVectorField
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common import clock
 from recommendations.models import (
+    SEARCH_CONFIG,
     Inspection,
     InspectionKind,
     Inspectorate,
@@ -20,9 +35,7 @@ from recommendations.models import (
     Recommendation,
     SearchDocument,
 )
-
-# A published review with no publication date is public from the beginning of time.
-ALWAYS = datetime.date(1, 1, 1)
+from recommendations.search import FullTextTable, fts_query
 
 
 class ProgressLevelManager(models.Manager):
@@ -95,15 +108,13 @@ def current_on(today, prefix=""):
 
 class JudgementQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Judgements of reviews the public may see (published and past their publication date).
+        """Judgements the public may see on ``today``: those of reviews public on that date.
 
-        The same rule as ``Inspection.objects.published`` written as a join, not an IN
-        subquery: inside the per-recommendation subqueries of the public list PostgreSQL then
-        starts from the judgement's recommendation index instead of scanning every review."""
-        today = today or clock.today()
-        return self.filter(review__status=PublicationStatus.PUBLISHED).filter(
-            Q(review__published_on__isnull=True) | Q(review__published_on__lte=today)
-        )
+        Read from the stored ``public_from`` (the review's ``recommendations.models.public_since``,
+        kept by ``findings.publishing.refresh_public_judgements``): the same rule as
+        ``Inspection.objects.published``, one indexed comparison and no join, so the per-recommendation
+        subqueries of the public list and the counts per level read only the judgements' indexes."""
+        return self.filter(public_from__lte=today or clock.today())
 
     def of_review(self, review):
         return self.filter(review=review)
@@ -220,6 +231,12 @@ class ParagraphPart(models.TextChoices):
 PARAGRAPH_NUMBER = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
 
 
+class ParagraphQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """Paragraphs of the reports the public may see on ``today`` (``Inspection.objects.published``)."""
+        return self.filter(inspection__in=Inspection.objects.published(today))
+
+
 class Paragraph(models.Model):
     """A numbered paragraph of a review's report (1.1 … 3.65), attached to the part it belongs to.
 
@@ -241,6 +258,7 @@ class Paragraph(models.Model):
         db_persist=True,
     )
 
+    objects = ParagraphQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
@@ -281,6 +299,11 @@ class NotablePractice(models.Model):
 
     paragraph = models.OneToOneField(Paragraph, on_delete=models.CASCADE, related_name="notable_practice")
     title = models.CharField(max_length=200, blank=True)
+    see = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The paragraph of the report that describes the practice in full, e.g. 3.7 (full inspections).",
+    )
 
     history = HistoricalRecords()
 
@@ -327,8 +350,13 @@ def published_recommendations(today=None):
     judged at a published review. Everything public builds on this, so no draft leaks."""
     today = today or clock.today()
     published = Inspection.objects.published(today)
-    judged_in_public = Judgement.objects.filter(recommendation=OuterRef("pk"), public_from__lte=today)
-    return Recommendation.objects.filter(Q(inspection__in=published) | Exists(judged_in_public))
+    judged_in_public = Judgement.objects.published(today).filter(recommendation=OuterRef("pk"))
+    # The search's stored columns are read by the database only: a page never loads them.
+    return Recommendation.objects.defer(*SEARCH_COLUMNS).filter(Q(inspection__in=published) | Exists(judged_in_public))
+
+
+# Columns only the search reads, in the database; never loaded into Python by a page.
+SEARCH_COLUMNS = ("search_document", "evidence_text", "evidence_public_from", "public_document")
 
 
 def with_latest_judgement(recommendations, today=None):
@@ -336,7 +364,10 @@ def with_latest_judgement(recommendations, today=None):
     review that judged it) and the top rank of its inspectorate's scale:
 
     ``latest_judgement_id``, ``latest_level_id``, ``latest_rank``, ``latest_label``,
-    ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public).
+    ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public), and
+    ``is_open``: the one rule of whether a recommendation is still open (its latest published
+    judgement is below the top of its scale, or there is none yet), read by every page, the API
+    and ``open_recommendations``.
 
     One join (not a subquery per row): the judgement whose stored public window holds
     ``today`` (see ``JudgementQuerySet.current``), so the list can filter and count by the
@@ -344,25 +375,85 @@ def with_latest_judgement(recommendations, today=None):
     """
     today = today or clock.today()
     top = ProgressLevel.objects.filter(inspectorate=OuterRef("inspectorate")).order_by("-rank").values("rank")[:1]
-    return recommendations.annotate(
-        latest=FilteredRelation("judgements", condition=current_on(today, "judgements__")),
-    ).annotate(
-        latest_judgement_id=F("latest__id"),
-        latest_level_id=F("latest__level_id"),
-        latest_rank=F("latest__level__rank"),
-        latest_label=F("latest__level__label"),
-        latest_slug=F("latest__level__slug"),
-        latest_review_id=F("latest__review_id"),
-        top_rank=Subquery(top),
+    return (
+        recommendations.annotate(
+            latest=FilteredRelation("judgements", condition=current_on(today, "judgements__")),
+        )
+        .annotate(
+            latest_judgement_id=F("latest__id"),
+            latest_level_id=F("latest__level_id"),
+            latest_rank=F("latest__level__rank"),
+            latest_label=F("latest__level__label"),
+            latest_slug=F("latest__level__slug"),
+            latest_review_id=F("latest__review_id"),
+            top_rank=Subquery(top),
+        )
+        .annotate(
+            is_open=ExpressionWrapper(
+                Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank")), output_field=BooleanField()
+            ),
+        )
     )
+
+
+def worst_first(recommendations):
+    """The one ordering rule for "worst first" (the establishment page's open list, the leaders'
+    dashboard, an area's comparison, the list sorted by judgement): by where the latest
+    published judgement sits on its own scale, ``(rank − 1) / (top − 1)`` — 0 at the bottom
+    of every scale, 1 at the top, so Ofsted's 1 of 3 and HMI Prisons' 1 of 4 come together —
+    then never-judged last; ties keep the list's own order (``then``).
+
+    Takes recommendations annotated by ``with_latest_judgement``; adds ``standing_ratio``."""
+    return recommendations.annotate(standing_ratio=standing_ratio())
+
+
+def standing_ratio():
+    """``(latest rank − 1) / (top rank − 1)``: where a judgement sits on its scale, 0 to 1
+    (None when never judged in public); see ``worst_first``."""
+    return Cast(F("latest_rank") - 1, FloatField()) / NullIf(Cast(F("top_rank") - 1, FloatField()), Value(0.0))
+
+
+WORST_FIRST = (F("standing_ratio").asc(nulls_last=True),)
+
+
+def level_order(levels):
+    """``{level pk: sort key}`` putting ``levels`` (every scale's ProgressLevels, read once) and
+    None (never judged) in ``worst_first``'s order, then by the level's pk, as
+    ``WORST_FIRST_THEN_LEVEL`` orders rows in SQL."""
+    top = {}
+    for level in levels:
+        top[level.inspectorate_id] = max(level.rank, top.get(level.inspectorate_id, 0))
+    keys = {None: (True, 0.0, True, 0)}
+    for level in levels:
+        highest = top[level.inspectorate_id]
+        ratio = (level.rank - 1) / (highest - 1) if highest > 1 else None
+        keys[level.pk] = (ratio is None, ratio or 0.0, False, level.pk)
+    return keys
+
+
+WORST_FIRST_THEN_LEVEL = (*WORST_FIRST, F("latest_level_id").asc(nulls_last=True))
+
+
+def with_current_level(slug, today=None):
+    """The condition that a recommendation's latest published judgement on ``today`` is at the
+    level ``slug`` (of any scale): a semi-join on the current judgements' index."""
+    current = Judgement.objects.current(today).filter(level__slug=slug).values("recommendation_id")
+    return Q(pk__in=current)
+
+
+def with_current_level_id(recommendations, today=None):
+    """Annotates ``current_level_id``: the level of the latest published judgement (None when
+    never judged in public), by the one join on the stored public window, nothing else."""
+    today = today or clock.today()
+    return recommendations.annotate(
+        current=FilteredRelation("judgements", condition=current_on(today, "judgements__"))
+    ).annotate(current_level_id=F("current__level_id"))
 
 
 def open_recommendations(recommendations, today=None):
-    """Recommendations still open: the latest published judgement is below the top of the scale,
-    or there is none yet. The inspectorate's judgement decides, never the prison's own status."""
-    return with_latest_judgement(recommendations, today).filter(
-        Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank"))
-    )
+    """Recommendations still open (``is_open``, see ``with_latest_judgement``). The inspectorate's
+    judgement decides, never the prison's own status."""
+    return with_latest_judgement(recommendations, today).filter(is_open=True)
 
 
 class GlossaryEntry(models.Model):
@@ -410,3 +501,112 @@ class SectionIntroduction(models.Model):
 
     def __str__(self):
         return f"{self.inspectorate} introduction"
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+# SQLite's FTS5 indexes (recommendations.search), made after every migrate (findings.apps).
+RECOMMENDATION_SEARCH = FullTextTable(
+    "recommendation_search", Recommendation._meta.db_table, ("text", "concern", "evidence_text")
+)
+PARAGRAPH_SEARCH = FullTextTable("paragraph_search", "findings_paragraph", ("text",))
+
+
+def matching(recommendations, words, today=None):
+    """The ``recommendations`` whose text, concern or published evidence contain ``words``
+    (websearch syntax: every word, stemmed; ``"a phrase"`` as written; ``or``; ``-word``).
+
+    One index lookup over one stored document per recommendation (text, concern and the
+    evidence of its published judgements, ``Recommendation.public_document``; kept by
+    ``findings.publishing.refresh_search_documents``): a GIN index on PostgreSQL, the FTS5
+    table ``recommendation_search`` (Porter stemmer) on SQLite. Counting the matches reads no
+    paragraph. Only a recommendation whose document holds evidence still embargoed on
+    ``today`` (``evidence_public_from`` after it: a few, for weeks) is checked again without
+    that evidence, against its own text and its public evidence paragraphs, so an embargoed
+    or draft review's words never find it.
+    """
+    today = today or clock.today()
+    words = (words or "").strip()
+    if not words:
+        return recommendations
+    public_evidence = Paragraph.objects.filter(
+        judgement__recommendation=OuterRef("pk"), judgement__public_from__lte=today
+    )
+    match = fts_query(words)
+    if match is None:
+        # Nothing to look for (punctuation, small words, or only "-word"): nothing found, on
+        # both databases alike (PostgreSQL would read "-word" alone as "everything but").
+        return recommendations.none()
+    vendor = connections[recommendations.db].vendor
+    if vendor == "postgresql":
+        query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+        found = Q(public_document=query)
+        own = Q(search_document=query)
+        in_evidence = public_evidence.filter(search_document=query)
+    else:
+        found = Q(pk__in=_fts(RECOMMENDATION_SEARCH, match))
+        own = Q(pk__in=_fts(RECOMMENDATION_SEARCH, "{text concern} : (" + match + ")"))
+        in_evidence = public_evidence.filter(pk__in=_fts(PARAGRAPH_SEARCH, match))
+    all_public = Q(evidence_public_from__isnull=True) | Q(evidence_public_from__lte=today)
+    # A scalar subquery, not EXISTS: PostgreSQL would turn an EXISTS into a hash of every
+    # matching paragraph, built once a single embargoed row reaches it (1.3 s for a common
+    # word); this one probes the few embargoed rows' own evidence by index, one at a time.
+    first_public_evidence = Subquery(in_evidence.order_by().values("pk")[:1])
+    return (
+        recommendations.filter(found)
+        .alias(public_evidence_match=first_public_evidence)
+        .filter(all_public | own | Q(public_evidence_match__isnull=False))
+    )
+
+
+def _fts(table, match):
+    return RawSQL(f"SELECT rowid FROM {table.name} WHERE {table.name} MATCH %s", [match])
+
+
+class ReportSourceQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """The files of reviews the public may see (``Inspection.objects.published``): a draft's or
+        an embargoed review's file is not among them."""
+        return self.filter(inspection__in=Inspection.objects.published(today))
+
+    def latest_first(self):
+        return self.order_by("-imported_at", "-pk")
+
+
+def source_file_name(instance, filename):
+    """Where a report file is stored: by its SHA-256 (never by the name it was uploaded with)."""
+    suffix = ".pdf" if instance.media_type == ReportSource.PDF else ".txt"
+    return f"reports/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+
+
+class ReportSource(models.Model):
+    """A report file as published, kept as it was imported: the PDF (or text) a review was read
+    from, with its SHA-256, size and original name. The public page links the latest one; an
+    identical file imported again is recognised by its SHA-256 and changes nothing."""
+
+    PDF = "application/pdf"
+    TEXT = "text/plain"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="sources")
+    file = models.FileField(upload_to=source_file_name, max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    original_name = models.CharField(max_length=200, help_text="The file's name as uploaded or imported.")
+    media_type = models.CharField(max_length=40, choices=[(PDF, "PDF"), (TEXT, "Text")])
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ReportSourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "sha256"], name="one_source_per_file_and_review")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.format_label})"
+
+    @property
+    def format_label(self):
+        return "PDF" if self.media_type == self.PDF else "text"

@@ -5,6 +5,7 @@ field as a GOV.UK form group (label, hint, error message) and ``error_summary.ht
 """
 
 import datetime
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -62,9 +63,40 @@ class GovukDateBoundField(forms.BoundField):
         return [DateParts(self, part, typed[i], part in wrong) for i, part in enumerate(GovukDateInput.PARTS)]
 
 
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def month_number(text):
+    """The month typed as a number ("3", "03") or, as GOV.UK's own services accept, its name or
+    abbreviation in any case ("March", "mar", "Sept."): its number as text, or ``text`` unchanged."""
+    name = text.strip().rstrip(".").lower()
+    return str(MONTHS[name]) if name in MONTHS else text
+
+
 class GovukDateField(forms.Field):
     """A date typed as day, month and year, checked with GOV.UK's error messages:
     "Target date must include a month", "Target date must be a real date", and so on.
+    The month may be a number or a month's name or abbreviation ("March", "Mar").
     The messages name the field by its label, so one field serves every date a person types."""
 
     widget = GovukDateInput
@@ -81,6 +113,7 @@ class GovukDateField(forms.Field):
 
     def clean(self, value):
         day, month, year = value if isinstance(value, (tuple, list)) else ("", "", "")
+        month = month_number(month)
         typed = {"day": day, "month": month, "year": year}
         missing = [part for part, text in typed.items() if not text]
         label = self.label
@@ -179,6 +212,9 @@ class ResponseForm(GovukForm):
         max_length=TEXT_LIMITS["response_reason"],
         error_messages={"max_length": too_long("The reason", TEXT_LIMITS["response_reason"])},
     )
+    # The response the form was opened on (actions.response_seen): a later save is refused if
+    # someone else responded since.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
@@ -252,15 +288,55 @@ class ActionEditForm(ActionChangeForm, ActionForm):
 
 
 class ProgressNoteForm(GovukForm):
+    """A progress note, dated today unless the leader gives an earlier date. The form carries a
+    one-time key (``submission``): sent twice, it makes one note."""
+
     text = forms.CharField(
         label="Progress note",
-        help_text="What has happened since the last note. It is dated today.",
+        help_text="What has happened since the last note.",
         max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(3),
         error_messages={
             "max_length": too_long("The progress note", TEXT_LIMITS["progress_note"]),
             "required": "Write what has happened.",
         },
+    )
+    noted_on = GovukDateField(
+        label="Date of the note",
+        help_text="When it happened, for example 27 3 2027 or 27 March 2027. Leave it as today, or give an "
+        "earlier date; not a future one.",
+        required=False,
+    )
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, today=None, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("noted_on", today)
+            self.initial.setdefault("submission", uuid.uuid4())
+
+    def clean_noted_on(self):
+        noted_on = self.cleaned_data.get("noted_on")
+        if noted_on and self.today and noted_on > self.today:
+            GovukDateField._refuse(self.fields["noted_on"], "Date of the note must be today or in the past", ["day"])
+        return noted_on
+
+
+class PlanUploadForm(GovukForm):
+    file = forms.FileField(
+        label="The action plan spreadsheet",
+        help_text="The file you downloaded from this page and edited: Excel (.xlsx) or CSV, up to 5 MB and 2,000 rows.",
+        error_messages={"required": "Choose the action plan file to upload.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv"}),
+    )
+
+
+class PublishForm(GovukForm):
+    knowingly = forms.BooleanField(
+        label="I understand that the plan is published with the gaps listed above",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
 
 

@@ -11,11 +11,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
-from django.http import Http404
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,25 +24,44 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common import clock
 from common.downloads import csv_response
-from findings.models import Standing, open_recommendations, published_recommendations, standing, with_latest_judgement
+from findings.models import (
+    WORST_FIRST,
+    Judgement,
+    Paragraph,
+    Standing,
+    open_recommendations,
+    published_recommendations,
+    standing,
+    with_latest_judgement,
+    worst_first,
+)
+from leaders import plan as round_trip
 from leaders.filters import PROBLEMS, ActionFilter, problem_counts
 from leaders.forms import (
     ActionEditForm,
     ActionForm,
     DoneForm,
     DropForm,
+    PlanUploadForm,
     ProgressNoteForm,
+    PublishForm,
     ResponseForm,
     add_domain_errors,
 )
+from leaders.spreadsheet import COLUMNS, MAX_BYTES, SpreadsheetRefused, csv_rows, read_plan, write_xlsx
 from recommendations import actions as domain
 from recommendations.models import (
+    NOTE_CORRECTION_HOURS,
     Action,
+    ActionPlanWithdrawal,
     ActionStatus,
     Establishment,
     Inspection,
+    PlanUpload,
+    PlanUploadStatus,
     ProgressNote,
     Response,
+    ReviewAnnouncement,
 )
 from recommendations.roles import led_establishments
 
@@ -104,6 +123,8 @@ def recommendations_for(establishment, today):
     """The establishment's recommendations the public may see, with their latest published
     judgement, the rank of 'reasonable progress' on their scale, the response and action counts."""
     actions = Action.objects.filter(recommendation=OuterRef("pk"))
+    # A published announcement of the coming review that will follow it up: its planned month.
+    announced = ReviewAnnouncement.objects.published().filter(recommendations=OuterRef("pk"))
     return (
         with_latest_judgement(published_recommendations(today).for_establishment(establishment), today)
         .select_related("inspectorate", "inspection__action_plan", "response")
@@ -116,19 +137,18 @@ def recommendations_for(establishment, today):
             next_target_date=Subquery(
                 actions.live().filter(target_date__isnull=False).order_by("target_date").values("target_date")[:1]
             ),
+            announced_for=Subquery(announced.order_by("planned_month").values("planned_month")[:1]),
         )
     )
 
 
 def dashboard_recommendations(establishment, today):
     """Open recommendations (the inspectorate's latest judgement below the top of its scale, or
-    none yet), worst first: by how far up its own scale the judgement is, never-judged last."""
-    standing = Cast(F("latest_rank") - 1, FloatField()) / NullIf(Cast(F("top_rank") - 1, FloatField()), 0.0)
+    none yet), worst first (``findings.models.worst_first``, the rule the public establishment
+    page and the comparison use), oldest inspection first among equals."""
     base = recommendations_for(establishment, today)
-    return (
-        open_recommendations(base, today)
-        .annotate(standing=standing)
-        .order_by(F("standing").asc(nulls_last=True), "inspection__visit_start", "position", "pk")
+    return worst_first(open_recommendations(base, today)).order_by(
+        *WORST_FIRST, "inspection__visit_start", "position", "pk"
     )
 
 
@@ -171,8 +191,11 @@ def establishment_dashboard(request, establishment):
     page_obj = _page(request, order, RECOMMENDATIONS_PER_PAGE)
     rows = {r.pk: r for r in open_recommendations.filter(pk__in=[pk for pk, _ in page_obj.object_list])}
     recommendations = [describe(rows[pk]) for pk, _ in page_obj.object_list if pk in rows]
-    inspections = Inspection.objects.filter(pk__in={inspection for _, inspection in order}).select_related(
-        "action_plan"
+    withdrawn = ActionPlanWithdrawal.objects.filter(plan__inspection=OuterRef("pk")).order_by("-at")
+    inspections = (
+        Inspection.objects.filter(pk__in={inspection for _, inspection in order})
+        .select_related("action_plan")
+        .annotate(plan_withdrawn_at=Subquery(withdrawn.values("at")[:1]))
     )
     counts = problem_counts(Action.objects.for_establishment(establishment), today, now)
     list_url = reverse("leaders:action-list", kwargs={"slug": establishment.slug})
@@ -234,10 +257,25 @@ def recommendation_detail(request, establishment, pk):
             Prefetch("notes", queryset=ProgressNote.objects.order_by("-noted_on", "-pk"))
         )
     )
+    # Each published review's judgement, oldest first, with its evidence paragraphs: what the
+    # inspectors found, beside what the prison says it did.
+    judgements = list(
+        Judgement.objects.published(today)
+        .filter(recommendation=recommendation)
+        .select_related("review__establishment", "level")
+        .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
+        .order_by(F("review__published_on").asc(nulls_first=True), F("review__visit_start").asc(nulls_first=True), "pk")
+    )
     return render(
         request,
         "leaders/recommendation.html",
-        {"establishment": establishment, "recommendation": recommendation, "actions": actions, "today": today},
+        {
+            "establishment": establishment,
+            "recommendation": recommendation,
+            "actions": actions,
+            "judgements": judgements,
+            "today": today,
+        },
     )
 
 
@@ -245,13 +283,27 @@ def recommendation_detail(request, establishment, pk):
 @require_http_methods(["GET", "POST"])
 def response_form(request, establishment, pk):
     recommendation = _recommendation(establishment, pk, clock.today())
-    initial = {}
-    if recommendation.the_response:
-        initial = {"decision": recommendation.the_response.decision, "reason": recommendation.the_response.reason}
+    current = recommendation.the_response
+    initial = {"seen": domain.response_seen(current)}
+    if current:
+        initial.update(decision=current.decision, reason=current.reason)
     form = ResponseForm(request.POST or None, initial=initial)
+    status, saved = 200, None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        # A form from before this check carries no "seen": it saves over the latest, as before.
+        seen = data.pop("seen") if "seen" in request.POST else None
+        data.pop("seen", None)
         try:
-            domain.record_response(recommendation, by=request.user, **form.cleaned_data)
+            domain.record_response(recommendation, by=request.user, seen=seen, **data)
+        except domain.ResponseChanged as changed:
+            # Nothing written: the form again with what this person chose, against the other
+            # person's response, shown beside it (the same 409 page as an action's).
+            saved, posted = changed.response, request.POST.copy()
+            posted["seen"] = domain.response_seen(saved)
+            form, status = ResponseForm(posted), 409
+            form.is_valid()
+            form.refuse(changed.MESSAGE)
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
@@ -260,8 +312,8 @@ def response_form(request, establishment, pk):
     return render(
         request,
         "leaders/response_form.html",
-        {"establishment": establishment, "recommendation": recommendation, "form": form},
-        status=400 if form.errors else 200,
+        {"establishment": establishment, "recommendation": recommendation, "form": form, "saved": saved},
+        status=400 if form.errors and status == 200 else status,
     )
 
 
@@ -300,12 +352,15 @@ def _warn_if_past(request, action, today):
 
 @leader_view
 def action_detail(request, establishment, pk):
-    return _render_action(request, establishment, _action(establishment, pk), ProgressNoteForm())
+    return _render_action(request, establishment, _action(establishment, pk), ProgressNoteForm(today=clock.today()))
 
 
 def _render_action(request, establishment, action, note_form, status=200):
     # Oldest first, as on the public page: the notes read as a diary.
     notes = list(action.notes.select_related("author"))
+    now = clock.now()
+    for note in notes:
+        note.correctable = domain.may_correct_note(note, request.user, now)
     date_changes = list(action.date_changes.select_related("changed_by"))
     return render(
         request,
@@ -316,6 +371,7 @@ def _render_action(request, establishment, action, note_form, status=200):
             "notes": notes,
             "date_changes": date_changes,
             "note_form": note_form,
+            "correction_hours": NOTE_CORRECTION_HOURS,
             "today": clock.today(),
         },
         status=status,
@@ -369,12 +425,92 @@ def action_edit(request, establishment, pk):
 @require_POST
 def action_note(request, establishment, pk):
     action = _action(establishment, pk)
-    form = ProgressNoteForm(request.POST)
+    form = ProgressNoteForm(request.POST, today=clock.today())
     if form.is_valid():
-        domain.add_progress_note(action, form.cleaned_data["text"], by=request.user)
-        messages.success(request, "The progress note is added.")
-        return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
+        try:
+            _, created = domain.add_progress_note(
+                action,
+                form.cleaned_data["text"],
+                by=request.user,
+                noted_on=form.cleaned_data["noted_on"],
+                submission=form.cleaned_data["submission"],
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            if created:
+                messages.success(request, "The progress note is added.")
+            else:
+                messages.info(request, "The progress note was already added: it is kept once.")
+            return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
     return _render_action(request, establishment, action, form, status=400)
+
+
+def _note(establishment, action_pk, pk):
+    return get_object_or_404(
+        ProgressNote.objects.filter(action__in=Action.objects.for_establishment(establishment)).select_related(
+            "action__recommendation", "author"
+        ),
+        pk=pk,
+        action_id=action_pk,
+    )
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def note_edit(request, establishment, action_pk, pk):
+    """The author corrects a progress note (text and date) within 24 hours of writing it."""
+    note = _note(establishment, action_pk, pk)
+    if not domain.may_correct_note(note, request.user, clock.now()):
+        return _note_locked(request, establishment, note)
+    today = clock.today()
+    form = ProgressNoteForm(request.POST or None, today=today, initial={"text": note.text, "noted_on": note.noted_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.correct_progress_note(
+                note, text=form.cleaned_data["text"], noted_on=form.cleaned_data["noted_on"], by=request.user
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        except PermissionDenied:
+            return _note_locked(request, establishment, note)
+        else:
+            messages.success(request, "The progress note is corrected. The version before is kept in the history.")
+            return redirect("leaders:action", slug=establishment.slug, pk=note.action_id)
+    return render(
+        request,
+        "leaders/note_form.html",
+        {"establishment": establishment, "note": note, "action": note.action, "form": form, "today": today},
+        status=400 if form.errors else 200,
+    )
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def note_delete(request, establishment, action_pk, pk):
+    """The author deletes a progress note within 24 hours of writing it (a page that asks first)."""
+    note = _note(establishment, action_pk, pk)
+    if not domain.may_correct_note(note, request.user, clock.now()):
+        return _note_locked(request, establishment, note)
+    if request.method == "POST":
+        try:
+            domain.delete_progress_note(note, by=request.user)
+        except PermissionDenied:
+            return _note_locked(request, establishment, note)
+        messages.success(request, "The progress note is deleted. What it said is kept in the history.")
+        return redirect("leaders:action", slug=establishment.slug, pk=action_pk)
+    return render(
+        request, "leaders/note_delete.html", {"establishment": establishment, "note": note, "action": note.action}
+    )
+
+
+def _note_locked(request, establishment, note):
+    return render(
+        request,
+        "leaders/note_locked.html",
+        {"establishment": establishment, "note": note, "action": note.action, "hours": NOTE_CORRECTION_HOURS},
+        status=403,
+    )
 
 
 def _closing_view(form_class, field, change, template, done_message):
@@ -472,8 +608,30 @@ def action_history(request, establishment, pk):
             }
         )
         previous = record
-    for note in action.notes.select_related("author"):
-        events.append({"when": note.created_at, "who": note.author, "what": "Progress note added", "note": note})
+    # The notes: each one added, corrected or deleted, from their history (a deleted note's
+    # words stay here).
+    before = {}
+    for record in (
+        ProgressNote.history.filter(action_id=action.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        earlier = before.get(record.id)
+        if record.history_type == "+":
+            what, changes = "Progress note added", []
+        elif record.history_type == "-":
+            what, changes = "Progress note deleted", []
+        else:
+            what = "Progress note corrected"
+            changes = [
+                (label, shown(getattr(earlier, f)), shown(getattr(record, f)))
+                for f, label, shown in (("text", "Note", str), ("noted_on", "Dated", date_format))
+                if earlier is not None and getattr(earlier, f) != getattr(record, f)
+            ]
+        events.append(
+            {"when": record.history_date, "who": record.history_user, "what": what, "changes": changes, "note": record}
+        )
+        before[record.id] = record
     events.sort(key=lambda e: e["when"])
     return render(
         request, "leaders/action_history.html", {"establishment": establishment, "action": action, "events": events}
@@ -483,88 +641,178 @@ def action_history(request, establishment, pk):
 @leader_view
 @require_http_methods(["GET", "POST"])
 def publish(request, establishment, inspection):
+    """Publishing asks first: it lists the recommendations without a response and the actions
+    without an owner or a target date, and a plan with gaps is published only when the leader
+    ticks that they know."""
     today = clock.today()
     inspection = get_object_or_404(
         Inspection.objects.published(today).filter(establishment=establishment).select_related("action_plan"),
         slug=inspection,
     )
     plan = getattr(inspection, "action_plan", None)
-    if request.method == "POST":
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
         try:
-            domain.publish_action_plan(inspection, by=request.user)
+            domain.publish_action_plan(inspection, by=request.user, knowingly=form.cleaned_data["knowingly"])
+        except domain.PlanIncomplete:
+            form.add_error("knowingly", "Tick the box to publish the plan with the gaps listed, or fill them first.")
+            status = 400
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect("leaders:home", slug=establishment.slug)
         else:
             messages.success(request, "The action plan is published: the response and actions are now public.")
-        return redirect("leaders:home", slug=establishment.slug)
+            return redirect("leaders:home", slug=establishment.slug)
     counts = {
         "responses": Response.objects.filter(recommendation__inspection=inspection).count(),
         "actions": Action.objects.filter(recommendation__inspection=inspection).count(),
     }
+    withdrawal = plan.withdrawals.select_related("by").first() if plan else None
     return render(
         request,
         "leaders/publish.html",
-        {"establishment": establishment, "inspection": inspection, "plan": plan, "counts": counts},
+        {
+            "establishment": establishment,
+            "inspection": inspection,
+            "plan": plan,
+            "counts": counts,
+            "gaps": domain.PlanGaps(inspection),
+            "withdrawal": withdrawal,
+            "form": form,
+        },
+        status=status,
     )
 
 
-CSV_COLUMNS = [
-    "Reference",
-    "Area",
-    "Recommendation",
-    "Inspectorate",
-    "Latest judgement",
-    "Response",
-    "Response reason",
-    "Action",
-    "Owner",
-    "Target date",
-    "Action status",
-    "Reason dropped",
-    "Latest progress note",
-    "Action last updated",
-]
+def _plan_rows(establishment, today):
+    """The rows of the action-plan download, in dashboard order (open recommendations, worst
+    first), then the establishment's other published recommendations that have actions."""
+    order = list(dashboard_recommendations(establishment, today).values_list("pk", flat=True))
+    recommendations = {r.pk: r for r in round_trip.plan_recommendations(establishment, today)}
+    rest = sorted(
+        (r for pk, r in recommendations.items() if pk not in set(order) and r.actions.all()),
+        key=lambda r: (r.inspection.visit_start is None, r.inspection.visit_start, r.position, r.pk),
+    )
+    ordered = [recommendations[pk] for pk in order if pk in recommendations] + rest
+    return round_trip.download_rows(establishment, ordered)
+
+
+def _plan_filename(establishment, today, extension):
+    return f"{establishment.slug}-action-plan-{today.isoformat()}.{extension}"
 
 
 @leader_view
 def action_plan_csv(request, establishment):
-    """The action plan in dashboard order: one row per action, a row for a recommendation without any."""
+    """The action plan as CSV: the spreadsheet's columns, the same round trip (upload it back)."""
     today = clock.today()
-    recommendations = dashboard_recommendations(establishment, today).prefetch_related(
-        Prefetch(
-            "actions",
-            queryset=Action.objects.order_by("created_at", "pk").prefetch_related(
-                Prefetch("notes", queryset=ProgressNote.objects.order_by("-noted_on", "-created_at", "-pk"))
-            ),
-        )
+    rows = _plan_rows(establishment, today)
+    return csv_response(_plan_filename(establishment, today, "csv"), [h for _, h, *_ in COLUMNS], csv_rows(rows))
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@leader_view
+def action_plan_xlsx(request, establishment):
+    """The action plan as an Excel workbook to edit and upload back (``leaders.spreadsheet``)."""
+    today = clock.today()
+    response = HttpResponse(write_xlsx(_plan_rows(establishment, today)), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_plan_filename(establishment, today, "xlsx")}"'
+    return response
+
+
+UPLOAD_HOURS = 24
+
+
+@leader_view
+@require_http_methods(["GET", "POST"])
+def plan_upload(request, establishment):
+    """The edited spreadsheet is read and kept, waiting for the leader to confirm; nothing in the
+    plan changes here. A file that cannot be read is refused with a sentence (400)."""
+    form = PlanUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_BYTES:
+                raise SpreadsheetRefused("The file is larger than 5 MB. Upload the action plan only.")
+            rows = read_plan(upload.name, upload.read())
+        except SpreadsheetRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if not rows:
+                form.add_error("file", "The file has no rows under its headings.")
+            else:
+                pending = PlanUpload.objects.create(
+                    establishment=establishment,
+                    uploaded_by=request.user,
+                    uploaded_at=clock.now(),
+                    filename=upload.name[-255:],
+                    rows=[row.as_json() for row in rows],
+                )
+                return redirect("leaders:plan-preview", slug=establishment.slug, pk=pending.pk)
+    return render(
+        request,
+        "leaders/plan_upload.html",
+        {"establishment": establishment, "form": form},
+        status=400 if form.errors else 200,
     )
 
-    def rows():
-        for r in recommendations:
-            describe(r)
-            head = [
-                r.label,
-                r.area,
-                r.text,
-                r.inspectorate.short_name,
-                r.latest_label or "Not yet judged",
-                r.the_response.get_decision_display() if r.the_response else "No response yet",
-                r.the_response.reason if r.the_response else "",
-            ]
-            rows = [
-                [
-                    a.description,
-                    a.owner,
-                    a.target_date.isoformat() if a.target_date else "",
-                    a.get_status_display(),
-                    a.dropped_reason,
-                    a.notes.all()[0].text if a.notes.all() else "",
-                    timezone.localdate(a.updated_at).isoformat(),
-                ]
-                for a in r.actions.all()
-            ] or [[""] * 7]
-            for row in rows:
-                yield head + row
 
-    filename = f"{establishment.slug}-action-plan-{today:%Y-%m-%d}.csv"
-    return csv_response(filename, CSV_COLUMNS, rows())
+@leader_view
+@require_http_methods(["GET", "POST"])
+def plan_preview(request, establishment, pk):
+    """What the upload would do, compared with the tracker now: actions to add, change (each
+    cell old → new) and leave, and each refused row with its reason. Confirming applies it
+    (``leaders.plan.apply``); cancelling forgets it. Only its uploader sees it."""
+    upload = get_object_or_404(
+        PlanUpload.objects.filter(establishment=establishment, uploaded_by=request.user.pk), pk=pk
+    )
+    today = clock.today()
+    if upload.status != PlanUploadStatus.PENDING:
+        messages.info(request, f"That upload is {upload.get_status_display().lower()}. {upload.summary}".strip())
+        return redirect("leaders:home", slug=establishment.slug)
+    if clock.now() - upload.uploaded_at > timezone.timedelta(hours=UPLOAD_HOURS):
+        upload.status = PlanUploadStatus.CANCELLED
+        upload.save(update_fields=["status"])
+        messages.error(request, "That upload waited more than a day: upload the file again to see it against the plan.")
+        return redirect("leaders:plan-upload", slug=establishment.slug)
+    status, outdated = 200, False
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            upload.status = PlanUploadStatus.CANCELLED
+            upload.save(update_fields=["status"])
+            messages.info(request, "The upload is cancelled. Nothing in the plan was changed.")
+            return redirect("leaders:home", slug=establishment.slug)
+        try:
+            applied = round_trip.apply(upload, by=request.user, digest=request.POST.get("digest", ""), today=today)
+        except round_trip.PreviewOutdated as changed:
+            if changed.preview is None:
+                return redirect("leaders:plan-preview", slug=establishment.slug, pk=upload.pk)
+            preview, status, outdated = changed.preview, 409, True
+        else:
+            messages.success(
+                request,
+                f"The action plan is updated: {len(applied.added)} action{'s' if len(applied.added) != 1 else ''} "
+                f"added and {len(applied.changed)} change{'s' if len(applied.changed) != 1 else ''} made."
+                + (
+                    f" {len(applied.refused)} refused row{'s were' if len(applied.refused) != 1 else ' was'} left out."
+                    if applied.refused
+                    else ""
+                ),
+            )
+            return redirect("leaders:home", slug=establishment.slug)
+    else:
+        preview = round_trip.compare(establishment, round_trip.rows_of(upload), today)
+    return render(
+        request,
+        "leaders/plan_preview.html",
+        {
+            "establishment": establishment,
+            "upload": upload,
+            "preview": preview,
+            "digest": preview.digest(),
+            "outdated": outdated,
+        },
+        status=status,
+    )

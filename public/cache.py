@@ -12,14 +12,22 @@ headers every inner middleware gave it. Only views marked with ``cached_public_p
 cached, and only for requests that cannot belong to a signed-in user: no session cookie, no
 messages cookie. A response that sets a cookie (a CSRF token, a message) or is not a plain
 200 is never stored. Previews are never marked. Each cached response carries an ``ETag`` (a
-digest of its body) and ``Last-Modified`` (when the public data last changed), and a
-conditional request that matches gets 304.
+digest of its body) and ``Last-Modified`` (when the public data last changed, or the day began,
+whichever is later), and a conditional request that matches gets 304.
+
+Nobody can fill the cache with copies of one page: a page's key holds only the query
+parameters the view declares (``cached_public_page(params=…)``: the list's filters and page),
+so ``?utm_source=N`` is the same key as no query at all. A request carrying a parameter the page
+does not use is answered from the cache when its page is there, and is never stored (its page
+could echo the parameter). The ``Host`` is checked before the cache is read (a disallowed host
+is a 400, as without the cache), and when the cache cannot be reached the page is built from
+the database (``common.public_cache``).
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -32,10 +40,17 @@ CACHE_CONTROL = "public, no-cache"  # browsers and proxies may keep it, but must
 NOT_STORED = {"set-cookie", "etag", "last-modified", "cache-control", "vary", "content-length"}
 
 
-def cached_public_page(view):
-    """Marks a public view whose anonymous 200 responses the middleware caches."""
-    view.public_page_cache = True
-    return view
+def cached_public_page(view=None, *, params=()):
+    """Marks a public view whose anonymous 200 responses the middleware caches. ``params``: the
+    query parameters the page reads (an iterable, or a callable returning one, read per request);
+    every other parameter is left out of the cache key."""
+
+    def mark(view):
+        view.public_page_cache = True
+        view.public_page_params = params
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 def may_use_cache(request):
@@ -49,11 +64,28 @@ def may_use_cache(request):
 
 
 def _marked(request):
+    """The view's marked page parameters (a frozenset), or None if the view is not cached."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_page_cache", False)
+        return None
+    if not getattr(match.func, "public_page_cache", False):
+        return None
+    params = match.func.public_page_params
+    return frozenset(params() if callable(params) else params)
+
+
+def page_address(request, params):
+    """The page's address as its cache key sees it (the path and the parameters the page reads,
+    in a fixed order), and whether the request carried any other parameter."""
+    used, unused = [], False
+    for name, values in request.GET.lists():
+        if name in params:
+            used.append((name, values))  # in order: a repeated parameter's last value counts
+        else:
+            unused = True
+    query = urlencode(sorted(used), doseq=True)
+    return (f"{request.path}?{query}" if query else request.path), unused
 
 
 class PublicPageCacheMiddleware:
@@ -61,21 +93,27 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (may_use_cache(request) and _marked(request)):
+        params = _marked(request) if may_use_cache(request) else None
+        if params is None:
             return self.get_response(request)
+        request.get_host()  # DisallowedHost (400) before anything is read from the cache
         current = public_cache.version()
-        key = public_cache.page_key(current, clock.today(), request.get_full_path())
-        entry = cache.get(key)
+        if current is None:  # the cache cannot be reached: the page from the database
+            return self.get_response(request)
+        today = clock.today()
+        address, unused = page_address(request, params)
+        key = public_cache.page_key(current, today, address)
+        entry = public_cache.cache_get(key)
         if entry is None:
             response = self.get_response(request)
-            if not _storable(request, response):
+            if unused or not _storable(request, response):
                 return response
             body = response.content
             headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED]
             entry = (body, headers, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
-            cache.set(key, entry, settings.PUBLIC_CACHE_TIMEOUT)
+            public_cache.cache_set(key, entry, settings.PUBLIC_CACHE_TIMEOUT)
         body, headers, etag = entry
-        modified = public_cache.last_modified(current)
+        modified = public_cache.last_modified(current, today)
         response = HttpResponse(body)
         for name, value in headers:
             response[name] = value

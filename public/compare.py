@@ -11,23 +11,39 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import slugify
 
-from common import clock
-from common.downloads import csv_response
-from findings.models import Judgement, ProgressLevel, published_recommendations, with_latest_judgement
+from common import clock, public_cache
+from common.downloads import download_name, download_response
+from findings.models import (
+    WORST_FIRST,
+    Judgement,
+    ProgressLevel,
+    published_recommendations,
+    with_latest_judgement,
+    worst_first,
+)
+from public import dictionary
+from public.cache import cached_public_page
+from public.dictionary import area_slug
+from public.follow import area_feeds
 from public.pages import Totals
-from recommendations.models import EstablishmentType, Inspection, Inspectorate
+from recommendations.models import EstablishmentType, Inspection, Inspectorate, Recommendation, RecommendationKind
 
 TABLES = {
     "areas": ("recommendation__area", "Area"),
     "types": ("review__establishment__type", "Establishment type"),
     "years": ("review__year", "Year of review"),
+}
+# The same groups for the recommendations a review did not follow up (counted apart from the
+# judgements: nobody judged them): the row of the review that left them out.
+NOT_FOLLOWED_UP_COLUMNS = {
+    "areas": "area",
+    "types": "inspection__establishment__type",
+    "years": "inspection__reviews__year",
 }
 
 
@@ -46,9 +62,7 @@ class CompareFilter(django_filters.FilterSet):
     """The comparison's filters, offered as links; an unknown value is a 400 with a sentence."""
 
     inspectorate = django_filters.ChoiceFilter(field_name="recommendation__inspectorate__slug", label="Inspectorate")
-    type = django_filters.ChoiceFilter(
-        field_name="review__establishment__type", choices=EstablishmentType.choices, label="Establishment type"
-    )
+    type = django_filters.ChoiceFilter(field_name="review__establishment__type", label="Establishment type")
     year = django_filters.ChoiceFilter(field_name="review__year", label="Year of review")
 
     class Meta:
@@ -57,24 +71,37 @@ class CompareFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        # Two small queries: the inspectorates with a scale, and the years of published reviews.
-        self.filters["inspectorate"].extra["choices"] = list(
-            Inspectorate.objects.filter(levels__isnull=False).distinct().values_list("slug", "short_name")
-        )
-        years = (
-            Inspection.objects.published(today)
-            .reviews()
-            .filter(year__isnull=False)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+        choices = compare_choices(today)
+        for name in ("inspectorate", "type", "year"):
+            self.filters[name].extra["choices"] = choices[name]
 
     def chosen(self, name):
         if not self.is_bound or not self.is_valid():
             return ""
         return self.form.cleaned_data.get(name) or ""
+
+
+def compare_choices(today):
+    """The options the comparison offers: only inspectorates, establishment types and years that
+    have a published judgement to count (an option with no data would lead to an empty page).
+    Two small queries over distinct values, kept in the cache while the public data stays the same."""
+
+    def compute():
+        judged = Judgement.objects.published(today).filter(level__isnull=False).order_by()
+        inspectorates = judged.values_list(
+            "recommendation__inspectorate_id",
+            "recommendation__inspectorate__slug",
+            "recommendation__inspectorate__short_name",
+        ).distinct()
+        groups = set(judged.values_list("review__establishment__type", "review__year").distinct())
+        years = sorted({year for _, year in groups if year}, reverse=True)
+        return {
+            "inspectorate": [(slug, name) for _, slug, name in sorted(inspectorates)],
+            "type": [(value, label) for value, label in EstablishmentType.choices if value in {t for t, _ in groups}],
+            "year": [(str(year), str(year)) for year in years],
+        }
+
+    return public_cache.remember(today, "compare-filter-choices", compute)
 
 
 @dataclass
@@ -84,10 +111,17 @@ class Row:
     counts: list  # one per level of the scale, lowest first
     repeats: int = 0
     link: str = ""
+    levels: list = field(default_factory=list)  # the scale's levels, one per count
+    not_followed_up: int = 0  # made at the inspection the reviews follow up, not judged: not in the total
 
     @property
     def total(self):
         return sum(self.counts)
+
+    @property
+    def cells(self):
+        """Each level with its count, for a table that names every count's level (stacked on a phone)."""
+        return list(zip(self.levels, self.counts, strict=True))
 
 
 @dataclass
@@ -105,6 +139,10 @@ class Table:
     @property
     def repeats(self):
         return sum(row.repeats for row in self.rows)
+
+    @property
+    def not_followed_up(self):
+        return sum(row.not_followed_up for row in self.rows)
 
 
 def _scales(inspectorate_slug=""):
@@ -126,9 +164,29 @@ def _row_label(table, key):
     return str(key)
 
 
-def _breakdown(table, judgements, scales, today, query=""):
-    """One query: the judgements counted per row and level, with how many repeat an earlier
-    recommendation (one made at a published inspection)."""
+def _not_followed_up(table, judgements, inspectorate_slug=""):
+    """One query: per row and inspectorate, the recommendations (and key concerns) made at the
+    full inspections the counted reviews follow up that none of those reviews judged."""
+    reviews = judgements.values("review_id")
+    column = NOT_FOLLOWED_UP_COLUMNS[table]
+    judged = Judgement.objects.filter(recommendation=OuterRef("pk"), review__in=reviews)
+    left_out = (
+        Recommendation.objects.filter(inspection__reviews__in=reviews)
+        .exclude(kind=RecommendationKind.THEME)
+        .exclude(Exists(judged))
+    )
+    if inspectorate_slug:
+        left_out = left_out.filter(inspectorate__slug=inspectorate_slug)
+    return {
+        (row["inspectorate_id"], row[column]): row["n"]
+        for row in left_out.values("inspectorate_id", column).annotate(n=Count("pk", distinct=True)).order_by()
+    }
+
+
+def _breakdown(table, judgements, scales, today, query="", inspectorate_slug=""):
+    """Two queries: the judgements counted per row and level, with how many repeat an earlier
+    recommendation (one made at a published inspection); and, apart, the recommendations the
+    reviews did not follow up."""
     column, _ = TABLES[table]
     repeated = Q(recommendation__repeats__inspection__in=Inspection.objects.published(today))
     counted = (
@@ -149,13 +207,26 @@ def _breakdown(table, judgements, scales, today, query=""):
         key = entry[column]
         row = rows.get((inspectorate, key))
         if row is None:
-            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
+            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]), levels=scales[inspectorate])
             if table == "areas":
-                row.link = reverse("public:compare-area", kwargs={"slug": slugify(key) or "-"}) + query
+                row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
             rows[(inspectorate, key)] = row
             tables[inspectorate].rows.append(row)
         row.counts[index] += entry["n"]
         row.repeats += entry["repeats"]
+    by_pk = {inspectorate.pk: inspectorate for inspectorate in scales}
+    for (inspectorate_pk, key), n in _not_followed_up(table, judgements, inspectorate_slug).items():
+        inspectorate = by_pk.get(inspectorate_pk)
+        if inspectorate is None:
+            continue
+        row = rows.get((inspectorate, key))
+        if row is None:
+            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
+            if table == "areas":
+                row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
+            rows[(inspectorate, key)] = row
+            tables[inspectorate].rows.append(row)
+        row.not_followed_up += n
     ordered = []
     for inspectorate_table in tables.values():
         if not inspectorate_table.rows:
@@ -189,19 +260,30 @@ class ComparePage:
 
 
 def compare_page(today, data):
-    """Seven queries whatever the data size: the filter's two option lists, the scales, and the
-    counts by area, by establishment type and by year. (The latest-review rule is a subquery.)"""
+    """Ten queries whatever the data size: the filter's two option lists, the scales, and the
+    counts by area, by establishment type and by year, each with the recommendations the reviews
+    did not follow up counted apart. (The latest-review rule is a subquery.)"""
     published = Judgement.objects.published(today).filter(level__isnull=False)
     filterset = CompareFilter(data or None, queryset=published, today=today)
     if filterset.is_bound and not filterset.is_valid():
         return ComparePage(filterset, [], [], [], [])
     judgements = filterset.qs
-    chosen = judgements if filterset.chosen("year") else judgements.filter(review__in=latest_reviews(today))
-    scales = _scales(filterset.chosen("inspectorate"))
-    query = _carried_query(filterset)
-    by_area = _breakdown("areas", chosen, scales, today, query)
-    by_type = _breakdown("types", chosen, scales, today)
-    by_year = _breakdown("years", judgements, scales, today)
+    slug = filterset.chosen("inspectorate")
+
+    def compute():
+        chosen = judgements if filterset.chosen("year") else judgements.filter(review__in=latest_reviews(today))
+        scales = _scales(slug)
+        query = _carried_query(filterset)
+        return (
+            _breakdown("areas", chosen, scales, today, query, slug),
+            _breakdown("types", chosen, scales, today, inspectorate_slug=slug),
+            _breakdown("years", judgements, scales, today, inspectorate_slug=slug),
+        )
+
+    # Counting every published judgement three ways is the costly part (0.5 s at national
+    # size): kept while the public data stays the same, like the home page's totals.
+    chosen_filters = urlencode(sorted((name, filterset.chosen(name)) for name in ("inspectorate", "type", "year")))
+    by_area, by_type, by_year = public_cache.remember(today, f"compare:{chosen_filters}", compute)
     return ComparePage(filterset, by_area, by_type, by_year, _totals(by_area))
 
 
@@ -230,6 +312,7 @@ def _filter_links(request, filterset):
     return groups
 
 
+@cached_public_page(params=lambda: CompareFilter.base_filters)
 def compare(request):
     today = clock.today()
     page = compare_page(today, request.GET)
@@ -240,12 +323,14 @@ def compare(request):
         "errors": [error for errors in page.filterset.errors.values() for error in errors] if invalid else [],
         "csv_query": request.GET.urlencode(),
         "latest_only": not page.filterset.chosen("year"),
+        "filter_in_force": sum(1 for name in ("inspectorate", "type", "year") if page.filterset.chosen(name)),
     }
     return render(request, "public/compare.html", context, status=400 if invalid else 200)
 
 
-def compare_csv(request, table):
-    """The numbers of one table of /compare/, one row per group, inspectorate and level."""
+def compare_download(request, table, fmt):
+    """The numbers of one table of /compare/, one row per group, inspectorate and level, as CSV
+    or XLSX, named after the table, the filters in force and the day."""
     if table not in TABLES:
         raise Http404("No such table.")
     today = clock.today()
@@ -259,10 +344,23 @@ def compare_csv(request, table):
         for scale in tables:
             for row in scale.rows:
                 for level, count in zip(scale.levels, row.counts, strict=True):
-                    yield [row.label, scale.inspectorate.short_name, level.label, level.rank, count, row.repeats]
+                    group = row.key if table == "years" and row.key is not None else row.label
+                    yield [
+                        group,
+                        scale.inspectorate.short_name,
+                        level.label,
+                        level.rank,
+                        count,
+                        row.repeats,
+                        row.not_followed_up,
+                    ]
 
-    header = [heading.lower().replace(" ", "_"), "inspectorate", "level", "rank", "judgements", "repeated_concerns"]
-    return csv_response(f"progress-by-{table[:-1]}.csv", header, rows())
+    chosen = [page.filterset.chosen(name) for name in ("inspectorate", "type", "year")]
+    name = download_name(f"progress-by-{table[:-1]}", chosen, today)
+    fields = dictionary.COMPARE[table]
+    return download_response(
+        fmt, name, dictionary.columns(fields), rows(), sheet_title=f"Progress by {heading.lower()}"
+    )
 
 
 def _refused(filterset):
@@ -287,8 +385,14 @@ class AreaPage:
 def area_page(today, slug, establishment_type=""):
     """Four queries whatever the data size: the public areas (to find the one named), the
     recommendations in it with their latest judgement, worst first, their reviews, and the scales."""
-    areas = published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()
-    area = next((name for name in areas if (slugify(name) or "-") == slug), None)
+    # Every public area, kept while the public data stays the same (DISTINCT over every public
+    # recommendation took over a second at national size).
+    areas = public_cache.remember(
+        today,
+        "compare:areas",
+        lambda: list(published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()),
+    )
+    area = next((name for name in areas if area_slug(name) == slug), None)
     if area is None:
         raise Http404("No published recommendation is in that area.")
     public = published_recommendations(today)
@@ -296,9 +400,8 @@ def area_page(today, slug, establishment_type=""):
         with_latest_judgement(public.filter(area=area), today)
         .filter(latest_rank__isnull=False)
         .select_related("inspection__establishment", "inspectorate", "repeats__inspection")
-        .annotate(standing_ratio=Cast("latest_rank", FloatField()) / Cast("top_rank", FloatField()))
-        .order_by("standing_ratio", "inspection__establishment__name", "pk")
     )
+    recommendations = worst_first(recommendations).order_by(*WORST_FIRST, "inspection__establishment__name", "pk")
     if establishment_type:
         recommendations = recommendations.filter(inspection__establishment__type=establishment_type)
     rows = list(recommendations)
@@ -340,16 +443,19 @@ def _establishment_type(request):
     return value, None
 
 
+@cached_public_page(params=("type",))
 def compare_area(request, slug):
     establishment_type, error = _establishment_type(request)
-    page = area_page(clock.today(), slug, establishment_type)
+    today = clock.today()
+    page = area_page(today, slug, establishment_type)
     page.type_label = EstablishmentType(establishment_type).label if establishment_type else ""
     type_links = [{"label": "All", "url": "?", "current": not establishment_type}] + [
         {"label": label, "url": "?" + urlencode({"type": value}), "current": value == establishment_type}
-        for value, label in EstablishmentType.choices
+        for value, label in compare_choices(today)["type"]
     ]
     context = {
         "page": page,
+        "feeds": area_feeds(page.slug, page.area),
         "errors": [error] if error else [],
         "type_links": type_links,
         "csv_query": request.GET.urlencode(),
@@ -357,29 +463,17 @@ def compare_area(request, slug):
     return render(request, "public/compare_area.html", context, status=400 if error else 200)
 
 
-AREA_CSV_COLUMNS = [
-    "establishment",
-    "type",
-    "inspectorate",
-    "reference",
-    "recommendation",
-    "judgement",
-    "rank",
-    "top_rank",
-    "review",
-    "repeats_earlier",
-    "url",
-]
+AREA_CSV_COLUMNS = dictionary.names(dictionary.AREA)
 
 
-def compare_area_csv(request, slug):
+def compare_area_download(request, slug, fmt):
     establishment_type, error = _establishment_type(request)
     if error:
         return HttpResponse(
             f"The download could not be made: {error}\n", status=400, content_type="text/plain; charset=utf-8"
         )
-    page = area_page(clock.today(), slug, establishment_type)
-    header = AREA_CSV_COLUMNS
+    today = clock.today()
+    page = area_page(today, slug, establishment_type)
 
     def rows():
         for row in page.rows:
@@ -397,4 +491,5 @@ def compare_area_csv(request, slug):
                 request.build_absolute_uri(row.get_absolute_url()),
             ]
 
-    return csv_response(f"progress-{page.slug}.csv", header, rows())
+    name = download_name(f"progress-{page.slug}", [establishment_type], today)
+    return download_response(fmt, name, dictionary.columns(dictionary.AREA), rows(), sheet_title=page.area)

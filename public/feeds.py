@@ -3,29 +3,60 @@
 - /feeds/reviews.atom: newly published reviews, nationally;
 - /feeds/establishments/<slug>/reviews.atom: one establishment's;
 - /feeds/establishments/<slug>/action-plan.atom: changes to its published action plans (the
-  prison's response and actions), as they are made after publication.
+  prison's response and actions), as they are made after publication: one entry per change (a
+  progress note and the action's update it causes are one entry);
+- /feeds/areas/<slug>/judgements.atom: published reviews' judgements in one area.
+
+Every entry's id is a tag URI (RFC 4151), ``tag:<site's host>,2026:<kind>-<id>``, which never
+changes when a title or a link does.
 
 They obey the site's publication rules: built on ``Inspection.objects.published(today)``, so a
 draft or embargoed review is in no feed until its publication date; an action plan is in the feed
-only once published, and only its changes from then on. Each feed is a fixed number of queries.
+only once published (``ActionPlan.objects.published(today)``), and only its changes from then on.
+Each feed is a fixed number of queries.
 """
 
 import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, F
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from common import clock
-from findings.models import Judgement
+from findings.models import Judgement, published_recommendations
+from public.dictionary import area_slug
 from public.pages import public_establishments
 from recommendations.models import Action, ActionPlan, Inspection, ProgressNote, Response
 
 FEED_LENGTH = 30
 LICENCE = "Crown copyright, used under the Open Government Licence v3.0"
+# The year in every tag URI: the site's host names the tagging authority from then on.
+TAG_YEAR = "2026"
+# A progress note and the action's save it causes happen within one request.
+SAME_CHANGE = datetime.timedelta(seconds=5)
+# What an action's change changes: a history record that differs in none of these (a note
+# added, which only bumps the action's version) is not a change of its own.
+ACTION_FIELDS = ("description", "owner", "target_date", "status", "dropped_reason")
+
+
+def tag_uri(request, kind, pk):
+    """An entry's id: ``tag:tracker.example.org,2026:review-12`` (RFC 4151)."""
+    host = request.get_host().rsplit(":", 1)[0] if request is not None else "localhost"
+    return f"tag:{host.strip('[]').lower() or 'localhost'},{TAG_YEAR}:{kind}-{pk}"
+
+
+class TaggedFeed(Feed):
+    """Keeps the request, so entries' ids are tag URIs under the site's host."""
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
 
 
 def start_of(day):
@@ -33,12 +64,14 @@ def start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
 
 
-def review_name(review):
-    year = f" {review.year}" if review.year else ""
-    return f"{review.establishment.name}: {review.get_kind_display().lower()}{year}"
+def as_summary(text):
+    """Plain text as the HTML an Atom ``<summary type="html">`` holds: escaped here once for HTML,
+    and once more for XML by the feed writer, so a reader decodes it back to text, never to tags
+    (a leader's reason reading ``<script>`` stays those characters)."""
+    return escape(text)
 
 
-class LatestReviewsFeed(Feed):
+class LatestReviewsFeed(TaggedFeed):
     """Newly published reviews nationally, newest first: two queries (the reviews, and their
     judgements counted per level)."""
 
@@ -81,18 +114,18 @@ class LatestReviewsFeed(Feed):
         return reviews
 
     def item_title(self, review):
-        return review_name(review)
+        return review.name_with_establishment
 
     def item_description(self, review):
         published = review.publication_date_display or "today"
         found = "; ".join(review.findings) if review.findings else "No judgement recorded."
-        return f"Published {published}. Judgements: {found}."
+        return as_summary(f"Published {published}. Judgements: {found}.")
 
     def item_link(self, review):
         return review.get_absolute_url()
 
     def item_guid(self, review):
-        return f"review-{review.pk}"
+        return tag_uri(self.request, "review", review.pk)
 
     item_guid_is_permalink = False
 
@@ -127,7 +160,7 @@ class EstablishmentReviewsFeed(LatestReviewsFeed):
         return super().reviews(establishment).filter(establishment=establishment)
 
 
-class ActionPlanFeed(Feed):
+class ActionPlanFeed(TaggedFeed):
     """Changes to an establishment's published action plans: each plan's publication, then each
     action added or changed, each response given or changed and each progress note added after it.
 
@@ -158,18 +191,17 @@ class ActionPlanFeed(Feed):
         return establishment.get_absolute_url()
 
     def items(self, establishment):
-        published = Inspection.objects.published(self.today).filter(establishment=establishment)
         plans = {
             plan.inspection_id: plan
-            for plan in ActionPlan.objects.filter(inspection__in=published, published_at__isnull=False).select_related(
-                "inspection"
-            )
+            for plan in ActionPlan.objects.published(self.today)
+            .filter(inspection__establishment=establishment)
+            .select_related("inspection")
         }
         if not plans:
             return []
         events = [
             {
-                "guid": f"plan-{plan.pk}",
+                "guid": ("action-plan", plan.pk),
                 "when": plan.published_at,
                 "title": f"Action plan published for the {plan.inspection.get_kind_display().lower()}"
                 + (f" of {plan.inspection.year}" if plan.inspection.year else ""),
@@ -189,17 +221,37 @@ class ActionPlanFeed(Feed):
             .select_related("recommendation")
             .order_by("-history_date", "-history_id")[: FEED_LENGTH * 2]
         )
-        for record in changes:
+        notes = list(
+            ProgressNote.objects.filter(action__recommendation__inspection_id__in=list(plans), created_at__gte=since)
+            .select_related("action__recommendation")
+            .order_by("-created_at", "-pk")[:FEED_LENGTH]
+        )
+        changes = list(changes)
+        kept = one_per_change(changes)
+        # A note written with a change (marking an action done says what changed) is part of
+        # it: one entry, not two. The note is saved first, then the action's record.
+        merged = {}
+        for note in notes:
+            following = [r for r in changes if r.id == note.action_id and note.created_at <= r.history_date]
+            record = min(following, key=lambda r: r.history_date, default=None)
+            if record is not None and record in kept and record.history_date - note.created_at < SAME_CHANGE:
+                merged[record.history_id] = note
+        notes = [note for note in notes if note not in merged.values()]
+        for record in kept:
             recommendation = record.recommendation
             if not after_publication(recommendation.inspection_id, record.history_date):
                 continue
             verb = {"+": "Action added", "~": "Action updated", "-": "Action removed"}[record.history_type]
+            description = action_summary(record, recommendation)
+            with_note = merged.get(record.history_id)
+            if with_note is not None:
+                description += f" Progress noted {date_format(with_note.noted_on)}: {with_note.text}"
             events.append(
                 {
-                    "guid": f"action-{record.history_id}",
+                    "guid": ("action-change", record.history_id),
                     "when": record.history_date,
                     "title": f"{verb}: {record.description[:80]}",
-                    "description": action_summary(record, recommendation),
+                    "description": description,
                     "link": recommendation.get_absolute_url(),
                 }
             )
@@ -215,28 +267,23 @@ class ActionPlanFeed(Feed):
             reason = f" {record.reason}" if record.reason else ""
             events.append(
                 {
-                    "guid": f"response-{record.history_id}",
+                    "guid": ("response-change", record.history_id),
                     "when": record.history_date,
-                    "title": f"Response to {name_of(recommendation)}: {record.get_decision_display()}",
+                    "title": f"Response to {recommendation.name}: {record.get_decision_display()}",
                     "description": f"{record.get_decision_display()}.{reason}",
                     "link": recommendation.get_absolute_url(),
                 }
             )
-        notes = (
-            ProgressNote.objects.filter(action__recommendation__inspection_id__in=list(plans), created_at__gte=since)
-            .select_related("action__recommendation")
-            .order_by("-created_at", "-pk")[:FEED_LENGTH]
-        )
         for note in notes:
             recommendation = note.action.recommendation
             if not after_publication(recommendation.inspection_id, note.created_at):
                 continue
             events.append(
                 {
-                    "guid": f"note-{note.pk}",
+                    "guid": ("progress-note", note.pk),
                     "when": note.created_at,
-                    "title": f"Progress noted on {name_of(recommendation)}",
-                    "description": f"{note.noted_on:%-d %B %Y}: {note.text}",
+                    "title": f"Progress noted on {recommendation.name}",
+                    "description": f"{date_format(note.noted_on)}: {note.text}",
                     "link": recommendation.get_absolute_url(),
                 }
             )
@@ -247,13 +294,13 @@ class ActionPlanFeed(Feed):
         return event["title"]
 
     def item_description(self, event):
-        return event["description"]
+        return as_summary(event["description"])
 
     def item_link(self, event):
         return event["link"]
 
     def item_guid(self, event):
-        return event["guid"]
+        return tag_uri(self.request, *event["guid"])
 
     item_guid_is_permalink = False
 
@@ -264,15 +311,101 @@ class ActionPlanFeed(Feed):
         return event["when"]
 
 
-def name_of(recommendation):
-    label = recommendation.label
-    return f"{recommendation.area} ({label})" if label else recommendation.area
+def one_per_change(records):
+    """An action's history records that change something a reader sees: a record that differs
+    from the action's record before it (among ``records``, newest first) only in its version and
+    time is the trace of a progress note, which has its own entry."""
+    records = list(records)
+    kept = []
+    for index, record in enumerate(records):
+        earlier = next((r for r in records[index + 1 :] if r.id == record.id), None)
+        if (
+            record.history_type == "~"
+            and earlier is not None
+            and all(getattr(record, name) == getattr(earlier, name) for name in ACTION_FIELDS)
+        ):
+            continue
+        kept.append(record)
+    return kept
 
 
 def action_summary(record, recommendation):
-    parts = [f"For {name_of(recommendation)}.", f"Status: {record.get_status_display()}."]
+    parts = [f"For {recommendation.name}.", f"Status: {record.get_status_display()}."]
     parts.append(f"Owner: {record.owner}." if record.owner else "No owner.")
-    parts.append(f"Target date: {record.target_date:%-d %B %Y}." if record.target_date else "No target date.")
+    parts.append(f"Target date: {date_format(record.target_date)}." if record.target_date else "No target date.")
     if record.dropped_reason:
         parts.append(f"Dropped because: {record.dropped_reason}")
     return " ".join(parts)
+
+
+class AreaJudgementsFeed(TaggedFeed):
+    """Published reviews' judgements in one area (e.g. use of force), newest review first: one
+    entry per review, listing its judgements in the area. Two queries: the area's labels (the
+    published areas, to find the one named) and the judgements."""
+
+    feed_type = Atom1Feed
+    author_name = "Prison inspection recommendation tracker"
+    feed_copyright = LICENCE
+
+    def get_object(self, request, slug):
+        self.today = clock.today()
+        labels = [
+            area
+            for area in published_recommendations(self.today).order_by("area").values_list("area", flat=True).distinct()
+            if area_slug(area) == slug
+        ]
+        if not labels:
+            raise Http404("No published recommendation is in that area.")
+        return {"slug": slug, "name": labels[0], "labels": labels}
+
+    def title(self, area):
+        return f"{area['name']}: new judgements of progress"
+
+    def subtitle(self, area):
+        return f"Each published review's judgements of recommendations on {area['name'].lower()}, newest first."
+
+    def link(self, area):
+        return reverse("public:compare-area", kwargs={"slug": area["slug"]})
+
+    def items(self, area):
+        judgements = (
+            Judgement.objects.published(self.today)
+            .filter(recommendation__area__in=area["labels"], level__isnull=False)
+            .select_related("review__establishment", "recommendation__inspectorate", "level")
+            .order_by(F("review__published_on").desc(nulls_last=True), "-review_id", "position", "pk")
+        )
+        reviews = {}
+        for judgement in judgements[: FEED_LENGTH * 20]:
+            review = reviews.setdefault(judgement.review_id, judgement.review)
+            review.area_judgements = getattr(review, "area_judgements", []) + [judgement]
+            if len(reviews) > FEED_LENGTH:
+                break
+        for review in reviews.values():
+            review.area = area
+        return list(reviews.values())[:FEED_LENGTH]
+
+    def item_title(self, review):
+        return f"{review.name_with_establishment}: {review.area['name'].lower()}"
+
+    def item_description(self, review):
+        found = "; ".join(
+            f"{judgement.recommendation.inspectorate.short_name} {judgement.recommendation.label or 'theme'}: "
+            f"{judgement.level.label}"
+            for judgement in review.area_judgements
+        )
+        return as_summary(f"Published {review.publication_date_display or 'today'}. {found}.")
+
+    def item_link(self, review):
+        first = review.area_judgements[0]
+        return f"{review.get_absolute_url()}#recommendation-{first.recommendation_id}"
+
+    def item_guid(self, review):
+        return tag_uri(self.request, f"area-{review.area['slug']}-review", review.pk)
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, review):
+        return start_of(review.published_on) or review.published_at
+
+    def item_updateddate(self, review):
+        return self.item_pubdate(review)

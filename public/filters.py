@@ -8,42 +8,17 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
-from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from common import public_cache
-from findings.models import Paragraph, ProgressLevel, published_recommendations
-from recommendations.models import SEARCH_CONFIG, Establishment, Inspectorate, Recommendation
+from findings.models import ProgressLevel, matching, published_recommendations, with_current_level
+from public.dictionary import area_slug
+from recommendations.models import Establishment, Inspectorate, Recommendation
 
 SEARCH_MAX_LENGTH = 200
-
-
-def search_recommendations(queryset, words, today):
-    """Recommendations whose text, concern or published evidence contain ``words``.
-
-    PostgreSQL: full-text search (stemmed, so "cameras" finds "camera") over the stored
-    ``search_document`` columns through their GIN indexes; nothing is converted at query time.
-    SQLite: every word must appear (case-insensitively) in the text, the concern or an
-    evidence paragraph.
-    """
-    words = (words or "").strip()
-    if not words:
-        return queryset
-    published_evidence = Paragraph.objects.filter(judgement__public_from__lte=today)
-    if connections[queryset.db].vendor == "postgresql":
-        query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
-        # The text through its GIN index; the evidence as a semi-join PostgreSQL can run either
-        # way: from the GIN index of every matching paragraph when counting the whole list,
-        # or probing a page's few recommendations' evidence by index.
-        in_evidence = published_evidence.filter(judgement__recommendation=OuterRef("pk"), search_document=query)
-        return queryset.filter(Q(search_document=query) | Exists(in_evidence))
-    for word in words.split():
-        in_evidence = published_evidence.filter(judgement__recommendation=OuterRef("pk"), text__icontains=word)
-        queryset = queryset.filter(Q(text__icontains=word) | Q(concern__icontains=word) | Exists(in_evidence))
-    return queryset
 
 
 class GovukSelect(forms.Select):
@@ -102,40 +77,69 @@ class RecommendationFilter(django_filters.FilterSet):
         empty_label="All inspectorates",
         widget=SELECT,
     )
-    area = django_filters.ChoiceFilter(label="Area", field_name="area", empty_label="All areas", widget=SELECT)
+    area = django_filters.ChoiceFilter(label="Area", method="filter_area", empty_label="All areas", widget=SELECT)
     judgement = django_filters.ChoiceFilter(
         label="Latest judgement",
-        field_name="latest_slug",
+        method="filter_judgement",
         empty_label="Any judgement",
         widget=SELECT,
     )
     year = django_filters.ChoiceFilter(
         label="Year inspected", method="filter_year", empty_label="Any year", widget=SELECT
     )
+    followed_up = django_filters.ChoiceFilter(
+        label="Followed up by a review",
+        method="filter_followed_up",
+        choices=[("yes", "Yes"), ("no", "No")],
+        empty_label="Either",
+        help_text="Yes: judged at a published review. No: made at a full inspection and not (yet) followed up.",
+        widget=SELECT,
+    )
 
     class Meta:
         model = Recommendation
         fields = []
 
+    # The order a download's file name gives the filters in force.
+    NAMED_IN_FILE = ("establishment", "inspectorate", "area", "judgement", "year", "q")
+
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
-        super().__init__(data, queryset, **kwargs)
+        choices = public_cache.remember(today, "recommendation-filter-choices:2", lambda: filter_choices(today))
+        self.area_labels = choices["area_labels"]
+        super().__init__(area_by_slug(data, choices["area"]), queryset, **kwargs)
         self.today = today
-        choices = public_cache.remember(today, "recommendation-filter-choices", lambda: filter_choices(today))
-        for name, options in choices.items():
-            self.filters[name].extra["choices"] = options
+        for name in ("establishment", "inspectorate", "area", "judgement", "year"):
+            self.filters[name].extra["choices"] = choices[name]
 
     def in_force_key(self):
-        """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
-        if not self.is_bound:
-            return ""
-        self.form.is_valid()
-        return urlencode(sorted((k, str(v)) for k, v in self.form.cleaned_data.items() if v not in (None, "")))
+        return in_force_key(self)
 
     def search(self, queryset, name, value):
-        return search_recommendations(queryset, value, self.today)
+        return matching(queryset, value, self.today)
+
+    def in_force_values(self):
+        """The values of the filters in force (valid ones only), in the order a file name gives them."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        cleaned = self.form.cleaned_data
+        return [cleaned[name] for name in self.NAMED_IN_FILE if cleaned.get(name) not in (None, "")]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(area__in=self.area_labels.get(value, [value]))
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(inspection__year=int(value))
+
+    def filter_judgement(self, queryset, name, value):
+        # Through the current judgements' index, so the list's layout is counted without
+        # joining every recommendation to its judgement.
+        return queryset.filter(with_current_level(value, self.today))
+
+    def filter_followed_up(self, queryset, name, value: str):
+        # The list's rows carry their latest published judgement (with_latest_judgement): one
+        # exists exactly when a published review followed the recommendation up.
+        return queryset.filter(latest_judgement_id__isnull=(value == "no"))
 
     def active(self):
         """The filters in force, each as (parameter, label, shown value), for "remove" links.
@@ -156,6 +160,47 @@ class RecommendationFilter(django_filters.FilterSet):
         return shown
 
 
+class Sort(models.TextChoices):
+    """The orders of the public list; the first is the default."""
+
+    ESTABLISHMENT = "establishment", "Establishment, A to Z"
+    DATE = "date", "Newest inspection first"
+    JUDGEMENT = "judgement", "Worst judgement first"
+
+
+class PublicListFilter(RecommendationFilter):
+    """/recommendations/: the filters and search, and the order of the list (validated like
+    every filter: an unknown order is a 400 that says so)."""
+
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="keep_order",
+        choices=Sort.choices,
+        empty_label=None,
+        null_label=None,
+        widget=SELECT,
+    )
+
+    def keep_order(self, queryset, name, value):
+        # The order is the list's layout's (public.pages.list_layout), not the queryset's.
+        return queryset
+
+    def sort_order(self):
+        """The order chosen, or the default when none is (or the form refused it)."""
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("sort") or Sort.ESTABLISHMENT
+        return Sort.ESTABLISHMENT
+
+    def in_force_key(self):
+        key = super().in_force_key()
+        # The default order, given or not, is the same list.
+        return "&".join(part for part in key.split("&") if part and part != f"sort={Sort.ESTABLISHMENT}")
+
+    def active(self):
+        # The order is not a filter: it is shown in its drop-down, not as a "remove" link.
+        return [entry for entry in super().active() if entry[0] != "sort"]
+
+
 def filter_choices(today):
     """Each drop-down's options, from published data only: five queries, each over the few
     distinct values it offers (the list caches them while the public data stays the same)."""
@@ -165,6 +210,9 @@ def filter_choices(today):
         "slug", "short_name"
     )
     areas = public.order_by("area").values_list("area", flat=True).distinct()
+    labels = {}
+    for area in areas:
+        labels.setdefault(area_slug(area), []).append(area)
     years = (
         public.filter(inspection__year__isnull=False)
         .order_by("-inspection__year")
@@ -174,10 +222,38 @@ def filter_choices(today):
     return {
         "establishment": list(establishments),
         "inspectorate": list(inspectorates),
-        "area": [(area, area) for area in areas],
+        "area": [(slug, names[0]) for slug, names in sorted(labels.items(), key=lambda item: item[1][0].lower())],
+        "area_labels": labels,
         "judgement": judgement_choices(),
         "year": [(str(year), str(year)) for year in years],
     }
+
+
+def in_force_key(filterset):
+    """The filters in force (valid ones only, as ``qs`` applies them), as a stable text."""
+    if not filterset.is_bound:
+        return ""
+    filterset.form.is_valid()
+    return urlencode(sorted((k, str(v)) for k, v in filterset.form.cleaned_data.items() if v not in (None, "")))
+
+
+def area_by_slug(data, areas):
+    """The query with an area given by its label ("Use of force", as links made before slugs
+    did) turned into its slug (use-of-force): the old links keep working, and the filter, the
+    list's links and the download's name all use the slug."""
+    if not data or not data.get("area"):
+        return data
+    value = data.get("area")
+    slugs = {slug for slug, _ in areas}
+    if value in slugs:
+        return data
+    by_label = {label.casefold(): slug for slug, label in areas}
+    slug = by_label.get(value.casefold()) or (area_slug(value) if area_slug(value) in slugs else None)
+    if slug is None:
+        return data
+    data = data.copy()
+    data["area"] = slug
+    return data
 
 
 def public_establishments_with_recommendations(public):

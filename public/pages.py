@@ -8,20 +8,29 @@ for the public, any review for the preview).
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 
 from common import public_cache
 from findings.models import (
+    WORST_FIRST,
+    WORST_FIRST_THEN_LEVEL,
     Judgement,
     Paragraph,
     ParagraphPart,
     ProgressLevel,
+    ReportSource,
     key_findings,
+    level_order,
     open_recommendations,
     published_recommendations,
+    with_current_level_id,
     with_latest_judgement,
+    worst_first,
 )
 from recommendations.models import (
+    HEALTHY_PRISON_SCORES,
     Action,
     Establishment,
     HealthyPrisonScore,
@@ -29,11 +38,13 @@ from recommendations.models import (
     Inspection,
     InspectionKind,
     Inspectorate,
+    Recommendation,
+    ReviewAnnouncement,
 )
 
 LATEST_REVIEWS_ON_HOME = 6
 # An establishment inspected for years has hundreds of open recommendations: its page shows the
-# newest; the list, filtered by the establishment, has them all.
+# worst; the list, filtered by the establishment and sorted by judgement, has them all.
 OPEN_ON_ESTABLISHMENT_PAGE = 50
 
 
@@ -55,6 +66,12 @@ class Totals:
     def total(self):
         return sum(count for _, count in self.levels)
 
+    @property
+    def in_words(self):
+        """ "2 no meaningful progress, 7 reasonable progress and 1 good progress" (levels with none left out)."""
+        parts = [f"{count} {level.label.lower()}" for level, count in self.levels if count]
+        return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
 
 def home_page(today):
     """The latest published reviews and the count of published judgements at each level.
@@ -70,13 +87,11 @@ def home_page(today):
     )
 
     def count_levels():
-        # Judgements of published reviews past their date: the stored public_from says so,
-        # counted from the (level, public_from) index without reading the reviews.
-        return list(
-            ProgressLevel.objects.select_related("inspectorate").annotate(
-                n=Count("judgements", filter=Q(judgements__public_from__lte=today))
-            )
-        )
+        # Judgements the public may see (``Judgement.objects.published``), counted per level from
+        # the (level, public_from) index without reading the reviews.
+        public = Judgement.objects.published(today).filter(level=OuterRef("pk")).order_by()
+        counted = public.values("level").annotate(n=Count("pk")).values("n")
+        return list(ProgressLevel.objects.select_related("inspectorate").annotate(n=Coalesce(Subquery(counted), 0)))
 
     return latest, _totals(public_cache.remember(today, "home:level-counts", count_levels))
 
@@ -113,6 +128,43 @@ def establishment_list_page(today):
 
 
 @dataclass
+class ScoreHistory:
+    """The healthy prison scores of an establishment's full inspections, oldest first: for the
+    chart and the table of the establishment page."""
+
+    inspections: list  # full inspections with at least one score, oldest first
+    rows: list  # [(test label, [(score or None, printed name or "") per inspection])]
+
+    @property
+    def chart(self):
+        """[(test label, [(inspection, score, width percent, meaning)])] for the bar chart."""
+        return [
+            (
+                label,
+                [
+                    (inspection, score, (score or 0) * 25, HEALTHY_PRISON_SCORES.get(score, "Not known"))
+                    for inspection, (score, _) in zip(self.inspections, cells, strict=True)
+                ],
+            )
+            for label, cells in self.rows
+        ]
+
+
+def score_history(inspections, scores) -> ScoreHistory:
+    """``inspections`` (newest first, as the page lists them) and their scores, as a history."""
+    scored = [i for i in reversed(inspections) if i.kind == InspectionKind.FULL and scores.get(i.pk)]
+    by_inspection = {i.pk: {score.test: score for score in scores[i.pk]} for i in scored}
+    rows = []
+    for test in HealthyPrisonTest:
+        cells = []
+        for inspection in scored:
+            score = by_inspection[inspection.pk].get(test)
+            cells.append((score.score, score.label) if score else (None, ""))
+        rows.append((test.label, cells))
+    return ScoreHistory(scored, rows)
+
+
+@dataclass
 class EstablishmentPage:
     establishment: Establishment
     inspections: list
@@ -120,11 +172,16 @@ class EstablishmentPage:
     open_recommendations: list = field(default_factory=list)
     open_total: int = 0
 
+    @property
+    def score_history(self):
+        return score_history(self.inspections, self.scores)
+
 
 def establishment_page(today, slug):
     """Four queries: the establishment, its published inspections, their healthy prison scores
     and its recommendations whose latest published judgement is below the top of the scale
-    (the newest ``OPEN_ON_ESTABLISHMENT_PAGE`` of them shown, all of them counted)."""
+    (the worst ``OPEN_ON_ESTABLISHMENT_PAGE`` of them shown, worst first as on the leaders'
+    dashboard and the comparison, newest first among equals; all of them counted)."""
     establishment = get_object_or_404(public_establishments(today), slug=slug)
     inspections = list(
         Inspection.objects.published(today)
@@ -140,10 +197,10 @@ def establishment_page(today, slug):
     for inspection in inspections:
         inspection.scores = scores.get(inspection.pk, [])
     still_open = list(
-        open_recommendations(published_recommendations(today).for_establishment(establishment), today)
+        worst_first(open_recommendations(published_recommendations(today).for_establishment(establishment), today))
         .select_related("inspectorate", "inspection")
         .annotate(open_total=Window(Count("pk")))  # counted over them all, before the limit
-        .order_by(F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")[
+        .order_by(*WORST_FIRST, F("inspection__visit_start").desc(nulls_last=True), "inspection_id", "position", "pk")[
             :OPEN_ON_ESTABLISHMENT_PAGE
         ]
     )
@@ -163,6 +220,7 @@ class ReviewPage:
     judgements: list  # each with .evidence_paragraphs and .top_rank
     key_findings: list  # [Totals]: per inspectorate, each level of its scale with its count
     team: list
+    source: ReportSource | None = None  # the report file as published, the latest kept
 
 
 def review_queryset(today=None, *, public=True):
@@ -173,11 +231,13 @@ def review_queryset(today=None, *, public=True):
 
 
 def review_page(reviews, **lookup):
-    """Everything the review page shows, in six queries whatever the review's size: the review,
+    """Everything the review page shows, in seven queries whatever the review's size: the review,
     its paragraphs, its judgements with their recommendations, the key-finding counts and the
-    scales (two), and the team."""
+    scales (two), the team, and the report file as published."""
     review = get_object_or_404(reviews, **lookup)
-    paragraphs = list(Paragraph.objects.filter(inspection=review).select_related("notable_practice"))
+    paragraphs = list(
+        Paragraph.objects.filter(inspection=review).defer("search_document").select_related("notable_practice")
+    )
     judgements = list(
         Judgement.objects.filter(review=review)
         .select_related("recommendation__inspectorate", "level")
@@ -186,6 +246,7 @@ def review_page(reviews, **lookup):
     findings = key_findings(review)
     top_ranks = {inspectorate.pk: max(level.rank for level, _ in levels) for inspectorate, levels in findings}
     team = list(review.team.select_related("inspectorate"))
+    source = ReportSource.objects.filter(inspection=review).latest_first().first()
 
     evidence = {}
     for paragraph in paragraphs:
@@ -207,86 +268,252 @@ def review_page(reviews, **lookup):
         judgements=judgements,
         key_findings=[Totals(inspectorate, levels, top_ranks[inspectorate.pk]) for inspectorate, levels in findings],
         team=team,
+        source=source,
     )
+
+
+# --- One full inspection ----------------------------------------------------------------
+
+
+class Fate:
+    """What became of a recommendation or key concern a full inspection made."""
+
+    FOLLOWED_UP = "followed-up"
+    NOT_FOLLOWED_UP = "not-followed-up"
+    TO_BE_FOLLOWED_UP = "to-be-followed-up"
+
+
+def describe_fate(item, reviewed: bool, announcement=None):
+    """Sets ``item.fate`` and ``item.fate_text``: "Followed up in April 2022: Reasonable progress",
+    "Not followed up by a review" (a published review of the inspection left it out), or "To be
+    followed up" (no published review yet; with the planned month once a review is announced)."""
+    if item.latest_label:
+        when = item.latest_review_published_on
+        month = f" in {date_format(when, 'F Y')}" if when else ""
+        item.fate, item.fate_text = Fate.FOLLOWED_UP, f"Followed up{month}: {item.latest_label}"
+    elif reviewed:
+        item.fate, item.fate_text = Fate.NOT_FOLLOWED_UP, "Not followed up by a review"
+    else:
+        item.fate, item.fate_text = Fate.TO_BE_FOLLOWED_UP, "To be followed up"
+    item.announced = bool(announcement and item.pk in announcement.announced_ids)
+    if item.announced and item.fate == Fate.TO_BE_FOLLOWED_UP:
+        item.fate_text = f"To be followed up at the review planned for {announcement.planned_month_display}"
+    return item
+
+
+@dataclass
+class FullInspectionPage:
+    inspection: Inspection
+    items: list  # every recommendation, key concern (and theme) made, in the report's order
+    scores: list
+    notable_practice: list  # paragraphs with .notable_practice
+    team: list
+    reviews: list  # the published reviews that follow it up
+    announcement: object = None  # a published ReviewAnnouncement, with .announced_ids
+
+    def count(self, fate):
+        return sum(1 for item in self.items if item.fate == fate)
+
+    @property
+    def followed_up(self):
+        return self.count(Fate.FOLLOWED_UP)
+
+    @property
+    def not_followed_up(self):
+        return self.count(Fate.NOT_FOLLOWED_UP)
+
+    @property
+    def to_be_followed_up(self):
+        return self.count(Fate.TO_BE_FOLLOWED_UP)
+
+    @property
+    def priorities(self):
+        return sum(1 for item in self.items if item.priority)
+
+
+def full_inspection_queryset(today=None, *, public=True):
+    inspections = Inspection.objects.published(today) if public else Inspection.objects.all()
+    return inspections.filter(kind=InspectionKind.FULL).select_related("establishment")
+
+
+def full_inspection_page(inspections, today, **lookup):
+    """Everything a full inspection's page shows, in seven queries whatever its size: the
+    inspection, what it made with each one's latest published judgement, its scores, its
+    notable practice, its team, the published reviews that follow it up, and a published
+    announcement of the next (with what it names, an eighth when there is one)."""
+    inspection = get_object_or_404(inspections, **lookup)
+    items = list(
+        with_latest_judgement(Recommendation.objects.filter(inspection=inspection), today)
+        .annotate(latest_review_published_on=F("latest__review__published_on"))
+        .select_related("inspectorate")
+        .order_by("position", "pk")
+    )
+    scores = list(HealthyPrisonScore.objects.filter(inspection=inspection))
+    practice = list(
+        Paragraph.objects.filter(inspection=inspection, notable_practice__isnull=False).select_related(
+            "notable_practice"
+        )
+    )
+    team = list(inspection.team.select_related("inspectorate"))
+    reviews = list(
+        Inspection.objects.published(today)
+        .reviews()
+        .filter(follows_up=inspection)
+        .select_related("establishment")
+        .order_by("published_on")
+    )
+    announcement = ReviewAnnouncement.objects.published().filter(inspection=inspection).first()
+    if announcement is not None:
+        announcement.announced_ids = set(announcement.recommendations.values_list("pk", flat=True))
+    for item in items:
+        describe_fate(item, bool(reviews), announcement)
+    order = [HealthyPrisonTest(t) for t in HealthyPrisonTest]
+    scores.sort(key=lambda score: order.index(score.test))
+    return FullInspectionPage(inspection, items, scores, practice, team, reviews, announcement)
 
 
 # --- Recommendations ---------------------------------------------------------------------
 
 
-def list_layout(recommendations, today, key):
-    """``[(inspection pk, how many of its recommendations are in the list)]`` in the list's
-    order, for the filtered ``recommendations``; ``key`` names the filters.
+def list_layout(recommendations, today, key, sort="establishment"):
+    """``[(group, inspection pk, how many of its recommendations are in the list)]`` in the
+        list's order, for the filtered ``recommendations`` (not yet annotated: counted from the
+        recommendations' own indexes, and from one join to the current judgement when sorted by
+        judgement); ``key`` names the filters and the order.
 
-    Two queries (the counts per inspection, and the inspections' order), read from the cache
-    while the public data stays the same: it gives the total without a COUNT per request, and
-    lets a page of any depth be read from the one or two inspections it falls in instead of
-    sorting and skipping every row before it."""
+        Sorted by establishment (the default) or by date, a group is ``None`` and the rows of one
+        inspection come together. Sorted by judgement (``findings.models.worst_first``), a group
+        is the level of the latest judgement, and the rows of one inspection come together within
+        it. One query (two sorted by judgement: the scales' levels; and the inspections' order the
+    first time, ``inspection_positions``), read from the cache while the public data stays the same: the
+        layout gives the total without a COUNT per request, and lets a page of any depth be read
+        from the few groups it falls in instead of sorting and skipping every row before it."""
 
     def compute():
-        counts = dict(
-            recommendations.order_by()
-            .values_list("inspection_id")
-            .annotate(n=Count("pk"))
-            .values_list("inspection_id", "n")
+        by_judgement = sort == "judgement"
+        counted = recommendations.order_by()
+        if by_judgement:
+            grouped = with_current_level_id(counted, today).values("current_level_id", "inspection_id")
+            rows = grouped.annotate(n=Count("pk")).values_list("current_level_id", "inspection_id", "n")
+        else:
+            grouped = counted.values("inspection_id").annotate(n=Count("pk")).values_list("inspection_id", "n")
+            rows = ((None, inspection, n) for inspection, n in grouped)
+        counts = {(group, inspection): n for group, inspection, n in rows}
+        position = inspection_positions(today, sort)
+        groups = level_order(list(ProgressLevel.objects.all())) if by_judgement else {None: 0}
+        return sorted(
+            ((group, inspection, n) for (group, inspection), n in counts.items()),
+            key=lambda entry: (groups[entry[0]], position[entry[1]]),
         )
-        order = (
-            Inspection.objects.filter(pk__in=list(counts))
-            .order_by("establishment__name", F("visit_start").desc(nulls_last=True), "pk")
-            .values_list("pk", flat=True)
-        )
-        return [(pk, counts[pk]) for pk in order]
 
-    return public_cache.remember(today, f"recommendation-list:{key}", compute)
+    return public_cache.remember(today, f"recommendation-list:{sort}:{key}", compute)
+
+
+def inspection_positions(today, sort):
+    """``{inspection pk: its place in the list}`` for the order ``sort``: one query over the
+    inspections (ids only), kept while the public data stays the same and shared by every
+    filter and search, so a first search counts its matches and reads its rows, nothing else."""
+
+    def compute():
+        order = Inspection.objects.order_by(*LIST_INSPECTION_ORDER[sort]).values_list("pk", flat=True)
+        return {pk: index for index, pk in enumerate(order)}
+
+    return public_cache.remember(today, f"recommendation-list-order:{sort}", compute)
+
+
+# The order of the inspections in the public list, for each way it is sorted (by judgement:
+# within each level, as by establishment).
+LIST_INSPECTION_ORDER = {
+    "establishment": ("establishment__name", F("visit_start").desc(nulls_last=True), "pk"),
+    "date": (F("visit_start").desc(nulls_last=True), "establishment__name", "pk"),
+    "judgement": ("establishment__name", F("visit_start").desc(nulls_last=True), "pk"),
+}
 
 
 class ListWindow:
     """The filtered list as a paginator (or a download) reads it: its length from the layout,
-    and any slice read from the inspections it falls in, one query a slice."""
+    and any slice read from the groups it falls in, one query a slice."""
 
-    def __init__(self, layout, rows):
+    def __init__(self, layout, rows, by_judgement=False):
         self.layout = layout
         self.rows = rows  # the filtered recommendations in the list's order
-        self.total = sum(n for _, n in layout)
+        self.by_judgement = by_judgement
+        self.total = sum(n for *_, n in layout)
 
     def __len__(self):
         return self.total
 
+    def _where(self, entries):
+        """The rows of the layout's ``entries`` (group, inspection): one condition per group."""
+        inspections = {}
+        for group, inspection in entries:
+            inspections.setdefault(group, []).append(inspection)
+        if not self.by_judgement:
+            return Q(inspection_id__in=[pk for pks in inspections.values() for pk in pks])
+        condition = Q(pk__in=[])
+        for group, pks in inspections.items():
+            level = Q(latest_level_id=group) if group is not None else Q(latest_level_id__isnull=True)
+            condition |= level & Q(inspection_id__in=pks)
+        return condition
+
     def __getitem__(self, window):
         start, stop = window.start or 0, min(window.stop if window.stop is not None else self.total, self.total)
         chosen, skip, position = [], 0, 0
-        for pk, n in self.layout:
+        for group, pk, n in self.layout:
             if position >= stop:
                 break
             if position + n > start:
                 if not chosen:
                     skip = start - position
-                chosen.append(pk)
+                chosen.append((group, pk))
             position += n
         if not chosen:
             return []
-        return list(self.rows.filter(inspection_id__in=chosen))[skip : skip + stop - start]
+        return list(self.rows.filter(self._where(chosen)))[skip : skip + stop - start]
 
     def chunks(self, inspections=50):
-        """The whole list, a few inspections at a time (one query each), for a download."""
-        pks = [pk for pk, _ in self.layout]
-        for start in range(0, len(pks), inspections):
-            yield from self.rows.filter(inspection_id__in=pks[start : start + inspections]).iterator(chunk_size=2000)
+        """The whole list, a few groups at a time (one query each), for a download."""
+        entries = [(group, pk) for group, pk, _ in self.layout]
+        for start in range(0, len(entries), inspections):
+            yield from self.rows.filter(self._where(entries[start : start + inspections])).iterator(chunk_size=2000)
 
 
-def recommendations_for_public_list(today):
-    """Every public recommendation and theme with its latest published judgement, in the
-    list's order, with what a row shows joined in: one query per page of results."""
-    return (
-        with_latest_judgement(published_recommendations(today), today)
-        .select_related("inspection__establishment", "inspectorate")
-        .order_by(
-            "inspection__establishment__name",
-            F("inspection__visit_start").desc(nulls_last=True),
-            "inspection_id",
-            "position",
-            "pk",
-        )
-    )
+# The order of the rows, matching LIST_INSPECTION_ORDER.
+LIST_ROW_ORDER = {
+    "establishment": (
+        "inspection__establishment__name",
+        F("inspection__visit_start").desc(nulls_last=True),
+        "inspection_id",
+        "position",
+        "pk",
+    ),
+    "date": (
+        F("inspection__visit_start").desc(nulls_last=True),
+        "inspection__establishment__name",
+        "inspection_id",
+        "position",
+        "pk",
+    ),
+    "judgement": (
+        *WORST_FIRST_THEN_LEVEL,
+        "inspection__establishment__name",
+        F("inspection__visit_start").desc(nulls_last=True),
+        "inspection_id",
+        "position",
+        "pk",
+    ),
+}
+
+
+def recommendations_for_public_list(today, recommendations=None, sort="establishment"):
+    """Every public recommendation and theme (or the filtered ``recommendations``) with its
+    latest published judgement, in the list's order, with what a row shows joined in: one
+    query per page of results."""
+    recommendations = published_recommendations(today) if recommendations is None else recommendations
+    rows = with_latest_judgement(recommendations, today).select_related("inspection__establishment", "inspectorate")
+    if sort == "judgement":
+        rows = worst_first(rows)
+    return rows.order_by(*LIST_ROW_ORDER[sort])
 
 
 @dataclass
@@ -306,18 +533,14 @@ class RecommendationPage:
     def latest(self):
         return self.judgements[-1] if self.judgements else None
 
-    @property
-    def is_open(self):
-        latest = self.latest
-        return latest is None or latest.level.rank < (self.top_rank or 0)
-
 
 def recommendation_page(today, pk):
-    """Four queries (six once the prison's action plan is public): the recommendation with its
+    """Four queries (seven once the prison's action plan is public): the recommendation with its
     inspection, establishment, action plan and response; its published judgements; their
-    evidence; the scale; and, when public, the actions with their progress notes."""
+    evidence; the scale; and, when public, the actions with their progress notes and target
+    date changes."""
     recommendation = get_object_or_404(
-        published_recommendations(today).select_related(
+        with_latest_judgement(published_recommendations(today), today).select_related(
             "inspection__establishment", "inspection__action_plan", "inspectorate", "response"
         ),
         pk=pk,
@@ -326,7 +549,9 @@ def recommendation_page(today, pk):
         Judgement.objects.published(today)
         .filter(recommendation=recommendation)
         .select_related("review__establishment", "level")
-        .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Paragraph.objects.defer("search_document").order_by("section", "index"))
+        )
         .order_by(F("review__published_on").asc(nulls_first=True), F("review__visit_start").asc(nulls_first=True), "pk")
     )
     levels = list(ProgressLevel.objects.filter(inspectorate_id=recommendation.inspectorate_id))
@@ -337,9 +562,30 @@ def recommendation_page(today, pk):
     if page.action_plan_published:
         page.response = getattr(recommendation, "response", None)
         page.actions = list(
-            Action.objects.filter(recommendation=recommendation).prefetch_related("notes").order_by("created_at", "pk")
+            Action.objects.filter(recommendation=recommendation)
+            .prefetch_related("notes", "date_changes")
+            .order_by("created_at", "pk")
         )
+        for action in page.actions:
+            action.slippage = slippage(action)
     return page
+
+
+TIMES = {1: "once", 2: "twice"}
+
+
+def slippage(action):
+    """How far an action's target date has slipped, as the public reads it: the date first
+    set and how many times it moved ("first set for 31 March 2023; moved twice"), or None."""
+    changes = list(action.date_changes.all())
+    if not changes:
+        return None
+    n = len(changes)
+    return {
+        "first": changes[0].old_date,
+        "times": TIMES.get(n, f"{n} times"),
+        "changes": changes,
+    }
 
 
 # --- Healthy prison assessments on a review page -----------------------------------------

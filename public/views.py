@@ -7,41 +7,32 @@ queries) and builds only on published reviews, so a draft or an embargoed review
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from common import clock
-from common.downloads import csv_response
+from common.downloads import MonthDate, download_name, download_response
+from findings.models import ProgressLevel, ReportSource, published_recommendations
+from public import dictionary
 from public import pages as public
 from public.cache import cached_public_page
-from public.filters import RecommendationFilter
+from public.filters import PublicListFilter, RecommendationFilter, Sort
+from public.follow import establishment_feeds, home_feeds
 from public.repeats import repeat_chain
-from recommendations.models import Inspection, RecommendationKind
+from recommendations.models import EstablishmentType, Inspection, Recommendation, RecommendationKind
 from recommendations.roles import is_inspector
 
 RECOMMENDATIONS_PER_PAGE = 25
-CSV_COLUMNS = [
-    "establishment",
-    "review",
-    "inspectorate",
-    "kind",
-    "area",
-    "reference",
-    "recommendation",
-    "judgement",
-    "theme_number",
-    "concern",
-    "inspected",
-    "review_published_on",
-    "url",
-]
+# The download's columns (public/dictionary.py names, types and explains each).
+CSV_COLUMNS = dictionary.names(dictionary.RECOMMENDATIONS)
 
 
 @cached_public_page
 def home(request):
     latest, totals = public.home_page(clock.today())
-    return render(request, "public/home.html", {"latest_reviews": latest, "totals": totals})
+    context = {"latest_reviews": latest, "totals": totals, "feeds": home_feeds()}
+    return render(request, "public/home.html", context)
 
 
 @cached_public_page
@@ -53,16 +44,75 @@ def establishment_list(request):
 @cached_public_page
 def establishment_detail(request, slug):
     page = public.establishment_page(clock.today(), slug)
-    return render(request, "public/establishment_detail.html", {"page": page, "establishment": page.establishment})
+    context = {"page": page, "establishment": page.establishment, "feeds": establishment_feeds(page.establishment)}
+    return render(request, "public/establishment_detail.html", context)
 
 
 @cached_public_page
 def review_detail(request, slug, review):
+    """A review's page, or (the same address scheme) a full inspection's."""
     today = clock.today()
     reviews = public.review_queryset(today, public=True)
-    page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    try:
+        page = public.review_page(reviews, establishment__slug=slug, slug=review)
+    except Http404:
+        return full_inspection_detail(request, today, establishment__slug=slug, slug=review)
     healthy = public.healthy_prison_history(page.review, Inspection.objects.published(today), page.summary)
     return render(request, "public/review_detail.html", {"page": page, "review": page.review, "healthy": healthy})
+
+
+def full_inspection_detail(request, today, **lookup):
+    page = public.full_inspection_page(public.full_inspection_queryset(today), today, **lookup)
+    return render(request, "public/full_inspection_detail.html", {"page": page, "inspection": page.inspection})
+
+
+def _source_response(source):
+    """The kept report file, shown in the browser (a PDF viewer, or text) under its own name."""
+    try:
+        handle = source.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The report file is not available.") from None
+    content_type = "text/plain; charset=utf-8" if source.media_type == ReportSource.TEXT else source.media_type
+    response = FileResponse(handle, content_type=content_type, filename=source.original_name)
+    response["ETag"] = f'"{source.sha256}"'
+    # Asked again each time, so that a review taken down stops serving its file at once.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def review_source(request, slug, review):
+    """The report as published: the file the review was imported from, for anyone who may read
+    the review (``ReportSource.objects.published``: never a draft's or an embargoed review's)."""
+    source = (
+        ReportSource.objects.published(clock.today())
+        .filter(inspection__establishment__slug=slug, inspection__slug=review)
+        .latest_first()
+        .first()
+    )
+    if source is None:
+        raise Http404("No published report file.")
+    if request.headers.get("If-None-Match") == f'"{source.sha256}"':
+        response = HttpResponseNotModified()
+        response["ETag"] = f'"{source.sha256}"'
+        return response
+    return _source_response(source)
+
+
+@never_cache
+def review_preview_source(request, pk):
+    """The report file of a review, draft or not, for inspectors previewing it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_inspector(request.user):
+        raise PermissionDenied("Only inspectors can preview a review.")
+    if pk > 2**63 - 1:  # no such id in any database (and no query that would overflow)
+        raise Http404("This review has no report file.")
+    source = ReportSource.objects.filter(inspection_id=pk).latest_first().first()
+    if source is None:
+        raise Http404("This review has no report file.")
+    response = _source_response(source)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @never_cache
@@ -74,25 +124,41 @@ def review_preview(request, pk):
         raise PermissionDenied("Only inspectors can preview a review.")
     page = public.review_page(public.review_queryset(public=False), pk=pk)
     healthy = public.healthy_prison_history(page.review, Inspection.objects.all(), page.summary)
+    # The breadcrumb links to the establishment's page only if the public can open it: the
+    # preview of a new prison's first draft must not lead to a 404.
+    establishment_public = public.public_establishments(clock.today()).filter(pk=page.review.establishment_id).exists()
     response = render(
         request,
         "public/review_detail.html",
-        {"page": page, "review": page.review, "healthy": healthy, "preview": True},
+        {
+            "page": page,
+            "review": page.review,
+            "healthy": healthy,
+            "preview": True,
+            "establishment_public": establishment_public,
+        },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
 def _filtered(request, today):
-    filterset = RecommendationFilter(
-        request.GET or None, queryset=public.recommendations_for_public_list(today), today=today
-    )
-    # The filters in force (valid ones only, as the list applies them) name the list's layout.
-    layout = public.list_layout(filterset.qs, today, filterset.in_force_key())
-    return filterset, public.ListWindow(layout, filterset.qs)
+    filterset = PublicListFilter(request.GET or None, queryset=published_recommendations(today), today=today)
+    # The filters in force (valid ones only, as the list applies them) and the order name the
+    # list's layout, counted on the filtered recommendations alone; the rows of a page are
+    # read with their judgement and establishment joined in.
+    sort = filterset.sort_order()
+    layout = public.list_layout(filterset.qs, today, filterset.in_force_key(), sort)
+    rows = public.recommendations_for_public_list(today, filterset.qs, sort)
+    return filterset, public.ListWindow(layout, rows, by_judgement=sort == Sort.JUDGEMENT)
 
 
-@cached_public_page
+def list_params():
+    """The query parameters the recommendation list reads: its filters, its order and the page number."""
+    return {*PublicListFilter.base_filters, "page"}
+
+
+@cached_public_page(params=list_params)
 def recommendation_list(request):
     today = clock.today()
     filterset, recommendations = _filtered(request, today)
@@ -115,9 +181,10 @@ def recommendation_list(request):
     return render(request, "public/recommendation_list.html", context, status=400 if invalid else 200)
 
 
-def recommendation_csv(request):
-    """The filtered list as CSV, streamed: rows are read a few inspections at a time and
-    written as they come, so the download starts at once and memory stays flat."""
+def recommendation_download(request, fmt):
+    """The filtered list as CSV (streamed: rows are read a few inspections at a time and written
+    as they come, so the download starts at once and memory stays flat) or as XLSX (typed cells),
+    named after the filters in force and the day."""
     today = clock.today()
     filterset, recommendations = _filtered(request, today)
     if filterset.is_bound and not filterset.is_valid():
@@ -134,26 +201,33 @@ def recommendation_csv(request):
             inspection = recommendation.inspection
             yield [
                 inspection.establishment.name,
-                review_name(review) if review else "",
+                review.name if review else "",
                 recommendation.inspectorate.short_name,
                 recommendation.kind,
                 recommendation.area,
-                recommendation.reference if recommendation.kind == RecommendationKind.RECOMMENDATION else "",
+                recommendation.reference if recommendation.kind != RecommendationKind.THEME else "",
                 recommendation.text,
                 recommendation.latest_label or "",
-                recommendation.theme_number or "",
+                recommendation.theme_number,
                 recommendation.concern,
-                inspection.year or "",
-                review.publication_date_iso if review else "",
+                inspection.year,
+                publication_date(review),
                 site + recommendation.get_absolute_url(),
+                "yes" if recommendation.priority else "no",
+                "yes" if recommendation.latest_judgement_id else "no",
             ]
 
-    return csv_response("recommendations.csv", CSV_COLUMNS, rows(), stream=True)
+    name = download_name("recommendations", filterset.in_force_values(), today)
+    return download_response(
+        fmt, name, dictionary.columns(dictionary.RECOMMENDATIONS), rows(), sheet_title="Recommendations", stream=True
+    )
 
 
-def review_name(review):
-    """How a review is named in the CSV: its title, else its kind and year."""
-    return review.title or " ".join(str(part) for part in (review.get_kind_display(), review.year) if part)
+def publication_date(review):
+    """A review's publication date for a download: a date, a month, or None."""
+    if review is None or not review.published_on:
+        return None
+    return MonthDate(review.published_on.replace(day=1)) if review.published_month_only else review.published_on
 
 
 @cached_public_page
@@ -184,3 +258,49 @@ def page_not_found(request, exception):
 
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
+
+
+@cached_public_page
+def data_dictionary(request):
+    """Every column of every public download beside the API field holding the same thing, with
+    its meaning and values, and the lists of values the filters and the API accept."""
+    today = clock.today()
+    levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate_id", "rank")
+    scales = {}
+    for level in levels:
+        scales.setdefault(level.inspectorate, []).append(level)
+    choices = RecommendationFilter(None, queryset=Recommendation.objects.none(), today=today).filters
+    context = {
+        "downloads": [
+            {
+                "id": "recommendations",
+                "title": "Recommendations",
+                "files": "recommendations-….csv and .xlsx, from the list of recommendations",
+                "api": "/api/v1/recommendations/",
+                "fields": dictionary.RECOMMENDATIONS,
+            },
+            {
+                "id": "progress-by-area",
+                "title": "Progress by area, by type of establishment, by year",
+                "files": (
+                    "progress-by-area-….csv, progress-by-type-…, progress-by-year-… (and .xlsx), from the comparison"
+                ),
+                "api": "/api/v1/judgements/",
+                "fields": dictionary.COMPARE["areas"],
+                "alternatives": [dictionary.COMPARE["types"][0], dictionary.COMPARE["years"][0]],
+            },
+            {
+                "id": "area",
+                "title": "One area, establishment by establishment",
+                "files": "progress-<area>-….csv and .xlsx, from an area's page",
+                "api": "/api/v1/recommendations/?area=<slug>",
+                "fields": dictionary.AREA,
+            },
+        ],
+        "scales": scales.items(),
+        "inspectorates": [inspectorate for inspectorate in scales],
+        "types": EstablishmentType.choices,
+        "areas": choices["area"].extra["choices"],
+        "today": today,
+    }
+    return render(request, "public/data_dictionary.html", context)

@@ -12,20 +12,32 @@ change raises ``ActionChanged`` and writes nothing, instead of silently overwrit
 person's change. Callers that pass no ``seen_version`` (commands, tests) change the latest row.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.formats import date_format
 
 from common import public_cache
 from common.clock import now, today
+from recommendations.audit import record_audit_event
 from recommendations.models import (
+    NOTE_CORRECTION_HOURS,
+    TEXT_LIMITS,
     Action,
     ActionPlan,
+    ActionPlanWithdrawal,
     ActionStatus,
+    AuditAction,
     ProgressNote,
+    Recommendation,
     Response,
     ResponseDecision,
     TargetDateChange,
+    too_long,
 )
+from recommendations.roles import inspectorate_ids
 
 STALE_AFTER_DAYS = 30
 REMIND_DAYS_AHEAD = 14
@@ -72,19 +84,63 @@ def _save_action(action, by):
     return _save(action, by)
 
 
+class ResponseChanged(ValidationError):
+    """Someone else gave or changed the response after the form was opened; nothing was written.
+
+    ``response`` holds the response as it is now, to show beside the form again."""
+
+    MESSAGE = (
+        "Someone else changed this response since you opened it. What they saved is shown below; "
+        "save yours again if it should replace theirs."
+    )
+
+    def __init__(self, response):
+        super().__init__(self.MESSAGE, code="stale")
+        self.response = response
+
+
+def response_seen(response):
+    """What a form remembers of the response it was opened on ("" when there was none yet)."""
+    if response is None or response.pk is None:
+        return ""
+    return f"{response.pk}:{response.updated_at.isoformat()}"
+
+
 @transaction.atomic
-def record_response(recommendation, *, decision, reason="", by=None):
+def record_response(recommendation, *, decision, reason="", by=None, seen=None):
     """Records (or changes) the prison's response: accepted, partly accepted or not accepted.
 
-    A reason is required unless the recommendation is fully accepted.
+    A reason is required unless the recommendation is fully accepted. ``seen`` is what the form
+    remembered of the response (``response_seen``): if it has been given or changed since,
+    ``ResponseChanged`` is raised and nothing is written, as for actions; two first responses at
+    once make one, and the other is refused the same way (never a database error).
     """
-    response = Response.objects.filter(recommendation=recommendation).first() or Response(recommendation=recommendation)
+    response = Response.objects.select_for_update().filter(recommendation=recommendation).first()
+    if seen is not None and response_seen(response) != seen:
+        raise ResponseChanged(response)
+    response = response or Response(recommendation=recommendation)
     response.decision = decision
     response.reason = (reason or "").strip()
     response.updated_by = by
     if decision not in ResponseDecision.values:
         raise ValidationError({"decision": "Choose accepted, partly accepted or not accepted."})
-    return _save(response, by)
+    if response.pk is not None:
+        return _save(response, by)
+    # A first response: another person's may be committed after the lock above found none.
+    response._history_user = by
+    try:
+        response.full_clean()
+    except ValidationError as error:
+        if "recommendation" in getattr(error, "error_dict", {}):  # theirs is in: one per recommendation
+            raise ResponseChanged(Response.objects.get(recommendation=recommendation)) from None
+        raise
+    try:
+        with transaction.atomic():  # a savepoint: theirs may win the insert while we wait for it
+            response.save()
+    except IntegrityError:
+        raise ResponseChanged(Response.objects.get(recommendation=recommendation)) from None
+    public_cache.changed()
+    return response
 
 
 @transaction.atomic
@@ -179,28 +235,101 @@ def edit_action(
     return _save_action(action, by)
 
 
-def _note(action, text, by, noted_on=None):
+def _check_note(text, noted_on):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Write what has happened."})
-    note = ProgressNote(action=action, text=text, author=by, noted_on=noted_on or today())
+    if len(text) > TEXT_LIMITS["progress_note"]:
+        raise ValidationError({"text": too_long("The progress note", TEXT_LIMITS["progress_note"])})
+    if noted_on is not None and noted_on > today():
+        raise ValidationError({"noted_on": "The date of the note must be today or in the past."})
+    return text
+
+
+def _note(action, text, by, noted_on=None, submission=None):
+    text = _check_note(text, noted_on)
+    note = ProgressNote(
+        action=action, text=text, author=by, noted_on=noted_on or today(), created_at=now(), submission=submission
+    )
     note._history_user = by
     note.save()
     public_cache.changed()
     return note
 
 
-@transaction.atomic
-def add_progress_note(action, text, *, by=None, noted_on=None):
-    """Adds a dated progress note; the action counts as updated (a new version).
+def add_progress_note(action, text, *, by=None, noted_on=None, submission=None):
+    """Adds a progress note dated ``noted_on`` (today by default; a past date, never a future
+    one); the action counts as updated (a new version). Returns ``(note, created)``.
+
+    ``submission`` is the one-time key of the form the note was written in: the same form sent
+    twice (a double click, a resubmit after a slow response, two workers at once) makes one
+    note, and the second sending returns the first note with ``created`` false.
 
     A note adds to the action and overwrites nothing, so it takes no ``seen_version``: a note
     written while someone else changed the action is kept, not refused.
     """
-    _lock(action, None)
-    note = _note(action, text, by, noted_on)
-    _save_action(action, by)
+    if submission is not None:
+        existing = ProgressNote.objects.filter(submission=submission).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            _lock(action, None)
+            note = _note(action, text, by, noted_on, submission)
+            _save_action(action, by)
+    except IntegrityError:
+        # The same submission saved by another request a moment before this one.
+        existing = ProgressNote.objects.filter(submission=submission).first() if submission else None
+        if existing is None:
+            raise
+        return existing, False
+    return note, True
+
+
+def may_correct_note(note, user, at=None):
+    """Whether ``user`` may still correct or delete ``note``: its author, within
+    ``NOTE_CORRECTION_HOURS`` of writing it."""
+    at = at or now()
+    return (
+        user is not None
+        and note.author_id is not None
+        and note.author_id == user.pk
+        and at - note.created_at <= datetime.timedelta(hours=NOTE_CORRECTION_HOURS)
+    )
+
+
+def _check_may_correct(note, by):
+    if not may_correct_note(note, by):
+        raise PermissionDenied(
+            f"Only the note’s author may correct or delete it, within {NOTE_CORRECTION_HOURS} hours of writing it."
+        )
+
+
+@transaction.atomic
+def correct_progress_note(note, *, text, noted_on, by):
+    """The author corrects a note's text or date within ``NOTE_CORRECTION_HOURS``; history
+    keeps the version before (``ProgressNote.history``)."""
+    _check_may_correct(note, by)
+    text = _check_note(text, noted_on)
+    _lock(note.action, None)
+    note.text, note.noted_on, note.corrected_at = text, noted_on or note.noted_on, now()
+    note._history_user = by
+    note._change_reason = "Corrected by its author"
+    note.save()
+    _save_action(note.action, by)
     return note
+
+
+@transaction.atomic
+def delete_progress_note(note, *, by):
+    """The author deletes a note within ``NOTE_CORRECTION_HOURS``; history keeps what it said."""
+    _check_may_correct(note, by)
+    action = note.action
+    _lock(action, None)
+    note._history_user = by
+    note._change_reason = "Deleted by its author"
+    note.delete()
+    _save_action(action, by)
 
 
 @transaction.atomic
@@ -231,19 +360,124 @@ def drop_action(action, reason, *, by=None, seen_version=None):
     return _save_action(action, by)
 
 
+class PlanGaps:
+    """What an action plan lacks: the recommendations without a response and the live actions
+    without an owner or a target date (two queries)."""
+
+    def __init__(self, inspection):
+        self.unanswered = list(
+            Recommendation.objects.filter(inspection=inspection, response__isnull=True)
+            .select_related("inspectorate")
+            .order_by("position", "pk")
+        )
+        self.incomplete = list(
+            Action.objects.filter(recommendation__inspection=inspection)
+            .live()
+            .filter(Q(owner="") | Q(target_date__isnull=True))
+            .select_related("recommendation")
+            .order_by("recommendation__position", "recommendation_id", "created_at", "pk")
+        )
+
+    def __bool__(self):
+        return bool(self.unanswered or self.incomplete)
+
+    @property
+    def sentences(self):
+        said = []
+        if self.unanswered:
+            n = len(self.unanswered)
+            said.append(f"{n} recommendation{'s have' if n != 1 else ' has'} no response.")
+        if self.incomplete:
+            n = len(self.incomplete)
+            said.append(f"{n} action{'s have' if n != 1 else ' has'} no owner or no target date.")
+        return said
+
+
+class PlanIncomplete(ValidationError):
+    """Publishing a plan with gaps without saying so knowingly; ``gaps`` lists them."""
+
+    def __init__(self, gaps):
+        super().__init__(
+            " ".join(gaps.sentences) + " Confirm that you want to publish the plan as it is.", code="incomplete"
+        )
+        self.gaps = gaps
+
+
 @transaction.atomic
-def publish_action_plan(inspection, *, by=None):
+def publish_action_plan(inspection, *, by=None, knowingly=False):
     """Makes the prison's response and actions to ``inspection``'s recommendations public.
 
-    Until then the plan is a draft that only the prison's leaders see. Publishing twice is
-    refused; later changes to a published plan show publicly as they are made.
+    Until then the plan is a draft that only the prison's leaders see. A plan with gaps
+    (``PlanGaps``: recommendations without a response, actions without an owner or a date) is
+    published only ``knowingly``, else ``PlanIncomplete`` says what is missing and nothing is
+    written. Publishing twice is refused; later changes to a published plan show publicly as
+    they are made. Recorded in the audit trail.
     """
     plan, _ = ActionPlan.objects.select_for_update().get_or_create(inspection=inspection)
     if plan.published_at is not None:
         raise ValidationError("This action plan is already published.")
+    gaps = PlanGaps(inspection)
+    if gaps and not knowingly:
+        raise PlanIncomplete(gaps)
     plan.published_at = now()
     plan.published_by = by
     plan._history_user = by
+    plan._change_reason = "Published knowing: " + " ".join(gaps.sentences) if gaps else "Published"
     plan.save()
+    record_audit_event(
+        AuditAction.PLAN_PUBLISHED,
+        user=by,
+        inspection=inspection,
+        summary=f"Action plan for {inspection} published."
+        + (" It was published knowing: " + " ".join(gaps.sentences) if gaps else ""),
+        at=plan.published_at,
+    )
     public_cache.changed()
     return plan
+
+
+def may_withdraw_plan(user, plan):
+    """Who may withdraw a published action plan: a superuser, or an inspector (with the action
+    plan change permission) of an inspectorate that made recommendations at its inspection."""
+    if user is None or not user.has_perm("recommendations.change_actionplan"):
+        return False
+    allowed = inspectorate_ids(user)
+    if allowed is None:
+        return True
+    return bool(allowed) and plan.inspection.recommendations.filter(inspectorate__in=allowed).exists()
+
+
+@transaction.atomic
+def withdraw_action_plan(plan, *, reason, by):
+    """An inspector takes a published plan down again: it is a draft (not public) until the
+    leaders publish it again. The reason is kept (``ActionPlanWithdrawal``) and audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for withdrawing the action plan."})
+    if len(reason) > TEXT_LIMITS["reason"]:
+        raise ValidationError({"reason": too_long("The reason", TEXT_LIMITS["reason"])})
+    plan = ActionPlan.objects.select_for_update().select_related("inspection__establishment").get(pk=plan.pk)
+    if not may_withdraw_plan(by, plan):
+        raise PermissionDenied("You may not withdraw this action plan.")
+    if plan.published_at is None:
+        raise ValidationError("This action plan is not published.")
+    stamp = now()
+    withdrawal = ActionPlanWithdrawal.objects.create(
+        plan=plan, reason=reason, was_published_at=plan.published_at, by=by, at=stamp
+    )
+    plan.published_at = None
+    plan.published_by = None
+    plan._history_user = by
+    plan._change_reason = f"Withdrawn: {reason}"
+    plan.save()
+    record_audit_event(
+        AuditAction.PLAN_WITHDRAWN,
+        user=by,
+        inspection=plan.inspection,
+        summary=f"Action plan for {plan.inspection} withdrawn; it had been public since "
+        f"{date_format(withdrawal.was_published_at.date())}.",
+        reason=reason,
+        at=stamp,
+    )
+    public_cache.changed()
+    return withdrawal

@@ -10,23 +10,29 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
 from simple_history.admin import SimpleHistoryAdmin
 
 from common import public_cache
-from recommendations.actions import ActionChanged, add_action, edit_action
+from recommendations.actions import ActionChanged, add_action, edit_action, may_withdraw_plan, withdraw_action_plan
+from recommendations.announcements import publish_announcement
 from recommendations.models import (
     TEXT_LIMITS,
     Action,
     ActionPlan,
+    ActionPlanWithdrawal,
     AuditEvent,
     Establishment,
     HealthyPrisonScore,
     Inspection,
+    InspectionKind,
     Inspectorate,
+    PlanUpload,
     ProgressNote,
     Recommendation,
     ReminderLog,
     Response,
+    ReviewAnnouncement,
     TargetDateChange,
     TeamMember,
     Unpublication,
@@ -48,12 +54,27 @@ class PerObjectDeleteMixin:
 
 class ReportTextAdminMixin:
     """Report text outside evidence (team, scores…) belongs to the inspectorate that leads the
-    inspection: others read it. ``report_inspection(obj)`` names the inspection of a row."""
+    inspection: others read it, and cannot add it either (the form refuses their inspection).
+    ``report_inspection(obj)`` names the inspection of a row."""
 
     inspection_field = "inspection"
 
     def report_inspection(self, obj):
         return getattr(obj, self.inspection_field)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field, user = self.inspection_field, request.user
+
+        def clean(form_self):
+            cleaned = form.clean(form_self)
+            inspection = cleaned.get(field)
+            if inspection is not None and not may_write_report_text(user, inspection):
+                lead = inspection.lead_inspectorate or "the lead inspectorate"
+                form_self.add_error(field, f"Only {lead} inspectors write this part of {inspection}.")
+            return cleaned
+
+        return type(form.__name__, (form,), {"clean": clean})
 
     def _may_write(self, request, obj):
         return obj is None or may_write_report_text(request.user, self.report_inspection(obj))
@@ -248,10 +269,146 @@ class RecommendationAdmin(HistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class WithdrawPlanForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the plan withdrawn?",
+        help_text="Kept with the plan and in the audit trail; the prison’s leaders see it when they publish again.",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=TEXT_LIMITS["reason"],
+        error_messages={"required": "Give a reason for withdrawing the action plan."},
+    )
+
+
+class ReviewAnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = ReviewAnnouncement
+        fields = ["inspection", "planned_month", "recommendations"]
+        help_texts = {"planned_month": "Any day of the month the review is planned for; the month is kept."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].queryset = Inspection.objects.filter(kind=InspectionKind.FULL).select_related(
+            "establishment"
+        )
+        if self.instance.pk:
+            self.fields["recommendations"].queryset = Recommendation.objects.filter(
+                inspection_id=self.instance.inspection_id
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        inspection, chosen = cleaned.get("inspection"), cleaned.get("recommendations")
+        if cleaned.get("planned_month"):
+            cleaned["planned_month"] = cleaned["planned_month"].replace(day=1)
+            self.instance.planned_month = cleaned["planned_month"]
+        if inspection is not None and chosen is not None:
+            strangers = [r for r in chosen if r.inspection_id != inspection.pk]
+            if strangers:
+                self.add_error(
+                    "recommendations",
+                    f"{strangers[0].name} was not made at {inspection}: a review follows up what its inspection made.",
+                )
+            elif not chosen:
+                self.add_error("recommendations", "Choose what the review will follow up.")
+        return cleaned
+
+
+@admin.register(ReviewAnnouncement)
+class ReviewAnnouncementAdmin(HistoryAdmin):
+    """Announcing a coming review: which recommendations or key concerns of a full inspection it
+    will follow up, and its planned month. Shown to leaders and the public once published (the
+    list's action, through ``recommendations.announcements.publish_announcement``)."""
+
+    form = ReviewAnnouncementForm
+    list_display = ["inspection", "planned_month", "published_at"]
+    list_select_related = ["inspection__establishment"]
+    list_filter = ["inspection__establishment"]
+    filter_horizontal = ["recommendations"]
+    readonly_fields = ["published_at", "published_by"]
+    actions = ["publish"]
+
+    @admin.action(description="Publish the selected announcements")
+    def publish(self, request, queryset):
+        for announcement in queryset:
+            try:
+                publish_announcement(announcement, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level="error")
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(HistoryAdmin):
-    list_display = ["inspection", "published_at"]
-    list_select_related = ["inspection__establishment"]
+    """The prisons' action plans. Leaders publish them on their pages; an inspector may withdraw
+    a published one here, with a reason (``actions.withdraw_action_plan``). Nothing else is
+    changed here."""
+
+    list_display = ["inspection", "published_at", "published_by"]
+    list_select_related = ["inspection__establishment", "published_by"]
+    list_filter = [("published_at", admin.EmptyFieldListFilter)]
+    search_fields = ["inspection__establishment__name"]
+    readonly_fields = ["inspection", "published_at", "published_by", "withdraw_link"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Withdraw")
+    def withdraw_link(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj is None or obj.published_at is None:
+            return "Not published."
+        return format_html(
+            '<a href="{}">Withdraw this plan from the public site</a>',
+            reverse("admin:recommendations_actionplan_withdraw", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        from django.urls import path
+
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/withdraw/", wrap(self.withdraw_view), name="recommendations_actionplan_withdraw"),
+        ] + super().get_urls()
+
+    def withdraw_view(self, request, object_id):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+        from django.urls import reverse
+
+        if not str(object_id).isdigit():
+            raise Http404("No such action plan.")
+        plan = get_object_or_404(ActionPlan.objects.select_related("inspection__establishment"), pk=object_id)
+        if not may_withdraw_plan(request.user, plan):
+            raise PermissionDenied
+        form = WithdrawPlanForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                withdraw_action_plan(plan, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request, f"{plan} is withdrawn: it is no longer public, and a draft again.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(reverse("admin:recommendations_actionplan_change", args=[plan.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "plan": plan,
+            "form": form,
+            "title": f"Withdraw the {plan}",
+        }
+        return TemplateResponse(
+            request, "admin/recommendations/actionplan/withdraw.html", context, status=400 if form.errors else 200
+        )
 
 
 @admin.register(Response)
@@ -392,6 +549,23 @@ class UnpublicationAdmin(admin.ModelAdmin):
         return False
 
 
+class DateHierarchyGuard:
+    """A date in the list's date links (``?at__year=…``) that is not a real date is a 400 with a
+    sentence, not a 500 (Django lets an integer too large for a date through)."""
+
+    LIMITS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+    def changelist_view(self, request, extra_context=None):
+        for part, (low, high) in self.LIMITS.items():
+            value = request.GET.get(f"{self.date_hierarchy}__{part}")
+            if value is None:
+                continue
+            if not (value.isascii() and value.isdigit() and len(value) <= 4 and low <= int(value) <= high):
+                message = f"“{value[:20]}” is not a {part} the list can show: choose a date from the list’s date links."
+                return render(request, "400.html", {"message": message}, status=400)
+        return super().changelist_view(request, extra_context)
+
+
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
     """A record written by the service itself (a moved date, a reminder sent): readable here,
     never added, changed or deleted by hand."""
@@ -443,7 +617,7 @@ class TargetDateChangeAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyRecordAdmin):
+class ReminderLogAdmin(DateHierarchyGuard, ReadOnlyRecordAdmin):
     list_display = ["sent_on", "establishment", "user"]
     list_filter = ["establishment"]
     list_select_related = ["establishment", "user"]
@@ -451,7 +625,7 @@ class ReminderLogAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyRecordAdmin):
+class AuditEventAdmin(DateHierarchyGuard, ReadOnlyRecordAdmin):
     """The audit trail: who published, unpublished, changed a publication date, imported a report
     or granted a role. Written only by ``recommendations.audit.record_audit_event``."""
 
@@ -463,3 +637,22 @@ class AuditEventAdmin(ReadOnlyRecordAdmin):
     fields = ["at", "user", "action", "inspection", "summary", "reason"]
     readonly_fields = fields
     actions = None
+
+
+@admin.register(ActionPlanWithdrawal)
+class ActionPlanWithdrawalAdmin(ReadOnlyRecordAdmin):
+    """Why each published action plan was withdrawn: written only by ``withdraw_action_plan``."""
+
+    list_display = ["plan", "at", "by", "reason"]
+    list_select_related = ["plan__inspection__establishment", "by"]
+    search_fields = ["reason", "plan__inspection__establishment__name"]
+
+
+@admin.register(PlanUpload)
+class PlanUploadAdmin(ReadOnlyRecordAdmin):
+    """Action-plan spreadsheets leaders uploaded: pending, confirmed (with what changed) or cancelled."""
+
+    list_display = ["filename", "establishment", "uploaded_by", "uploaded_at", "status", "summary"]
+    list_select_related = ["establishment", "uploaded_by"]
+    list_filter = ["status"]
+    exclude = ["rows"]

@@ -4,6 +4,8 @@ its response to each recommendation and the actions that answer it.
 The inspectorate's judgement of progress lives in ``findings``; this app never imports it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from common import clock
@@ -140,17 +143,44 @@ class InspectionKind(models.TextChoices):
     IRP = "irp", "Independent review of progress"
 
 
+class InspectionEra(models.TextChoices):
+    """How a full inspection states what it asks of the prison: HMI Prisons changed it on 3 May 2022."""
+
+    RECOMMENDATIONS = "recommendations", "Concerns with recommendations (before May 2022)"
+    CONCERNS = "concerns", "Key concerns without recommendations (from May 2022)"
+
+
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
 
 
+# A published inspection with no publication date is public from the beginning of time.
+ALWAYS = datetime.date(1, 1, 1)
+
+
+# --- What the public may see: the one rule -----------------------------------------------------
+# A published inspection or review is public from its publication date (always, when it has none);
+# a draft never. ``public_since`` says it of one inspection, ``InspectionQuerySet.published`` asks it
+# of the database; each other model's ``published(today)`` builds on one of them (the judgements'
+# stored windows are computed by ``public_since``), so pages, CSV, API, feeds, comparison and caches
+# all ask the same question.
+
+
+def public_since(status, published_on):
+    """The date from which an inspection with this ``status`` and ``published_on`` is public, or
+    None while it is a draft."""
+    if status != PublicationStatus.PUBLISHED:
+        return None
+    return published_on or ALWAYS
+
+
 class InspectionQuerySet(models.QuerySet):
     def published(self, today=None):
-        """Inspections the public may see: published, and past their publication date.
+        """Inspections the public may see on ``today``: published, and past their publication date.
 
         A published report is embargoed until its publication date; one with no date is
-        visible from the moment it is published. Every public page builds on this.
+        visible from the moment it is published (``public_since``). Every public page builds on this.
         """
         today = today or clock.today()
         return self.filter(status=PublicationStatus.PUBLISHED).filter(
@@ -220,6 +250,13 @@ class Inspection(models.Model):
         help_text="Who signed the summary, e.g. Charlie Taylor, HM Chief Inspector of Prisons.",
     )
     source = models.CharField(max_length=300, blank=True, help_text="The report file this was imported from.")
+    era = models.CharField(
+        max_length=20,
+        choices=InspectionEra.choices,
+        blank=True,
+        help_text="A full inspection's era: concerns with recommendations (before May 2022) or key concerns "
+        "alone (from May 2022). Empty for a review, or a full inspection known only from its review.",
+    )
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -238,10 +275,26 @@ class Inspection(models.Model):
                 condition=Q(follows_up__isnull=True) | Q(kind=InspectionKind.IRP),
                 name="inspection_only_reviews_follow_up",
             ),
+            models.CheckConstraint(
+                condition=Q(era="") | Q(kind=InspectionKind.FULL),
+                name="inspection_only_full_inspections_have_an_era",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.establishment} — {self.get_kind_display()} {self.year or ''}".strip()
+        return f"{self.establishment} — {self.name}"
+
+    @property
+    def name(self):
+        """The one name of an inspection or review, beside its establishment, on every page, feed
+        and download: "Independent review of progress 2022" (the kind alone when the year is unknown)."""
+        kind = self.get_kind_display()
+        return f"{kind} {self.year}" if self.year else kind
+
+    @property
+    def name_with_establishment(self):
+        """Where the establishment is not already said: "HMP Belmarsh: Independent review of progress 2022"."""
+        return f"{self.establishment.name}: {self.name}"
 
     @property
     def publication_date_display(self):
@@ -249,15 +302,16 @@ class Inspection(models.Model):
         if not self.published_on:
             return ""
         if self.published_month_only:
-            return f"{self.published_on:%B %Y}"
-        return f"{self.published_on.day} {self.published_on:%B %Y}"
+            return date_format(self.published_on, "F Y")
+        return date_format(self.published_on)
 
     @property
     def publication_date_iso(self):
         """For downloads: 2022-04 when only the month is known, else 2022-04-26."""
         if not self.published_on:
             return ""
-        return f"{self.published_on:%Y-%m}" if self.published_month_only else self.published_on.isoformat()
+        iso = self.published_on.isoformat()
+        return iso[:7] if self.published_month_only else iso
 
     @property
     def is_review(self):
@@ -270,6 +324,8 @@ class Inspection(models.Model):
             raise ValidationError({"follows_up": "Only an independent review of progress follows up an inspection."})
         if self.follows_up_id and self.follows_up.establishment_id != self.establishment_id:
             raise ValidationError({"follows_up": "A review follows up an inspection of the same establishment."})
+        if self.era and self.kind != InspectionKind.FULL:
+            raise ValidationError({"era": "Only a full inspection has an era; a review judges what one asked."})
 
     def save(self, *args, **kwargs):
         if self.year is None:
@@ -284,6 +340,9 @@ class TeamMember(models.Model):
     role = models.CharField(max_length=100, help_text="e.g. Team leader, Inspector, Ofsted inspector.")
     inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
+
+    # A rename in the workspace is kept, and a re-import finds it (matched by position).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "position", "pk"]
@@ -302,6 +361,14 @@ class HealthyPrisonTest(models.TextChoices):
     REHABILITATION = "rehabilitation", "Rehabilitation and release planning"
 
 
+class FourthTestName(models.TextChoices):
+    """The names the fourth healthy prison test has had in reports, as printed."""
+
+    REHABILITATION = "rehabilitation and release planning", "Rehabilitation and release planning"
+    RESETTLEMENT = "resettlement", "Resettlement"
+    PREPARATION = "preparation for release", "Preparation for release"
+
+
 HEALTHY_PRISON_SCORES = {
     1: "Outcomes for prisoners are poor",
     2: "Outcomes for prisoners are not sufficiently good",
@@ -316,6 +383,13 @@ class HealthyPrisonScore(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="healthy_prison_scores")
     test = models.CharField(max_length=30, choices=HealthyPrisonTest.choices)
     score = models.PositiveSmallIntegerField(choices=sorted(HEALTHY_PRISON_SCORES.items()))
+    printed_as = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=FourthTestName.choices,
+        help_text="For the fourth test: the name the report gives it (Rehabilitation and release planning, "
+        "Resettlement, Preparation for release). Empty for the other tests.",
+    )
 
     history = HistoricalRecords()
 
@@ -324,10 +398,22 @@ class HealthyPrisonScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "test"], name="healthy_prison_score_once_per_test"),
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=4), name="healthy_prison_score_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(printed_as="")
+                | Q(test=HealthyPrisonTest.REHABILITATION, printed_as__in=FourthTestName.values),
+                name="healthy_prison_score_only_fourth_test_renamed",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_test_display()}: {self.score}"
+        return f"{self.label}: {self.score}"
+
+    @property
+    def label(self):
+        """The test's name as the report printed it (the fourth test has had three)."""
+        if self.printed_as:
+            return FourthTestName(self.printed_as).label
+        return self.get_test_display()
 
     @property
     def meaning(self):
@@ -336,11 +422,18 @@ class HealthyPrisonScore(models.Model):
     def clean(self):
         if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
             raise ValidationError("Healthy prison scores belong to a full inspection; reviews do not score.")
+        if self.printed_as and self.test != HealthyPrisonTest.REHABILITATION:
+            raise ValidationError({"printed_as": "Only the fourth test has had other names."})
 
 
 class RecommendationKind(models.TextChoices):
+    """What an inspection asks of a prison: a concern with a recommendation (full inspections
+    before May 2022 and the reviews that follow them up), a key concern alone (full inspections
+    from May 2022: leaders decide the solution), or an Ofsted theme's question."""
+
     RECOMMENDATION = "recommendation", "Recommendation"
     THEME = "theme", "Theme"
+    CONCERN = "concern", "Key concern"
 
 
 class ActionBy(models.TextChoices):
@@ -367,13 +460,22 @@ class Recommendation(models.Model):
     )
     area = models.CharField(max_length=200, help_text="The report's heading, e.g. Use of force.")
     concern = models.TextField(blank=True, help_text="The concern that led to the recommendation.")
-    text = models.TextField(help_text="The recommendation, or the theme's question.")
+    text = models.TextField(
+        blank=True,
+        help_text="The recommendation, or the theme's question. Empty for a key concern made without one.",
+    )
     reference = models.CharField(
         max_length=20,
         blank=True,
         help_text="Paragraph in the full inspection report, e.g. 1.39. Themes have none.",
     )
     theme_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Theme 1, 2, 3… for a theme.")
+    number = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A key concern's number as printed (1, 2 …) in a report from May 2022, "
+        "which has no paragraph references.",
+    )
     priority = models.BooleanField(default=False, help_text="Named a priority concern in the report.")
     action_by = models.CharField(max_length=20, choices=ActionBy.choices, default=ActionBy.ESTABLISHMENT)
     repeats = models.ForeignKey(
@@ -385,16 +487,32 @@ class Recommendation(models.Model):
         help_text="An earlier recommendation this one repeats, to follow one concern across inspections.",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the report.")
-    # The words the public search reads (text and concern), computed by the database on every
-    # write, bulk ones included; PostgreSQL searches it through a GIN index (migration 0007).
+    # The words of the text and the concern alone, computed by the database on every write; the
+    # search reads it only to check a match against a document that holds embargoed evidence.
     search_document = models.GeneratedField(
         expression=SearchDocument("text", "concern"),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
+    # The evidence of its judgements at published reviews (embargoed ones included), in order,
+    # and the date from which all of it is public: written only by
+    # findings.publishing.refresh_search_documents, through public_data_changed, so draft
+    # evidence is never here and embargoed evidence is never matched before its date.
+    evidence_text = models.TextField(blank=True, default="", editable=False)
+    evidence_public_from = models.DateField(null=True, blank=True, editable=False)
+    # What the public search reads: text, concern and published evidence in one document, so a
+    # search is one GIN index lookup on PostgreSQL (migration 0011); SQLite's FTS5 table
+    # recommendation_search indexes the same three columns (kept by triggers).
+    public_document = models.GeneratedField(
+        expression=SearchDocument("text", "concern", "evidence_text"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "evidence_text", "evidence_public_from", "public_document"]
+    )
 
     class Meta:
         ordering = ["inspection", "position", "pk"]
@@ -413,6 +531,23 @@ class Recommendation(models.Model):
                 condition=Q(kind=RecommendationKind.THEME) | Q(theme_number__isnull=True),
                 name="only_themes_have_theme_numbers",
             ),
+            models.UniqueConstraint(
+                fields=["inspection", "inspectorate", "number"],
+                condition=Q(number__isnull=False),
+                name="concern_number_unique_per_inspection",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RecommendationKind.CONCERN) | Q(number__isnull=True),
+                name="only_key_concerns_have_numbers",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RecommendationKind.CONCERN) | ~Q(text=""),
+                name="recommendation_text_unless_key_concern",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RecommendationKind.CONCERN) | (Q(text="") & ~Q(concern="")),
+                name="key_concern_states_concern_without_recommendation",
+            ),
         ]
         indexes = [
             # The public list filters by area and orders by inspection and position.
@@ -424,10 +559,17 @@ class Recommendation(models.Model):
 
     @property
     def label(self):
-        """How the report refers to it: '1.39' for a recommendation, 'Theme 2' for a theme."""
+        """How the report refers to it: '1.39' for a recommendation, 'Theme 2' for a theme,
+        'Concern 3' for a numbered key concern of a report from May 2022."""
         if self.kind == RecommendationKind.THEME:
             return f"Theme {self.theme_number}" if self.theme_number else "Theme"
+        if self.kind == RecommendationKind.CONCERN and not self.reference:
+            return f"Concern {self.number}" if self.number else ""
         return self.reference
+
+    @property
+    def is_concern_only(self):
+        return self.kind == RecommendationKind.CONCERN
 
     @property
     def name(self):
@@ -445,6 +587,17 @@ class Recommendation(models.Model):
                 raise ValidationError({"repeats": message})
         if self.kind != RecommendationKind.THEME and self.theme_number is not None:
             raise ValidationError({"theme_number": "Only a theme has a theme number."})
+        if self.kind != RecommendationKind.CONCERN and self.number is not None:
+            raise ValidationError({"number": "Only a key concern of a report from May 2022 has a number."})
+        if self.kind == RecommendationKind.CONCERN:
+            if self.text.strip():
+                raise ValidationError(
+                    {"text": "A key concern is made without a recommendation: leaders decide the solution."}
+                )
+            if not self.concern.strip():
+                raise ValidationError({"concern": "State the key concern."})
+        elif not self.text.strip():
+            raise ValidationError({"text": "State the recommendation (or the theme's question)."})
 
 
 def repeat_error(inspection, earlier):
@@ -471,8 +624,76 @@ class ResponseDecision(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", "Not accepted"
 
 
+class ReviewAnnouncementQuerySet(models.QuerySet):
+    def published(self):
+        """Announcements the public and leaders may see: published by an inspector."""
+        return self.filter(published_at__isnull=False)
+
+
+class ReviewAnnouncement(models.Model):
+    """A coming independent review of progress, announced: which recommendations or concerns of a
+    full inspection it will follow up, and the month it is planned for.
+
+    "When we announce an IRP, we identify which recommendations we intend to follow up." It is
+    shown to leaders and the public only once published (``published_at``)."""
+
+    inspection = models.OneToOneField(
+        Inspection,
+        on_delete=models.CASCADE,
+        related_name="announcement",
+        help_text="The full inspection whose recommendations the coming review will follow up.",
+    )
+    planned_month = models.DateField(help_text="The month the review is planned for (its first day).")
+    recommendations = models.ManyToManyField(
+        Recommendation, related_name="announcements", help_text="What the review will follow up."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReviewAnnouncementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["planned_month", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_month__day=1), name="review_announcement_planned_month_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review of {self.inspection} announced for {self.planned_month_display}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @property
+    def planned_month_display(self):
+        return date_format(self.planned_month, "F Y")
+
+    def clean(self):
+        if self.planned_month and self.planned_month.day != 1:
+            self.planned_month = self.planned_month.replace(day=1)
+        if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
+            raise ValidationError({"inspection": "A review is announced to follow up a full inspection."})
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def published(self, today=None):
+        """The action plans the public may see: published by the prison's leaders (and not
+        withdrawn since: withdrawing clears ``published_at``), answering an inspection the public
+        may see on ``today``. The one rule for the site, the API, the feeds and the caches."""
+        return self.filter(published_at__isnull=False, inspection__in=Inspection.objects.published(today))
+
+
 class ActionPlan(models.Model):
-    """An establishment's answer to one inspection's recommendations, public once leaders publish it."""
+    """An establishment's answer to one inspection's recommendations, public once leaders publish it.
+
+    An inspector may withdraw a published plan, with a reason (``ActionPlanWithdrawal``): it is
+    a draft again until the leaders publish it again."""
 
     inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="action_plan")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -480,6 +701,7 @@ class ActionPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     def __str__(self):
@@ -615,7 +837,13 @@ class Action(models.Model):
             raise ValidationError({"dropped_reason": "Say why the action is dropped."})
 
 
+NOTE_CORRECTION_HOURS = 24
+
+
 class ProgressNote(models.Model):
+    """A dated note on an action's progress. Its author may correct or delete it for
+    ``NOTE_CORRECTION_HOURS`` after writing it (``recommendations.actions``); history keeps each version."""
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="notes")
     noted_on = models.DateField(default=timezone.localdate)
     text = models.TextField(max_length=TEXT_LIMITS["progress_note"])
@@ -623,12 +851,24 @@ class ProgressNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submission = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The form's one-time key: the same form sent twice (a double click, a resubmit) makes one note.",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "noted_on", "created_at", "pk"]
-        constraints = [length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length")]
+        constraints = [
+            length_limit("text", TEXT_LIMITS["progress_note"], "progress_note_length"),
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(submission__isnull=False), name="progress_note_one_per_submission"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.noted_on}: {self.text[:60]}"
@@ -676,7 +916,7 @@ class Unpublication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.inspection} unpublished {self.at:%Y-%m-%d}"
+        return f"{self.inspection} unpublished {date_format(timezone.localtime(self.at))}"
 
 
 class ReminderLog(models.Model):
@@ -708,6 +948,10 @@ class AuditAction(models.TextChoices):
     EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
     IMPORTED = "imported", "Imported a report"
     ROLE_GRANTED = "role-granted", "Granted a role"
+    PLAN_PUBLISHED = "plan-published", "Published an action plan"
+    PLAN_WITHDRAWN = "plan-withdrawn", "Withdrew an action plan"
+    PLAN_UPLOADED = "plan-uploaded", "Updated an action plan from a spreadsheet"
+    ANNOUNCED = "announced", "Announced a review"
 
 
 class AuditEvent(models.Model):
@@ -730,4 +974,54 @@ class AuditEvent(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(summary=""), name="audit_event_needs_summary")]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {date_format(timezone.localtime(self.at), 'DATETIME_FORMAT')}"
+
+
+class ActionPlanWithdrawal(models.Model):
+    """A published action plan taken down by an inspector, with who, when and why. Never edited."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="withdrawals")
+    reason = models.TextField(max_length=TEXT_LIMITS["reason"])
+    was_published_at = models.DateTimeField(help_text="When the plan withdrawn had been published.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="action_plan_withdrawal_needs_reason"),
+            length_limit("reason", TEXT_LIMITS["reason"], "action_plan_withdrawal_reason_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} withdrawn {date_format(timezone.localtime(self.at))}"
+
+
+class PlanUploadStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlanUpload(models.Model):
+    """An action-plan spreadsheet a leader uploaded, read and waiting for them to confirm.
+
+    The rows are kept as read (JSON), in the database so that whichever worker serves the
+    preview or the confirmation reads the same upload; the file itself is not kept. Nothing in
+    the plan changes until the uploader confirms; the preview and the confirmation both compare
+    the rows with the tracker as it is then (``leaders.plan_upload``)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="plan_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list, help_text="The spreadsheet's rows as read, one object a row.")
+    status = models.CharField(max_length=10, choices=PlanUploadStatus.choices, default=PlanUploadStatus.PENDING)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True, help_text="What the confirmation changed.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} for {self.establishment} ({self.get_status_display().lower()})"

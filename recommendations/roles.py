@@ -32,6 +32,9 @@ PERMISSIONS = {
         ("recommendations", "recommendation", ["view", "add", "change"]),
         ("recommendations", "unpublication", ["view"]),
         ("recommendations", "auditevent", ["view"]),
+        # To withdraw a published action plan (``actions.may_withdraw_plan``); its form changes nothing else.
+        ("recommendations", "actionplan", ["view", "change"]),
+        ("recommendations", "actionplanwithdrawal", ["view"]),
     ],
     Role.LEADER: [
         ("recommendations", "response", ["view", "add", "change"]),
@@ -45,6 +48,31 @@ PERMISSIONS = {
 
 class RoleError(ValueError):
     """A role cannot be granted as asked; the message says why in a sentence."""
+
+
+def normalise_email(email):
+    """An e-mail address as stored on a user: stripped, its domain in lower case; RoleError if it
+    is not an address."""
+    from django.contrib.auth.base_user import BaseUserManager
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = BaseUserManager.normalize_email((email or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise RoleError(f"“{email}” is not an e-mail address, like name@example.org.") from None
+    return email
+
+
+def email_taken(email, user=None):
+    """True when another user than ``user`` already has ``email`` (case does not matter)."""
+    from django.contrib.auth import get_user_model
+
+    others = get_user_model().objects.filter(email__iexact=email)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    return others.exists()
 
 
 def inspectorate_ids(user):
@@ -132,12 +160,13 @@ def role_group(role):
 
 
 @transaction.atomic
-def grant_role(username, role, *, inspectorate=None, establishments=(), password=None, by=None):
+def grant_role(username, role, *, inspectorate=None, establishments=(), password=None, email=None, by=None):
     """Create the user if needed and give them ``role``; returns (user, created).
 
     An inspector is tied to exactly one inspectorate (and is staff, to reach the admin); a
-    leader to one or more establishments (and never staff). Recorded in the audit trail, with
-    ``by`` (who granted it) when known.
+    leader to one or more establishments (and never staff). ``email`` (when given) becomes the
+    address reminders and password resets go to; one address belongs to one person. Recorded in
+    the audit trail, with ``by`` (who granted it) when known.
     """
     from recommendations.audit import record_audit_event  # imported late: models import this module
 
@@ -153,6 +182,10 @@ def grant_role(username, role, *, inspectorate=None, establishments=(), password
         raise RoleError("A leader is tied to establishments, not to an inspectorate.")
 
     User = get_user_model()
+    if email is not None:
+        email = normalise_email(email)
+        if email_taken(email, User.objects.filter(username=username).first()):
+            raise RoleError(f"{email} is already another person’s e-mail address: one address belongs to one person.")
     user, created = User.objects.get_or_create(username=username)
     other = Role.LEADER if role == Role.INSPECTOR else Role.INSPECTOR
     if not created and user.groups.filter(name=GROUP_NAMES[other]).exists():
@@ -164,6 +197,8 @@ def grant_role(username, role, *, inspectorate=None, establishments=(), password
     elif created:
         user.set_unusable_password()
     user.is_staff = role == Role.INSPECTOR or user.is_superuser
+    if email is not None:
+        user.email = email
     user.save()
     user.groups.add(role_group(role))
     if role == Role.INSPECTOR:

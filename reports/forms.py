@@ -1,32 +1,41 @@
-"""The inspectors' report upload: a PDF of a published report, checked before anything is read."""
+"""The inspectors' report upload: a published report's PDF, or its text, checked as the
+``import_report`` command checks them before anything is read."""
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
-from reports.parser import ReportError, text_from_pdf
+from reports.limits import MAX_REPORT_BYTES, check_pdf, size_refusal
+from reports.reading import ReportError, decode_report
+from reports.reading.pdf import page_count
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a published IRP report is under 2 MB
+MAX_UPLOAD_BYTES = MAX_REPORT_BYTES  # the same limit as the command's (reports.limits)
 
 
 class UploadForm(forms.Form):
     report = forms.FileField(
-        label="Report (PDF)",
-        help_text=f"The report’s PDF as published, up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        allow_empty_file=True,  # refused below, in the command's words
+        label="Report (PDF or text)",
+        help_text=f"The report’s PDF as published, or its text (.txt), up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf,text/plain,.txt"}),
     )
 
     def clean_report(self):
         upload = self.cleaned_data["report"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}: reports up to {filesizeformat(MAX_UPLOAD_BYTES)} "
-                "can be imported."
-            )
+        refusal = size_refusal(upload.size, MAX_UPLOAD_BYTES)
+        if refusal:
+            raise forms.ValidationError(refusal)
         data = upload.read()
-        if not data.startswith(b"%PDF-"):
-            raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")
+        name = upload.name.rsplit("/", 1)[-1].lower()
         try:
-            self.text = text_from_pdf(data)
+            if data.startswith(b"%PDF-"):
+                check_pdf(data)
+                self.pages = page_count(data)
+            elif name.endswith(".pdf"):
+                raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")
+            elif name.endswith(".txt"):
+                decode_report(data)  # empty, binary or not UTF-8: refused as the command refuses it
+            else:
+                raise forms.ValidationError("Upload the report’s PDF (.pdf) or its text (.txt).")
         except ReportError as error:
             raise forms.ValidationError(str(error)) from None
         self.data_bytes = data

@@ -1,16 +1,29 @@
-"""Writes a parsed IRP report (``reports.parser.Report``) to the domain model.
+"""Writes a parsed IRP report (``reports.reading.report.Report``) to the domain model.
 
 Every row is found by its natural key and written only when a value differs, so importing the
 same report twice changes nothing and adds no history. ``save_report`` runs in one transaction:
 on any problem nothing is written.
+
+An import is a change like any other (issue 21):
+
+- it writes only what its user could write by hand: the report text (the review, its summary,
+  key findings, notable practice, team and glossary) for the inspectorate that leads the review,
+  each inspectorate's own recommendations, judgements, evidence and introduction for that
+  inspectorate (``NotAllowedToImport`` names every field it would have written otherwise);
+- it never changes a review's publication state or date: the report's date is shown beside the
+  current one (``Changes.publication_date``) and left to ``findings.publishing``;
+- it never loses an edit: a value that differs from what the last import wrote (or, with no
+  import in the row's history, from the report) is overwritten only with ``overwrite``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.formats import date_format
 
 from findings.models import (
     GlossaryEntry,
@@ -23,6 +36,7 @@ from findings.models import (
 )
 from findings.publishing import PublicationError, public_data_changed, publish_review
 from recommendations.audit import record_audit_event
+from recommendations.history import IMPORT_REASON
 from recommendations.models import (
     AuditAction,
     Establishment,
@@ -34,16 +48,25 @@ from recommendations.models import (
     RecommendationKind,
     TeamMember,
 )
-from reports import parser as report_parser
-from reports.parser import Report, ReportError
+from recommendations.roles import may_judge, may_write_report_text
+from reports.grammars import common as report_parser
+from reports.grammars.irp import parse_document
+from reports.limits import check_pdf, size_refusal
+from reports.reading import ReportError, read_document
+from reports.reading.report import Report
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-def read_report(path: str | Path) -> Report:
-    """Reads and parses a report file: the text of a report, or its PDF."""
+def read_report(path: str | Path):
+    """Reads and parses a report file: the text of a report, or its PDF. A review gives a
+    ``reports.reading.report.Report``, a full inspection a ``reports.grammars.full_inspection.FullInspection``
+    (told apart by the title line)."""
     path = Path(path)
     try:
+        refusal = size_refusal(path.stat().st_size)
+        if refusal:  # refused before it is read, as the upload is
+            raise ReportError(refusal)
         data = path.read_bytes()
     except FileNotFoundError:
         raise ReportError("There is no such file.") from None
@@ -51,14 +74,32 @@ def read_report(path: str | Path) -> Report:
         raise ReportError("This is a folder, not a report file.") from None
     except OSError as error:
         raise ReportError(f"The file cannot be read ({error.strerror}).") from None
-    if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
-        text = report_parser.text_from_pdf(data)
-    else:
-        text = report_parser.decode_report(data)
-    return report_parser.parse_report(text)
+    return parse_any_report(data, path.name)
 
 
-IMPORT_REASON = "Imported from "  # the start of the history reason of every row an import writes
+def parse_any_report(data: bytes, name: str = ""):
+    """The report a file's bytes hold, read by the grammar its title line names: a full
+    inspection (``reports.grammars.full_inspection``) or a review (``reports.grammars.irp``)."""
+    from reports.grammars import FULL_INSPECTION, report_type
+    from reports.grammars.full_inspection import lines_from_text, parse_full_inspection
+    from reports.reading.reader import decode_report, is_pdf, text_from_pdf
+
+    if data.startswith(b"%PDF-"):
+        check_pdf(data)  # encrypted or too many pages: refused before any text is read
+    text = text_from_pdf(data) if is_pdf(data, name) else decode_report(data)
+    if report_type(text) == FULL_INSPECTION:
+        return parse_full_inspection(lines_from_text(text))
+    return parse_document(read_document(data, name))
+
+
+def save_any_report(report, **options):
+    """Writes a review (``save_report``) or a full inspection (``save_full_inspection``)."""
+    from reports.full_importer import save_full_inspection
+    from reports.grammars.full_inspection import FullInspection
+
+    if isinstance(report, FullInspection):
+        return save_full_inspection(report, **options)
+    return save_report(report, **options)
 
 
 @dataclass
@@ -69,12 +110,42 @@ class Edit:
     model: str
     row: str
     field: str
-    imported: object  # the value the last import wrote
+    imported: object  # the value the last import wrote (the report's when no import wrote it)
     current: object  # the value now
     new: object  # the value this import would write
 
     def __str__(self):
         return f"{self.model} {self.row}: {self.field}"
+
+
+@dataclass
+class Refused:
+    """Values the importing user may not write by hand, so the import may not write them either."""
+
+    model: str
+    row: str
+    fields: list
+    owner: str  # whose they are, e.g. "HMI Prisons inspectors (the review's lead inspectorate)"
+
+    def __str__(self):
+        return f"{self.model} {self.row} ({', '.join(self.fields)}): {self.owner}’"
+
+
+def describe_refused(refused: list[Refused], limit=12):
+    """``recommendation HMI Prisons 1.39: area, text — HMI Prisons inspectors’ only; …``"""
+    listed = "; ".join(f"{r.model} {r.row}: {', '.join(r.fields)} — {r.owner} only" for r in refused[:limit])
+    return listed + (f"; and {len(refused) - limit} more" if len(refused) > limit else "")
+
+
+class NotAllowedToImport(ReportError):
+    """Everything the report would write is another inspectorate's to write; nothing was written."""
+
+    def __init__(self, refused: list[Refused]):
+        self.refused = refused
+        super().__init__(
+            "Nothing was imported: everything this report would change is for another inspectorate to change "
+            f"({describe_refused(refused)}). Ask an inspector of that inspectorate to import it."
+        )
 
 
 class EditedSinceImport(ReportError):
@@ -96,8 +167,12 @@ class Changes:
     each row updated, its fields' old and new values."""
 
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (action, model, description)
-    fields: list[tuple[str, str, str, object, object]] = field(default_factory=list)  # model, row, field, old, new
+    # (model, row, field's label, old, new), values as a person reads them (names, not ids)
+    fields: list[tuple[str, str, str, object, object]] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    # (the review's publication date now, the report's) when they differ: never written here
+    publication_date: tuple | None = None
 
     def add(self, action, obj, description=None):
         self.rows.append((action, obj._meta.verbose_name, description or str(obj)))
@@ -125,6 +200,25 @@ class Run:
     def reason(self):
         return f"{IMPORT_REASON}{self.source}"[:100]
 
+    def refusal(self, owner, obj):
+        """Whose the row is, as a sentence, if the user may not write it; None if they may.
+
+        ``owner``: ``("lead", inspection)`` for report text, ``("inspectorate", inspectorate)``
+        for an inspectorate's own recommendations, judgements and evidence; None for rows
+        anyone importing may write (a new establishment)."""
+        if self.user is None or owner is None:
+            return None
+        kind, target = owner
+        if kind == "lead":
+            inspection = target if target is not None else obj
+            if may_write_report_text(self.user, inspection):
+                return None
+            lead = inspection.lead_inspectorate if inspection.lead_inspectorate_id else "the lead inspectorate"
+            return f"{lead} inspectors’ (the review’s lead inspectorate)"
+        if may_judge(self.user, target.pk):
+            return None
+        return f"{target} inspectors’"
+
     def remember_imports(self, model, rows):
         """Loads, in one query, the values the last import wrote to ``rows`` (for finding edits)."""
         ids = [row.pk for row in rows if row is not None]
@@ -139,12 +233,14 @@ class Run:
         obj._history_user = self.user
 
 
-def _sync(run: Run, model, lookup: dict, values: dict, describe=None, existing=None):
+def _sync(run: Run, model, lookup: dict, values: dict, describe=None, existing=None, owner=None):
     """The row ``lookup`` finds, created or brought up to ``values``; saved only if something differs.
 
     ``existing`` holds the rows already loaded, by their lookup values, to save a query per row.
-    A value an inspector changed since the last import is not overwritten unless ``run.overwrite``:
-    it is listed in ``run.changes.edits`` (and the caller refuses the import).
+    ``owner`` says whose the row is (``Run.refusal``): a row the user may not write is listed in
+    ``run.changes.refused`` (and the caller refuses the import). A value that differs from what
+    the last import wrote — or, where no import wrote the row, from the report — is an edit made
+    since: not overwritten unless ``run.overwrite`` (listed in ``run.changes.edits``).
     """
     changes = run.changes
     if existing is None:
@@ -153,27 +249,82 @@ def _sync(run: Run, model, lookup: dict, values: dict, describe=None, existing=N
         obj = existing.get(tuple(_key(value) for value in lookup.values()))
     if obj is None:
         obj = model(**lookup, **values)
+        label = describe(obj) if describe else str(obj)
+        if _refused(run, owner, obj, label, [*lookup, *values]):
+            return obj  # not saved: whatever depends on it is the same inspectorate's, refused too
         run.stamp(obj)
         obj.save()
-        changes.add(CREATED, obj, describe(obj) if describe else None)
+        changes.add(CREATED, obj, label)
         return obj
     differing = [name for name, value in values.items() if _value(obj, name) != _key(value)]
     if differing:
         label = describe(obj) if describe else str(obj)
+        if _refused(run, owner, obj, label, differing):
+            changes.add(UNCHANGED, obj, label)
+            return obj
         last = run.imported.get((model, obj.pk))
         for name in differing:
             attname = obj._meta.get_field(name).attname
             old, new = getattr(obj, attname), _key(values[name])
-            changes.fields.append((obj._meta.verbose_name, label, name, old, new))
-            if last is not None and getattr(last, attname) != old:
-                changes.edits.append(Edit(obj._meta.verbose_name, label, name, getattr(last, attname), old, new))
+            field_label = _label(obj, name)
+            changes.fields.append(
+                (obj._meta.verbose_name, label, field_label, _shown(obj, name, old), _shown(obj, name, new))
+            )
+            imported = getattr(last, attname) if last is not None else None
+            if last is None or imported != old:
+                # Changed since the last import, or never imported (loaded, generated, typed in):
+                # the value now is someone's, and differs from the report.
+                changes.edits.append(
+                    Edit(
+                        obj._meta.verbose_name,
+                        label,
+                        field_label,
+                        _shown(obj, name, imported) if last is not None else "—",
+                        _shown(obj, name, old),
+                        _shown(obj, name, new),
+                    )
+                )
             setattr(obj, name, values[name])
         run.stamp(obj)
         obj.save()
-        changes.add(UPDATED, obj, label + f" ({', '.join(differing)})")
+        changes.add(UPDATED, obj, label + f" ({', '.join(_label(obj, name) for name in differing)})")
     else:
         changes.add(UNCHANGED, obj, describe(obj) if describe else None)
     return obj
+
+
+def _refused(run, owner, obj, label, names):
+    """True (and listed in ``run.changes.refused``) when the user may not write these values."""
+    whose = run.refusal(owner, obj)
+    if whose is None:
+        return False
+    run.changes.refused.append(Refused(obj._meta.verbose_name, label, [_label(obj, name) for name in names], whose))
+    return True
+
+
+def _label(obj, name):
+    """A field as the workspace names it: its label, not its column."""
+    return str(obj._meta.get_field(name).verbose_name)
+
+
+def _shown(obj, name, value):
+    """A value as a person reads it: a related row by its name (a level by its label), a date
+    written out, yes or no."""
+    if value is None or value == "":
+        return "—"
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        if related is None:
+            return "—"
+        return getattr(related, "label", None) or str(related)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if hasattr(value, "strftime"):
+        return date_format(value)
+    return value
 
 
 def _by(rows, *fields):
@@ -226,14 +377,39 @@ class Scales:
                 )
 
 
+def comparable(text: str) -> str:
+    """A text with whitespace, hyphenation and quote styles set aside, to compare a review's quote
+    of a recommendation with the full inspection's."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"[\s\-‐‑]+", "", text).lower()
+
+
+def quote_differs(reference: str, quoted: str, made: str) -> str | None:
+    """The refusal when a review's quote of recommendation ``reference`` differs from the text the
+    full inspection made, or None."""
+    if comparable(quoted) == comparable(made):
+        return None
+    return (
+        f"The review quotes recommendation {reference} as “{_short(quoted)}”, but the full inspection made it "
+        f"as “{_short(made)}”: the texts differ beyond whitespace and hyphenation."
+    )
+
+
+def _short(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 @transaction.atomic
 def save_report(
     report: Report, *, source: str, publish: bool | None = True, user=None, overwrite: bool = False
 ) -> tuple[Inspection, Changes]:
     """Writes ``report`` in one transaction and returns the review and what changed.
 
-    ``publish``: True publishes the review, False imports it as a draft (refused if it is
-    published), None leaves an existing review's publication as it is (a new one is a draft).
+    ``publish``: True publishes the review (through ``publish_review``, with its permission
+    check and audit event), False imports it as a draft (refused if it is published), None leaves
+    an existing review's publication as it is (a new one is a draft). An existing review's
+    publication date is never written: ``Changes.publication_date`` shows the report's.
 
     Every row written carries ``source`` as its history reason and ``user`` as who changed it. If
     the report would overwrite values inspectors changed since the last import, nothing is written
@@ -244,10 +420,16 @@ def save_report(
     scales.check(report)
     establishment = _establishment(run, report)
     inspection, review, existing_review = _inspections(run, report, establishment, publish)
+    if inspection.pk is None or review.pk is None:
+        # A new review (or the inspection it follows up) is its lead inspectorate's to create.
+        raise NotAllowedToImport(run.changes.refused)
     _team(run, report, review, scales)
     _findings(run, report, review)
     _items(run, report, inspection, review, scales)
     _appendix(run, report, review, scales)
+    if run.changes.refused and not run.changes.changed:
+        # Nothing this user may write would change: the whole report is someone else's to import.
+        raise NotAllowedToImport(run.changes.refused)
     if run.changes.edits and not overwrite:
         raise EditedSinceImport(run.changes.edits)
     _publish(run, review, existing_review, publish)
@@ -259,9 +441,26 @@ def save_report(
             AuditAction.IMPORTED,
             user=user,
             inspection=review,
-            summary=f"Imported {source}: {created} rows created, {updated} updated.",
+            summary=f"Imported {source}: {created} rows created, {updated} updated{_what_changed(run.changes)}."
+            + _left_out(run.changes),
         )
     return review, run.changes
+
+
+def _left_out(changes):
+    """For the audit trail: what the import left for another inspectorate, if anything."""
+    if not changes.refused:
+        return ""
+    return " Left for their own inspectorate: " + "; ".join(str(refused) for refused in changes.refused[:20]) + "."
+
+
+def _what_changed(changes, limit=20):
+    """The fields an import changed, for the audit trail: ``: summary paragraph 1.1 (text), …``."""
+    updated = [f"{model} {description}" for action, model, description in changes.rows if action == UPDATED]
+    if not updated:
+        return ""
+    more = f", and {len(updated) - limit} more" if len(updated) > limit else ""
+    return ": " + "; ".join(updated[:limit]) + more
 
 
 def _establishment(run: Run, report: Report) -> Establishment:
@@ -302,6 +501,7 @@ def _inspections(run: Run, report: Report, establishment, publish: bool):
         },
         lambda obj: f"{report.establishment} full inspection, {report.full_inspection_period}",
         existing={(establishment.pk, full_slug): existing_inspection} if existing_inspection else {},
+        owner=("lead", None),
     )
     review = _sync(
         run,
@@ -314,31 +514,51 @@ def _inspections(run: Run, report: Report, establishment, publish: bool):
             "follows_up": inspection,
             # Visit dates only when the report prints them, so dates typed in later survive.
             **({"visit_start": report.visit_start, "visit_end": report.visit_end} if report.visit_start else {}),
-            "published_on": report.published_on,
-            "published_month_only": report.published_month_only,
-            # Publication is a state change of its own (publish_review, below): an import never
-            # takes a review down, nor writes its status directly.
+            # Publication is a state change of its own (findings.publishing): an import never
+            # writes a review's status, nor the date of one that exists (its embargo). A new
+            # review is a draft proposed for the report's date.
+            **(
+                {}
+                if existing_review
+                else {"published_on": report.published_on, "published_month_only": report.published_month_only}
+            ),
             "status": existing_review.status if existing_review else PublicationStatus.DRAFT,
             "summary_signed_by": report.signed_by,
             # The population only when the report states it, so a number typed in later survives.
             **({"population": report.population} if report.population is not None else {}),
-            "source": run.source,
+            # Which file the review's text last came from: only from an import that may write it.
+            **(
+                {"source": run.source}
+                if existing_review is None or run.refusal(("lead", existing_review), existing_review) is None
+                else {}
+            ),
         },
         lambda obj: f"{report.establishment} independent review of progress, {report.published_text}",
         existing={(establishment.pk, review_slug): existing_review} if existing_review else {},
+        owner=("lead", None),
     )
+    if existing_review is not None and (review.published_on, review.published_month_only) != (
+        report.published_on,
+        report.published_month_only,
+    ):
+        run.changes.publication_date = (review.published_on, report.published_on)
     return inspection, review, existing_review
 
 
 def _team(run: Run, report: Report, review, scales: Scales) -> None:
-    team = _by(review.team.all(), "inspection", "name")
+    """The team, matched by position: a member renamed in the workspace is the same member."""
+    members = list(review.team.all())
+    run.remember_imports(TeamMember, members)
+    team = _by(members, "inspection", "position")
     for position, member in enumerate(report.team, start=1):
         _sync(
             run,
             TeamMember,
-            {"inspection": review, "name": member.name},
-            {"role": member.role, "inspectorate": scales.inspectorate(member.inspectorate), "position": position},
+            {"inspection": review, "position": position},
+            {"name": member.name, "role": member.role, "inspectorate": scales.inspectorate(member.inspectorate)},
+            lambda obj, position=position: f"{position} ({obj.name})",
             existing=team,
+            owner=("lead", review),
         )
 
 
@@ -359,6 +579,7 @@ def _findings(run: Run, report: Report, review) -> None:
             {},
             lambda obj, number=paragraph.number: f"notable positive practice ({number})",
             existing=practice,
+            owner=("lead", review),
         )
 
 
@@ -389,29 +610,59 @@ def _items(run: Run, report: Report, inspection, review, scales: Scales) -> None
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "theme_number": item.theme_number}
         else:
             lookup = {"inspection": inspection, "inspectorate": inspectorate, "reference": item.reference}
-        recommendation = _sync(
-            run,
-            Recommendation,
-            lookup,
-            {
-                "kind": RecommendationKind.THEME if item.kind == "theme" else RecommendationKind.RECOMMENDATION,
-                "area": item.area,
-                "concern": item.concern,
-                "text": item.text,
-                "position": item.position,
-            },
-            existing=by_theme if item.kind == "theme" else by_reference,
-        )
+        if item.kind != "theme" and inspection.era:
+            recommendation = _made_at_full_inspection(run, inspection, inspectorate, item, by_reference)
+        else:
+            recommendation = _sync(
+                run,
+                Recommendation,
+                lookup,
+                {
+                    "kind": RecommendationKind.THEME if item.kind == "theme" else RecommendationKind.RECOMMENDATION,
+                    "area": item.area,
+                    "concern": item.concern,
+                    "text": item.text,
+                    "position": item.position,
+                },
+                lambda obj, item=item: f"{item.inspectorate} {item.label}",
+                existing=by_theme if item.kind == "theme" else by_reference,
+                owner=("inspectorate", inspectorate),
+            )
         judgement = _sync(
             run,
             Judgement,
             {"review": review, "recommendation": recommendation},
             {"level": scales.level(item.inspectorate, item.level, item.level_line), "position": item.position},
-            lambda obj, item=item: f"{item.inspectorate} {item.label}: {item.level}",
+            lambda obj, item=item: f"{item.inspectorate} {item.label}",
             existing=by_recommendation,
+            owner=("inspectorate", inspectorate),
         )
         for paragraph in item.evidence:
-            _paragraph(run, review, paragraph, ParagraphPart.EVIDENCE, paragraphs, judgement)
+            _paragraph(
+                run,
+                review,
+                paragraph,
+                ParagraphPart.EVIDENCE,
+                paragraphs,
+                judgement,
+                owner=("inspectorate", inspectorate),
+            )
+
+
+def _made_at_full_inspection(run: Run, inspection, inspectorate, item, by_reference):
+    """The recommendation the full inspection (imported from its own report) made, which the
+    review follows up: found by its reference, its text checked against the review's quote, and
+    left as the full report wrote it. No second copy is ever made."""
+    found = by_reference.get((inspection.pk, inspectorate.pk, item.reference))
+    if found is None:
+        raise ReportError(
+            f"The review follows up recommendation {item.reference}, which {inspection} does not contain.", item.line
+        )
+    message = quote_differs(item.reference, item.text, found.text)
+    if message:
+        raise ReportError(message, item.line)
+    run.changes.add(UNCHANGED, found)
+    return found
 
 
 def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
@@ -429,16 +680,19 @@ def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
             {"review": review, "term": entry.term},
             {"definition": entry.definition, "position": position, "see_from_area": entry.term.lower() in noted},
             existing=terms,
+            owner=("lead", review),
         )
     by_inspectorate = _by(introductions, "review", "inspectorate")
     for introduction in report.introductions:
+        inspectorate = scales.inspectorate(introduction.inspectorate)
         _sync(
             run,
             SectionIntroduction,
-            {"review": review, "inspectorate": scales.inspectorate(introduction.inspectorate)},
+            {"review": review, "inspectorate": inspectorate},
             {"text": introduction.text},
             lambda obj, name=introduction.inspectorate: f"{name} introduction",
             existing=by_inspectorate,
+            owner=("inspectorate", inspectorate),
         )
 
 
@@ -471,12 +725,21 @@ def _check_publication(review, publish):
         )
 
 
-def _paragraph(run, review, paragraph, part, existing, judgement=None):
+PART_NAMES = {
+    ParagraphPart.SUMMARY: "summary",
+    ParagraphPart.KEY_FINDINGS: "key findings",
+    ParagraphPart.NOTABLE_PRACTICE: "notable practice",
+    ParagraphPart.EVIDENCE: "evidence",
+}
+
+
+def _paragraph(run, review, paragraph, part, existing, judgement=None, owner=None):
     return _sync(
         run,
         Paragraph,
         {"inspection": review, "number": paragraph.number},
         {"part": part, "judgement": judgement, "text": paragraph.text},
-        lambda obj: f"{obj.number}",
+        lambda obj: f"{obj.number} ({PART_NAMES.get(obj.part, obj.part)})",
         existing=existing,
+        owner=owner or ("lead", review),
     )

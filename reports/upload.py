@@ -1,6 +1,6 @@
 """Carries an uploaded report between the preview and the confirmation, safely.
 
-The upload is kept in a private temporary folder under the SHA-256 of its bytes; the page carries
+The upload is kept in a private folder under the SHA-256 of its bytes; the page carries
 only a signed token naming that hash, the file's name and the inspector who uploaded it, so a
 confirmation can neither name another file nor be replayed by someone else or after an hour.
 """
@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core import signing
 
 SALT = "reports.import-upload"
 MAX_AGE = 60 * 60  # seconds an upload waits for its confirmation
-FOLDER = Path(tempfile.gettempdir()) / "belmarsh-irp-report-uploads"
+# Under MEDIA_ROOT, so that a background worker sharing the web's storage volume finds the upload;
+# never served (the site serves no MEDIA_URL).
+FOLDER = Path(settings.MEDIA_ROOT) / "pending-uploads"
 
 
 class UploadExpired(Exception):

@@ -10,4 +10,5 @@ app_name = "reports"
 urlpatterns = [
     path("", admin.site.admin_view(views.upload_report), name="import"),
     path("confirm/", admin.site.admin_view(views.confirm_import), name="import-confirm"),
+    path("jobs/<str:job>/", admin.site.admin_view(views.import_job), name="import-job"),
 ]

@@ -1,4 +1,6 @@
-"""The inspectors' report import, in the admin: upload a PDF, see what it would change, confirm.
+"""The inspectors' report import, in the admin: upload a PDF (or the report's text), see what it
+would change, confirm. A long PDF is read and imported in the background (``reports.tasks``),
+its progress on the page (``import_job``).
 
 Nothing is written until the confirmation: the preview imports the report in a transaction that
 is rolled back. Only inspectors may import; the admin's own check (staff, signed in) runs first.
@@ -6,16 +8,19 @@ is rolled back. Only inspectors may import; the admin's own check (staff, signed
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from recommendations.roles import is_inspector
-from reports import upload
+from reports import jobs, tasks, upload
 from reports.forms import ConfirmForm, UploadForm
-from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_report
-from reports.parser import ReportError, parse_report, text_from_pdf
+from reports.grammars.full_inspection import FullInspection
+from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, describe_refused, save_any_report
+from reports.reading import ReportError
+from reports.sources import import_file, read_file
 
 
 def _inspector_only(request):
@@ -27,11 +32,11 @@ def _context(request, **extra):
     return {**admin.site.each_context(request), "title": "Import a report", **extra}
 
 
-def _preview(text: str, name: str, user):
+def _preview(data: bytes, name: str, user):
     """The report and what importing it would write, worked out and rolled back."""
-    report = parse_report(text)
+    report = read_file(data, name)
     with transaction.atomic():
-        _, changes = save_report(report, source=name, publish=None, user=user, overwrite=True)
+        _, changes = save_any_report(report, source=name, publish=None, user=user, overwrite=True)
         transaction.set_rollback(True)
     return report, changes
 
@@ -43,18 +48,27 @@ def _preview_context(request, report, changes, name, form):
         {"model": model, "row": row, "field": field, "old": old, "new": new, "edited": (model, row, field) in edited}
         for model, row, field, old, new in changes.fields
     ]
+    current, reported = changes.publication_date or (None, None)
     return _context(
         request,
         title=f"Import {name}?",
         report=report,
-        recommendations=sum(1 for item in report.recommendations if item.kind == "recommendation"),
-        themes=sum(1 for item in report.recommendations if item.kind == "theme"),
+        full_inspection=isinstance(report, FullInspection),
+        # An import leaves a review's publication date alone: the report's is shown beside it.
+        publication_date_now=current,
+        publication_date_in_report=reported,
+        publication_date_differs=changes.publication_date is not None,
+        recommendations=sum(
+            1 for item in report.recommendations if getattr(item, "kind", "recommendation") == "recommendation"
+        ),
+        themes=sum(1 for item in report.recommendations if getattr(item, "kind", "") == "theme"),
         name=name,
         created=rows[CREATED],
         updated=rows[UPDATED],
         unchanged=len(rows[UNCHANGED]),
         fields=fields,
         edits=changes.edits,
+        refused=changes.refused,
         form=form,
     )
 
@@ -69,14 +83,39 @@ def upload_report(request):
     if not form.is_valid():
         return render(request, "reports/import_upload.html", _context(request, form=form), status=400)
     name = form.cleaned_data["report"].name.rsplit("/", 1)[-1][:200]
+    if jobs.needs_background(form.data_bytes, name):
+        token = upload.keep(form.data_bytes, name, request.user)
+        job = jobs.create(request.user, kind="preview", name=name, token=token)
+        tasks.read_upload.delay(job["id"])
+        return redirect("reports:import-job", job=job["id"])
     try:
-        report, changes = _preview(form.text, name, request.user)
+        report, changes = _preview(form.data_bytes, name, request.user)
     except ReportError as error:
         form.add_error("report", f"{name} cannot be imported. {error}")
         return render(request, "reports/import_upload.html", _context(request, form=form), status=400)
     token = upload.keep(form.data_bytes, name, request.user)
     confirm = ConfirmForm(initial={"token": token})
     return render(request, "reports/import_confirm.html", _preview_context(request, report, changes, name, confirm))
+
+
+class ImportedMeanwhile(Exception):
+    """Someone else imported the same report at the same moment; nothing of this import was written."""
+
+
+def _import_once(data, name, user, overwrite):
+    """``import_file``; when another confirmation of the same report committed first (the
+    database refuses a second establishment or review of the same name), once more against
+    what it wrote, where this import finds its rows and, usually, nothing left to change."""
+    for attempt in range(2):
+        try:
+            return import_file(data, name, publish=None, user=user, overwrite=overwrite)
+        except IntegrityError:
+            if attempt:
+                raise ImportedMeanwhile(
+                    f"{name} was being imported by someone else at the same moment, so this import wrote nothing. "
+                    "Open the review from the list to see what was imported, or upload the report again."
+                ) from None
+    raise AssertionError("unreachable")
 
 
 @require_http_methods(["POST"])
@@ -93,23 +132,70 @@ def confirm_import(request):
     except upload.UploadExpired as error:
         messages.error(request, str(error))
         return redirect("reports:import")
+    overwrite = form.cleaned_data["overwrite"]
+    if jobs.needs_background(data, name):
+        job = jobs.create(request.user, kind="import", name=name, token=token, overwrite=overwrite)
+        tasks.import_upload.delay(job["id"], request.POST.get("preview", "")[:64] or None)
+        return redirect("reports:import-job", job=job["id"])
     try:
-        report = parse_report(text_from_pdf(data))
-        review, changes = save_report(
-            report, source=name, publish=None, user=request.user, overwrite=form.cleaned_data["overwrite"]
+        result = _import_once(data, name, request.user, overwrite)
+    except ImportedMeanwhile as error:
+        return render(
+            request, "reports/import_upload.html", _context(request, form=UploadForm(), refusal=str(error)), status=409
         )
     except EditedSinceImport as error:
-        report, changes = _preview(text_from_pdf(data), name, request.user)
+        report, changes = _preview(data, name, request.user)
         context = _preview_context(request, report, changes, name, form)
         context["refusal"] = error.message
         return render(request, "reports/import_confirm.html", context, status=409)
     except ReportError as error:
         messages.error(request, f"{name} cannot be imported. {error}")
         return redirect("reports:import")
+    review, changes = result.review, result.changes
     upload.discard(token)
     messages.success(
         request,
         f"Imported {name}: {changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
         f"{changes.count(UNCHANGED)} unchanged.",
     )
+    if changes.refused:
+        messages.warning(
+            request,
+            f"Left for their own inspectorate to import (the same file, uploaded by one of its inspectors): "
+            f"{describe_refused(changes.refused)}.",
+        )
     return redirect(reverse("admin:recommendations_inspection_change", args=[review.pk]))
+
+
+@require_http_methods(["GET"])
+def import_job(request, job):
+    """A background import's progress (the page refreshes itself), then its outcome: the preview
+    to confirm, the refusal, or the imported review."""
+    _inspector_only(request)
+    found = jobs.get(job)
+    if found is None or found["user"] != request.user.pk:
+        raise Http404("There is no such import, or it is not yours, or it finished over two hours ago.")
+    state = found["state"]
+    if state == jobs.READY:
+        confirm = ConfirmForm(initial={"token": found["token"]})
+        context = _preview_context(request, found["report"], found["changes"], found["name"], confirm)
+        context["preview_job"] = found["id"]
+        return render(request, "reports/import_confirm.html", context)
+    if state == jobs.IMPORTED:
+        messages.success(request, found["message"])
+        return redirect(reverse("admin:recommendations_inspection_change", args=[found["review"]]))
+    if state in (jobs.REFUSED, jobs.FAILED):
+        form = UploadForm()
+        return render(
+            request,
+            "reports/import_upload.html",
+            _context(request, form=form, refusal=found["message"]),
+            status=409 if found.get("edited") else 400,
+        )
+    response = render(
+        request,
+        "reports/import_progress.html",
+        _context(request, title=f"Reading {found['name']}", job=found, percent=jobs.percent(found)),
+    )
+    response["Cache-Control"] = "no-store"
+    return response

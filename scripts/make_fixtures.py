@@ -1,6 +1,8 @@
-"""Regenerates fixtures/belmarsh.json from the seed report with the importer.
+"""Regenerates fixtures/belmarsh.json from the seed reports with the importer.
 
-It imports fixtures/reports/belmarsh-irp-2022.txt into a fresh, temporary SQLite database and
+It imports fixtures/reports/belmarsh-full-inspection-2021.txt (the full inspection, a sample
+constructed for testing: see docs/full-inspections.md) and then fixtures/reports/belmarsh-irp-2022.txt
+(the review, which links to the recommendations the inspection made) into a fresh, temporary SQLite database and
 dumps the domain rows the import wrote (not the history, nor the inspectorates and progress
 scales, which the migrations load; rows refer to them by natural key: a scale's slug and a
 level's slug). Run it with ``make fixtures``.
@@ -17,6 +19,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEED_REPORT = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
+FULL_INSPECTION = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt"
 OUTPUT = PROJECT_DIR / "fixtures" / "belmarsh.json"
 
 # In dependency order; rows within a model by primary key, so the file is the same every time.
@@ -24,6 +27,7 @@ MODELS = [
     "recommendations.Establishment",
     "recommendations.Inspection",
     "recommendations.TeamMember",
+    "recommendations.HealthyPrisonScore",
     "recommendations.Recommendation",
     "findings.Judgement",
     "findings.Paragraph",
@@ -33,12 +37,14 @@ MODELS = [
 ]
 
 
-def build(seed: Path) -> str:
+def build(seed: Path, full_inspection: Path | None = FULL_INSPECTION) -> str:
     from django.apps import apps
     from django.core import serializers
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    if full_inspection is not None:
+        call_command("import_report", str(full_inspection), verbosity=0)
     call_command("import_report", str(seed), verbosity=0)
     querysets = [apps.get_model(label).objects.order_by("pk") for label in MODELS]
     rows = json.loads(
@@ -56,6 +62,7 @@ def build(seed: Path) -> str:
             row["fields"]["created_at"] = row["fields"]["updated_at"] = moment
         # The stored search documents are computed by the database as rows are written.
         row["fields"].pop("search_document", None)
+        row["fields"].pop("public_document", None)
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -63,6 +70,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--seed", type=Path, default=SEED_REPORT)
+    parser.add_argument("--full-inspection", type=Path, default=FULL_INSPECTION)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -73,12 +81,12 @@ def main(argv=None):
         import django
 
         django.setup()
-        content = build(args.seed)
+        content = build(args.seed, args.full_inspection)
         from django.db import connections
 
         connections.close_all()
     args.output.write_text(content, encoding="utf-8")
-    print(f"Wrote {args.output} from {args.seed.name}.")
+    print(f"Wrote {args.output} from {args.full_inspection.name} and {args.seed.name}.")
 
 
 if __name__ == "__main__":

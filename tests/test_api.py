@@ -56,8 +56,6 @@ def test_lists_show_nothing_of_a_draft_or_embargoed_review(client, reviews, name
         ("api:recommendation-list", {"q": "Wandsworth"}),
         ("api:recommendation-list", {"judgement": "no-meaningful-progress"}),
         ("api:judgement-list", {"level": "no-meaningful-progress"}),
-        ("api:judgement-list", {"establishment": "pentonville"}),
-        ("api:inspection-list", {"establishment": "wandsworth"}),
         ("api:inspection-list", {"kind": "irp"}),
     ],
 )
@@ -68,11 +66,22 @@ def test_filters_and_search_find_nothing_hidden(client, reviews, name, query):
         assert results == []
 
 
-def test_hidden_establishment_is_not_a_recommendation_filter_option(client, reviews):
-    """As on /recommendations/, an establishment only a draft names is an unknown choice: 400."""
-    response = client.get(reverse("api:recommendation-list"), {"establishment": "wandsworth"})
-    assert response.status_code == 400
-    assert response.json()["errors"]["establishment"]
+@pytest.mark.parametrize(
+    ("name", "hidden"),
+    [
+        ("api:recommendation-list", "wandsworth"),
+        ("api:judgement-list", "pentonville"),
+        ("api:inspection-list", "wandsworth"),
+        ("api:notable-practice-list", "pentonville"),
+    ],
+)
+def test_hidden_establishment_is_not_a_filter_option(client, reviews, name, hidden):
+    """As on /recommendations/, an establishment only a draft or an embargoed review names is an
+    unknown choice on every endpoint: 400, exactly as for one that does not exist."""
+    for slug in (hidden, "nowhere"):
+        response = client.get(reverse(name), {"establishment": slug})
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["establishment"]
 
 
 def test_hidden_resources_are_404(client, reviews):
@@ -145,7 +154,7 @@ def test_action_plan_only_once_published(client, reviews, belmarsh_leader):
     assert client.get(url).status_code == 404
     ActionPlan.objects.create(inspection=inspection)  # a draft plan is still not public
     assert client.get(url).status_code == 404
-    publish_action_plan(inspection, by=belmarsh_leader)
+    publish_action_plan(inspection, by=belmarsh_leader, knowingly=True)
     plan = client.get(url).json()
     first = plan["recommendations"][0]
     assert first["response"]["decision"] == "accepted"
@@ -181,11 +190,6 @@ def test_cursor_pages_walk_every_result_once(client, reviews):
     assert len(first["results"]) == 1 and first["next"] and first["previous"] is None
     ids = [r["id"] for r in everything(client, "api:judgement-list", page_size=1)]
     assert ids == sorted(set(ids)) and len(ids) == 2
-
-
-def test_bad_cursor_is_a_404_with_a_sentence(client, reviews):
-    response = client.get(reverse("api:judgement-list"), {"cursor": "not-a-cursor"})
-    assert response.status_code == 404 and response.json()["detail"] == "Invalid cursor"
 
 
 def test_etag_and_conditional_get(client, reviews):
@@ -258,16 +262,22 @@ def grow(make_review, count, start=0):
         NotablePractice.objects.create(paragraph=paragraph, title=f"Practice {n}")
 
 
-# Queries per list page: the page itself, plus what its view prefetches or offers as filter options.
+# Queries per list page: the page itself, plus what its view prefetches or offers as filter
+# options, and the list's total. Options and totals are computed once and then read from the cache
+# while the public data stays the same; these budgets are a cold cache's (each grow() publishes).
 BUDGETS = {
-    "api:establishment-list": 1,  # establishments
-    "api:inspection-list": 1,  # inspections with their establishment and plan/follow-up flags
-    # recommendations; the filter's options: establishments, inspectorates, areas, years, levels
-    "api:recommendation-list": 6,
-    "api:judgement-list": 2,  # judgements with level, recommendation, review; their evidence
-    "api:paragraph-list": 1,  # paragraphs with their inspection
-    "api:notable-practice-list": 1,  # practice with its paragraph and review
-    "api:scale-list": 2,  # inspectorates; their levels
+    "api:establishment-list": 2,  # establishments; the total
+    "api:inspection-list": 3,  # inspections with their establishment and plan/follow-up flags; the
+    # establishments offered; the total
+    # recommendations; the filter's options: establishments, inspectorates, areas, years, levels;
+    # the list's layout (its counts per inspection, and their order), as /recommendations/
+    "api:recommendation-list": 8,
+    # judgements with level, recommendation, review; their evidence; the options: establishments,
+    # inspectorates, levels, areas; the total
+    "api:judgement-list": 7,
+    "api:paragraph-list": 2,  # paragraphs with their inspection; the total
+    "api:notable-practice-list": 3,  # practice with its paragraph and review; establishments; the total
+    "api:scale-list": 3,  # inspectorates; their levels; the total
 }
 
 

@@ -48,8 +48,8 @@ def test_reader_filters_opens_an_area_and_downloads(live_server, page, national)
     assert page.get_by_role("link", name="Young offender institution").get_attribute("aria-current") == "true"
     assert "HMI Prisons: 1 judgement" in page.locator("section[aria-labelledby=overall]").inner_text()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download progress by area (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+        page.get_by_role("link", name="CSV download of progress by area").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
     assert {(r["area"], r["level"]) for r in rows if r["judgements"] != "0"} == {("Use of force", "Good progress")}
 
     page.get_by_role("link", name="All").nth(1).click()  # every establishment type again

@@ -111,6 +111,9 @@ def public_pages(site):
         "recommendations filtered": reverse("public:recommendation-list")
         + "?judgement=no-meaningful-progress&q=force&inspectorate=hmi-prisons",
         "recommendation": recommendation.get_absolute_url(),
+        "comparison": reverse("public:compare"),
+        "area": reverse("public:compare-area", kwargs={"slug": "use-of-force"}),
+        "data dictionary": reverse("public:data-dictionary"),
         "not found": "/establishments/nowhere/",
         "sign in": reverse("login"),
     }
@@ -135,6 +138,9 @@ def leaders_pages(site):
         "drop": leaders("action-drop", pk=action.pk),
         "history": leaders("action-history", pk=action.pk),
         "publish": leaders("publish", inspection=recommendation.inspection.slug),
+        "upload the plan": leaders("plan-upload"),
+        "correct a note": leaders("note-edit", action_pk=action.pk, pk=action.notes.first().pk),
+        "delete a note": leaders("note-delete", action_pk=action.pk, pk=action.notes.first().pk),
         "another prison (403)": reverse("leaders:home", kwargs={"slug": "wandsworth"}),
     }
 

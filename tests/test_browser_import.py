@@ -23,16 +23,19 @@ def test_an_inspector_uploads_a_report_pdf_and_confirms_it(
     page.get_by_label("Username").fill("hmi.inspector")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Import a report (PDF)").click()
+    page.get_by_role("link", name="Import a report (PDF or text)").click()
     assert axe(page) == []
 
-    page.get_by_label("Report (PDF)").set_input_files(str(pdf))
+    page.get_by_label("Report (PDF or text)").set_input_files(str(pdf))
     page.get_by_role("button", name="Read the report").click()
     expect(page.get_by_text("Nothing has been written yet.")).to_be_visible()
     expect(page.get_by_text("10 recommendations, 3 themes, 65 evidence paragraphs")).to_be_visible()
+    expect(page.get_by_role("heading", name="Left for another inspectorate")).to_be_visible()
     assert axe(page) == []
     assert not Inspection.objects.exists()
 
     page.get_by_role("button", name="Import belmarsh-irp-2022.pdf").click()
-    expect(page.get_by_text("Imported belmarsh-irp-2022.pdf: 126 rows created")).to_be_visible()
+    expect(page.get_by_text("Imported belmarsh-irp-2022.pdf: 103 rows created")).to_be_visible()
+    # Ofsted's themes are Ofsted inspectors' to import: said, not dropped silently.
+    expect(page.get_by_text("Left for their own inspectorate to import")).to_be_visible()
     assert Inspection.objects.get(slug="irp-2022").status == PublicationStatus.DRAFT

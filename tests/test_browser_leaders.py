@@ -120,6 +120,12 @@ def test_leader_runs_the_action_plan_and_publishes_it(
     check("dashboard with a plan")
     page.click("a:has-text('Publish the action plan')")
     check("publish")
+    # The other recommendation has no response yet: the page says so and asks first.
+    expect(page.locator("main")).to_contain_text("1 recommendation without a response")
+    page.click("button:has-text('Publish the action plan')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Tick the box")
+    check("publish refused without the box ticked")
+    page.check("#id_knowingly")
     page.click("button:has-text('Publish the action plan')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The action plan is published")
     expect(page.locator(".app-leaders-plan")).to_contain_text("Published")

@@ -83,8 +83,8 @@ def test_reader_filters_searches_and_downloads(live_server, page, reviewed):
     assert page.locator(".app-result h3").all_inner_texts() == ["Use of force (1.2)"]
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download these results as CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+        page.get_by_role("link", name="CSV download of these results").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
     assert [(row["area"], row["reference"]) for row in rows] == [("Use of force", "1.2")]
 
 
@@ -125,8 +125,10 @@ def test_search_body_worn_finds_use_of_force(live_server, page, belmarsh_data):
 def test_download_the_belmarsh_csv(live_server, page, belmarsh_data):
     page.goto(live_server.url + reverse("public:recommendation-list") + "?establishment=belmarsh")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download these results as CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+        page.get_by_role("link", name="CSV download of these results").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
     header = "establishment,review,inspectorate,kind,area,reference,recommendation,judgement"
     assert text.splitlines()[0].startswith(header)
-    assert len(list(csv.DictReader(io.StringIO(text)))) == 13
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # the full inspection's 30 recommendations and Ofsted's 3 themes; 13 followed up by the review
+    assert len(rows) == 33 and sum(row["followed_up"] == "yes" for row in rows) == 13

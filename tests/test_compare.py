@@ -28,7 +28,7 @@ def national(make_review, belmarsh):
 def table_csv(client, table, **query):
     response = client.get(reverse("public:compare-csv", kwargs={"table": table}), query)
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def counts(rows, key):
@@ -84,7 +84,7 @@ def test_page_shows_the_chart_and_tables(client, national):
 def test_unknown_filter_value_is_a_400_with_a_sentence(client, national, query):
     response = client.get(reverse("public:compare"), query)
     assert response.status_code == 400
-    assert "There is a problem with the filters" in response.content.decode()
+    assert "There is a problem with the filters" in response.content.decode("utf-8-sig")
     download = client.get(reverse("public:compare-csv", kwargs={"table": "areas"}), query)
     assert download.status_code == 400 and download.content.startswith(b"The download could not be made")
 
@@ -97,7 +97,7 @@ def test_area_page_lists_establishments_worst_first(client, national):
     page = client.get(reverse("public:compare-area", kwargs={"slug": "area-1"})).content.decode()
     assert page.index("HMP Belmarsh") < page.index("HMYOI Feltham")
     assert "HMP Wandsworth" not in page and "HMP Pentonville" not in page
-    rows = list(csv.DictReader(io.StringIO(client.get("/compare/areas/area-1.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/compare/areas/area-1.csv").content.decode("utf-8-sig"))))
     assert [(r["establishment"], r["judgement"]) for r in rows] == [
         ("HMP Belmarsh", "No meaningful progress"),  # 1 of 4
         ("HMYOI Feltham", "Reasonable progress"),  # 3 of 4
@@ -117,7 +117,7 @@ def test_area_page_of_an_area_only_a_draft_has_is_404(client, make_review, wands
 
 def test_area_page_bad_type_is_400(client, national):
     response = client.get(reverse("public:compare-area", kwargs={"slug": "area-1"}), {"type": "castle"})
-    assert response.status_code == 400 and "castle is not one" in response.content.decode()
+    assert response.status_code == 400 and "castle is not one" in response.content.decode("utf-8-sig")
 
 
 def grow(make_review, count, start=0):
@@ -137,13 +137,16 @@ def grow(make_review, count, start=0):
 
 
 PAGES = {
-    # the filter's inspectorates and years; the scales; counts by area, by type and by year
-    "compare": (reverse("public:compare"), 6),
-    "compare filtered": (reverse("public:compare") + "?type=prison&inspectorate=hmi-prisons", 6),
-    "areas csv": (reverse("public:compare-csv", kwargs={"table": "areas"}), 6),
+    # the filter's options (inspectorates; types and years with data); the scales; counts by area,
+    # by type and by year; and for each of those three, the recommendations the reviews did not
+    # follow up (counted apart)
+    "compare": (reverse("public:compare"), 9),
+    "compare filtered": (reverse("public:compare") + "?type=prison&inspectorate=hmi-prisons", 9),
+    "areas csv": (reverse("public:compare-csv", kwargs={"table": "areas"}), 9),
     # the areas; the recommendations with their latest judgement; their reviews; repeated ones'
-    # inspections (only when some repeat); the scales
-    "area": (reverse("public:compare-area", kwargs={"slug": "area-1"}), 4),
+    # inspections (only when some repeat); the scales; the types with data to offer (two, cached
+    # while the public data stays the same)
+    "area": (reverse("public:compare-area", kwargs={"slug": "area-1"}), 6),
     "area csv": (reverse("public:compare-area-csv", kwargs={"slug": "area-1"}), 4),
 }
 

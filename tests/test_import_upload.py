@@ -19,6 +19,7 @@ from tests.typeset import typeset
 SEED = SEED_REPORT.read_text(encoding="utf-8")
 UPLOAD = reverse("reports:import")
 CONFIRM = reverse("reports:import-confirm")
+HMI_ROWS = 103  # rows of the Belmarsh report an HMI Prisons inspector imports: all but Ofsted's
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +70,11 @@ def test_the_preview_says_what_would_be_written_and_writes_nothing(inspector, be
     page = response.content.decode()
     assert response.status_code == 200
     assert "HMP Belmarsh</strong> independent review of progress, April 2022" in page
-    assert "create <strong>126</strong> rows" in page
+    assert f"create <strong>{HMI_ROWS}</strong> rows" in page
     assert "Nothing has been written yet." in page
+    # A joint report: Ofsted's themes, judgements and evidence are Ofsted inspectors' to import.
+    assert "Left for another inspectorate" in page
+    assert "Recommendation Ofsted Theme 1: " in page and "Ofsted inspectors’ only" in page
     assert not Inspection.objects.exists()
 
 
@@ -82,12 +86,30 @@ def test_confirming_imports_a_draft_with_history(inspector, hmi_inspector, belma
     assert response["Location"] == reverse("admin:recommendations_inspection_change", args=[review.pk])
     assert review.status == PublicationStatus.DRAFT
     assert review.source == "belmarsh-irp-2022.pdf"
-    assert Recommendation.objects.count() == 13
+    assert Recommendation.objects.count() == 10  # HMI Prisons' own; Ofsted's themes are Ofsted's
     record = Paragraph.objects.get(inspection=review, number="3.9").history.get()
     assert record.history_user == hmi_inspector
     assert record.history_change_reason == "Imported from belmarsh-irp-2022.pdf"
     assert not list(uploads.iterdir())  # the upload is gone once imported
-    assert "Imported belmarsh-irp-2022.pdf: 126 rows created" in inspector.get(response["Location"]).content.decode()
+    page = inspector.get(response["Location"]).content.decode()
+    assert f"Imported belmarsh-irp-2022.pdf: {HMI_ROWS} rows created" in page
+    assert "Left for their own inspectorate to import" in page
+
+
+def test_each_inspectorate_imports_its_own_part_of_a_joint_report(
+    inspector, client, ofsted_inspector, belmarsh_pdf, uploads
+):
+    inspector.post(CONFIRM, {"token": token_of(inspector.post(UPLOAD, {"report": pdf_file(belmarsh_pdf)}))})
+    client.force_login(ofsted_inspector)
+    response = client.post(CONFIRM, {"token": token_of(client.post(UPLOAD, {"report": pdf_file(belmarsh_pdf)}))})
+    assert response.status_code == 302
+    assert Recommendation.objects.count() == 13
+    assert set(Paragraph.objects.get(number="3.41").history.values_list("history_user__username", flat=True)) == {
+        "ofsted.inspector"
+    }
+    # Everything is in now: a third upload by either finds nothing to change and nothing left out.
+    preview = inspector.post(UPLOAD, {"report": pdf_file(belmarsh_pdf)}).content.decode()
+    assert "create <strong>0</strong> rows" in preview and "Left for another inspectorate" not in preview
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_on_the_page(inspector):
@@ -145,7 +167,7 @@ def test_a_reimport_lists_workspace_edits_and_keeps_them_unless_ticked(inspector
 
     refused = inspector.post(CONFIRM, {"token": token_of(preview)})
     assert refused.status_code == 409
-    assert "paragraph 3.9: text" in refused.content.decode()
+    assert "paragraph 3.9 (evidence): text" in refused.content.decode()
     paragraph.refresh_from_db()
     assert paragraph.text == "Typed over in the workspace."
 

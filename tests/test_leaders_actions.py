@@ -265,13 +265,13 @@ def test_publishing_the_action_plan_records_who_and_when(signed_in, recommendati
     assert signed_in.get(publish_url).status_code == 200
     assert not ActionPlan.objects.exists()  # looking does not publish
 
-    response = signed_in.post(publish_url, follow=True)
+    response = signed_in.post(publish_url, {"knowingly": "on"}, follow=True)
     assert "The action plan is published" in response.content.decode()
     plan = ActionPlan.objects.get(inspection=inspection)
     assert plan.published_by == belmarsh_leader and plan.published_at.date() == TODAY
     assert plan.history.last().history_user == belmarsh_leader
 
-    again = signed_in.post(publish_url, follow=True).content.decode()
+    again = signed_in.post(publish_url, {"knowingly": "on"}, follow=True).content.decode()
     assert "This action plan is already published." in again
     assert ActionPlan.objects.get().published_at == plan.published_at
 

@@ -45,7 +45,7 @@ def test_counts_are_right(signed_in, make_review, belmarsh, wandsworth):
         "Actions with no target date": 1,
         "Actions not updated in 30 days": 2,
     }
-    html = response.content.decode()
+    html = response.content.decode("utf-8-sig")
     assert '<span class="app-leaders-counts__number">4</span> Open recommendations' in html
 
 
@@ -79,7 +79,7 @@ def test_bad_filter_value_is_a_clear_400(signed_in, make_review, belmarsh):
     build_plan(make_review, belmarsh)
     response = signed_in.get(ACTIONS, {"problem": "everything"})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select a valid choice" in response.content.decode("utf-8-sig")
 
 
 def test_open_recommendations_worst_first_and_closed_left_out(signed_in, make_review, belmarsh):
@@ -104,7 +104,7 @@ def test_the_inspectorates_judgement_decides_openness_not_the_prisons_status(sig
     assert len(response.context["recommendations"]) == 2
     flagged = [r.label for r in response.context["recommendations"] if r.done_but_judged_low]
     assert flagged == ["1.1"]
-    html = response.content.decode()
+    html = response.content.decode("utf-8-sig")
     assert html.count("The prison marks all its actions done, but the inspectorate’s latest judgement is") == 1
     assert "insufficient progress, in the lower half of the HMI Prisons scale" in html
 
@@ -141,14 +141,15 @@ def test_dashboard_runs_a_constant_number_of_queries(
 def test_action_list_and_csv_run_a_constant_number_of_queries(
     signed_in, make_review, belmarsh, django_assert_num_queries, extra
 ):
-    """The list takes six queries and the CSV six, whatever the data size."""
+    """The list takes six queries and the CSV seven, whatever the data size."""
     build_plan(make_review, belmarsh, extra_recommendations=extra)
     # 1 session, 2 user, 3 establishment, 4 the actions' count, 5 one page of actions with their
     # recommendations, 6 navigation link.
     with django_assert_num_queries(6):
         signed_in.get(ACTIONS)
-    # 1 session, 2 user, 3 establishment, 4 recommendations, 5 their actions, 6 the actions' notes.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 establishment, 4 the open recommendations' order, 5 recommendations,
+    # 6 their actions, 7 the actions' notes.
+    with django_assert_num_queries(7):
         signed_in.get(CSV)
 
 
@@ -164,7 +165,7 @@ def test_csv_follows_the_dashboard_order(signed_in, make_review, belmarsh, belma
     response = signed_in.get(CSV)
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="belmarsh-action-plan-2022-06-01.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     dashboard = [r.label for r in signed_in.get(DASHBOARD).context["recommendations"]]
     seen = list(dict.fromkeys(row["Reference"] for row in rows))
     assert seen == dashboard == ["1.1", "1.2", "Theme 1", "1.5"]
@@ -182,8 +183,8 @@ def test_csv_follows_the_dashboard_order(signed_in, make_review, belmarsh, belma
 def test_csv_has_a_row_for_a_recommendation_without_actions(signed_in, make_review, belmarsh):
     """A recommendation with no action yet still appears, with empty action columns."""
     make_review(belmarsh, [("hmi-prisons", "insufficient-progress")])
-    rows = list(csv.DictReader(io.StringIO(signed_in.get(CSV).content.decode())))
-    assert [(r["Reference"], r["Action"], r["Response"]) for r in rows] == [("1.1", "", "No response yet")]
+    rows = list(csv.DictReader(io.StringIO(signed_in.get(CSV).content.decode("utf-8-sig"))))
+    assert [(r["Reference"], r["Action"], r["Response"]) for r in rows] == [("1.1", "", "")]
 
 
 @pytest.mark.parametrize("notes", [1, 8])
@@ -200,13 +201,14 @@ def test_recommendation_action_and_history_pages_run_a_constant_number_of_querie
     action = recommendation.actions.first()
     kwargs = {"slug": "belmarsh"}
     # 1 session, 2 user, 3 establishment, 4 recommendation with judgement and counts, 5 actions,
-    # 6 their notes, 7 navigation link.
-    with django_assert_num_queries(7):
+    # 6 their notes, 7 the published judgements, 8 their evidence, 9 navigation link.
+    with django_assert_num_queries(9):
         signed_in.get(reverse("leaders:recommendation-detail", kwargs={**kwargs, "pk": recommendation.pk}))
     # 1 session, 2 user, 3 establishment, 4 action, 5 notes, 6 date changes, 7 navigation link.
     with django_assert_num_queries(7):
         signed_in.get(reverse("leaders:action", kwargs={**kwargs, "pk": action.pk}))
-    # 1 session, 2 user, 3 establishment, 4 action, 5 history records with users, 6 notes, 7 navigation.
+    # 1 session, 2 user, 3 establishment, 4 action, 5 history records with users, 6 the notes'
+    # history (added, corrected, deleted), 7 navigation.
     with django_assert_num_queries(7):
         response = signed_in.get(reverse("leaders:action-history", kwargs={**kwargs, "pk": action.pk}))
     # Added; each note (its new version of the action has nothing of its own to show); the move.

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from recommendations.models import Inspection, Recommendation
 from tests.conftest import PROJECT_DIR
@@ -22,7 +24,9 @@ def run_load_step(*args):
 def test_an_empty_database_gets_the_belmarsh_data(db):
     assert "loaded belmarsh.json" in run_load_step()
     assert Inspection.objects.filter(establishment__slug="belmarsh").count() == 2
-    assert Recommendation.objects.count() == 13
+    # the full inspection's 30 recommendations (10 followed up by the review) and Ofsted's 3 themes
+    assert Recommendation.objects.count() == 33
+    assert Recommendation.objects.filter(judgements__isnull=True).count() == 20
 
 
 def test_an_edited_database_is_left_alone(db):
@@ -45,14 +49,6 @@ def test_a_dry_run_writes_nothing(db):
     assert not Inspection.objects.exists()
 
 
-def test_make_run_uses_the_load_if_empty_step():
-    """The Makefile's run target goes through load-data, which only loads into an empty database."""
-    makefile = (PROJECT_DIR / "Makefile").read_text()
-    assert re.search(r"^run:.*\bload-data\b", makefile, re.M)
-    recipe = re.search(r"^load-data:\n((?:\t.*\n)+)", makefile, re.M).group(1)
-    assert "manage.py load_belmarsh_if_empty" in recipe and "loaddata" not in recipe
-
-
 def test_make_load_data_keeps_an_edit_made_between_two_starts(tmp_path):
     """The real step, as ``make run`` runs it, twice on one SQLite database with an edit between."""
     database = tmp_path / "local.sqlite3"
@@ -70,3 +66,67 @@ def test_make_load_data_keeps_an_edit_made_between_two_starts(tmp_path):
     with sqlite3.connect(database) as connection:
         (text,) = connection.execute("SELECT text FROM recommendations_recommendation WHERE id = 1").fetchone()
     assert text == "My local edit."
+
+
+# --- Demonstration accounts: `make run` prints who to sign in as -----------------------------------
+
+
+def demo_accounts(*args):
+    out = StringIO()
+    call_command("create_demo_accounts", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def embedded_default(settings, monkeypatch):
+    """As on a developer's machine after `make run`: DEBUG on, the project's own SQLite file."""
+    from recommendations.management.commands import create_demo_accounts
+
+    settings.DEBUG = True
+    monkeypatch.setattr(create_demo_accounts, "on_embedded_default", lambda: True)
+
+
+def test_make_run_prints_an_inspector_and_a_leader_who_can_sign_in(db, client, embedded_default):
+    run_load_step()
+    out = demo_accounts("--site", "http://127.0.0.1:8001")
+    assert "sign in at http://127.0.0.1:8001/sign-in/" in out
+    password = re.search(r"demo-inspector .*\(password: (\S+)\)", out).group(1)
+
+    signed_in = client.post(reverse("login"), {"username": "demo-inspector", "password": password})
+    assert signed_in["Location"] == reverse("admin:index")
+    assert "Belmarsh" in client.get(reverse("admin:recommendations_inspection_changelist")).content.decode()
+    client.logout()
+    signed_in = client.post(reverse("login"), {"username": "demo-leader", "password": password})
+    assert signed_in["Location"] == reverse("leaders:home", args=["belmarsh"])
+    assert client.get(signed_in["Location"]).status_code == 200
+
+
+def test_a_second_start_keeps_the_accounts_as_they_are(db, embedded_default, django_user_model):
+    run_load_step()
+    demo_accounts()
+    inspector = django_user_model.objects.get(username="demo-inspector")
+    inspector.set_password("changed-by-the-developer")
+    inspector.save()
+    assert "demo-inspector" in demo_accounts()
+    inspector.refresh_from_db()
+    assert inspector.check_password("changed-by-the-developer")
+    assert django_user_model.objects.filter(username__startswith="demo-").count() == 2
+
+
+def test_no_demonstration_account_without_debug(db, settings, django_user_model):
+    """Never in production: with DEBUG off the command refuses and writes nothing."""
+    settings.DEBUG = False
+    run_load_step()
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        demo_accounts()
+    assert "only with DEBUG on" in demo_accounts("--elsewhere-say-so")  # as make run calls it
+    assert not django_user_model.objects.filter(username__startswith="demo-").exists()
+
+
+def test_no_demonstration_account_on_a_database_url(db, settings, django_user_model):
+    """The tests' database is not the project's db.sqlite3: like any DATABASE_URL, it gets none."""
+    settings.DEBUG = True
+    run_load_step()
+    with pytest.raises(CommandError, match="only on the embedded SQLite database"):
+        demo_accounts()
+    assert not django_user_model.objects.filter(username__startswith="demo-").exists()

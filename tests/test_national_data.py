@@ -1,17 +1,21 @@
 """build_national_data fills a database with realistic national data, and the pages read it
 correctly: the list's pages, read from its cached layout, are the rows of the full ordering."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from common import clock
-from findings.models import Judgement, Paragraph, ParagraphPart
+from findings.models import Judgement, Paragraph, ParagraphPart, published_recommendations
 from public.pages import ListWindow, list_layout, recommendations_for_public_list
 from recommendations.models import (
     Action,
     Establishment,
+    HealthyPrisonScore,
     Inspection,
+    InspectionEra,
     InspectionKind,
     PublicationStatus,
     Recommendation,
@@ -22,14 +26,15 @@ from recommendations.models import (
 
 @pytest.fixture
 def national(db):
-    call_command("build_national_data", establishments=3, years=3, seed=7, verbosity=0)
+    # Six years back from today: full inspections from both eras (before and from May 2022).
+    call_command("build_national_data", establishments=3, years=6, seed=7, verbosity=0)
 
 
 def test_it_builds_establishments_inspections_reviews_and_the_prisons_side(national):
     """Every kind of row is made: a full inspection and a review a year, judgements with evidence."""
     assert Establishment.objects.count() == 3
-    assert Inspection.objects.filter(kind=InspectionKind.FULL).count() == 3 * 2
-    assert Inspection.objects.filter(kind=InspectionKind.IRP).count() == 3 * 2
+    assert Inspection.objects.filter(kind=InspectionKind.FULL).count() == 3 * 5
+    assert Inspection.objects.filter(kind=InspectionKind.IRP).count() == 3 * 5
     assert Recommendation.objects.filter(kind=RecommendationKind.THEME).exists()
     assert Recommendation.objects.filter(priority=True).exists()
     assert Recommendation.objects.filter(repeats__isnull=False).exists()
@@ -38,6 +43,24 @@ def test_it_builds_establishments_inspections_reviews_and_the_prisons_side(natio
         assert judgement.level_id is not None
         assert judgement.evidence.filter(part=ParagraphPart.EVIDENCE).exists()
     assert Paragraph.objects.count() > 3 * 2 * 270
+
+
+def test_full_inspections_of_both_eras_with_their_scores(national):
+    """Before May 2022 concerns with recommendations; from May 2022 up to 15 key concerns alone."""
+    old = Inspection.objects.filter(kind=InspectionKind.FULL, era=InspectionEra.RECOMMENDATIONS)
+    new = Inspection.objects.filter(kind=InspectionKind.FULL, era=InspectionEra.CONCERNS)
+    assert old.exists() and new.exists()
+    assert all(i.published_on < datetime.date(2022, 5, 3) for i in old)
+    assert all(i.published_on >= datetime.date(2022, 5, 3) for i in new)
+    concerns = Recommendation.objects.filter(inspection__in=new, kind=RecommendationKind.CONCERN)
+    assert concerns.exists() and not concerns.exclude(text="").exists()
+    assert not Recommendation.objects.filter(inspection__in=new, kind=RecommendationKind.RECOMMENDATION).exists()
+    for inspection in new:
+        made = inspection.recommendations.filter(kind=RecommendationKind.CONCERN)
+        assert made.count() <= 15 and made.filter(priority=True).count() == 4
+    assert HealthyPrisonScore.objects.filter(inspection__kind=InspectionKind.FULL).count() == 3 * 5 * 4
+    # some recommendations no review followed up: the public list's "no"
+    assert Recommendation.objects.exclude(kind=RecommendationKind.THEME).filter(judgements__isnull=True).exists()
 
 
 def test_published_judgements_get_their_public_window(national):
@@ -61,15 +84,18 @@ def test_dry_run_writes_nothing(db):
     assert not Establishment.objects.exists()
 
 
-def test_the_lists_pages_are_the_rows_of_the_full_ordering(national):
-    """Any slice read through the layout is that slice of the list in its order."""
+@pytest.mark.parametrize("sort", ["establishment", "date", "judgement"])
+def test_the_lists_pages_are_the_rows_of_the_full_ordering(national, sort):
+    """Any slice read through the layout is that slice of the list in its order, however sorted."""
     today = clock.today()
-    rows = recommendations_for_public_list(today)
-    window = ListWindow(list_layout(rows, today, "all"), rows)
+    rows = recommendations_for_public_list(today, sort=sort)
+    layout = list_layout(published_recommendations(today), today, "all", sort)
+    window = ListWindow(layout, rows, by_judgement=sort == "judgement")
     everything = list(rows.values_list("pk", flat=True))
     assert len(window) == len(everything) > 100
-    for start, stop in [(0, 25), (25, 50), (37, 101), (len(everything) - 10, len(everything))]:
+    for start, stop in [(0, 25), (25, 50), (37, 101), (150, 230), (len(everything) - 10, len(everything))]:
         assert [r.pk for r in window[start:stop]] == everything[start:stop]
+    assert [r.pk for r in window.chunks(inspections=2)] == everything
 
 
 def test_a_deep_page_of_the_list_shows_its_rows(client, national):
@@ -82,9 +108,9 @@ def test_a_deep_page_of_the_list_shows_its_rows(client, national):
     assert f"page {last} of {last}" in page and f"page {last} of {last}" in beyond
 
 
-def test_an_establishment_page_shows_its_newest_open_recommendations_and_their_number(client, national):
-    """Hundreds of open recommendations: the newest 50 shown, the total said, the list linked."""
+def test_an_establishment_page_shows_its_worst_open_recommendations_and_their_number(client, national):
+    """Hundreds of open recommendations: the worst 50 shown, the total said, the list linked."""
     establishment = Establishment.objects.order_by("pk").first()
     page = client.get(establishment.get_absolute_url()).content.decode()
-    assert "The newest 50 of " in page
-    assert f"{reverse('public:recommendation-list')}?establishment={establishment.slug}" in page
+    assert "The worst 50 of " in page
+    assert f"{reverse('public:recommendation-list')}?establishment={establishment.slug}&amp;sort=judgement" in page

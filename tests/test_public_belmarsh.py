@@ -39,8 +39,8 @@ def belmarsh_data(db):
 
 
 def test_csv_for_belmarsh_has_the_reports_13_judgements_and_references(client, belmarsh_data):
-    response = client.get(reverse("public:recommendation-csv"), {"establishment": "belmarsh"})
-    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    response = client.get(reverse("public:recommendation-csv"), {"establishment": "belmarsh", "followed_up": "yes"})
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 13
     assert sorted((row["kind"], row["reference"], row["judgement"]) for row in rows) == REPORT_JUDGEMENTS
     assert {row["establishment"] for row in rows} == {"HMP Belmarsh"}
@@ -56,7 +56,8 @@ def test_year_filter_offers_2021_and_finds_belmarshs_recommendations(client, bel
     """The report gives the full inspection only as "July–August 2021": it is still filterable by year."""
     response = client.get(reverse("public:recommendation-csv"), {"year": "2021"})
     assert response.status_code == 200
-    assert len(list(csv.DictReader(io.StringIO(response.getvalue().decode())))) == 13
+    # the full inspection's 30 recommendations (10 followed up by the review) and Ofsted's 3 themes
+    assert len(list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))) == 33
     page = client.get(reverse("public:recommendation-list"))
     assert '<option value="2021">2021</option>' in page.getvalue().decode()
 

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from common import clock
 from findings.models import Paragraph
+from findings.publishing import public_data_changed
 from recommendations.models import Establishment, PublicationStatus
 from tests.views_helpers import rows_of
 
@@ -34,6 +36,8 @@ def prisons(make_review, belmarsh, wandsworth):
     evidence = Paragraph.objects.get(inspection=belmarsh_review, number="3.1")
     evidence.text = "There were now 30 trained Listeners in the prison."
     evidence.save()
+    # Evidence changed in a published review: what the admin's screens do after such an edit.
+    public_data_changed(reviews=[belmarsh_review])
     wandsworth_judgements = [("hmi-prisons", "reasonable-progress"), ("hmi-prisons", "no-meaningful-progress")]
     make_review(wandsworth, wandsworth_judgements, year=2023)
     return belmarsh_review
@@ -47,7 +51,9 @@ def csv_rows(response):
 def csv_text(response):
     """The download's text; it streams, so it is read once and kept."""
     if not hasattr(response, "text_read"):
-        response.text_read = response.getvalue().decode()
+        raw = response.getvalue()
+        assert raw.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 byte-order mark"
+        response.text_read = raw.decode("utf-8-sig")
     return response.text_read
 
 
@@ -122,7 +128,8 @@ def test_csv_header_is_the_first_line_with_the_agreed_columns(client, prisons):
     assert by_area["Use of force"]["judgement"] == "No meaningful progress"
     assert by_area["Use of force"]["review"] == "Independent review of progress 2022"
     assert by_area["Area 3"]["kind"] == "theme" and by_area["Area 3"]["reference"] == ""
-    assert 'attachment; filename="recommendations.csv"' == response["Content-Disposition"]
+    # Named after what it holds: every recommendation, on the day it was made.
+    assert f'attachment; filename="recommendations-{clock.today():%Y-%m-%d}.csv"' == response["Content-Disposition"]
 
 
 # --- Pagination and hostile input ------------------------------------------------------------

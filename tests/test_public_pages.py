@@ -121,9 +121,11 @@ def test_judgement_tags_say_the_level_in_words_and_follow_the_scale(client, revi
     assert [standing(rank, 3) for rank in (1, 2, 3)] == ["lowest", "high", "top"]
 
 
-def test_a_full_inspection_has_no_review_page(client, review):
+def test_a_full_inspections_address_shows_the_full_inspection_not_a_review(client, review):
     response = client.get(reverse("public:review", kwargs={"slug": "belmarsh", "review": review.follows_up.slug}))
-    assert response.status_code == 404
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-xl">Full inspection' in page and "Key findings" not in page
 
 
 # --- Paragraph links -------------------------------------------------------------------------

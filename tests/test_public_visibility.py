@@ -80,3 +80,28 @@ def test_published_inspections_recommendations_show_without_the_embargoed_judgem
     listed = client.get(reverse("public:recommendation-list"), {"judgement": "no-meaningful-progress"})
     assert "Recommendation 1 for HMP Wandsworth." not in listed.getvalue().decode()
     assert client.get(review.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.PUBLISHED])
+@pytest.mark.parametrize("days", [None, -1, 0, 1])
+def test_every_models_published_asks_the_one_rule(make_review, wandsworth, status, days):
+    """A review, its judgements, its paragraphs and its recommendations are public on exactly the
+    days ``public_since`` says, whichever model is asked: drafts never, published ones from their
+    date (always without one)."""
+    from findings.models import Judgement, Paragraph, published_recommendations
+    from findings.publishing import public_data_changed
+    from recommendations.models import Inspection, public_since
+
+    today = timezone.localdate()
+    review = make_review(wandsworth, [("hmi-prisons", "no-meaningful-progress")], status=status)
+    for inspection in (review, review.follows_up):  # as publish_review leaves them: the same date
+        inspection.published_on = None if days is None else today + datetime.timedelta(days=days)
+        inspection.save()
+    public_data_changed(reviews=[review])
+    since = public_since(review.status, review.published_on)
+    for day in (today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=1)):
+        public = since is not None and since <= day
+        assert Inspection.objects.published(day).filter(pk=review.pk).exists() == public
+        assert Judgement.objects.published(day).filter(review=review).exists() == public
+        assert Paragraph.objects.published(day).filter(inspection=review).exists() == public
+        assert published_recommendations(day).filter(judgements__review=review).exists() == public

@@ -2,6 +2,7 @@
 and every change to judgements and evidence kept in history."""
 
 import datetime
+import re
 
 import pytest
 from django.db import transaction
@@ -99,6 +100,28 @@ def test_publishing_records_who_and_when(draft, hmi_inspector):
     assert record.history_user == hmi_inspector and record.prev_record.status == PublicationStatus.DRAFT
 
 
+def test_under_tracker_today_a_review_published_without_a_date_is_public_that_day(
+    client, draft, hmi_inspector, settings
+):
+    """With the service's date frozen (``TRACKER_TODAY``, e.g. to demonstrate old data), the
+    Publish button on a review with no publication date makes it public on that day: not
+    embargoed until the machine's real date."""
+    settings.TRACKER_TODAY = TODAY
+    draft.published_on = None
+    draft.save()
+    client.force_login(hmi_inspector)
+    response = client.post(reverse("admin:recommendations_inspection_publish", args=[draft.pk]), follow=True)
+    assert "is published and the public can see it now" in response.content.decode()
+    client.logout()
+
+    page = client.get(draft.get_absolute_url())
+    assert page.status_code == 200
+    assert re.search(r"Published</dt>\s*<dd[^>]*>26 April 2022</dd>", page.content.decode())
+    assert draft.get_absolute_url() in client.get(reverse("public:home")).content.decode()
+    settings.TRACKER_TODAY = TODAY - datetime.timedelta(days=1)
+    assert client.get(draft.get_absolute_url()).status_code == 404  # not the day before
+
+
 def test_the_followed_up_inspection_is_published_with_the_review(draft, hmi_inspector):
     """The full inspection, if still a draft, is published with the review, on the review's date."""
     inspection = draft.follows_up
@@ -129,7 +152,8 @@ def test_the_review_page_says_when_an_embargo_ends(client, draft, hmi_inspector)
     response = client.post(reverse("admin:recommendations_inspection_publish", args=[draft.pk]), follow=True)
     html = response.content.decode()
     assert f"embargoed until {draft.published_on:%-d %B %Y}" in html
-    assert "Embargoed: the public sees it from" in html
+    assert "The public sees it from" in html
+    assert f"Embargoed until {draft.published_on:%-d %B %Y}" in html  # the state, named as in the list
 
 
 def test_the_review_page_links_to_the_preview(client, draft, hmi_inspector):

@@ -50,7 +50,10 @@ def test_chain_leaves_out_a_draft(client, make_review, belmarsh, chain):
 def test_comparison_counts_repeats(client, chain):
     page = client.get(reverse("public:compare") + "?year=2022").content.decode()
     row = page.split("Area 1</a></th>")[1].split("</tr>")[0]
-    assert row.rstrip().endswith('<td class="govuk-table__cell govuk-table__cell--numeric">1</td>')
+    cells = row.split("<td")
+    # the repeats column, then (counted apart) what the review did not follow up
+    assert cells[-2].rstrip().endswith('data-label="Repeated concerns">1</td>')
+    assert cells[-1].rstrip().endswith('data-label="Not followed up">0</td>')
 
 
 # --- The workspace --------------------------------------------------------------------------

@@ -7,7 +7,6 @@ The data: an HMI Prisons–only review of Belmarsh (draft, complete), one Belmar
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -27,7 +26,7 @@ LEADER = {"belmarsh_leader"}
 def fingerprint():
     """Every row of every project model, as tuples: any write shows as a difference."""
     rows = {}
-    for app_label in ("recommendations", "findings"):
+    for app_label in ("recommendations", "findings", "auth", "axes"):
         for model in apps.get_app_config(app_label).get_models():
             if model.__name__.startswith("Historical"):
                 continue
@@ -53,6 +52,15 @@ def world(make_review, belmarsh, hmi_inspector, ofsted_inspector, belmarsh_leade
 
 def published(world):
     publish_review(world["review"], by=world["users"]["hmi_inspector"])
+
+
+def plan_published(world):
+    from recommendations.actions import publish_action_plan
+
+    published(world)
+    world["plan"] = publish_action_plan(
+        world["review"].follows_up, by=world["users"]["belmarsh_leader"], knowingly=True
+    )
 
 
 def leaders(name, **kwargs):
@@ -159,10 +167,160 @@ CASES = {
     "publish the action plan": (
         published,
         lambda w: leaders("publish", inspection=w["review"].follows_up.slug),
-        {},
+        {"knowingly": "on"},
         LEADER,
     ),
+    "withdraw the action plan": (
+        plan_published,
+        lambda w: admin_url("recommendations_actionplan_withdraw", w["plan"].pk),
+        {"reason": "It names a prisoner."},
+        INSPECTORS,
+    ),
 }
+
+# Issue 21: every add view of the workspace, by model. Whoever may not add the row is refused,
+# whatever the form posts; the report text of this HMI Prisons–led review is HMI Prisons'.
+SUPERUSER = {"superuser"}
+INLINES_EMPTY = {
+    f"{prefix}-{name}": value
+    for prefix in ("team", "healthy_prison_scores")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
+}
+
+
+def hmi(w):
+    return w["recommendation"].inspectorate_id
+
+
+def summary_of(w):
+    return Paragraph.objects.get(inspection=w["review"], part=ParagraphPart.SUMMARY).pk
+
+
+ADD_CASES = {
+    "auth.group": ({"name": "Editors"}, SUPERUSER),
+    "auth.user": (
+        {"username": "new.person", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+        SUPERUSER,
+    ),
+    "axes.accessattempt": ({}, set()),
+    "axes.accesslog": ({}, set()),
+    "axes.accessfailurelog": ({}, set()),
+    "recommendations.establishment": ({"name": "HMP Brixton", "slug": "brixton", "type": "prison"}, SUPERUSER),
+    "recommendations.inspectorate": ({"name": "Care Inspectorate", "short_name": "CI", "slug": "ci"}, SUPERUSER),
+    "recommendations.inspection": (
+        lambda w: (
+            {"establishment": w["review"].establishment_id, "kind": "full", "slug": "inspection-2025"} | INLINES_EMPTY
+        ),
+        {"hmi_inspector", "ofsted_inspector", "superuser"},
+    ),
+    "recommendations.recommendation": (
+        lambda w: {
+            "inspection": w["review"].follows_up_id,
+            "inspectorate": hmi(w),
+            "kind": "recommendation",
+            "area": "Safety",
+            "concern": "A concern.",
+            "text": "Do better.",
+            "reference": "1.77",
+            "action_by": "establishment",
+            "position": "9",
+        },
+        INSPECTORS,
+    ),
+    # A plan is published by its leaders (or withdrawn by an inspector) on their own pages only.
+    "recommendations.actionplan": (lambda w: {"inspection": w["review"].follows_up_id}, set()),
+    "recommendations.actionplanwithdrawal": (lambda w: {"reason": "Forged."}, set()),
+    "recommendations.planupload": ({}, set()),
+    "recommendations.response": (
+        lambda w: {"recommendation": w["recommendation"].pk, "decision": "accepted", "reason": ""},
+        SUPERUSER,
+    ),
+    "recommendations.action": (
+        lambda w: {
+            "recommendation": w["recommendation"].pk,
+            "description": "Train staff",
+            "status": "not_started",
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
+            "date_changes-TOTAL_FORMS": "0",
+            "date_changes-INITIAL_FORMS": "0",
+        },
+        SUPERUSER,
+    ),
+    "recommendations.unpublication": (lambda w: {"inspection": w["review"].pk, "reason": "Forged."}, set()),
+    "recommendations.teammember": (
+        lambda w: {
+            "inspection": w["review"].pk,
+            "name": "Ann Other",
+            "role": "Inspector",
+            "inspectorate": hmi(w),
+            "position": "5",
+        },
+        INSPECTORS,
+    ),
+    "recommendations.healthyprisonscore": (
+        lambda w: {"inspection": w["review"].follows_up_id, "test": "respect", "score": "3"},
+        INSPECTORS,
+    ),
+    "recommendations.progressnote": (lambda w: {"action": w["action"].pk, "text": "Forged."}, set()),
+    "recommendations.targetdatechange": (lambda w: {"action": w["action"].pk, "reason": "Forged."}, set()),
+    "recommendations.reminderlog": ({}, set()),
+    "recommendations.auditevent": ({"action": "published", "summary": "Forged."}, set()),
+    "findings.progresslevel": (
+        lambda w: {"inspectorate": hmi(w), "rank": "9", "label": "Outstanding", "slug": "out", "definition": "x"},
+        SUPERUSER,
+    ),
+    "findings.judgement": (lambda w: {"review": w["review"].pk, "position": "1"}, set()),
+    "findings.paragraph": (
+        lambda w: {"inspection": w["review"].pk, "number": "1.9", "part": "summary", "text": "Added."},
+        INSPECTORS,
+    ),
+    "findings.notablepractice": (lambda w: {"paragraph": summary_of(w), "title": "Good work"}, INSPECTORS),
+    "findings.glossaryentry": (
+        lambda w: {"review": w["review"].pk, "term": "ACCT", "definition": "A care plan.", "position": "1"},
+        INSPECTORS,
+    ),
+    "findings.sectionintroduction": (
+        lambda w: {"review": w["review"].pk, "inspectorate": hmi(w), "text": "Our part."},
+        SUPERUSER,
+    ),
+}
+# More than one way to add the same model: each is a door of its own.
+EXTRA_ADD_CASES = {
+    "evidence for a judgement": (
+        "findings.paragraph",
+        lambda w: {
+            "inspection": w["review"].pk,
+            "number": "3.9",
+            "part": "evidence",
+            "judgement": w["review"].judgements.get().pk,
+            "text": "Added evidence.",
+        },
+        INSPECTORS,
+    ),
+    # Finding 1: evidence posted with no judgement was created, and public at once.
+    "evidence with no judgement": (
+        "findings.paragraph",
+        lambda w: {"inspection": w["review"].pk, "number": "3.9", "part": "evidence", "text": "Forged."},
+        set(),
+    ),
+}
+for _label, (_data, _allowed) in ADD_CASES.items():
+    CASES[f"add {_label}"] = (
+        None,
+        lambda w, label=_label: admin_url(f"{label.replace('.', '_')}_add"),
+        _data,
+        _allowed,
+    )
+for _name, (_label, _data, _allowed) in EXTRA_ADD_CASES.items():
+    CASES[f"add {_name}"] = (None, lambda w, label=_label: admin_url(f"{label.replace('.', '_')}_add"), _data, _allowed)
+
+
+def test_the_matrix_covers_every_add_view_of_the_workspace():
+    from django.contrib import admin
+
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADD_CASES)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -196,8 +354,8 @@ def test_every_role_against_every_state_changing_url(world, case, role):
 def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation(
     client, make_review, belmarsh, hmi_inspector
 ):
-    """Finding 7: the README and the server agree — inspectors never delete a recommendation
-    (it carries the prison's response and actions); they correct it instead."""
+    """Finding 7: inspectors never delete a recommendation (it carries the prison's response and
+    actions); they correct it instead. No delete link, and a posted deletion is refused."""
     from recommendations.models import Recommendation
 
     recommendation = make_review(belmarsh, [("hmi-prisons", "good-progress")]).judgements.get().recommendation
@@ -207,5 +365,47 @@ def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation
     assert Recommendation.objects.filter(pk=recommendation.pk).exists()
     change = client.get(admin_url("recommendations_recommendation_change", recommendation.pk)).content.decode()
     assert "deletelink" not in change
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    assert "create and change (never delete) **only their own inspectorate's** recommendations" in readme
+
+
+# Issue 21: the upload is a door too. Every role uploads another prison's report and confirms it;
+# only whoever may write its report text (its lead inspectorate, HMI Prisons) creates the review.
+UPLOADERS = {"hmi_inspector", "superuser"}
+
+
+@pytest.fixture(scope="module")
+def brixton_pdf():
+    from tests.conftest import SEED_REPORT
+    from tests.typeset import typeset
+
+    return typeset(SEED_REPORT.read_text(encoding="utf-8").replace("Belmarsh", "Brixton"), "a4")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_against_the_upload(world, role, brixton_pdf, tmp_path, monkeypatch):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports import upload
+
+    monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
+    client = Client()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    before = fingerprint()
+    preview = client.post(reverse("reports:import"), {"report": SimpleUploadedFile("brixton.pdf", brixton_pdf)})
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    response = client.post(reverse("reports:import-confirm"), {"token": token.group(1) if token else "forged"})
+    after = fingerprint()
+    if role in UPLOADERS:
+        assert preview.status_code == 200 and response.status_code == 302, (preview.status_code, response.status_code)
+        assert after != before
+    else:
+        if role == "anonymous":
+            assert preview.status_code == 302 and "login" in preview["Location"]
+        elif role == "ofsted_inspector":
+            assert preview.status_code == 400  # the new review is HMI Prisons' to create
+            assert "Nothing was imported" in preview.content.decode()
+        else:
+            assert preview.status_code in (302, 403), preview.status_code
+        assert after == before, f"{role} must not import, but the database changed"

@@ -70,7 +70,7 @@ def test_who_may_publish_changes_the_date_with_a_reason_on_record(client, hmi_on
         {"publication-published_on": "2027-04-05", "publication-reason": "Laid before Parliament later."},
         follow=True,
     )
-    assert "is now shown from 5 April 2027" in page.content.decode()
+    assert "is embargoed until 5 April 2027: the public sees it from then." in page.content.decode()
     hmi_only.refresh_from_db()
     assert hmi_only.published_on == datetime.date(2027, 4, 5)
     event = AuditEvent.objects.filter(action=AuditAction.EMBARGO_CHANGED, inspection=hmi_only).get()

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-tests-only-" + "y" * 20,
     "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
     "DJANGO_DEBUG": "0",
+    "DJANGO_SITE_URL": "https://tracker.example.org",
 }
 
 
@@ -33,6 +34,14 @@ def test_check_deploy_is_clean_under_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_e_mails_would_link_to_no_public_address():
+    """Without DJANGO_SITE_URL, links in alerts and password resets would point nowhere useful."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SITE_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL" in result.stdout + result.stderr
 
 
 def python(code, env):

@@ -148,10 +148,11 @@ def test_admin_evidence_previews_end_at_a_whole_word_with_an_ellipsis(review):
 
 
 def test_the_review_page_lists_its_recommendations_with_links_to_each(client, review):
-    """A long page: a list of every recommendation and theme with its judgement, each linked to its part."""
+    """A long page opens with every recommendation and theme and its judgement, each linked to its part."""
     page = client.get(review.get_absolute_url()).content.decode()
-    start = page.index("Recommendations and themes on this page")
-    listed = page[start : page.index("</nav>", start)]
+    start = page.index("Judgements at a glance")
+    listed = page[start : page.index("</table>", start)]
+    assert start < page.index("Chief Inspector’s summary")
     for judgement in review.judgements.select_related("recommendation", "level"):
         recommendation = judgement.recommendation
         assert f'href="#recommendation-{recommendation.pk}">{recommendation.name}</a>' in listed

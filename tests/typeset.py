@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -28,12 +28,21 @@ FOOTER = re.compile(r"^Report of an independent review of progress at .+?\s+\d+\
 
 @dataclass
 class Layout:
-    """A page: its size, margins and type size."""
+    """A page: its size, margins and type; where the running title goes and how it is set."""
 
     pagesize: tuple[float, float] = A4
     margin: float = 20 * mm
     size: float = 10.5
     footer_above: bool = False  # the running title at the top of the page instead of the bottom
+    font: str = "Helvetica"
+    bold_font: str = "Helvetica-Bold"
+    labels_bold: bool = False  # "Concern:", "Recommendation:", "Theme 1:" in bold, the rest not
+    heading_breaks: dict[str, str] = field(default_factory=dict)  # a heading -> where its lines break ("\n")
+    page_label: str = "{n}"  # how the page number is printed ("Page {n} of {total}")
+    running_size: float = 8
+    running_bold: bool = False
+    heading_extra: float = 5  # how much larger than the body the section headings are set
+    top_space: float = 0  # space before the first line of each section (moves the page breaks)
 
     @property
     def leading(self):
@@ -90,10 +99,14 @@ def _split_member(line: str) -> tuple[str, str]:
 
 
 def story(text: str, layout: Layout) -> list:
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=layout.size, leading=layout.leading, spaceAfter=6)
-    bold = ParagraphStyle("bold", parent=body, fontName="Helvetica-Bold", spaceAfter=3)
+    body = ParagraphStyle("body", fontName=layout.font, fontSize=layout.size, leading=layout.leading, spaceAfter=6)
+    bold = ParagraphStyle("bold", parent=body, fontName=layout.bold_font, spaceAfter=3)
     heading = ParagraphStyle(
-        "heading", parent=body, fontName="Helvetica-Bold", fontSize=layout.size + 5, leading=layout.size + 8
+        "heading",
+        parent=body,
+        fontName=layout.bold_font,
+        fontSize=layout.size + layout.heading_extra,
+        leading=layout.size + layout.heading_extra + 3,
     )
     cell = ParagraphStyle("cell", parent=body, spaceAfter=0)
     flow: list = []
@@ -117,8 +130,10 @@ def story(text: str, layout: Layout) -> list:
             if flow:
                 flow.append(PageBreak())
             section = starts.group(1)
-            flow.append(Paragraph(_escape(_join(block)), heading))
-            flow.append(Spacer(1, 6))
+            title = _join(block)
+            broken = layout.heading_breaks.get(title, title)
+            flow.append(Paragraph("<br/>".join(_escape(part.strip()) for part in broken.split("\n")), heading))
+            flow.append(Spacer(1, 6 + layout.top_space))
             continue
         if section == "Section 4":
             # Rows: item text, then its judgement; headers between them.
@@ -161,9 +176,15 @@ def story(text: str, layout: Layout) -> list:
         if section == "Section 1" and re.fullmatch(r"\w+ \d{4}", block[-1]):  # the signature
             flow.extend(Paragraph(_escape(line), cell) for line in block)
             continue
-        flow.append(Paragraph(_escape(_join(block)), body))
+        flow.append(Paragraph(_labelled(_escape(_join(block)), layout), body))
     flush_table()
     return flow
+
+
+def _labelled(markup: str, layout: Layout) -> str:
+    if not layout.labels_bold:
+        return markup
+    return re.sub(r"^(Concern:|Recommendation:|Theme \d+:)", r"<b>\1</b>", markup)
 
 
 def _is_term(line: str) -> bool:
@@ -183,23 +204,63 @@ def typeset(text: str, layout: Layout | str = "a4", running: str | None = None) 
     running = running or f"Report of an independent review of progress at {title.group(1).strip()}"
     width, height = layout.pagesize
 
+    pages = {"total": 0}
+
     def furniture(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(layout.bold_font if layout.running_bold else layout.font, layout.running_size)
         y = height - layout.margin / 2 if layout.footer_above else layout.margin / 2
         canvas.drawString(layout.margin, y, running)
-        canvas.drawRightString(width - layout.margin, y, str(doc.page))
+        label = layout.page_label.format(n=doc.page, total=pages["total"] or "?")
+        canvas.drawRightString(width - layout.margin, y, label)
         canvas.restoreState()
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=layout.pagesize,
-        leftMargin=layout.margin,
-        rightMargin=layout.margin,
-        topMargin=layout.margin,
-        bottomMargin=layout.margin,
-        title=running,
+    def build():
+        out = io.BytesIO()
+        doc = SimpleDocTemplate(
+            out,
+            pagesize=layout.pagesize,
+            leftMargin=layout.margin,
+            rightMargin=layout.margin,
+            topMargin=layout.margin,
+            bottomMargin=layout.margin,
+            title=running,
+        )
+        doc.build(story(text, layout), onFirstPage=furniture, onLaterPages=furniture)
+        return out.getvalue(), doc.page
+
+    data, total = build()
+    if "{total}" in layout.page_label:  # "Page 3 of 24": the count is known after a first pass
+        pages["total"] = total
+        data, _ = build()
+    return data
+
+
+def lengthened(text: str, paragraphs: int) -> str:
+    """The report with ``paragraphs`` more numbered paragraphs at the end of the Chief Inspector's
+    summary (three of the evidence paragraphs' prose each, numbered 1.12, 1.13…): a report as long as a
+    full inspection's 80–120 pages that still reads, for measuring the reader."""
+    evidence: list[str] = []
+    current: list[str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        starts = re.match(r"3\.\d+ (.*)", line)
+        if starts:
+            current = [starts.group(1)]
+            evidence.append(current)
+        elif current is not None and line and not re.match(r"\d+\.\d+ ", line):
+            current.append(line)
+        else:
+            current = None
+        if current is not None and line.endswith("."):
+            current = None  # a paragraph ends with its sentence: a heading may follow
+    evidence = [" ".join(part) for part in evidence]
+    evidence = [part for part in evidence if "progress against this" not in part and part.endswith(".")]
+    added = "".join(
+        f"1.{12 + i} {evidence[i % len(evidence)]} {evidence[(i + 7) % len(evidence)]} "
+        f"{evidence[(i + 13) % len(evidence)]} \n\n"
+        for i in range(paragraphs)
     )
-    doc.build(story(text, layout), onFirstPage=furniture, onLaterPages=furniture)
-    return out.getvalue()
+    anchor = "some areas the advances were recent and fragile.  \n\n"
+    assert text.count(anchor) == 1
+    return text.replace(anchor, anchor + added)

@@ -4,16 +4,26 @@
 
 A value a filter refuses (an unknown choice, a number out of range, words too long) is a 400
 with a sentence per parameter; an id too large for the database is refused the same way, never
-a 500.
+a 500. A parameter no filter knows is refused too (``refuse_unknown``): ``?is_open=true`` must
+not silently return everything.
+
+Establishments, inspectorates, levels and areas are choices from published data (read from the
+cache while it stays the same); areas are given by slug (use-of-force), as everywhere on the site,
+and a label ("Use of force", as before slugs) is still accepted.
 """
 
 import django_filters
 from django import forms
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
-from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart
-from public.filters import RecommendationFilter
-from recommendations.models import Establishment, EstablishmentType, Inspection, InspectionKind
+from common import public_cache
+from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, published_recommendations
+from public.dictionary import area_slug
+from public.filters import RecommendationFilter, area_by_slug, in_force_key, judgement_choices
+from public.pages import public_establishments
+from recommendations.models import Establishment, EstablishmentType, Inspection, InspectionKind, Inspectorate
 
 LARGEST_ID = 2**63 - 1
 
@@ -33,19 +43,84 @@ class IdFilter(IntegerFilter):
         super().__init__(*args, **kwargs)
 
 
+PAGINATION_PARAMETERS = ("cursor", "page_size")
+
+
+def refuse_unknown(request, allowed):
+    """A 400 naming each query parameter the endpoint does not know (the API's one error body)."""
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise ValidationError(
+            {name[:50]: [f"This endpoint has no parameter of that name. It takes: {known}."] for name in unknown}
+        )
+
+
 class PublicFilterBackend(DjangoFilterBackend):
-    """Hands the one date that decides what is published to every FilterSet."""
+    """Hands the one date that decides what is published to every FilterSet, and keeps the
+    FilterSet on the view (its filters in force name the list's cached total)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["today"] = view.today
         return kwargs
 
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs
+
+
+def api_choices(today, names=("establishment", "inspectorate", "level", "area")):
+    """The values the API's filters accept, from published data: one small query for each of
+    ``names``, each kept in the cache while the public data stays the same. (Recommendations use
+    the list's own options.)"""
+
+    def areas():
+        labels = {}
+        for area in published_recommendations(today).order_by("area").values_list("area", flat=True).distinct():
+            labels.setdefault(area_slug(area), []).append(area)
+        return labels
+
+    compute = {
+        "establishment": lambda: list(public_establishments(today).order_by("name").values_list("slug", "name")),
+        "inspectorate": lambda: list(
+            Inspectorate.objects.filter(levels__isnull=False)
+            .distinct()
+            .order_by("pk")
+            .values_list("slug", "short_name")
+        ),
+        "level": judgement_choices,
+        "area": areas,
+    }
+    choices = {name: public_cache.remember(today, f"api-choices:{name}", compute[name]) for name in names}
+    if "area" in choices:
+        labels = choices["area"]
+        choices["area_labels"] = labels
+        choices["area"] = [(slug, names[0]) for slug, names in sorted(labels.items(), key=lambda i: i[1][0].lower())]
+    return choices
+
 
 class DatedFilterSet(django_filters.FilterSet):
+    # Filters whose options come from published data (``api_choices``).
+    CHOICES = ()
+
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
+        choices = api_choices(today, {source for _, source in self.CHOICES}) if self.CHOICES else {}
+        if "area" in self.CHOICES:
+            data = area_by_slug(data, choices["area"])
         super().__init__(data, queryset, **kwargs)
         self.today = today
+        self.area_labels = choices.get("area_labels", {})
+        for name, source in self.CHOICES:
+            self.filters[name].extra["choices"] = choices[source]
+
+    def in_force_key(self):
+        return in_force_key(self)
 
 
 class EstablishmentFilter(DatedFilterSet):
@@ -57,8 +132,10 @@ class EstablishmentFilter(DatedFilterSet):
 
 
 class InspectionFilter(DatedFilterSet):
-    establishment = django_filters.CharFilter(
-        field_name="establishment__slug", max_length=100, help_text="An establishment's slug, e.g. belmarsh."
+    CHOICES = (("establishment", "establishment"),)
+
+    establishment = django_filters.ChoiceFilter(
+        field_name="establishment__slug", help_text="An establishment's slug, e.g. belmarsh."
     )
     kind = django_filters.ChoiceFilter(
         choices=InspectionKind.choices, help_text="`full` inspections or independent reviews of progress (`irp`)."
@@ -87,22 +164,34 @@ class ApiRecommendationFilter(RecommendationFilter):
 
 
 class JudgementFilter(DatedFilterSet):
+    CHOICES = (
+        ("establishment", "establishment"),
+        ("inspectorate", "inspectorate"),
+        ("level", "level"),
+        ("area", "area"),
+    )
+
     review = IdFilter(field_name="review_id", help_text="The id of the review.")
     recommendation = IdFilter(field_name="recommendation_id", help_text="The id of the recommendation.")
-    establishment = django_filters.CharFilter(
-        field_name="review__establishment__slug", max_length=100, help_text="An establishment's slug."
+    establishment = django_filters.ChoiceFilter(
+        field_name="review__establishment__slug", help_text="An establishment's slug."
     )
-    inspectorate = django_filters.CharFilter(
-        field_name="recommendation__inspectorate__slug", max_length=50, help_text="An inspectorate's slug."
+    inspectorate = django_filters.ChoiceFilter(
+        field_name="recommendation__inspectorate__slug", help_text="An inspectorate's slug."
     )
-    level = django_filters.CharFilter(
-        field_name="level__slug", max_length=50, help_text="A level's slug, e.g. reasonable-progress."
+    level = django_filters.ChoiceFilter(field_name="level__slug", help_text="A level's slug, e.g. reasonable-progress.")
+    area = django_filters.ChoiceFilter(
+        method="filter_area",
+        help_text="An area's slug, e.g. use-of-force (its label, as before slugs, is still accepted).",
     )
-    area = django_filters.CharFilter(field_name="recommendation__area", max_length=200, help_text="An area.")
 
     class Meta:
         model = Judgement
         fields = []
+
+    def filter_area(self, queryset, name, value: str):
+        # The type hint tells the schema the area is text (a slug).
+        return queryset.filter(recommendation__area__in=self.area_labels.get(value, [value]))
 
 
 class ParagraphFilter(DatedFilterSet):
@@ -116,9 +205,11 @@ class ParagraphFilter(DatedFilterSet):
 
 
 class NotablePracticeFilter(DatedFilterSet):
+    CHOICES = (("establishment", "establishment"),)
+
     review = IdFilter(field_name="paragraph__inspection_id", help_text="The id of the review.")
-    establishment = django_filters.CharFilter(
-        field_name="paragraph__inspection__establishment__slug", max_length=100, help_text="An establishment's slug."
+    establishment = django_filters.ChoiceFilter(
+        field_name="paragraph__inspection__establishment__slug", help_text="An establishment's slug."
     )
 
     class Meta:

@@ -329,7 +329,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_open(self, recommendation):
-        return recommendation.latest_rank is None or recommendation.latest_rank < (recommendation.top_rank or 0)
+        return recommendation.is_open  # findings.models.with_latest_judgement: the one rule
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_judgements(self, recommendation):

@@ -15,7 +15,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from common import clock
+from common import clock, public_cache
 from findings.models import (
     Judgement,
     NotablePractice,
@@ -26,7 +26,7 @@ from findings.models import (
     with_latest_judgement,
 )
 from public.api import filters, serializers
-from public.pages import public_establishments
+from public.pages import ListWindow, list_layout, public_establishments
 from recommendations.models import (
     Action,
     ActionPlan,
@@ -57,6 +57,8 @@ def slug_parameter(what):
 )
 @api_view(["GET"])
 def root(request):
+    filters.refuse_unknown(request, ())
+
     def link(name):
         return reverse(f"api:{name}", request=request)
 
@@ -77,14 +79,33 @@ def root(request):
 
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only, with the date that decides what is published fixed once per request."""
+    """Read-only, with the date that decides what is published fixed once per request. A query
+    parameter the endpoint does not know is a 400; every list says how many results it has."""
 
     filter_backends = [filters.PublicFilterBackend]
     lookup_value_regex = ID_PATTERN
+    filterset = None
 
     @cached_property
     def today(self):
         return clock.today()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        filters.refuse_unknown(request, self.allowed_parameters())
+
+    def allowed_parameters(self):
+        if self.action != "list":
+            return ()
+        filterset_class = getattr(self, "filterset_class", None)
+        names = list(filterset_class.base_filters) if filterset_class and self.filter_backends else []
+        return [*names, *filters.PAGINATION_PARAMETERS]
+
+    def list_total(self, queryset):
+        """How many results the filters in force match: counted once, then read from the cache
+        while the public data stays the same (as the site's list does)."""
+        key = self.filterset.in_force_key() if self.filterset is not None else ""
+        return public_cache.remember(self.today, f"api-total:{self.basename}:{key}", queryset.order_by().count)
 
 
 @extend_schema_view(
@@ -148,9 +169,8 @@ class InspectionViewSet(PublicViewSet):
         # Two more queries: the plan (the inspection's own, else the one of the inspection a review
         # follows up), its recommendations with their responses; then the actions and their notes.
         plan = (
-            ActionPlan.objects.filter(
-                published_at__isnull=False, inspection_id__in=[inspection.pk, inspection.follows_up_id]
-            )
+            ActionPlan.objects.published(self.today)
+            .filter(inspection_id__in=[inspection.pk, inspection.follows_up_id])
             .select_related("inspection__establishment")
             .annotate(
                 own=Case(
@@ -176,7 +196,7 @@ def published_inspections(today):
     """Published inspections and reviews, each with whether the inspection a review follows up is
     public and whether the action plan answering its recommendations is published: one query."""
     published = Inspection.objects.published(today)
-    plan = ActionPlan.objects.filter(published_at__isnull=False, inspection__in=published)
+    plan = ActionPlan.objects.published(today)
     return published.select_related("establishment").annotate(
         follows_up_public=Exists(published.filter(pk=OuterRef("follows_up_id"))),
         action_plan_public=Exists(plan.filter(inspection_id=OuterRef("pk")))
@@ -210,6 +230,11 @@ class RecommendationViewSet(PublicViewSet):
             .select_related("inspection__establishment", "inspectorate")
             .annotate(repeats_public=Exists(public.filter(pk=OuterRef("repeats_id"))))
         )
+
+    def list_total(self, queryset):
+        # The list's layout, shared with /recommendations/ (the same filters, the same cache).
+        key = self.filterset.in_force_key() if self.filterset is not None else ""
+        return ListWindow(list_layout(queryset, self.today, key), queryset).total
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()
@@ -255,9 +280,7 @@ class ParagraphViewSet(PublicViewSet):
 
     def get_queryset(self):
         # One query per page.
-        return Paragraph.objects.filter(inspection__in=Inspection.objects.published(self.today)).select_related(
-            "inspection__establishment"
-        )
+        return Paragraph.objects.published(self.today).select_related("inspection__establishment")
 
 
 @extend_schema_view(

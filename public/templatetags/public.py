@@ -47,3 +47,12 @@ def paragraph_links(text, page_url=""):
 def healthy_prison_meaning(score):
     """What a healthy prison score (1–4) means, in the inspectorate's words."""
     return HEALTHY_PRISON_SCORES.get(score, "")
+
+
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+@register.filter
+def code_spans(text):
+    """The data dictionary's `field` names as code: the text escaped, each `…` a <code>."""
+    return mark_safe(CODE_SPAN.sub(r"<code>\1</code>", escape(text)))

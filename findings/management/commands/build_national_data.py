@@ -1,9 +1,11 @@
 """Fills the database with realistic national data: the benchmark's and the scale tests' data.
 
 About 150 prisons, young offender institutions and removal centres, each inspected every year
-with a full inspection (dozens of recommendations, a few named priority concerns, some Ofsted
-themes) and followed up the next year by an independent review of progress that judges most of
-them, with numbered evidence paragraphs; repeated concerns linked across inspections
+with a full inspection (before May 2022 dozens of recommendations, a few named priority concerns;
+from May 2022 up to 15 key concerns without recommendations, four of them priorities; healthy
+prison scores under the fourth test's name of the year; some Ofsted themes) and followed up the
+next year by an independent review of progress that judges most of them, with numbered evidence
+paragraphs; repeated concerns linked across inspections
 (``Recommendation.repeats``); the prison's responses, actions and published action plans; the
 latest year's reviews partly drafts and partly embargoed. Everything is made with bulk inserts
 in one transaction, reproducibly from ``--seed``, and ends in the one function that keeps the
@@ -12,8 +14,8 @@ public's view of the judgements (``findings.publishing.public_data_changed``).
 It refuses to run on a database that already holds inspections, unless ``--force`` is given
 (then it adds its establishments beside what is there).
 
-    python manage.py build_national_data                       # 150 establishments, 11 years
-    python manage.py build_national_data --establishments 3 --years 2 --seed 7
+    .venv/bin/python manage.py build_national_data                       # 150 establishments, 11 years
+    .venv/bin/python manage.py build_national_data --establishments 3 --years 2 --seed 7
 """
 
 import datetime
@@ -28,6 +30,7 @@ from django.utils.text import slugify
 from common import clock
 from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart, ProgressLevel
 from findings.publishing import public_data_changed
+from recommendations.history import record_first_history
 from recommendations.models import (
     Action,
     ActionBy,
@@ -35,9 +38,11 @@ from recommendations.models import (
     ActionStatus,
     Establishment,
     EstablishmentType,
+    FourthTestName,
     HealthyPrisonScore,
     HealthyPrisonTest,
     Inspection,
+    InspectionEra,
     InspectionKind,
     Inspectorate,
     ProgressNote,
@@ -139,23 +144,124 @@ FINDINGS = [
     "Data showed that {what}; leaders used it to target work on the worst wings.",
     "There was little evidence that {what}.",
 ]
-WHAT = [
-    "violence had fallen",
-    "cameras were switched on during incidents",
-    "reviews of use of force were thorough",
-    "prisoners spent about two hours a day out of cell",
-    "attendance at education had improved",
-    "complaints were answered within the target time",
-    "the segregation unit's regime was limited",
-    "self-harm incidents had reduced",
-    "new arrivals were interviewed in private",
-    "drug testing showed fewer positive results",
-    "release planning started too late",
-    "cleanliness on the wings was better",
-    "the reading strategy was in place",
-    "staff knew prisoners well",
-    "equality data was collected but not used",
+
+# The vocabulary of the generated report text. Real reports share their words: every prison's
+# report speaks of violence, safeguarding, induction and resettlement, so the first entries of
+# each list are drawn far more often than the last (weights fall as 1 / rank), and the long
+# tail gives each report words few others use. A search for a common word then matches
+# thousands of recommendations and tens of thousands of paragraphs, as it would on the real record.
+TOPICS = [  # what a sentence is about, most common first
+    "violence against staff and prisoners",
+    "the safeguarding of vulnerable adults",
+    "the induction of new arrivals",
+    "resettlement planning before release",
+    "the use of force",
+    "support for prisoners at risk of self-harm",
+    "time out of cell",
+    "the supply of illicit drugs",
+    "access to education, skills and work",
+    "the segregation unit's regime",
+    "key work sessions",
+    "the management of complaints",
+    "health care and medicines",
+    "mental health support",
+    "body-worn cameras during incidents",
+    "living conditions on the wings",
+    "contact with families and children",
+    "offender management and sentence planning",
+    "equality and diversity monitoring",
+    "the reading strategy",
+    "public protection arrangements",
+    "accommodation on release",
+    "the incentives scheme",
+    "substance misuse treatment",
+    "the first night centre",
+    "adjudications and the disciplinary process",
+    "the chaplaincy and faith provision",
+    "support for foreign national prisoners",
+    "care for older and disabled prisoners",
+    "the kitchen and the food served",
+    "library and gym access",
+    "the management of debt and bullying",
+    "the work of the Listeners and Samaritans",
+    "neurodiversity screening",
+    "the use of special accommodation",
+    "gate pay and identification documents on release",
+    "peer mentors and prisoner representatives",
+    "the control of mobile phones and drones",
+    "tobacco-free policy and vaping",
+    "translation and interpreting services",
 ]
+ASSESSMENTS = [  # what a finding says of it, most common first
+    "had improved since the inspection",
+    "was not good enough",
+    "was monitored but not acted upon",
+    "remained a concern",
+    "was inconsistent across the prison",
+    "was better than at similar prisons",
+    "had deteriorated",
+    "was well led and effective",
+    "lacked clear oversight",
+    "had not been reviewed",
+    "was hampered by staff shortages",
+    "was supported by reliable data",
+    "depended on a few committed staff",
+    "was undermined by the restricted regime",
+    "had been prioritised by the new governor",
+]
+GOALS = [  # what a recommendation asks of it
+    "is monitored and improved",
+    "meets prisoners' needs",
+    "is consistent across every wing",
+    "is reviewed regularly by leaders",
+    "is supported by accurate data",
+    "is delivered by trained staff",
+    "is proportionate and accountable",
+    "is available to all prisoners",
+]
+WHERE = [  # an optional detail, a long tail of rarer words
+    "on the residential wings",
+    "for young adults",
+    "on the first night",
+    "in the segregation unit",
+    "for prisoners with protected characteristics",
+    "during the evening regime",
+    "for remand prisoners",
+    "for those serving indeterminate sentences",
+    "on the vulnerable prisoners' unit",
+    "in the health care centre",
+    "for women transferred from other establishments",
+    "at weekends",
+    "for foreign nationals awaiting deportation",
+    "for prisoners with learning disabilities",
+    "during lockdowns",
+    "after serious incidents",
+    "in the workshops",
+    "for care leavers",
+    "in the visits hall",
+    "for veterans",
+    "on the drug recovery wing",
+    "for prisoners released on temporary licence",
+    "in reception",
+    "for Gypsy, Roma and Traveller prisoners",
+    "in the open conditions annexe",
+]
+
+
+def zipf_weights(items):
+    """Cumulative weights 1/3, 1/4, 1/5, … for ``items`` in order (for ``Random.choices``): the
+    first entry about one draw in nine of the topics, the last one in a hundred and fifty."""
+    total, cumulative = 0.0, []
+    for rank in range(1, len(items) + 1):
+        total += 1 / (rank + 2)
+        cumulative.append(total)
+    return cumulative
+
+
+VOCABULARY = {
+    name: (words, zipf_weights(words))
+    for name, words in {"topic": TOPICS, "assessment": ASSESSMENTS, "goal": GOALS, "where": WHERE}.items()
+}
 OWNERS = ["Head of safety", "Head of residence", "Deputy governor", "Head of healthcare", "Head of learning", ""]
 TEAM = [("Team leader", "hmi-prisons"), ("Inspector", "hmi-prisons"), ("Ofsted inspector", "ofsted")]
 
@@ -164,7 +270,26 @@ REVIEWED = (10, 20)  # recommendations a review follows up (with every Ofsted th
 REPEATS = 0.2  # recommendations that repeat an earlier one in the same area
 PRIORITY = 0.1
 THEMES = (2, 4)  # Ofsted themes per full inspection
-RECOMMENDATIONS = (52, 72)  # per full inspection
+RECOMMENDATIONS = (52, 72)  # per full inspection before May 2022
+KEY_CONCERNS = (8, 15)  # per full inspection from May 2022: key concerns, no recommendations
+KEY_CONCERN_PRIORITIES = 4  # the first ones listed, under "Priority concerns"
+NEW_ERA_FROM = datetime.date(2022, 5, 3)  # HMI Prisons' reports name key concerns alone from then
+
+
+def full_inspection_era(published_on):
+    """The era of a full inspection published on ``published_on``."""
+    return InspectionEra.CONCERNS if published_on >= NEW_ERA_FROM else InspectionEra.RECOMMENDATIONS
+
+
+def fourth_test_name(year):
+    """The name the fourth healthy prison test is printed under in a report of ``year``."""
+    if year < 2017:
+        return FourthTestName.RESETTLEMENT
+    if year >= 2024:
+        return FourthTestName.PREPARATION
+    return FourthTestName.REHABILITATION
+
+
 EVIDENCE = (5, 9)  # paragraphs per judgement
 REPORT_PARAGRAPHS = 270  # numbered paragraphs of a full inspection's report
 LATEST_DRAFTS = 0.05  # of the latest year's reviews, still drafts
@@ -209,12 +334,18 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             counts = Builder(random.Random(seed), clock.today(), verbosity, self.stdout).build(establishments, years)
+            # Rows written in bulk have no history: each gets its first version, so a later
+            # import or edit has a "before" to compare with (recommendations.history).
+            counts["first history versions"] = record_first_history(GENERATED_REASON)
         # Fresh planner statistics: without them PostgreSQL misjudges every join of the new rows.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         if verbosity:
             made = ", ".join(f"{n:,} {name}" for name, n in counts.items())
             self.stdout.write(f"Made {made} in {time.monotonic() - started:.0f} s.")
+
+
+GENERATED_REASON = "Generated by build_national_data"
 
 
 class Builder:
@@ -233,12 +364,23 @@ class Builder:
         if self.verbosity >= 2:
             self.stdout.write(message)
 
+    def word(self, kind):
+        """One entry of the vocabulary list ``kind``, common ones far more often than rare ones."""
+        words, weights = VOCABULARY[kind]
+        return self.rng.choices(words, cum_weights=weights)[0]
+
+    def detail(self):
+        return " " + self.word("where") if self.rng.random() < 0.4 else ""
+
     def sentence(self):
+        """A recommendation: who should make sure of what (concerns reuse it with "did not")."""
         rng = self.rng
-        return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}."
+        return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {self.word('topic')} {self.word('goal')}{self.detail()}."
 
     def finding(self):
-        return self.rng.choice(FINDINGS).format(what=self.rng.choice(WHAT))
+        """One sentence of evidence: a topic, what the inspectors found of it, maybe where."""
+        what = f"{self.word('topic')} {self.word('assessment')}{self.detail()}"
+        return self.rng.choice(FINDINGS).format(what=what)
 
     def paragraph_text(self, sentences=3):
         return " ".join(self.finding() for _ in range(sentences))
@@ -264,6 +406,37 @@ class Builder:
         name = model._meta.verbose_name_plural
         self.counts[name] = self.counts.get(name, 0) + len(objects)
         self.say(f"{len(objects):,} {name}")
+
+    def made_at(self, full, hmi, position):
+        """What a full inspection asks of the prison: before May 2022 a concern with its
+        recommendation and paragraph reference; from May 2022 a numbered key concern alone."""
+        rng = self.rng
+        area = rng.choice(AREAS)
+        concern = self.sentence().replace("should", "did not", 1)
+        if full.era == InspectionEra.CONCERNS:
+            return Recommendation(
+                inspection=full,
+                inspectorate=hmi,
+                kind=RecommendationKind.CONCERN,
+                area=area,
+                concern=concern,
+                text="",
+                number=position,
+                priority=position <= KEY_CONCERN_PRIORITIES,
+                position=position,
+            )
+        return Recommendation(
+            inspection=full,
+            inspectorate=hmi,
+            kind=RecommendationKind.RECOMMENDATION,
+            area=area,
+            concern=concern,
+            text=self.sentence(),
+            reference=f"{rng.randint(1, 6)}.{position}",
+            priority=rng.random() < PRIORITY,
+            action_by=rng.choices(list(ActionBy), weights=[90, 7, 3])[0],
+            position=position,
+        )
 
     def build(self, establishment_count, years):
         rng = self.rng
@@ -295,6 +468,7 @@ class Builder:
         for establishment in establishments:
             for year in range(first_year, self.today.year):
                 start = datetime.date(year, rng.randint(1, 10), rng.randint(1, 28))
+                published_on = start + datetime.timedelta(days=rng.randint(70, 110))
                 fulls.append(
                     Inspection(
                         establishment=establishment,
@@ -304,7 +478,8 @@ class Builder:
                         visit_start=start,
                         visit_end=start + datetime.timedelta(days=rng.randint(4, 12)),
                         year=year,
-                        published_on=start + datetime.timedelta(days=rng.randint(70, 110)),
+                        published_on=published_on,
+                        era=full_inspection_era(published_on),
                         status=PublicationStatus.PUBLISHED,
                         population=rng.randint(200, 1800),
                         summary_signed_by="Charlie Taylor, HM Chief Inspector of Prisons",
@@ -351,22 +526,10 @@ class Builder:
         earlier = {}  # (establishment id, area) → the latest recommendation made there
         for full in fulls:  # in order of establishment then year
             count = rng.randint(*RECOMMENDATIONS)
+            if full.era == InspectionEra.CONCERNS:
+                count = rng.randint(*KEY_CONCERNS)
             for position in range(1, count + 1):
-                area = rng.choice(AREAS)
-                recommendations.append(
-                    Recommendation(
-                        inspection=full,
-                        inspectorate=hmi,
-                        kind=RecommendationKind.RECOMMENDATION,
-                        area=area,
-                        concern=self.sentence().replace("should", "did not", 1),
-                        text=self.sentence(),
-                        reference=f"{rng.randint(1, 6)}.{position}",
-                        priority=rng.random() < PRIORITY,
-                        action_by=rng.choices(list(ActionBy), weights=[90, 7, 3])[0],
-                        position=position,
-                    )
-                )
+                recommendations.append(self.made_at(full, hmi, position))
             for theme in range(1, rng.randint(*THEMES) + 1):
                 recommendations.append(
                     Recommendation(
@@ -400,7 +563,7 @@ class Builder:
             made_at.setdefault(recommendation.inspection_id, []).append(recommendation)
         followed_up = set()
         for made in made_at.values():
-            hmi_made = [r for r in made if r.kind == RecommendationKind.RECOMMENDATION]
+            hmi_made = [r for r in made if r.kind != RecommendationKind.THEME]
             followed_up.update(r.pk for r in rng.sample(hmi_made, min(len(hmi_made), rng.randint(*REVIEWED))))
             followed_up.update(r.pk for r in made if r.kind == RecommendationKind.THEME)
         judgements = []
@@ -488,7 +651,12 @@ class Builder:
         self.insert(
             HealthyPrisonScore,
             [
-                HealthyPrisonScore(inspection=full, test=test, score=rng.randint(1, 4))
+                HealthyPrisonScore(
+                    inspection=full,
+                    test=test,
+                    score=rng.randint(1, 4),
+                    printed_as=fourth_test_name(full.year) if test == HealthyPrisonTest.REHABILITATION else "",
+                )
                 for full in fulls
                 for test in HealthyPrisonTest
             ],

@@ -1,22 +1,33 @@
 """Sends each establishment's leaders one e-mail digest of the actions overdue or due soon.
 
 The Belmarsh review found actions nobody was following up for weeks. This command, run once a
-day from cron, tells every leader of an establishment which of its live actions (not done, not
-dropped) are past their target date or due within the next 14 days, in one e-mail per leader
-per establishment, through Django's e-mail framework (the console unless ``DJANGO_EMAIL_HOST``
-is set). It is safe to run more than once a day: each digest sent is recorded in
-``ReminderLog``, and a leader who already had today's digest about an establishment gets
-nothing more. ``--dry-run`` says what it would send and sends and records nothing.
+day (Celery beat runs it at 07:30, ``CELERY_BEAT_SCHEDULE``; or cron), tells every leader of an
+establishment which of its live actions (not done, not dropped) are past their target date or
+due within the next 14 days, in one e-mail per leader per establishment, through Django's
+e-mail framework (the console unless ``DJANGO_EMAIL_HOST`` is set).
 
-    python manage.py send_action_reminders [--dry-run] [-v 2]
+An action's owner is usually a role ("Head of safety"). When it names a leader of the
+establishment instead (their username, e-mail address or full name), that leader's digest puts
+the actions they own first, under "Yours". The command sends what it can and then says what it
+could not send, and why: a leader with no e-mail address (give them one with ``grant_role
+--email``, or on their account page); at ``-v 2``, also the owners who are not users of the
+tracker (their actions reach them only through the establishment's leaders).
+
+It is safe to run more than once a day: each digest sent is recorded in ``ReminderLog``, and a
+leader who already had today's digest about an establishment gets nothing more. ``--dry-run``
+says what it would send and sends and records nothing.
+
+    .venv/bin/python manage.py send_action_reminders [--dry-run] [-v 2]
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from common import clock
 from recommendations import actions as domain
@@ -55,32 +66,42 @@ class Command(BaseCommand):
         already = set(ReminderLog.objects.filter(sent_on=today).values_list("user_id", "establishment_id"))
 
         messages, logs, skipped = [], [], 0
+        no_address, not_users = [], {}
         for establishment in establishments:
             actions = by_establishment[establishment.pk]
-            overdue = [a for a in actions if a.target_date < today]
-            soon = [a for a in actions if a.target_date >= today]
-            for leader in establishment.active_leaders:
+            leaders = establishment.active_leaders
+            owners = {action.pk: owner_of(action, leaders) for action in actions}
+            for action in actions:
+                if action.owner.strip() and owners[action.pk] is None:
+                    not_users.setdefault(action.owner.strip(), set()).add(establishment.name)
+            for leader in leaders:
                 if (leader.pk, establishment.pk) in already:
                     skipped += 1
                     if verbosity >= 2:
                         self.stdout.write(f"Already reminded today: {leader.get_username()} about {establishment}.")
                     continue
                 if not leader.email:
-                    if verbosity >= 2:
-                        self.stdout.write(f"No e-mail address for {leader.get_username()}: no reminder.")
+                    no_address.append((leader, establishment))
                     continue
+                yours = [a for a in actions if owners[a.pk] == leader.pk]
+                others = [a for a in actions if owners[a.pk] != leader.pk]
                 context = {
                     "leader": leader,
                     "establishment": establishment,
-                    "overdue": overdue,
-                    "soon": soon,
+                    "yours": yours,
+                    "overdue": [a for a in others if a.target_date < today],
+                    "soon": [a for a in others if a.target_date >= today],
                     "days": days,
                     "today": today,
+                    "workspace_url": settings.SITE_URL + reverse("leaders:home", kwargs={"slug": establishment.slug}),
+                    "account_url": settings.SITE_URL + reverse("account"),
                 }
+                overdue = sum(a.target_date < today for a in actions)
+                soon = len(actions) - overdue
                 messages.append(
                     EmailMessage(
-                        subject=f"{establishment}: {len(overdue)} action{'s' if len(overdue) != 1 else ''} overdue, "
-                        f"{len(soon)} due in the next {days} days",
+                        subject=f"{establishment}: {overdue} action{'s' if overdue != 1 else ''} overdue, "
+                        f"{soon} due in the next {days} days" + (f" ({len(yours)} yours)" if yours else ""),
                         body=render_to_string("leaders/email/reminder.txt", context),
                         to=[leader.email],
                     )
@@ -88,7 +109,10 @@ class Command(BaseCommand):
                 logs.append(ReminderLog(establishment=establishment, user=leader, sent_on=today, actions=len(actions)))
                 if verbosity >= 2:
                     verb = "Would send" if dry_run else "Sending"
-                    self.stdout.write(f"{verb} {leader.email} a digest of {len(actions)} actions at {establishment}.")
+                    mine = f", {len(yours)} of them theirs" if yours else ""
+                    self.stdout.write(
+                        f"{verb} {leader.email} a digest of {len(actions)} actions at {establishment}{mine}."
+                    )
 
         if not dry_run and messages:
             ReminderLog.objects.bulk_create(logs)
@@ -100,3 +124,36 @@ class Command(BaseCommand):
             if skipped:
                 summary += f"; {skipped} already sent today"
             self.stdout.write(summary + ".")
+            for leader, establishment in no_address:
+                name = leader.get_username()
+                self.stdout.write(
+                    f"Not sent to {name} (leader of {establishment}): no e-mail address. Add one with "
+                    f"`manage.py grant_role {name} leader --establishment {establishment.slug} --email ADDRESS`, "
+                    "or they add it on their account page."
+                )
+        if verbosity >= 2:
+            for owner, places in sorted(not_users.items()):
+                self.stdout.write(
+                    f"Owner “{owner}” ({', '.join(sorted(places))}) is not a user of the tracker: their "
+                    "actions reach them only through the establishment's leaders. Name a leader (username "
+                    "or e-mail address) as the owner to remind them directly."
+                )
+
+
+def owner_of(action, leaders):
+    """The id of the leader ``action``'s owner names (username, e-mail address or full name,
+    whatever the case), or None when it names nobody, or more than one of them."""
+    owner = action.owner.strip().casefold()
+    if not owner:
+        return None
+    found = {
+        leader.pk
+        for leader in leaders
+        if owner
+        in {
+            leader.get_username().casefold(),
+            (leader.email or "").casefold() or None,
+            leader.get_full_name().strip().casefold() or None,
+        }
+    }
+    return found.pop() if len(found) == 1 else None

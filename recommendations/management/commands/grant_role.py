@@ -5,12 +5,17 @@ recommendations; prison leaders run their establishments' responses and actions 
 reach the admin. Roles are groups with exactly the permissions they need
 (``recommendations.roles``); running the command again brings the group up to date.
 
-    python manage.py grant_role jo.bloggs inspector --inspectorate hmi-prisons
-    python manage.py grant_role sam.smith leader --establishment belmarsh --establishment wandsworth
-    printf '%s\\n' "$PASSWORD" | python manage.py grant_role jo.bloggs inspector --inspectorate ofsted --password-stdin
+    .venv/bin/python manage.py grant_role jo.bloggs inspector --inspectorate hmi-prisons
+    .venv/bin/python manage.py grant_role sam.smith leader --establishment belmarsh
+    .venv/bin/python manage.py grant_role sam.smith leader --establishment belmarsh --email sam.smith@belmarsh.example
+    printf '%s\\n' "$PASSWORD" | .venv/bin/python manage.py grant_role jo.bloggs inspector \\
+        --inspectorate ofsted --password-stdin
 
 A password read from standard input must pass Django's password validators; without one, a
-new account has no usable password (set one later with ``changepassword``).
+new account has no usable password: the person sets one with "Forgotten your password?" on the
+sign-in page, which e-mails a link to their ``--email`` address (or set one with ``changepassword``).
+The e-mail address also receives the action reminders (``send_action_reminders``); people change
+it themselves on their account page.
 """
 
 import sys
@@ -50,9 +55,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Read the password from the first line of standard input (checked by Django's validators).",
         )
+        parser.add_argument(
+            "--email",
+            metavar="ADDRESS",
+            help="Their e-mail address, for reminders and password resets (one address per person).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check everything and write nothing.")
 
-    def handle(self, *args, username, role, inspectorate, establishment, password_stdin, dry_run, **options):
+    def handle(
+        self, *args, username, role, inspectorate, establishment, password_stdin, dry_run, email=None, **options
+    ):
         username = username.strip()
         if not username:
             raise CommandError("Give a username.")
@@ -85,7 +97,12 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 user, created = grant_role(
-                    username, role, inspectorate=inspectorate_obj, establishments=establishments, password=password
+                    username,
+                    role,
+                    inspectorate=inspectorate_obj,
+                    establishments=establishments,
+                    password=password,
+                    email=email,
                 )
                 if dry_run:
                     raise DryRun
@@ -102,9 +119,20 @@ class Command(BaseCommand):
             workspace = "may sign in to the inspectors' workspace at /admin/" if user.is_staff else "uses /sign-in/"
             self.stdout.write(f"{user.username} {workspace}.")
         if created and password is None:
+            if user.email:
+                self.stdout.write(
+                    f"{user.username} has no password yet: they choose one with “Forgotten your password?” "
+                    f"on the sign-in page, which e-mails a link to {user.email}."
+                )
+            else:
+                self.stdout.write(
+                    f"{user.username} has no password yet: set one with "
+                    f"`.venv/bin/python manage.py changepassword {user.username}` or --password-stdin."
+                )
+        if not user.email:
             self.stdout.write(
-                f"{user.username} has no password yet: set one with "
-                f"`python manage.py changepassword {user.username}` or --password-stdin."
+                f"{user.username} has no e-mail address: they get no reminders and cannot reset a password. "
+                f"Add one with --email."
             )
 
     def read_password(self, stdin):

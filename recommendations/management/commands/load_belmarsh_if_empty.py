@@ -6,8 +6,8 @@ the same keys, so loading it every time would silently put back any change a per
 to that data locally; this command leaves a database that already holds an inspection or a
 recommendation exactly as it is.
 
-    python manage.py load_belmarsh_if_empty            # loads only if empty
-    python manage.py load_belmarsh_if_empty --dry-run  # says what it would do
+    .venv/bin/python manage.py load_belmarsh_if_empty            # loads only if empty
+    .venv/bin/python manage.py load_belmarsh_if_empty --dry-run  # says what it would do
 """
 
 from pathlib import Path
@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from recommendations.history import IMPORT_REASON, record_first_history
 from recommendations.models import Inspection, Recommendation
 
 
@@ -28,6 +29,17 @@ def fixture_files():
 def is_empty():
     """True while nobody has any inspection data here: no inspection and no recommendation."""
     return not Inspection.objects.exists() and not Recommendation.objects.exists()
+
+
+def first_history_reason(names):
+    """The reason on the first history version of every loaded row. The fixtures are written by
+    the importer from the reports in fixtures/reports (``make fixtures``): their values are the
+    import's, so a later re-import of the same report sees them as imported, and a value changed
+    since as an edit."""
+    sources = sorted(set(Inspection.objects.exclude(source="").values_list("source", flat=True)))
+    if len(sources) == 1:
+        return f"{IMPORT_REASON}{sources[0]}"
+    return f"Loaded from {names}"[:100]
 
 
 class Command(BaseCommand):
@@ -51,5 +63,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in files:
                 call_command("loaddata", str(path), verbosity=max(verbosity - 1, 0))
+            record_first_history(first_history_reason(names))
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"The database was empty: loaded {names}."))

@@ -1,0 +1,147 @@
+"""The report file as published: kept with its SHA-256, size and original name
+(``findings.ReportSource``), and one way to import a file, for the command, the upload page and
+the background task alike.
+
+``import_file`` reads and parses the file, writes it (``reports.importer.save_report``) and keeps
+the file, in one transaction: a refused report writes nothing and keeps no row. A file identical
+to one already imported for the review (same SHA-256) is recognised: it changes nothing and is
+not stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from findings.models import ReportSource
+from findings.publishing import public_data_changed
+from recommendations.models import Inspection
+from reports.grammars.irp import parse_document
+from reports.importer import Changes, parse_any_report, save_any_report
+from reports.reading import ReportError, read_document
+from reports.reading.reader import is_pdf
+from reports.reading.report import Report
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Imported:
+    """What importing one file did."""
+
+    name: str
+    review: Inspection
+    changes: Changes
+    report: Report | None = None  # None when the file was recognised and not read again
+    source: ReportSource | None = None
+    identical: ReportSource | None = None  # the same file, imported before: nothing was done
+    source_created: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes.changed) or self.source_created
+
+
+def identical_source(data: bytes) -> ReportSource | None:
+    """The source last imported with these very bytes (same SHA-256), if any."""
+    return (
+        ReportSource.objects.filter(sha256=sha256_of(data))
+        .select_related("inspection__establishment")
+        .latest_first()
+        .first()
+    )
+
+
+def keep_source(
+    review: Inspection, data: bytes, name: str, user=None, identical: ReportSource | None = None
+) -> tuple[ReportSource, bool]:
+    """The review's source with these bytes, stored (under its SHA-256) if new; and whether new.
+    ``identical`` is the source ``identical_source`` found, if the caller looked already."""
+    digest = sha256_of(data)
+    if identical is not None and identical.inspection_id == review.pk:
+        return identical, False
+    existing = ReportSource.objects.filter(inspection=review, sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    source = ReportSource(
+        inspection=review,
+        sha256=digest,
+        size=len(data),
+        original_name=name[:200],
+        media_type=ReportSource.PDF if is_pdf(data, name) else ReportSource.TEXT,
+        imported_by=user if getattr(user, "pk", None) else None,
+    )
+    path = source.file.field.upload_to(source, name)
+    # Stored first, under its content's name: a rolled-back import leaves at most a file that the
+    # same bytes would reuse, never a row without its file.
+    if not default_storage.exists(path):
+        saved = default_storage.save(path, ContentFile(data))
+        if saved != path:  # pragma: no cover - a storage that renames: keep what it named
+            path = saved
+    source.file.name = path
+    source.save()
+    public_data_changed()  # the public page now links the file
+    return source, True
+
+
+def file_bytes(path) -> bytes:
+    """A report file's bytes, or ReportError saying why they cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ReportError("There is no such file.") from None
+    except IsADirectoryError:
+        raise ReportError("This is a folder, not a report file.") from None
+    except OSError as error:
+        raise ReportError(f"The file cannot be read ({error.strerror}).") from None
+
+
+def read_file(data: bytes, name: str):
+    """The report in a file's bytes (a PDF by its layout, or text), or ReportError: a review
+    (``Report``) or a full inspection (``FullInspection``), told apart by the title line."""
+    return parse_any_report(data, name)
+
+
+def read_file_with_progress(data: bytes, name: str, progress):
+    """``read_file``, calling ``progress(page, pages)`` as each page of a PDF is read (a full
+    inspection's pages are read before its grammar runs)."""
+    from reports.grammars import FULL_INSPECTION, report_type
+
+    if not is_pdf(data, name) and report_type(data.decode("utf-8-sig", errors="replace")) == FULL_INSPECTION:
+        return parse_any_report(data, name)
+    return parse_document(read_document(data, name, progress))
+
+
+def import_file(
+    data: bytes,
+    name: str,
+    *,
+    publish: bool | None,
+    user=None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    report: Report | None = None,
+) -> Imported:
+    """Imports the report file ``data`` (named ``name``) in one transaction and keeps the file.
+
+    A file identical to one imported before is recognised (``Imported.identical``): the import
+    finds nothing to change, as for any unchanged report, and no second copy is kept. ``report``
+    saves reading the file again when the caller has just parsed it. A dry run writes nothing and
+    keeps nothing."""
+    report = report or read_file(data, name)
+    with transaction.atomic():
+        identical = identical_source(data)
+        review, changes = save_any_report(report, source=name, publish=publish, user=user, overwrite=overwrite)
+        source, created = (None, False) if dry_run else keep_source(review, data, name, user, identical)
+        if dry_run:
+            transaction.set_rollback(True)
+    if identical is not None and identical.inspection_id != review.pk:
+        identical = None  # the same bytes were another review's file: this is a new source
+    return Imported(name, review, changes, report=report, source=source, identical=identical, source_created=created)

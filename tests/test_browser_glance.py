@@ -1,0 +1,136 @@
+"""Answers at a glance, in Chromium on the Belmarsh data, on a phone (320 × 640) and a desktop
+(1280 × 800): each page's answer sits above the fold (the bottom of the first screen), filters
+come after the results on a phone and beside them on a desktop, with JavaScript and without,
+and every table at 320 px shows every column."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from recommendations.models import Recommendation
+
+pytestmark = pytest.mark.browser
+
+# (width, height): the height is the fold, the first screenful without scrolling.
+SCREENS = {"phone": (320, 640), "desktop": (1280, 800)}
+
+
+@pytest.fixture
+def belmarsh_data(transactional_db):
+    call_command("loaddata", "belmarsh", verbosity=0)
+    return Recommendation.objects.get(reference="6.19")
+
+
+def box(page, selector):
+    element = page.locator(selector).first
+    element.wait_for(state="visible")
+    return element.bounding_box()
+
+
+def open_page(browser, live_server, screen, url, javascript=True):
+    width, height = SCREENS[screen]
+    page = browser.new_page(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+    page.goto(live_server.url + url)
+    return page, height
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_recommendation_opens_with_its_latest_judgement(live_server, browser, belmarsh_data, screen):
+    page, fold = open_page(browser, live_server, screen, belmarsh_data.get_absolute_url())
+    tag = box(page, "#latest-judgement .app-judgement")
+    assert page.locator("#latest-judgement .app-judgement").inner_text() == "No meaningful progress"
+    assert tag["y"] + tag["height"] <= fold, f"the judgement ends {tag['y'] + tag['height']}px down"
+    title = box(page, "h1")
+    if screen == "desktop":
+        # Beside the title, not below it.
+        assert tag["x"] > title["x"] + title["width"] and tag["y"] < title["y"] + title["height"]
+    page.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_review_opens_with_its_judgements_at_a_glance(live_server, browser, belmarsh_data, screen):
+    review = belmarsh_data.judgements.get().review
+    page, fold = open_page(browser, live_server, screen, review.get_absolute_url())
+    first = page.locator("#judgements-at-a-glance tbody tr").first
+    row = first.bounding_box()
+    assert row["y"] + row["height"] <= fold, f"the first judgement ends {row['y'] + row['height']}px down"
+    assert page.locator("#judgements-at-a-glance tbody tr").count() == 13
+    # Each links to its place in the report, which follows.
+    first.get_by_role("link").click()
+    target = page.evaluate("location.hash")
+    assert target.startswith("#recommendation-")
+    assert page.locator(target).bounding_box()["y"] < 50  # scrolled to it
+    page.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no javascript"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_list_shows_its_first_result_above_the_fold(live_server, browser, belmarsh_data, screen, javascript):
+    page, fold = open_page(browser, live_server, screen, reverse("public:recommendation-list"), javascript)
+    result = box(page, ".app-result")
+    judgement = box(page, ".app-result .app-judgement")
+    if javascript or screen == "desktop":
+        assert judgement["y"] + judgement["height"] <= fold, (
+            f"the first result's judgement ends {judgement['y']}px down"
+        )
+    else:
+        # Without JavaScript GOV.UK's navigation shows its links open (about 130 px more): the
+        # first result's title still starts on the first screen.
+        assert result["y"] + 60 <= fold, f"the first result starts {result['y']}px down"
+    search = page.get_by_label("Search")
+    if screen == "phone":
+        # Results first: the filters wait behind a button, which opens them (with or without JavaScript).
+        assert not search.is_visible()
+        page.get_by_text("Show filters").click()
+        assert search.is_visible()
+        page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
+        page.get_by_role("button", name="Apply filters").click()
+        assert "2</strong> recommendations and themes" in page.content()
+        assert page.locator("summary.app-filter-panel__toggle").inner_text() == "Show filters (1 in force)"
+    else:
+        # Beside the results, open, no button.
+        assert search.is_visible() and not page.get_by_text("Show filters").is_visible()
+        assert box(page, "#filters")["x"] < result["x"]
+    page.close()
+
+
+@pytest.mark.parametrize("url", ["compare", "area", "establishment", "review", "recommendation", "dictionary"])
+def test_every_table_at_320_px_shows_every_column(live_server, browser, belmarsh_data, url):
+    """No cell is cut off or scrolled out of sight at 320 px: judgement columns stack."""
+    urls = {
+        "compare": reverse("public:compare"),
+        "area": reverse("public:compare-area", kwargs={"slug": "use-of-force"}),
+        "establishment": reverse("public:establishment", kwargs={"slug": "belmarsh"}),
+        "review": belmarsh_data.judgements.get().review.get_absolute_url(),
+        "recommendation": belmarsh_data.get_absolute_url(),
+        "dictionary": reverse("public:data-dictionary"),
+    }
+    page, _ = open_page(browser, live_server, "phone", urls[url])
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('main td, main th')]
+            .filter(cell => cell.offsetParent !== null)
+            .map(cell => [cell.textContent.trim().slice(0, 40), cell.getBoundingClientRect().right])
+            .filter(([, right]) => right > document.documentElement.clientWidth + 1)"""
+    )
+    assert outside == []
+    if url == "compare":
+        # The by-area table's counts each say their level.
+        first = page.locator("#area-hmi-prisons tbody tr").first
+        labels = first.locator("td").evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
+        assert labels[:4] == [
+            '"No meaningful progress"',
+            '"Insufficient progress"',
+            '"Reasonable progress"',
+            '"Good progress"',
+        ]
+    page.close()
+
+
+def test_the_comparison_offers_only_types_and_years_with_data(live_server, browser, belmarsh_data):
+    page, _ = open_page(browser, live_server, "desktop", reverse("public:compare"))
+    filters = page.locator("#filters")
+    assert filters.get_by_role("link", name="Prison", exact=True).is_visible()
+    for empty in ("Young offender institution", "Immigration removal centre", "Secure training centre"):
+        assert filters.get_by_role("link", name=empty).count() == 0
+    assert filters.get_by_role("link", name="2022").count() == 1
+    page.close()

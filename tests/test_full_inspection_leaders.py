@@ -1,0 +1,74 @@
+"""Leaders answer every recommendation or key concern of their latest full inspection from the
+day it is published, before any review; a published announcement flags what the review will
+follow up."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from findings.publishing import refresh_public_judgements
+from recommendations.announcements import announce_review, publish_announcement
+from recommendations.models import Inspection, Recommendation, Response
+from tests.conftest import PROJECT_DIR
+
+FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
+
+
+@pytest.fixture
+def before_the_review(db, settings):
+    """Belmarsh in November 2021: its full inspection published in October, no review yet."""
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+    Inspection.objects.filter(slug="irp-2022").update(status="draft")
+    refresh_public_judgements()
+    settings.TRACKER_TODAY = datetime.date(2021, 11, 15)
+    return Inspection.objects.get(slug="inspection-2021")
+
+
+@pytest.fixture
+def leader(client, before_the_review, belmarsh_leader):
+    # after the data is loaded: loading the fixture sets Belmarsh's leaders to none
+    client.force_login(belmarsh_leader)
+    return client
+
+
+def url(name, **kwargs):
+    return reverse(f"leaders:{name}", kwargs={"slug": "belmarsh", **kwargs})
+
+
+def test_a_leader_responds_before_any_review(leader, before_the_review):
+    dashboard = leader.get(url("home")).content.decode()
+    assert "Victims of violence should receive support" in dashboard  # 3.22: no review will judge it
+    recommendation = Recommendation.objects.get(reference="3.22")
+    response = leader.post(
+        url("response", pk=recommendation.pk), {"decision": "partly_accepted", "reason": "Funding for one wing"}
+    )
+    assert response.status_code == 302
+    assert Response.objects.get(recommendation=recommendation).reason == "Funding for one wing"
+    assert leader.get(url("recommendation-detail", pk=recommendation.pk)).status_code == 200
+
+
+def test_an_announced_review_is_flagged_on_the_dashboard_once_published(leader, before_the_review):
+    chosen = Recommendation.objects.filter(reference__in=["1.38", "3.13"])
+    announcement = announce_review(before_the_review, chosen, datetime.date(2022, 4, 15))
+    flag = "To be followed up at the review planned for April 2022"
+    assert flag not in leader.get(url("home")).content.decode()
+    publish_announcement(announcement)
+    assert leader.get(url("home")).content.decode().count(flag) == 2
+
+
+def test_a_review_cannot_be_announced_for_what_another_inspection_made(before_the_review, make_review, wandsworth):
+    from django.core.exceptions import ValidationError
+
+    stranger = make_review(wandsworth, [("hmi-prisons", "reasonable-progress")]).judgements.get().recommendation
+    with pytest.raises(ValidationError, match="was not made at"):
+        announce_review(before_the_review, [stranger], datetime.date(2022, 4, 1))
+
+
+def test_another_prisons_leader_cannot_respond(client, before_the_review, other_leader):
+    client.force_login(other_leader)
+    recommendation = Recommendation.objects.get(reference="3.22")
+    response = client.post(url("response", pk=recommendation.pk), {"decision": "accepted", "reason": ""})
+    assert response.status_code in (403, 404)
+    assert not Response.objects.exists()

@@ -1,0 +1,120 @@
+"""The whole life on the public pages: a full inspection's page with its scores and what became
+of every recommendation, the establishment's scores over time, and the list's "followed up" filter."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from findings.publishing import refresh_public_judgements
+from recommendations.models import Inspection, Recommendation, ReviewAnnouncement
+from tests.conftest import PROJECT_DIR
+
+FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
+FULL = "/establishments/belmarsh/inspection-2021/"
+
+
+@pytest.fixture
+def belmarsh_whole_life(db):
+    """The Belmarsh 2021 full inspection (30 recommendations) and its 2022 review (10 of them)."""
+    call_command("loaddata", str(FIXTURE), verbosity=0)
+    return Inspection.objects.get(slug="inspection-2021")
+
+
+def text_of(response):
+    return " ".join(response.content.decode().split())
+
+
+def test_the_full_inspection_page_shows_scores_priorities_and_what_became_of_each(client, belmarsh_whole_life):
+    page = text_of(client.get(FULL))
+    assert 'Purposeful activity</th> <td class="govuk-table__cell">1: Outcomes for prisoners are poor' in page
+    assert "Followed up in April 2022: Reasonable progress" in page  # 1.38
+    assert "Followed up in April 2022: No meaningful progress" in page  # 1.44
+    assert page.count("Not followed up by a review") == 20
+    assert page.count(">Priority<") == 5
+    assert "Victims of violence should receive support" in page  # 3.22, no review followed it up
+
+
+def no_review_yet():
+    Inspection.objects.filter(slug="irp-2022").update(status="draft")
+    refresh_public_judgements()
+
+
+def test_before_any_review_every_recommendation_is_to_be_followed_up(client, belmarsh_whole_life):
+    no_review_yet()
+    page = text_of(client.get(FULL))
+    assert page.count("To be followed up") == 33  # the 30 recommendations and Ofsted's 3 themes
+    assert "Followed up in" not in page
+
+
+def test_an_announced_review_shows_on_the_inspection_page_once_published(client, belmarsh_whole_life):
+    no_review_yet()
+    announcement = ReviewAnnouncement.objects.create(
+        inspection=belmarsh_whole_life, planned_month=timezone.localdate().replace(year=2022, month=4, day=1)
+    )
+    announcement.recommendations.set(Recommendation.objects.filter(reference__in=["1.38", "1.39"]))
+    assert "Announced for review" not in text_of(client.get(FULL))
+    from recommendations.announcements import publish_announcement
+
+    publish_announcement(announcement, by=None)
+    page = text_of(client.get(FULL))
+    assert page.count(">Announced for review<") == 2
+    assert page.count("To be followed up at the review planned for April 2022") == 2
+    assert "a review is planned for April 2022" in page
+
+
+def test_the_full_inspection_page_runs_a_fixed_number_of_queries(
+    client, belmarsh_whole_life, django_assert_num_queries
+):
+    client.get("/")  # warm what every page shares
+    with django_assert_num_queries(8):
+        # 1 the review lookup (none: the address names a full inspection)
+        # 2 the full inspection with its establishment
+        # 3 what it made, each with its latest published judgement
+        # 4 its healthy prison scores
+        # 5 its notable practice paragraphs
+        # 6 its team
+        # 7 the published reviews that follow it up
+        # 8 a published announcement of its coming review (none here)
+        assert client.get(FULL).status_code == 200
+
+
+def test_a_draft_full_inspection_is_not_found(client, belmarsh_whole_life):
+    Inspection.objects.filter(pk=belmarsh_whole_life.pk).update(status="draft")
+    Inspection.objects.filter(slug="irp-2022").update(status="draft")
+    assert client.get(FULL).status_code == 404
+
+
+def test_the_establishment_page_shows_scores_over_time_as_chart_and_table(client, belmarsh_whole_life):
+    page = text_of(client.get("/establishments/belmarsh/"))
+    assert "Healthy prison outcomes over time" in page
+    assert 'role="img" aria-label="Bar chart of healthy prison scores: Safety 2021 2; Respect 2021 3;' in page
+    assert "1: Outcomes for prisoners are poor" in page
+    assert "Not known" not in page
+
+
+def test_the_list_csv_and_api_filter_by_followed_up(client, belmarsh_whole_life):
+    no = text_of(client.get("/recommendations/?followed_up=no"))
+    assert "<strong>20</strong>" in no and "Not followed up by a review yet" in no
+    yes = text_of(client.get("/recommendations/?followed_up=yes"))
+    assert "<strong>13</strong>" in yes
+    rows = list(csv.DictReader(io.StringIO(client.get("/recommendations.csv?followed_up=no").getvalue().decode())))
+    assert len(rows) == 20 and {row["followed_up"] for row in rows} == {"no"}
+    assert all(row["judgement"] == "" for row in rows)
+    api = client.get("/api/v1/recommendations/?followed_up=no")
+    assert api.status_code == 200
+    assert len(api.json()["results"]) == 20
+    assert client.get("/recommendations/?followed_up=maybe").status_code == 400
+
+
+def test_the_comparison_keeps_judged_and_not_followed_up_counts_apart(client, belmarsh_whole_life):
+    response = client.get("/compare/areas.csv")
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    security = [row for row in rows if row["area"] == "Security" and row["inspectorate"] == "HMI Prisons"]
+    assert {row["judgements"] for row in security} == {"0"} and {row["not_followed_up"] for row in security} == {"1"}
+    force = [row for row in rows if row["area"] == "Use of force" and row["inspectorate"] == "HMI Prisons"]
+    assert sum(int(row["judgements"]) for row in force) == 1 and {row["not_followed_up"] for row in force} == {"0"}
+    page = text_of(client.get("/compare/"))
+    assert "Not followed up" in page

@@ -1,0 +1,51 @@
+"""The upload page in the inspectors' workspace recognises a full inspection report by its title
+line, as the command does: its text, and its PDF."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from recommendations.models import Inspection, PublicationStatus, Recommendation
+from reports import upload
+from tests.conftest import PROJECT_DIR
+
+UPLOAD = reverse("reports:import")
+CONFIRM = reverse("reports:import-confirm")
+TEXT = (PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def inspector(client, hmi_inspector, tmp_path, monkeypatch):
+    monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
+    client.force_login(hmi_inspector)
+    return client
+
+
+def token_of(response):
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_uploading_the_text_previews_then_imports_the_full_inspection_as_a_draft(inspector):
+    report = SimpleUploadedFile("belmarsh-full-inspection-2021.txt", TEXT.encode(), content_type="text/plain")
+    preview = inspector.post(UPLOAD, {"report": report})
+    page = " ".join(preview.content.decode().split())
+    assert preview.status_code == 200
+    assert "HMP Belmarsh</strong> full inspection, 26 July – 6 August 2021, published October 2021" in page
+    assert "30 concerns, 30 with a recommendation" in page
+    assert not Inspection.objects.exists()
+    response = inspector.post(CONFIRM, {"token": token_of(preview)})
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(slug="inspection-2021")
+    assert inspection.status == PublicationStatus.DRAFT  # the workspace publishes it, as a review
+    assert Recommendation.objects.filter(inspection=inspection).count() == 30
+
+
+def test_a_broken_full_inspection_is_refused_on_the_page_with_its_line(inspector):
+    broken = TEXT.replace("3.3 Searching was proportionate", "3.4 Searching was proportionate")
+    response = inspector.post(UPLOAD, {"report": SimpleUploadedFile("broken.txt", broken.encode())})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Paragraph 3.4 is out of order" in page and "(page 13)" in page
+    assert not Inspection.objects.exists()
