@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 
 from alerts.models import Frequency
 
@@ -12,7 +13,7 @@ EMAIL_ERRORS = {
 class EmailField(forms.EmailField):
     def __init__(self, **kwargs):
         super().__init__(
-            label="Email address",
+            label=gettext("Email address"),
             max_length=254,
             error_messages=EMAIL_ERRORS,
             widget=forms.EmailInput(attrs={"class": "govuk-input", "autocomplete": "email", "spellcheck": "false"}),
@@ -27,8 +28,8 @@ class FrequencyField(forms.ChoiceField):
             choices=Frequency.choices,
             widget=forms.RadioSelect,
             error_messages={
-                "required": "Select how often you want to get emails",
-                "invalid_choice": "Select how often you want to get emails",
+                "required": gettext("Select how often you want to get emails"),
+                "invalid_choice": gettext("Select how often you want to get emails"),
             },
             **kwargs,
         )

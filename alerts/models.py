@@ -12,6 +12,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from common import clock
 from recommendations.models import Establishment, Inspection
@@ -22,21 +23,21 @@ def new_key():
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATELY = "immediately", "Immediately"
-    DAILY = "daily", "Once a day"
-    WEEKLY = "weekly", "Once a week"
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Once a day")
+    WEEKLY = "weekly", _("Once a week")
 
 
 class Topic(models.TextChoices):
-    EVERYTHING = "all", "All new reviews and inspections"
-    ESTABLISHMENT = "establishment", "An establishment"
-    AREA = "area", "An area"
+    EVERYTHING = "all", _("All new reviews and inspections")
+    ESTABLISHMENT = "establishment", _("An establishment")
+    AREA = "area", _("An area")
 
 
 class Subscriber(models.Model):
     """One e-mail address that follows something. Deleted with its last subscription."""
 
-    email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    email = models.EmailField(max_length=254, unique=True, help_text=_("Stored in lower case."))
     key = models.CharField(max_length=64, default=new_key, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 

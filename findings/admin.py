@@ -25,6 +25,8 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from common import clock
@@ -138,7 +140,7 @@ class JudgementForm(forms.ModelForm):
     level = LevelChoiceField(
         queryset=ProgressLevel.objects.none(),
         required=False,
-        help_text="Leave empty while the recommendation is followed up but not yet judged.",
+        help_text=_("Leave empty while the recommendation is followed up but not yet judged."),
     )
 
     class Meta:
@@ -204,7 +206,7 @@ class JudgementFormSet(BaseInlineFormSet):
             if form in self.deleted_forms:
                 if is_published(self.instance):
                     raise ValidationError(
-                        "The review is published, so its judgements cannot be removed. Unpublish it first."
+                        gettext("The review is published, so its judgements cannot be removed. Unpublish it first.")
                     )
                 continue
             if recommendation and not may_judge(self.user, recommendation.inspectorate_id):
@@ -213,7 +215,7 @@ class JudgementFormSet(BaseInlineFormSet):
         if is_published(self.instance) and any(
             form.instance.pk is None and form.has_changed() for form in self.forms if form not in self.deleted_forms
         ):
-            raise ValidationError("The review is published: unpublish it to follow up another recommendation.")
+            raise ValidationError(gettext("The review is published: unpublish it to follow up another recommendation."))
 
     def save_new(self, form, commit=True):
         judgement = super().save_new(form, commit=False)
@@ -265,7 +267,7 @@ class JudgementInlineBase(admin.TabularInline):
             .prefetch_related(Prefetch("evidence", queryset=Paragraph.objects.order_by("section", "index")))
         )
 
-    @admin.display(description="Evidence paragraphs")
+    @admin.display(description=_("Evidence paragraphs"))
     def evidence(self, obj):
         return evidence_list(obj)
 
@@ -305,7 +307,7 @@ class OtherJudgementInline(JudgementInlineBase):
     verbose_name = "judgement by another inspectorate"
     verbose_name_plural = "Judged by other inspectorates (read only)"
 
-    @admin.display(description="Evidence paragraphs")
+    @admin.display(description=_("Evidence paragraphs"))
     def evidence(self, obj):
         return evidence_list(obj, editable=False)
 
@@ -422,7 +424,7 @@ class ReviewPublicationMixin:
             self.message_user(request, date_changed_message(review), messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(review))
 
-    @admin.action(description="Publish the selected reviews", permissions=["publish"])
+    @admin.action(description=_("Publish the selected reviews"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         for review in queryset.select_related("establishment"):
             if not self.has_publish_permission(request, review):
@@ -444,7 +446,7 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
     actions = ["publish_selected"]
     list_display = ["__str__", "kind", "publication", "visit_start"]
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def publication(self, obj):
         """Draft / Embargoed until [date] / Published: what the public sees, not only the status."""
         return publication_state(obj, clock.today())
@@ -495,7 +497,7 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
             fields.append("key_finding_counts")
         return fields
 
-    @admin.display(description="Key findings (counted live from the judgements)")
+    @admin.display(description=_("Key findings (counted live from the judgements)"))
     def key_finding_counts(self, obj):
         rows = []
         for inspectorate, counts in key_findings(obj):
@@ -533,17 +535,17 @@ class PublicationDateForm(forms.Form):
     """The publication date (the embargo) of a review, changed with a reason kept on record."""
 
     published_on = forms.DateField(
-        label="New publication date",
+        label=_("New publication date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "Enter the new publication date.", "invalid": "Enter a real date."},
+        error_messages={"required": _("Enter the new publication date."), "invalid": _("Enter a real date.")},
     )
-    published_month_only = forms.BooleanField(label="The report gives only the month of publication", required=False)
+    published_month_only = forms.BooleanField(label=_("The report gives only the month of publication"), required=False)
     reason = forms.CharField(
-        label="Reason for the change (kept on record)",
+        label=_("Reason for the change (kept on record)"),
         max_length=2000,
         required=False,  # asked only when a published date changes (publishing.change_publication_date)
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "The reason must be 2,000 characters or fewer."},
+        error_messages={"max_length": _("The reason must be 2,000 characters or fewer.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -562,9 +564,9 @@ class PublishOnForm(forms.Form):
     nothing public changes until it is published."""
 
     published_on = forms.DateField(
-        label="Publish on",
+        label=_("Publish on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "Enter the date to publish on.", "invalid": "Enter a real date."},
+        error_messages={"required": _("Enter the date to publish on."), "invalid": _("Enter a real date.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -650,7 +652,9 @@ class EvidenceFormSet(BaseInlineFormSet):
         super().clean()
         judgement = self.instance
         if self.deleted_forms and is_published(judgement.review):
-            raise ValidationError("The review is published, so its evidence cannot be deleted. Unpublish it first.")
+            raise ValidationError(
+                gettext("The review is published, so its evidence cannot be deleted. Unpublish it first.")
+            )
         kept = [f for f in self.forms if hasattr(f, "cleaned_data") and f not in self.deleted_forms]
         numbers = [f.cleaned_data.get("number") for f in kept if f.cleaned_data.get("number")]
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
@@ -698,10 +702,10 @@ class EvidenceInline(admin.TabularInline):
 class JudgementLevelForm(forms.ModelForm):
     level = LevelChoiceField(queryset=ProgressLevel.objects.none(), required=False)
     change_reason = forms.CharField(
-        label="Reason for the change (kept in the judgement’s history)",
+        label=_("Reason for the change (kept in the judgement’s history)"),
         required=False,
         max_length=100,
-        help_text="For example, “Level corrected after the moderation meeting”.",
+        help_text=_("For example, “Level corrected after the moderation meeting”."),
     )
 
     class Meta:
@@ -743,16 +747,16 @@ class JudgementAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_evidence=Count("evidence"))
 
-    @admin.display(description="Evidence", ordering="n_evidence")
+    @admin.display(description=_("Evidence"), ordering="n_evidence")
     def evidence_count(self, obj):
         return obj.n_evidence
 
-    @admin.display(description="Review")
+    @admin.display(description=_("Review"))
     def review_link(self, obj):
         url = reverse("admin:recommendations_inspection_change", args=[obj.review_id])
         return format_html('<a href="{}">{}</a> ({})', url, obj.review, obj.review.get_status_display())
 
-    @admin.display(description="Recommendation")
+    @admin.display(description=_("Recommendation"))
     def recommendation_text(self, obj):
         r = obj.recommendation
         return format_html("<strong>{}</strong> — judged by {}<br>{}", r.name, r.inspectorate, r.text)

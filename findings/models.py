@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common import clock
@@ -47,8 +48,8 @@ class ProgressLevel(models.Model):
     """One level of an inspectorate's progress scale, lowest rank first, with the report's definition."""
 
     inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="levels")
-    rank = models.PositiveSmallIntegerField(help_text="1 is the lowest level of the scale.")
-    label = models.CharField(max_length=100, help_text="e.g. Reasonable progress.")
+    rank = models.PositiveSmallIntegerField(help_text=_("1 is the lowest level of the scale."))
+    label = models.CharField(max_length=100, help_text=_("e.g. Reasonable progress."))
     slug = models.SlugField(max_length=50)
     definition = models.TextField()
 
@@ -76,11 +77,11 @@ class ProgressLevel(models.Model):
 class Standing(models.TextChoices):
     """Where a level sits on its own scale; it chooses the tag's colour on every page."""
 
-    LOWEST = "lowest", "Lowest level of its scale"
-    LOW = "low", "Lower half of its scale"
-    HIGH = "high", "Upper half of its scale"
-    TOP = "top", "Top of its scale"
-    NONE = "none", "Not yet judged"
+    LOWEST = "lowest", _("Lowest level of its scale")
+    LOW = "low", _("Lower half of its scale")
+    HIGH = "high", _("Upper half of its scale")
+    TOP = "top", _("Top of its scale")
+    NONE = "none", _("Not yet judged")
 
 
 def standing(rank, top):
@@ -139,10 +140,12 @@ class Judgement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="judgements",
-        help_text="Empty while the recommendation is followed up but not yet judged; a review "
-        "is published only when every judgement has a level and evidence.",
+        help_text=_(
+            "Empty while the recommendation is followed up but not yet judged; a review "
+            "is published only when every judgement has a level and evidence."
+        ),
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the review's report.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the review's report."))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     # The dates between which this is its recommendation's latest published judgement: from the
@@ -222,10 +225,10 @@ class Judgement(models.Model):
 
 
 class ParagraphPart(models.TextChoices):
-    SUMMARY = "summary", "Chief Inspector’s summary"
-    KEY_FINDINGS = "key_findings", "Key findings"
-    NOTABLE_PRACTICE = "notable_practice", "Notable positive practice"
-    EVIDENCE = "evidence", "Evidence"
+    SUMMARY = "summary", _("Chief Inspector’s summary")
+    KEY_FINDINGS = "key_findings", _("Key findings")
+    NOTABLE_PRACTICE = "notable_practice", _("Notable positive practice")
+    EVIDENCE = "evidence", _("Evidence")
 
 
 PARAGRAPH_NUMBER = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
@@ -244,7 +247,7 @@ class Paragraph(models.Model):
     """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="paragraphs")
-    number = models.CharField(max_length=10, help_text="As printed, e.g. 3.9.")
+    number = models.CharField(max_length=10, help_text=_("As printed, e.g. 3.9."))
     section = models.PositiveSmallIntegerField(editable=False)
     index = models.PositiveSmallIntegerField(editable=False)
     part = models.CharField(max_length=20, choices=ParagraphPart.choices, default=ParagraphPart.EVIDENCE)
@@ -302,7 +305,7 @@ class NotablePractice(models.Model):
     see = models.CharField(
         max_length=10,
         blank=True,
-        help_text="The paragraph of the report that describes the practice in full, e.g. 3.7 (full inspections).",
+        help_text=_("The paragraph of the report that describes the practice in full, e.g. 3.7 (full inspections)."),
     )
 
     history = HistoricalRecords()
@@ -465,7 +468,7 @@ class GlossaryEntry(models.Model):
     definition = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
     see_from_area = models.BooleanField(
-        default=False, help_text="An area of the report is printed with “(see Glossary)” for this term."
+        default=False, help_text=_("An area of the report is printed with “(see Glossary)” for this term.")
     )
 
     history = HistoricalRecords()
@@ -590,8 +593,8 @@ class ReportSource(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="sources")
     file = models.FileField(upload_to=source_file_name, max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField(help_text="In bytes.")
-    original_name = models.CharField(max_length=200, help_text="The file's name as uploaded or imported.")
+    size = models.PositiveBigIntegerField(help_text=_("In bytes."))
+    original_name = models.CharField(max_length=200, help_text=_("The file's name as uploaded or imported."))
     media_type = models.CharField(max_length=40, choices=[(PDF, "PDF"), (TEXT, "Text")])
     imported_at = models.DateTimeField(default=timezone.now)
     imported_by = models.ForeignKey(

@@ -7,16 +7,18 @@ dashboard's count and the list behind its link cannot disagree.
 import django_filters
 from django import forms
 from django.db.models import Count, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from recommendations.actions import STALE_AFTER_DAYS
 from recommendations.models import Action, ActionStatus
 
 PROBLEMS = {
-    "overdue": ("Actions overdue", lambda qs, today, now: qs.overdue(today)),
-    "no-owner": ("Actions with no owner", lambda qs, today, now: qs.without_owner()),
-    "no-target-date": ("Actions with no target date", lambda qs, today, now: qs.without_target_date()),
+    "overdue": (gettext_lazy("Actions overdue"), lambda qs, today, now: qs.overdue(today)),
+    "no-owner": (gettext_lazy("Actions with no owner"), lambda qs, today, now: qs.without_owner()),
+    "no-target-date": (gettext_lazy("Actions with no target date"), lambda qs, today, now: qs.without_target_date()),
     "stale": (
-        f"Actions not updated in {STALE_AFTER_DAYS} days",
+        format_lazy(gettext_lazy("Actions not updated in {days} days"), days=STALE_AFTER_DAYS),
         lambda qs, today, now: qs.stale(now, days=STALE_AFTER_DAYS),
     ),
 }
@@ -40,14 +42,17 @@ class GovukSelect(forms.Select):
 
 class ActionFilter(django_filters.FilterSet):
     problem = django_filters.ChoiceFilter(
-        label="Show",
+        label=gettext_lazy("Show"),
         choices=[(key, label) for key, (label, _) in PROBLEMS.items()],
-        empty_label="All actions",
+        empty_label=gettext_lazy("All actions"),
         method="filter_problem",
         widget=GovukSelect(),
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=ActionStatus.choices, empty_label="Any status", widget=GovukSelect()
+        label=gettext_lazy("Status"),
+        choices=ActionStatus.choices,
+        empty_label=gettext_lazy("Any status"),
+        widget=GovukSelect(),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import TEXT_LIMITS, ActionStatus, ResponseDecision, too_long
 
@@ -30,12 +31,15 @@ class GovukDateInput(forms.Widget):
         return not any(f"{name}-{part}" in data for part in self.PARTS)
 
 
+PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+
+
 class DateParts:
     """One part of a date input, for the template: its name, label, value, width and error."""
 
     def __init__(self, bound_field, part, value, wrong):
         self.part = part
-        self.label = part.capitalize()
+        self.label = PART_LABELS[part]
         self.name = f"{bound_field.html_name}-{part}"
         self.id = bound_field.auto_id if part == "day" else f"{bound_field.auto_id}-{part}"
         self.value = value
@@ -199,14 +203,14 @@ class ActionChangeForm(GovukForm):
 
 class ResponseForm(GovukForm):
     decision = forms.ChoiceField(
-        label="Does the prison accept this recommendation?",
+        label=_("Does the prison accept this recommendation?"),
         choices=ResponseDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the prison accepts the recommendation."},
+        error_messages={"required": _("Choose whether the prison accepts the recommendation.")},
     )
     reason = forms.CharField(
-        label="Reason",
-        help_text="Required when the recommendation is partly accepted or not accepted.",
+        label=_("Reason"),
+        help_text=_("Required when the recommendation is partly accepted or not accepted."),
         required=False,
         widget=textarea(5),
         max_length=TEXT_LIMITS["response_reason"],
@@ -228,26 +232,28 @@ class ActionForm(GovukForm):
     """A new action: what will be done, by whom, by when."""
 
     description = forms.CharField(
-        label="What will be done",
+        label=_("What will be done"),
         max_length=TEXT_LIMITS["action_description"],
         widget=textarea(4),
         error_messages={
             "max_length": too_long("What will be done", TEXT_LIMITS["action_description"]),
-            "required": "Describe what will be done.",
+            "required": _("Describe what will be done."),
         },
     )
     owner = forms.CharField(
-        label="Owner",
-        help_text="A named role or person, for example Head of safety. Leave empty only if nobody owns it yet.",
+        label=_("Owner"),
+        help_text=_("A named role or person, for example Head of safety. Leave empty only if nobody owns it yet."),
         required=False,
         max_length=TEXT_LIMITS["owner"],
         widget=text_input(),
         error_messages={"max_length": too_long("The owner", TEXT_LIMITS["owner"])},
     )
     target_date = GovukDateField(
-        label="Target date",
-        help_text="The date the action should be finished by, for example 31 3 2027. "
-        "An action without one is counted on the dashboard.",
+        label=_("Target date"),
+        help_text=_(
+            "The date the action should be finished by, for example 31 3 2027. "
+            "An action without one is counted on the dashboard."
+        ),
         required=False,
     )
 
@@ -256,14 +262,14 @@ class ActionEditForm(ActionChangeForm, ActionForm):
     """An existing action: its details and open status; a moved date needs a reason."""
 
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=[(s.value, s.label) for s in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)],
         widget=forms.RadioSelect,
-        help_text="To mark the action done or to drop it, use the buttons on the action’s page.",
+        help_text=_("To mark the action done or to drop it, use the buttons on the action’s page."),
     )
     date_change_reason = forms.CharField(
-        label="Why the target date is changing",
-        help_text="Required when you move or remove a target date. The original date is kept.",
+        label=_("Why the target date is changing"),
+        help_text=_("Required when you move or remove a target date. The original date is kept."),
         required=False,
         widget=textarea(3),
         max_length=TEXT_LIMITS["reason"],
@@ -292,19 +298,21 @@ class ProgressNoteForm(GovukForm):
     one-time key (``submission``): sent twice, it makes one note."""
 
     text = forms.CharField(
-        label="Progress note",
-        help_text="What has happened since the last note.",
+        label=_("Progress note"),
+        help_text=_("What has happened since the last note."),
         max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(3),
         error_messages={
             "max_length": too_long("The progress note", TEXT_LIMITS["progress_note"]),
-            "required": "Write what has happened.",
+            "required": _("Write what has happened."),
         },
     )
     noted_on = GovukDateField(
-        label="Date of the note",
-        help_text="When it happened, for example 27 3 2027 or 27 March 2027. Leave it as today, or give an "
-        "earlier date; not a future one.",
+        label=_("Date of the note"),
+        help_text=_(
+            "When it happened, for example 27 3 2027 or 27 March 2027. Leave it as today, or give an "
+            "earlier date; not a future one."
+        ),
         required=False,
     )
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -325,16 +333,18 @@ class ProgressNoteForm(GovukForm):
 
 class PlanUploadForm(GovukForm):
     file = forms.FileField(
-        label="The action plan spreadsheet",
-        help_text="The file you downloaded from this page and edited: Excel (.xlsx) or CSV, up to 5 MB and 2,000 rows.",
-        error_messages={"required": "Choose the action plan file to upload.", "empty": "The file is empty."},
+        label=_("The action plan spreadsheet"),
+        help_text=_(
+            "The file you downloaded from this page and edited: Excel (.xlsx) or CSV, up to 5 MB and 2,000 rows."
+        ),
+        error_messages={"required": _("Choose the action plan file to upload."), "empty": _("The file is empty.")},
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv"}),
     )
 
 
 class PublishForm(GovukForm):
     knowingly = forms.BooleanField(
-        label="I understand that the plan is published with the gaps listed above",
+        label=_("I understand that the plan is published with the gaps listed above"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
@@ -342,26 +352,26 @@ class PublishForm(GovukForm):
 
 class DoneForm(ActionChangeForm):
     note = forms.CharField(
-        label="What changed",
-        help_text="Say what is different now that this action is done, so that inspectors can check it.",
+        label=_("What changed"),
+        help_text=_("Say what is different now that this action is done, so that inspectors can check it."),
         max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(5),
         error_messages={
             "max_length": too_long("What changed", TEXT_LIMITS["progress_note"]),
-            "required": "Say what changed now that the action is done.",
+            "required": _("Say what changed now that the action is done."),
         },
     )
 
 
 class DropForm(ActionChangeForm):
     reason = forms.CharField(
-        label="Why is the action dropped?",
-        help_text="The action stays on the plan, marked dropped, with this reason.",
+        label=_("Why is the action dropped?"),
+        help_text=_("The action stays on the plan, marked dropped, with this reason."),
         max_length=TEXT_LIMITS["reason"],
         widget=textarea(4),
         error_messages={
             "max_length": too_long("The reason", TEXT_LIMITS["reason"]),
-            "required": "Say why the action is dropped.",
+            "required": _("Say why the action is dropped."),
         },
     )
 

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import clock
@@ -307,7 +308,7 @@ def response_form(request, establishment, pk):
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "The prison’s response is saved.")
+            messages.success(request, gettext("The prison’s response is saved."))
             return redirect("leaders:recommendation-detail", slug=establishment.slug, pk=recommendation.pk)
     return render(
         request,
@@ -329,7 +330,7 @@ def action_add(request, establishment, pk):
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "The action is added.")
+            messages.success(request, gettext("The action is added."))
             _warn_if_past(request, action, today)
             return redirect("leaders:recommendation-detail", slug=establishment.slug, pk=recommendation.pk)
     return render(
@@ -402,7 +403,7 @@ def action_edit(request, establishment, pk):
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "The action is updated.")
+            messages.success(request, gettext("The action is updated."))
             if moved:
                 _warn_if_past(request, action, today)
             return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
@@ -439,9 +440,9 @@ def action_note(request, establishment, pk):
             add_domain_errors(form, error)
         else:
             if created:
-                messages.success(request, "The progress note is added.")
+                messages.success(request, gettext("The progress note is added."))
             else:
-                messages.info(request, "The progress note was already added: it is kept once.")
+                messages.info(request, gettext("The progress note was already added: it is kept once."))
             return redirect("leaders:action", slug=establishment.slug, pk=action.pk)
     return _render_action(request, establishment, action, form, status=400)
 
@@ -475,7 +476,9 @@ def note_edit(request, establishment, action_pk, pk):
         except PermissionDenied:
             return _note_locked(request, establishment, note)
         else:
-            messages.success(request, "The progress note is corrected. The version before is kept in the history.")
+            messages.success(
+                request, gettext("The progress note is corrected. The version before is kept in the history.")
+            )
             return redirect("leaders:action", slug=establishment.slug, pk=note.action_id)
     return render(
         request,
@@ -497,7 +500,7 @@ def note_delete(request, establishment, action_pk, pk):
             domain.delete_progress_note(note, by=request.user)
         except PermissionDenied:
             return _note_locked(request, establishment, note)
-        messages.success(request, "The progress note is deleted. What it said is kept in the history.")
+        messages.success(request, gettext("The progress note is deleted. What it said is kept in the history."))
         return redirect("leaders:action", slug=establishment.slug, pk=action_pk)
     return render(
         request, "leaders/note_delete.html", {"establishment": establishment, "note": note, "action": note.action}
@@ -557,17 +560,17 @@ action_drop = _closing_view(
 
 HISTORY_FIELDS = ["description", "owner", "target_date", "status", "dropped_reason"]
 HISTORY_LABELS = {
-    "description": "Description",
-    "owner": "Owner",
-    "target_date": "Target date",
-    "status": "Status",
-    "dropped_reason": "Reason for dropping",
+    "description": gettext_lazy("Description"),
+    "owner": gettext_lazy("Owner"),
+    "target_date": gettext_lazy("Target date"),
+    "status": gettext_lazy("Status"),
+    "dropped_reason": gettext_lazy("Reason for dropping"),
 }
 
 
 def _shown(field, value):
     if value in (None, ""):
-        return "(none)"
+        return gettext("(none)")
     if field == "status":
         return ActionStatus(value).label
     if field == "target_date":
@@ -584,9 +587,12 @@ def action_history(request, establishment, pk):
     previous = None
     for record in records:
         if previous is None:
-            changes = [(HISTORY_LABELS[f], None, _shown(f, getattr(record, f))) for f in HISTORY_FIELDS]
-            changes = [c for c in changes if c[2] != "(none)"]
-            what = "Action added"
+            changes = [
+                (HISTORY_LABELS[f], None, _shown(f, getattr(record, f)))
+                for f in HISTORY_FIELDS
+                if getattr(record, f) not in (None, "")
+            ]
+            what = gettext("Action added")
         else:
             changes = [
                 (HISTORY_LABELS[f], _shown(f, getattr(previous, f)), _shown(f, getattr(record, f)))
@@ -597,7 +603,7 @@ def action_history(request, establishment, pk):
                 # A new version with nothing of its own to say (a progress note's, shown below).
                 previous = record
                 continue
-            what = "Changed"
+            what = gettext("Changed")
         events.append(
             {
                 "when": record.history_date,
@@ -662,7 +668,7 @@ def publish(request, establishment, inspection):
             messages.error(request, " ".join(error.messages))
             return redirect("leaders:home", slug=establishment.slug)
         else:
-            messages.success(request, "The action plan is published: the response and actions are now public.")
+            messages.success(request, gettext("The action plan is published: the response and actions are now public."))
             return redirect("leaders:home", slug=establishment.slug)
     counts = {
         "responses": Response.objects.filter(recommendation__inspection=inspection).count(),
@@ -775,14 +781,16 @@ def plan_preview(request, establishment, pk):
     if clock.now() - upload.uploaded_at > timezone.timedelta(hours=UPLOAD_HOURS):
         upload.status = PlanUploadStatus.CANCELLED
         upload.save(update_fields=["status"])
-        messages.error(request, "That upload waited more than a day: upload the file again to see it against the plan.")
+        messages.error(
+            request, gettext("That upload waited more than a day: upload the file again to see it against the plan.")
+        )
         return redirect("leaders:plan-upload", slug=establishment.slug)
     status, outdated = 200, False
     if request.method == "POST":
         if "cancel" in request.POST:
             upload.status = PlanUploadStatus.CANCELLED
             upload.save(update_fields=["status"])
-            messages.info(request, "The upload is cancelled. Nothing in the plan was changed.")
+            messages.info(request, gettext("The upload is cancelled. Nothing in the plan was changed."))
             return redirect("leaders:home", slug=establishment.slug)
         try:
             applied = round_trip.apply(upload, by=request.user, digest=request.POST.get("digest", ""), today=today)

@@ -26,6 +26,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from recommendations.roles import RoleError, email_taken, is_inspector, led_establishments, normalise_email
@@ -106,18 +108,18 @@ def throttled(request, what, limit, period=60 * 60, extra=""):
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(
-        label="New e-mail address",
+        label=_("New e-mail address"),
         max_length=254,
         error_messages={
-            "required": "Enter your new e-mail address",
-            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+            "required": _("Enter your new e-mail address"),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"class": "govuk-input", "autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label="Your password",
-        help_text="To check it is you.",
-        error_messages={"required": "Enter your password"},
+        label=_("Your password"),
+        help_text=_("To check it is you."),
+        error_messages={"required": _("Enter your password")},
         widget=forms.PasswordInput(
             attrs={"class": "govuk-input govuk-!-width-one-half", "autocomplete": "current-password"}
         ),
@@ -133,13 +135,15 @@ class EmailChangeForm(forms.Form):
         except RoleError as error:
             raise forms.ValidationError(str(error)) from None
         if email_taken(email, self.user):
-            raise forms.ValidationError("Another account has this e-mail address: one address belongs to one person.")
+            raise forms.ValidationError(
+                gettext("Another account has this e-mail address: one address belongs to one person.")
+            )
         return email
 
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("The password is not right")
+            raise forms.ValidationError(gettext("The password is not right"))
         return password
 
 

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -102,7 +103,9 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         today = clock.today()
         address, unused = page_address(request, params)
-        key = public_cache.page_key(current, today, address)
+        # Each language its own page (LocaleMiddleware, further in, chooses it the same way).
+        language = translation.get_language_from_request(request)
+        key = public_cache.page_key(current, today, f"{language}:{address}")
         entry = public_cache.cache_get(key)
         if entry is None:
             response = self.get_response(request)
@@ -120,8 +123,9 @@ class PublicPageCacheMiddleware:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(modified)
         response["Cache-Control"] = CACHE_CONTROL
-        # The same address shows a signed-in person another page: caches keep them apart.
-        patch_vary_headers(response, ["Cookie"])
+        # The same address shows a signed-in person another page, and a visitor of another language
+        # another: caches keep them apart.
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
         return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from common import clock, public_cache
 from common.downloads import download_name, download_response
@@ -34,9 +35,9 @@ from public.pages import Totals
 from recommendations.models import EstablishmentType, Inspection, Inspectorate, Recommendation, RecommendationKind
 
 TABLES = {
-    "areas": ("recommendation__area", "Area"),
-    "types": ("review__establishment__type", "Establishment type"),
-    "years": ("review__year", "Year of review"),
+    "areas": ("recommendation__area", gettext_lazy("Area")),
+    "types": ("review__establishment__type", gettext_lazy("Establishment type")),
+    "years": ("review__year", gettext_lazy("Year of review")),
 }
 # The same groups for the recommendations a review did not follow up (counted apart from the
 # judgements: nobody judged them): the row of the review that left them out.
@@ -61,9 +62,13 @@ def latest_reviews(today):
 class CompareFilter(django_filters.FilterSet):
     """The comparison's filters, offered as links; an unknown value is a 400 with a sentence."""
 
-    inspectorate = django_filters.ChoiceFilter(field_name="recommendation__inspectorate__slug", label="Inspectorate")
-    type = django_filters.ChoiceFilter(field_name="review__establishment__type", label="Establishment type")
-    year = django_filters.ChoiceFilter(field_name="review__year", label="Year of review")
+    inspectorate = django_filters.ChoiceFilter(
+        field_name="recommendation__inspectorate__slug", label=gettext_lazy("Inspectorate")
+    )
+    type = django_filters.ChoiceFilter(
+        field_name="review__establishment__type", label=gettext_lazy("Establishment type")
+    )
+    year = django_filters.ChoiceFilter(field_name="review__year", label=gettext_lazy("Year of review"))
 
     class Meta:
         model = Judgement
@@ -300,7 +305,7 @@ def _filter_links(request, filterset):
     for name in ("inspectorate", "type", "year"):
         field = filterset.form.fields[name]
         chosen = filterset.chosen(name)
-        options = [("", "All")] + [(value, label) for value, label in field.choices if value != ""]
+        options = [("", gettext("All"))] + [(value, label) for value, label in field.choices if value != ""]
         links = []
         for value, label in options:
             query = request.GET.copy()
@@ -449,7 +454,7 @@ def compare_area(request, slug):
     today = clock.today()
     page = area_page(today, slug, establishment_type)
     page.type_label = EstablishmentType(establishment_type).label if establishment_type else ""
-    type_links = [{"label": "All", "url": "?", "current": not establishment_type}] + [
+    type_links = [{"label": gettext("All"), "url": "?", "current": not establishment_type}] + [
         {"label": label, "url": "?" + urlencode({"type": value}), "current": value == establishment_type}
         for value, label in compare_choices(today)["type"]
     ]

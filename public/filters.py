@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from common import public_cache
 from findings.models import ProgressLevel, matching, published_recommendations, with_current_level
@@ -59,40 +60,44 @@ class RecommendationFilter(django_filters.FilterSet):
     """Filters of /recommendations/ and /recommendations.csv, with the words searched."""
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=gettext_lazy("Search"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Words in the recommendation, the concern or the evidence",
+        help_text=gettext_lazy("Words in the recommendation, the concern or the evidence"),
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search"}),
     )
     establishment = django_filters.ChoiceFilter(
-        label="Establishment",
+        label=gettext_lazy("Establishment"),
         field_name="inspection__establishment__slug",
-        empty_label="All establishments",
+        empty_label=gettext_lazy("All establishments"),
         widget=SELECT,
     )
     inspectorate = django_filters.ChoiceFilter(
-        label="Inspectorate",
+        label=gettext_lazy("Inspectorate"),
         field_name="inspectorate__slug",
-        empty_label="All inspectorates",
+        empty_label=gettext_lazy("All inspectorates"),
         widget=SELECT,
     )
-    area = django_filters.ChoiceFilter(label="Area", method="filter_area", empty_label="All areas", widget=SELECT)
+    area = django_filters.ChoiceFilter(
+        label=gettext_lazy("Area"), method="filter_area", empty_label=gettext_lazy("All areas"), widget=SELECT
+    )
     judgement = django_filters.ChoiceFilter(
-        label="Latest judgement",
+        label=gettext_lazy("Latest judgement"),
         method="filter_judgement",
-        empty_label="Any judgement",
+        empty_label=gettext_lazy("Any judgement"),
         widget=SELECT,
     )
     year = django_filters.ChoiceFilter(
-        label="Year inspected", method="filter_year", empty_label="Any year", widget=SELECT
+        label=gettext_lazy("Year inspected"), method="filter_year", empty_label=gettext_lazy("Any year"), widget=SELECT
     )
     followed_up = django_filters.ChoiceFilter(
-        label="Followed up by a review",
+        label=gettext_lazy("Followed up by a review"),
         method="filter_followed_up",
-        choices=[("yes", "Yes"), ("no", "No")],
-        empty_label="Either",
-        help_text="Yes: judged at a published review. No: made at a full inspection and not (yet) followed up.",
+        choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+        empty_label=gettext_lazy("Either"),
+        help_text=gettext_lazy(
+            "Yes: judged at a published review. No: made at a full inspection and not (yet) followed up."
+        ),
         widget=SELECT,
     )
 
@@ -163,9 +168,9 @@ class RecommendationFilter(django_filters.FilterSet):
 class Sort(models.TextChoices):
     """The orders of the public list; the first is the default."""
 
-    ESTABLISHMENT = "establishment", "Establishment, A to Z"
-    DATE = "date", "Newest inspection first"
-    JUDGEMENT = "judgement", "Worst judgement first"
+    ESTABLISHMENT = "establishment", gettext_lazy("Establishment, A to Z")
+    DATE = "date", gettext_lazy("Newest inspection first")
+    JUDGEMENT = "judgement", gettext_lazy("Worst judgement first")
 
 
 class PublicListFilter(RecommendationFilter):
@@ -173,7 +178,7 @@ class PublicListFilter(RecommendationFilter):
     every filter: an unknown order is a 400 that says so)."""
 
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
         method="keep_order",
         choices=Sort.choices,
         empty_label=None,

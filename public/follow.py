@@ -4,6 +4,7 @@ reader, the words of its visible link and its address. The page's head announces
 (templates/public/includes/follow_links.html)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 
 def feed(title, label, url):
@@ -12,20 +13,22 @@ def feed(title, label, url):
 
 
 def home_feeds():
-    return [feed("New reviews of progress", "New reviews of progress", reverse("public:reviews-feed"))]
+    return [
+        feed(gettext("New reviews of progress"), gettext("New reviews of progress"), reverse("public:reviews-feed"))
+    ]
 
 
 def establishment_feeds(establishment):
     slug = {"slug": establishment.slug}
     return [
         feed(
-            f"{establishment.name}: new reviews of progress",
-            "New reviews",
+            gettext("%(name)s: new reviews of progress") % {"name": establishment.name},
+            gettext("New reviews"),
             reverse("public:establishment-reviews-feed", kwargs=slug),
         ),
         feed(
-            f"{establishment.name}: changes to its action plans",
-            "Changes to its action plans",
+            gettext("%(name)s: changes to its action plans") % {"name": establishment.name},
+            gettext("Changes to its action plans"),
             reverse("public:establishment-action-plan-feed", kwargs=slug),
         ),
     ]
@@ -34,6 +37,8 @@ def establishment_feeds(establishment):
 def area_feeds(slug, area):
     return [
         feed(
-            f"{area}: new judgements of progress", "New judgements", reverse("public:area-feed", kwargs={"slug": slug})
+            gettext("%(area)s: new judgements of progress") % {"area": area},
+            gettext("New judgements"),
+            reverse("public:area-feed", kwargs={"slug": slug}),
         )
     ]

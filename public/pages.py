@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, 
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from common import public_cache
 from findings.models import (
@@ -70,7 +72,7 @@ class Totals:
     def in_words(self):
         """ "2 no meaningful progress, 7 reasonable progress and 1 good progress" (levels with none left out)."""
         parts = [f"{count} {level.label.lower()}" for level, count in self.levels if count]
-        return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+        return get_text_list(parts, gettext("and"))
 
 
 def home_page(today):
@@ -289,12 +291,18 @@ def describe_fate(item, reviewed: bool, announcement=None):
     followed up" (no published review yet; with the planned month once a review is announced)."""
     if item.latest_label:
         when = item.latest_review_published_on
-        month = f" in {date_format(when, 'F Y')}" if when else ""
-        item.fate, item.fate_text = Fate.FOLLOWED_UP, f"Followed up{month}: {item.latest_label}"
+        if when:
+            text = gettext("Followed up in %(month)s: %(level)s") % {
+                "month": date_format(when, "F Y"),
+                "level": item.latest_label,
+            }
+        else:
+            text = gettext("Followed up: %(level)s") % {"level": item.latest_label}
+        item.fate, item.fate_text = Fate.FOLLOWED_UP, text
     elif reviewed:
-        item.fate, item.fate_text = Fate.NOT_FOLLOWED_UP, "Not followed up by a review"
+        item.fate, item.fate_text = Fate.NOT_FOLLOWED_UP, gettext("Not followed up by a review")
     else:
-        item.fate, item.fate_text = Fate.TO_BE_FOLLOWED_UP, "To be followed up"
+        item.fate, item.fate_text = Fate.TO_BE_FOLLOWED_UP, gettext("To be followed up")
     item.announced = bool(announcement and item.pk in announcement.announced_ids)
     if item.announced and item.fate == Fate.TO_BE_FOLLOWED_UP:
         item.fate_text = f"To be followed up at the review planned for {announcement.planned_month_display}"

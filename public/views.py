@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from common import clock
@@ -274,15 +275,15 @@ def data_dictionary(request):
         "downloads": [
             {
                 "id": "recommendations",
-                "title": "Recommendations",
-                "files": "recommendations-….csv and .xlsx, from the list of recommendations",
+                "title": gettext("Recommendations"),
+                "files": gettext("recommendations-….csv and .xlsx, from the list of recommendations"),
                 "api": "/api/v1/recommendations/",
                 "fields": dictionary.RECOMMENDATIONS,
             },
             {
                 "id": "progress-by-area",
-                "title": "Progress by area, by type of establishment, by year",
-                "files": (
+                "title": gettext("Progress by area, by type of establishment, by year"),
+                "files": gettext(
                     "progress-by-area-….csv, progress-by-type-…, progress-by-year-… (and .xlsx), from the comparison"
                 ),
                 "api": "/api/v1/judgements/",
@@ -291,8 +292,8 @@ def data_dictionary(request):
             },
             {
                 "id": "area",
-                "title": "One area, establishment by establishment",
-                "files": "progress-<area>-….csv and .xlsx, from an area's page",
+                "title": gettext("One area, establishment by establishment"),
+                "files": gettext("progress-<area>-….csv and .xlsx, from an area's page"),
                 "api": "/api/v1/recommendations/?area=<slug>",
                 "fields": dictionary.AREA,
             },

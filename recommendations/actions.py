@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from common import public_cache
 from common.clock import now, today
@@ -339,7 +340,7 @@ def mark_done(action, note, *, by=None, seen_version=None):
     if not (note or "").strip():
         raise ValidationError({"note": "Say what changed now that the action is done."})
     if action.status == ActionStatus.DONE:
-        raise ValidationError("This action is already done.")
+        raise ValidationError(gettext("This action is already done."))
     _note(action, note, by)
     action.status = ActionStatus.DONE
     action.dropped_reason = ""
@@ -354,7 +355,7 @@ def drop_action(action, reason, *, by=None, seen_version=None):
     if not reason:
         raise ValidationError({"reason": "Say why the action is dropped."})
     if action.status == ActionStatus.DROPPED:
-        raise ValidationError("This action is already dropped.")
+        raise ValidationError(gettext("This action is already dropped."))
     action.status = ActionStatus.DROPPED
     action.dropped_reason = reason
     return _save_action(action, by)
@@ -415,7 +416,7 @@ def publish_action_plan(inspection, *, by=None, knowingly=False):
     """
     plan, _ = ActionPlan.objects.select_for_update().get_or_create(inspection=inspection)
     if plan.published_at is not None:
-        raise ValidationError("This action plan is already published.")
+        raise ValidationError(gettext("This action plan is already published."))
     gaps = PlanGaps(inspection)
     if gaps and not knowingly:
         raise PlanIncomplete(gaps)
@@ -460,7 +461,7 @@ def withdraw_action_plan(plan, *, reason, by):
     if not may_withdraw_plan(by, plan):
         raise PermissionDenied("You may not withdraw this action plan.")
     if plan.published_at is None:
-        raise ValidationError("This action plan is not published.")
+        raise ValidationError(gettext("This action plan is not published."))
     stamp = now()
     withdrawal = ActionPlanWithdrawal.objects.create(
         plan=plan, reason=reason, was_published_at=plan.published_at, by=by, at=stamp

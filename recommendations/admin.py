@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common import public_cache
@@ -271,11 +272,11 @@ class RecommendationAdmin(HistoryAdmin):
 
 class WithdrawPlanForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the plan withdrawn?",
-        help_text="Kept with the plan and in the audit trail; the prison’s leaders see it when they publish again.",
+        label=_("Why is the plan withdrawn?"),
+        help_text=_("Kept with the plan and in the audit trail; the prison’s leaders see it when they publish again."),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=TEXT_LIMITS["reason"],
-        error_messages={"required": "Give a reason for withdrawing the action plan."},
+        error_messages={"required": _("Give a reason for withdrawing the action plan.")},
     )
 
 
@@ -327,7 +328,7 @@ class ReviewAnnouncementAdmin(HistoryAdmin):
     readonly_fields = ["published_at", "published_by"]
     actions = ["publish"]
 
-    @admin.action(description="Publish the selected announcements")
+    @admin.action(description=_("Publish the selected announcements"))
     def publish(self, request, queryset):
         for announcement in queryset:
             try:
@@ -355,7 +356,7 @@ class ActionPlanAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Withdraw")
+    @admin.display(description=_("Withdraw"))
     def withdraw_link(self, obj):
         from django.urls import reverse
         from django.utils.html import format_html
@@ -452,11 +453,11 @@ class ActionAdminForm(forms.ModelForm):
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date_change_reason = forms.CharField(
-        label="Why the target date is changing",
+        label=_("Why the target date is changing"),
         required=False,
         max_length=TEXT_LIMITS["reason"],
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when you move or remove a target date. The original date is kept.",
+        help_text=_("Required when you move or remove a target date. The original date is kept."),
     )
 
     class Meta:

@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from common import public_cache
 from recommendations.audit import record_audit_event
@@ -22,7 +23,7 @@ from recommendations.models import AuditAction, InspectionKind, ReviewAnnounceme
 def announce_review(inspection, recommendations, planned_month: datetime.date, by=None):
     """Creates or changes the (draft or published) announcement of ``inspection``'s coming review."""
     if inspection.kind != InspectionKind.FULL:
-        raise ValidationError("A review is announced to follow up a full inspection.")
+        raise ValidationError(gettext("A review is announced to follow up a full inspection."))
     chosen = list(recommendations)
     strangers = [r for r in chosen if r.inspection_id != inspection.pk]
     if strangers:
@@ -30,7 +31,7 @@ def announce_review(inspection, recommendations, planned_month: datetime.date, b
             f"{strangers[0].name} was not made at {inspection}: a review follows up what its inspection made."
         )
     if not chosen:
-        raise ValidationError("Choose at least one recommendation or concern the review will follow up.")
+        raise ValidationError(gettext("Choose at least one recommendation or concern the review will follow up."))
     announcement, _ = ReviewAnnouncement.objects.update_or_create(
         inspection=inspection, defaults={"planned_month": planned_month.replace(day=1)}
     )
@@ -46,7 +47,9 @@ def publish_announcement(announcement, by=None, now=None):
     if announcement.is_published:
         return announcement
     if not announcement.recommendations.exists():
-        raise ValidationError("The announcement names no recommendation: choose what the review will follow up.")
+        raise ValidationError(
+            gettext("The announcement names no recommendation: choose what the review will follow up.")
+        )
     announcement.published_at = now or timezone.now()
     announcement.published_by = by if getattr(by, "is_authenticated", False) else None
     announcement._history_user = announcement.published_by

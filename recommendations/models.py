@@ -15,6 +15,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common import clock
@@ -67,15 +69,15 @@ class SearchDocument(SearchVector):
 
 
 class EstablishmentType(models.TextChoices):
-    PRISON = "prison", "Prison"
-    YOI = "yoi", "Young offender institution"
-    IRC = "irc", "Immigration removal centre"
-    STC = "stc", "Secure training centre"
-    OTHER = "other", "Other place of detention"
+    PRISON = "prison", _("Prison")
+    YOI = "yoi", _("Young offender institution")
+    IRC = "irc", _("Immigration removal centre")
+    STC = "stc", _("Secure training centre")
+    OTHER = "other", _("Other place of detention")
 
 
 class Establishment(models.Model):
-    name = models.CharField(max_length=200, unique=True, help_text="As the report names it, e.g. HMP Belmarsh.")
+    name = models.CharField(max_length=200, unique=True, help_text=_("As the report names it, e.g. HMP Belmarsh."))
     slug = models.SlugField(max_length=100, unique=True)
     type = models.CharField(max_length=10, choices=EstablishmentType.choices, default=EstablishmentType.PRISON)
     description = models.TextField(blank=True)
@@ -83,7 +85,7 @@ class Establishment(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="led_establishments",
-        help_text="Users with the leader role who run this establishment's response and actions.",
+        help_text=_("Users with the leader role who run this establishment's response and actions."),
     )
 
     class Meta:
@@ -114,7 +116,7 @@ class Inspectorate(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="inspectorates",
-        help_text="Users with the inspector role who judge this inspectorate's recommendations.",
+        help_text=_("Users with the inspector role who judge this inspectorate's recommendations."),
     )
 
     objects = InspectorateManager()
@@ -139,20 +141,20 @@ def default_lead_inspectorate():
 
 
 class InspectionKind(models.TextChoices):
-    FULL = "full", "Full inspection"
-    IRP = "irp", "Independent review of progress"
+    FULL = "full", _("Full inspection")
+    IRP = "irp", _("Independent review of progress")
 
 
 class InspectionEra(models.TextChoices):
     """How a full inspection states what it asks of the prison: HMI Prisons changed it on 3 May 2022."""
 
-    RECOMMENDATIONS = "recommendations", "Concerns with recommendations (before May 2022)"
-    CONCERNS = "concerns", "Key concerns without recommendations (from May 2022)"
+    RECOMMENDATIONS = "recommendations", _("Concerns with recommendations (before May 2022)")
+    CONCERNS = "concerns", _("Key concerns without recommendations (from May 2022)")
 
 
 class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 # A published inspection with no publication date is public from the beginning of time.
@@ -196,7 +198,7 @@ class Inspection(models.Model):
 
     establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="inspections")
     kind = models.CharField(max_length=10, choices=InspectionKind.choices)
-    slug = models.SlugField(max_length=60, help_text="The inspection's part of its web address, e.g. irp-2022.")
+    slug = models.SlugField(max_length=60, help_text=_("The inspection's part of its web address, e.g. irp-2022."))
     title = models.CharField(max_length=300, blank=True)
     visit_start = models.DateField(null=True, blank=True)
     visit_end = models.DateField(null=True, blank=True)
@@ -204,21 +206,21 @@ class Inspection(models.Model):
         null=True,
         blank=True,
         db_index=True,  # the public list filters recommendations by the year they were made
-        help_text="Year of the visit. Taken from the visit's start (or the publication date) when left empty.",
+        help_text=_("Year of the visit. Taken from the visit's start (or the publication date) when left empty."),
     )
     visit_period = models.CharField(
         max_length=100,
         blank=True,
-        help_text="The visit as the report gives it when it gives no exact dates, e.g. July–August 2021.",
+        help_text=_("The visit as the report gives it when it gives no exact dates, e.g. July–August 2021."),
     )
     published_on = models.DateField(
         null=True,
         blank=True,
-        help_text="Publication date. A published report is shown to the public only from this date.",
+        help_text=_("Publication date. A published report is shown to the public only from this date."),
     )
     published_month_only = models.BooleanField(
         default=False,
-        help_text="The report gives only the month of publication (e.g. April 2022): the date is its first day.",
+        help_text=_("The report gives only the month of publication (e.g. April 2022): the date is its first day."),
     )
     status = models.CharField(max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -231,7 +233,7 @@ class Inspection(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reviews",
-        help_text="For an IRP: the full inspection whose recommendations it follows up.",
+        help_text=_("For an IRP: the full inspection whose recommendations it follows up."),
     )
     lead_inspectorate = models.ForeignKey(
         Inspectorate,
@@ -240,22 +242,26 @@ class Inspection(models.Model):
         default=default_lead_inspectorate,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The inspectorate that leads it: only its inspectors write the report's text outside "
-        "evidence (summary, key findings, notable practice, team, scores).",
+        help_text=_(
+            "The inspectorate that leads it: only its inspectors write the report's text outside "
+            "evidence (summary, key findings, notable practice, team, scores)."
+        ),
     )
-    population = models.PositiveIntegerField(null=True, blank=True, help_text="Prisoners held at the time.")
+    population = models.PositiveIntegerField(null=True, blank=True, help_text=_("Prisoners held at the time."))
     summary_signed_by = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Who signed the summary, e.g. Charlie Taylor, HM Chief Inspector of Prisons.",
+        help_text=_("Who signed the summary, e.g. Charlie Taylor, HM Chief Inspector of Prisons."),
     )
-    source = models.CharField(max_length=300, blank=True, help_text="The report file this was imported from.")
+    source = models.CharField(max_length=300, blank=True, help_text=_("The report file this was imported from."))
     era = models.CharField(
         max_length=20,
         choices=InspectionEra.choices,
         blank=True,
-        help_text="A full inspection's era: concerns with recommendations (before May 2022) or key concerns "
-        "alone (from May 2022). Empty for a review, or a full inspection known only from its review.",
+        help_text=_(
+            "A full inspection's era: concerns with recommendations (before May 2022) or key concerns "
+            "alone (from May 2022). Empty for a review, or a full inspection known only from its review."
+        ),
     )
 
     objects = InspectionQuerySet.as_manager()
@@ -337,7 +343,7 @@ class Inspection(models.Model):
 class TeamMember(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="team")
     name = models.CharField(max_length=200)
-    role = models.CharField(max_length=100, help_text="e.g. Team leader, Inspector, Ofsted inspector.")
+    role = models.CharField(max_length=100, help_text=_("e.g. Team leader, Inspector, Ofsted inspector."))
     inspectorate = models.ForeignKey(Inspectorate, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -355,18 +361,18 @@ class TeamMember(models.Model):
 
 
 class HealthyPrisonTest(models.TextChoices):
-    SAFETY = "safety", "Safety"
-    RESPECT = "respect", "Respect"
-    PURPOSEFUL_ACTIVITY = "purposeful_activity", "Purposeful activity"
-    REHABILITATION = "rehabilitation", "Rehabilitation and release planning"
+    SAFETY = "safety", _("Safety")
+    RESPECT = "respect", _("Respect")
+    PURPOSEFUL_ACTIVITY = "purposeful_activity", _("Purposeful activity")
+    REHABILITATION = "rehabilitation", _("Rehabilitation and release planning")
 
 
 class FourthTestName(models.TextChoices):
     """The names the fourth healthy prison test has had in reports, as printed."""
 
-    REHABILITATION = "rehabilitation and release planning", "Rehabilitation and release planning"
-    RESETTLEMENT = "resettlement", "Resettlement"
-    PREPARATION = "preparation for release", "Preparation for release"
+    REHABILITATION = "rehabilitation and release planning", _("Rehabilitation and release planning")
+    RESETTLEMENT = "resettlement", _("Resettlement")
+    PREPARATION = "preparation for release", _("Preparation for release")
 
 
 HEALTHY_PRISON_SCORES = {
@@ -387,8 +393,10 @@ class HealthyPrisonScore(models.Model):
         max_length=40,
         blank=True,
         choices=FourthTestName.choices,
-        help_text="For the fourth test: the name the report gives it (Rehabilitation and release planning, "
-        "Resettlement, Preparation for release). Empty for the other tests.",
+        help_text=_(
+            "For the fourth test: the name the report gives it (Rehabilitation and release planning, "
+            "Resettlement, Preparation for release). Empty for the other tests."
+        ),
     )
 
     history = HistoricalRecords()
@@ -421,7 +429,7 @@ class HealthyPrisonScore(models.Model):
 
     def clean(self):
         if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
-            raise ValidationError("Healthy prison scores belong to a full inspection; reviews do not score.")
+            raise ValidationError(gettext("Healthy prison scores belong to a full inspection; reviews do not score."))
         if self.printed_as and self.test != HealthyPrisonTest.REHABILITATION:
             raise ValidationError({"printed_as": "Only the fourth test has had other names."})
 
@@ -431,15 +439,15 @@ class RecommendationKind(models.TextChoices):
     before May 2022 and the reviews that follow them up), a key concern alone (full inspections
     from May 2022: leaders decide the solution), or an Ofsted theme's question."""
 
-    RECOMMENDATION = "recommendation", "Recommendation"
-    THEME = "theme", "Theme"
-    CONCERN = "concern", "Key concern"
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    THEME = "theme", _("Theme")
+    CONCERN = "concern", _("Key concern")
 
 
 class ActionBy(models.TextChoices):
-    ESTABLISHMENT = "establishment", "The establishment"
-    HMPPS = "hmpps", "HMPPS nationally"
-    MOJ = "moj", "Ministry of Justice"
+    ESTABLISHMENT = "establishment", _("The establishment")
+    HMPPS = "hmpps", _("HMPPS nationally")
+    MOJ = "moj", _("Ministry of Justice")
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -458,25 +466,26 @@ class Recommendation(models.Model):
     kind = models.CharField(
         max_length=20, choices=RecommendationKind.choices, default=RecommendationKind.RECOMMENDATION
     )
-    area = models.CharField(max_length=200, help_text="The report's heading, e.g. Use of force.")
-    concern = models.TextField(blank=True, help_text="The concern that led to the recommendation.")
+    area = models.CharField(max_length=200, help_text=_("The report's heading, e.g. Use of force."))
+    concern = models.TextField(blank=True, help_text=_("The concern that led to the recommendation."))
     text = models.TextField(
         blank=True,
-        help_text="The recommendation, or the theme's question. Empty for a key concern made without one.",
+        help_text=_("The recommendation, or the theme's question. Empty for a key concern made without one."),
     )
     reference = models.CharField(
         max_length=20,
         blank=True,
-        help_text="Paragraph in the full inspection report, e.g. 1.39. Themes have none.",
+        help_text=_("Paragraph in the full inspection report, e.g. 1.39. Themes have none."),
     )
-    theme_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Theme 1, 2, 3… for a theme.")
+    theme_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Theme 1, 2, 3… for a theme."))
     number = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="A key concern's number as printed (1, 2 …) in a report from May 2022, "
-        "which has no paragraph references.",
+        help_text=_(
+            "A key concern's number as printed (1, 2 …) in a report from May 2022, which has no paragraph references."
+        ),
     )
-    priority = models.BooleanField(default=False, help_text="Named a priority concern in the report.")
+    priority = models.BooleanField(default=False, help_text=_("Named a priority concern in the report."))
     action_by = models.CharField(max_length=20, choices=ActionBy.choices, default=ActionBy.ESTABLISHMENT)
     repeats = models.ForeignKey(
         "self",
@@ -484,9 +493,9 @@ class Recommendation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="repeated_by",
-        help_text="An earlier recommendation this one repeats, to follow one concern across inspections.",
+        help_text=_("An earlier recommendation this one repeats, to follow one concern across inspections."),
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the report.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the report."))
     # The words of the text and the concern alone, computed by the database on every write; the
     # search reads it only to check a match against a document that holds embargoed evidence.
     search_document = models.GeneratedField(
@@ -562,9 +571,11 @@ class Recommendation(models.Model):
         """How the report refers to it: '1.39' for a recommendation, 'Theme 2' for a theme,
         'Concern 3' for a numbered key concern of a report from May 2022."""
         if self.kind == RecommendationKind.THEME:
-            return f"Theme {self.theme_number}" if self.theme_number else "Theme"
+            return (
+                gettext("Theme %(number)s") % {"number": self.theme_number} if self.theme_number else gettext("Theme")
+            )
         if self.kind == RecommendationKind.CONCERN and not self.reference:
-            return f"Concern {self.number}" if self.number else ""
+            return gettext("Concern %(number)s") % {"number": self.number} if self.number else ""
         return self.reference
 
     @property
@@ -619,9 +630,9 @@ def repeat_error(inspection, earlier):
 
 
 class ResponseDecision(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
-    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
 
 class ReviewAnnouncementQuerySet(models.QuerySet):
@@ -641,11 +652,11 @@ class ReviewAnnouncement(models.Model):
         Inspection,
         on_delete=models.CASCADE,
         related_name="announcement",
-        help_text="The full inspection whose recommendations the coming review will follow up.",
+        help_text=_("The full inspection whose recommendations the coming review will follow up."),
     )
-    planned_month = models.DateField(help_text="The month the review is planned for (its first day).")
+    planned_month = models.DateField(help_text=_("The month the review is planned for (its first day)."))
     recommendations = models.ManyToManyField(
-        Recommendation, related_name="announcements", help_text="What the review will follow up."
+        Recommendation, related_name="announcements", help_text=_("What the review will follow up.")
     )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -720,7 +731,7 @@ class Response(models.Model):
     reason = models.TextField(
         blank=True,
         max_length=TEXT_LIMITS["response_reason"],
-        help_text="Required unless the recommendation is fully accepted.",
+        help_text=_("Required unless the recommendation is fully accepted."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -748,10 +759,10 @@ class Response(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 OPEN_ACTION_STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
@@ -786,7 +797,7 @@ class Action(models.Model):
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField(max_length=TEXT_LIMITS["action_description"])
-    owner = models.CharField(max_length=TEXT_LIMITS["owner"], blank=True, help_text="A named role or person.")
+    owner = models.CharField(max_length=TEXT_LIMITS["owner"], blank=True, help_text=_("A named role or person."))
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     dropped_reason = models.TextField(blank=True, max_length=TEXT_LIMITS["reason"])
@@ -798,8 +809,10 @@ class Action(models.Model):
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text="Counts the changes made through recommendations.actions; a form carries the version "
-        "it was opened at, and a save based on an older one is refused (optimistic locking).",
+        help_text=_(
+            "Counts the changes made through recommendations.actions; a form carries the version "
+            "it was opened at, and a save based on an older one is refused (optimistic locking)."
+        ),
     )
 
     objects = ActionQuerySet.as_manager()
@@ -856,7 +869,7 @@ class ProgressNote(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="The form's one-time key: the same form sent twice (a double click, a resubmit) makes one note.",
+        help_text=_("The form's one-time key: the same form sent twice (a double click, a resubmit) makes one note."),
     )
 
     history = HistoricalRecords()
@@ -928,7 +941,7 @@ class ReminderLog(models.Model):
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField()
-    actions = models.PositiveIntegerField(default=0, help_text="How many actions the digest listed.")
+    actions = models.PositiveIntegerField(default=0, help_text=_("How many actions the digest listed."))
 
     class Meta:
         ordering = ["-sent_on", "establishment", "user"]
@@ -943,15 +956,15 @@ class ReminderLog(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    PUBLISHED = "published", "Published a review"
-    UNPUBLISHED = "unpublished", "Unpublished a review"
-    EMBARGO_CHANGED = "embargo-changed", "Changed a publication date"
-    IMPORTED = "imported", "Imported a report"
-    ROLE_GRANTED = "role-granted", "Granted a role"
-    PLAN_PUBLISHED = "plan-published", "Published an action plan"
-    PLAN_WITHDRAWN = "plan-withdrawn", "Withdrew an action plan"
-    PLAN_UPLOADED = "plan-uploaded", "Updated an action plan from a spreadsheet"
-    ANNOUNCED = "announced", "Announced a review"
+    PUBLISHED = "published", _("Published a review")
+    UNPUBLISHED = "unpublished", _("Unpublished a review")
+    EMBARGO_CHANGED = "embargo-changed", _("Changed a publication date")
+    IMPORTED = "imported", _("Imported a report")
+    ROLE_GRANTED = "role-granted", _("Granted a role")
+    PLAN_PUBLISHED = "plan-published", _("Published an action plan")
+    PLAN_WITHDRAWN = "plan-withdrawn", _("Withdrew an action plan")
+    PLAN_UPLOADED = "plan-uploaded", _("Updated an action plan from a spreadsheet")
+    ANNOUNCED = "announced", _("Announced a review")
 
 
 class AuditEvent(models.Model):
@@ -966,7 +979,7 @@ class AuditEvent(models.Model):
     inspection = models.ForeignKey(
         Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
     )
-    summary = models.TextField(help_text="What changed, from what to what, in a sentence.")
+    summary = models.TextField(help_text=_("What changed, from what to what, in a sentence."))
     reason = models.TextField(blank=True, max_length=TEXT_LIMITS["reason"])
 
     class Meta:
@@ -982,7 +995,7 @@ class ActionPlanWithdrawal(models.Model):
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="withdrawals")
     reason = models.TextField(max_length=TEXT_LIMITS["reason"])
-    was_published_at = models.DateTimeField(help_text="When the plan withdrawn had been published.")
+    was_published_at = models.DateTimeField(help_text=_("When the plan withdrawn had been published."))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
@@ -998,9 +1011,9 @@ class ActionPlanWithdrawal(models.Model):
 
 
 class PlanUploadStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for confirmation"
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PlanUpload(models.Model):
@@ -1015,10 +1028,10 @@ class PlanUpload(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     filename = models.CharField(max_length=255)
-    rows = models.JSONField(default=list, help_text="The spreadsheet's rows as read, one object a row.")
+    rows = models.JSONField(default=list, help_text=_("The spreadsheet's rows as read, one object a row."))
     status = models.CharField(max_length=10, choices=PlanUploadStatus.choices, default=PlanUploadStatus.PENDING)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    summary = models.TextField(blank=True, help_text="What the confirmation changed.")
+    summary = models.TextField(blank=True, help_text=_("What the confirmation changed."))
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -3,6 +3,8 @@
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.limits import MAX_REPORT_BYTES, check_pdf, size_refusal
 from reports.reading import ReportError, decode_report
@@ -14,7 +16,7 @@ MAX_UPLOAD_BYTES = MAX_REPORT_BYTES  # the same limit as the command's (reports.
 class UploadForm(forms.Form):
     report = forms.FileField(
         allow_empty_file=True,  # refused below, in the command's words
-        label="Report (PDF or text)",
+        label=_("Report (PDF or text)"),
         help_text=f"The report’s PDF as published, or its text (.txt), up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf,text/plain,.txt"}),
     )
@@ -31,11 +33,11 @@ class UploadForm(forms.Form):
                 check_pdf(data)
                 self.pages = page_count(data)
             elif name.endswith(".pdf"):
-                raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")
+                raise forms.ValidationError(gettext("The file is not a PDF (it does not start with %PDF-)."))
             elif name.endswith(".txt"):
                 decode_report(data)  # empty, binary or not UTF-8: refused as the command refuses it
             else:
-                raise forms.ValidationError("Upload the report’s PDF (.pdf) or its text (.txt).")
+                raise forms.ValidationError(gettext("Upload the report’s PDF (.pdf) or its text (.txt)."))
         except ReportError as error:
             raise forms.ValidationError(str(error)) from None
         self.data_bytes = data
@@ -46,5 +48,5 @@ class ConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     overwrite = forms.BooleanField(
         required=False,
-        label="Replace the values inspectors changed since the last import with the report’s text",
+        label=_("Replace the values inspectors changed since the last import with the report’s text"),
     )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from recommendations.roles import is_inspector
@@ -124,7 +125,7 @@ def confirm_import(request):
     _inspector_only(request)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The confirmation was incomplete: upload the report again.")
+        messages.error(request, gettext("The confirmation was incomplete: upload the report again."))
         return redirect("reports:import")
     token = form.cleaned_data["token"]
     try:

@@ -63,7 +63,8 @@ def marked_translations():
 
 
 class _Reader(HTMLParser):
-    SKIP = {"script", "style", "template"}
+    # Scripts, and machine names shown as code (a column, a field, a slug) that no language changes.
+    SKIP = {"script", "style", "template", "code", "kbd", "samp"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -10,6 +10,7 @@ are what every other test reads.
 import pytest
 from django.apps import apps
 from django.db import models
+from django.http import QueryDict
 from django.urls import reverse
 
 from tests.i18n import marked_translations, untranslated
@@ -35,7 +36,8 @@ def data_strings():
             continue
         for row in model.objects.values_list(*fields):
             values.extend(str(v) for v in row if v)
-    return values
+    # Data as pages may show it: lower case in a sentence ("2 reasonable progress").
+    return values + [value.lower() for value in values]
 
 
 @pytest.fixture
@@ -53,8 +55,15 @@ def public_paths(review):
         reverse("public:recommendation-list"),
         reverse("public:recommendation-list") + "?q=zzzz-nothing",
         reverse("public:recommendation", args=[recommendation.pk]),
+        reverse("public:review", args=[review.establishment.slug, review.follows_up.slug]),
         reverse("public:compare"),
+        reverse("public:data-dictionary"),
+        reverse("alerts:follow-everything"),
+        reverse("alerts:follow-establishment", args=[review.establishment.slug]),
+        reverse("alerts:check-email"),
+        reverse("alerts:manage-link"),
         reverse("login"),
+        reverse("password_reset"),
         "/no-such-page/",
     ]
 
@@ -72,6 +81,9 @@ def leader_paths(review):
         reverse("leaders:action-edit", args=[slug, action.pk]),
         reverse("leaders:action-history", args=[slug, action.pk]),
         reverse("leaders:action-add", args=[slug, recommendation.pk]),
+        reverse("leaders:plan-upload", args=[slug]),
+        reverse("account"),
+        reverse("password_change"),
     ]
 
 
@@ -81,7 +93,8 @@ def check(client, paths):
         for path in paths:
             response = client.get(path)
             assert response.status_code in (200, 404), path
-            left = untranslated(response.content.decode(), data_strings())
+            typed = [value for values in QueryDict(path.partition("?")[2]).lists() for value in values[1]]
+            left = untranslated(response.content.decode(), data_strings() + typed)
             if left:
                 found[path] = left
     return found

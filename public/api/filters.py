@@ -14,6 +14,7 @@ and a label ("Use of force", as before slugs) is still accepted.
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -124,7 +125,9 @@ class DatedFilterSet(django_filters.FilterSet):
 
 
 class EstablishmentFilter(DatedFilterSet):
-    type = django_filters.ChoiceFilter(choices=EstablishmentType.choices, help_text="The kind of establishment.")
+    type = django_filters.ChoiceFilter(
+        choices=EstablishmentType.choices, help_text=gettext_lazy("The kind of establishment.")
+    )
 
     class Meta:
         model = Establishment
@@ -135,12 +138,15 @@ class InspectionFilter(DatedFilterSet):
     CHOICES = (("establishment", "establishment"),)
 
     establishment = django_filters.ChoiceFilter(
-        field_name="establishment__slug", help_text="An establishment's slug, e.g. belmarsh."
+        field_name="establishment__slug", help_text=gettext_lazy("An establishment's slug, e.g. belmarsh.")
     )
     kind = django_filters.ChoiceFilter(
-        choices=InspectionKind.choices, help_text="`full` inspections or independent reviews of progress (`irp`)."
+        choices=InspectionKind.choices,
+        help_text=gettext_lazy("`full` inspections or independent reviews of progress (`irp`)."),
     )
-    year = IntegerFilter(field_name="year", min_value=1900, max_value=2999, help_text="The year of the visit.")
+    year = IntegerFilter(
+        field_name="year", min_value=1900, max_value=2999, help_text=gettext_lazy("The year of the visit.")
+    )
 
     class Meta:
         model = Inspection
@@ -151,8 +157,8 @@ class ApiRecommendationFilter(RecommendationFilter):
     """/recommendations/'s filters and search, plus the inspection that made a recommendation
     and the review that judged it."""
 
-    inspection = IdFilter(field_name="inspection_id", help_text="The id of the inspection that made it.")
-    review = IdFilter(method="filter_review", help_text="The id of a published review that judged it.")
+    inspection = IdFilter(field_name="inspection_id", help_text=gettext_lazy("The id of the inspection that made it."))
+    review = IdFilter(method="filter_review", help_text=gettext_lazy("The id of a published review that judged it."))
 
     def filter_year(self, queryset, name, value: str):
         # The same filter; the type hint tells the schema the year is sent as text ("2021").
@@ -171,18 +177,20 @@ class JudgementFilter(DatedFilterSet):
         ("area", "area"),
     )
 
-    review = IdFilter(field_name="review_id", help_text="The id of the review.")
-    recommendation = IdFilter(field_name="recommendation_id", help_text="The id of the recommendation.")
+    review = IdFilter(field_name="review_id", help_text=gettext_lazy("The id of the review."))
+    recommendation = IdFilter(field_name="recommendation_id", help_text=gettext_lazy("The id of the recommendation."))
     establishment = django_filters.ChoiceFilter(
-        field_name="review__establishment__slug", help_text="An establishment's slug."
+        field_name="review__establishment__slug", help_text=gettext_lazy("An establishment's slug.")
     )
     inspectorate = django_filters.ChoiceFilter(
-        field_name="recommendation__inspectorate__slug", help_text="An inspectorate's slug."
+        field_name="recommendation__inspectorate__slug", help_text=gettext_lazy("An inspectorate's slug.")
     )
-    level = django_filters.ChoiceFilter(field_name="level__slug", help_text="A level's slug, e.g. reasonable-progress.")
+    level = django_filters.ChoiceFilter(
+        field_name="level__slug", help_text=gettext_lazy("A level's slug, e.g. reasonable-progress.")
+    )
     area = django_filters.ChoiceFilter(
         method="filter_area",
-        help_text="An area's slug, e.g. use-of-force (its label, as before slugs, is still accepted).",
+        help_text=gettext_lazy("An area's slug, e.g. use-of-force (its label, as before slugs, is still accepted)."),
     )
 
     class Meta:
@@ -195,9 +203,11 @@ class JudgementFilter(DatedFilterSet):
 
 
 class ParagraphFilter(DatedFilterSet):
-    inspection = IdFilter(field_name="inspection_id", help_text="The id of the review (or inspection).")
-    judgement = IdFilter(field_name="judgement_id", help_text="The id of the judgement it is evidence for.")
-    part = django_filters.ChoiceFilter(choices=ParagraphPart.choices, help_text="The part of the report.")
+    inspection = IdFilter(field_name="inspection_id", help_text=gettext_lazy("The id of the review (or inspection)."))
+    judgement = IdFilter(
+        field_name="judgement_id", help_text=gettext_lazy("The id of the judgement it is evidence for.")
+    )
+    part = django_filters.ChoiceFilter(choices=ParagraphPart.choices, help_text=gettext_lazy("The part of the report."))
 
     class Meta:
         model = Paragraph
@@ -207,9 +217,9 @@ class ParagraphFilter(DatedFilterSet):
 class NotablePracticeFilter(DatedFilterSet):
     CHOICES = (("establishment", "establishment"),)
 
-    review = IdFilter(field_name="paragraph__inspection_id", help_text="The id of the review.")
+    review = IdFilter(field_name="paragraph__inspection_id", help_text=gettext_lazy("The id of the review."))
     establishment = django_filters.ChoiceFilter(
-        field_name="paragraph__inspection__establishment__slug", help_text="An establishment's slug."
+        field_name="paragraph__inspection__establishment__slug", help_text=gettext_lazy("An establishment's slug.")
     )
 
     class Meta:

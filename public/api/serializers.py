@@ -7,6 +7,7 @@ costs the same number of queries whatever its size.
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -40,7 +41,7 @@ def api_list_url(request, name, **query):
 
 
 class LevelSerializer(serializers.ModelSerializer):
-    standing = serializers.SerializerMethodField(help_text="Where the level sits on its own scale.")
+    standing = serializers.SerializerMethodField(help_text=gettext_lazy("Where the level sits on its own scale."))
 
     class Meta:
         model = ProgressLevel
@@ -53,7 +54,7 @@ class LevelSerializer(serializers.ModelSerializer):
 
 class ScaleSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:scale-detail", lookup_field="slug")
-    levels = serializers.SerializerMethodField(help_text="The scale's levels, lowest rank first.")
+    levels = serializers.SerializerMethodField(help_text=gettext_lazy("The scale's levels, lowest rank first."))
 
     class Meta:
         model = Inspectorate
@@ -72,11 +73,15 @@ class ScaleSerializer(serializers.ModelSerializer):
 class EstablishmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:establishment-detail", lookup_field="slug")
     type_label = serializers.CharField(source="get_type_display", read_only=True)
-    web_url = serializers.SerializerMethodField(help_text="The establishment's page on the site.")
-    inspections = serializers.SerializerMethodField(help_text="Its published inspections and reviews.")
-    recommendations = serializers.SerializerMethodField(help_text="Its published recommendations.")
-    reviews_feed = serializers.SerializerMethodField(help_text="Atom feed of its newly published reviews.")
-    action_plan_feed = serializers.SerializerMethodField(help_text="Atom feed of changes to its action plans.")
+    web_url = serializers.SerializerMethodField(help_text=gettext_lazy("The establishment's page on the site."))
+    inspections = serializers.SerializerMethodField(help_text=gettext_lazy("Its published inspections and reviews."))
+    recommendations = serializers.SerializerMethodField(help_text=gettext_lazy("Its published recommendations."))
+    reviews_feed = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Atom feed of its newly published reviews.")
+    )
+    action_plan_feed = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Atom feed of changes to its action plans.")
+    )
 
     class Meta:
         model = Establishment
@@ -125,11 +130,11 @@ class LevelCountSerializer(serializers.Serializer):
     slug = serializers.CharField()
     label = serializers.CharField()
     rank = serializers.IntegerField()
-    count = serializers.IntegerField(help_text="Judgements at this level at the review.")
+    count = serializers.IntegerField(help_text=gettext_lazy("Judgements at this level at the review."))
 
 
 class KeyFindingSerializer(serializers.Serializer):
-    inspectorate = serializers.CharField(help_text="The inspectorate's slug.")
+    inspectorate = serializers.CharField(help_text=gettext_lazy("The inspectorate's slug."))
     scale = serializers.URLField()
     total = serializers.IntegerField()
     levels = LevelCountSerializer(many=True)
@@ -143,18 +148,24 @@ class InspectionSerializer(serializers.ModelSerializer):
     establishment_name = serializers.CharField(source="establishment.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     publication_date = serializers.CharField(
-        source="publication_date_display", read_only=True, help_text="As precisely as the report gives it."
+        source="publication_date_display",
+        read_only=True,
+        help_text=gettext_lazy("As precisely as the report gives it."),
     )
-    follows_up = serializers.SerializerMethodField(help_text="For a review: the inspection it follows up.")
-    web_url = serializers.SerializerMethodField(help_text="The review's page on the site (reviews only).")
+    follows_up = serializers.SerializerMethodField(
+        help_text=gettext_lazy("For a review: the inspection it follows up.")
+    )
+    web_url = serializers.SerializerMethodField(help_text=gettext_lazy("The review's page on the site (reviews only)."))
     recommendations = serializers.SerializerMethodField(
-        help_text="Recommendations made at this inspection, or judged at this review."
+        help_text=gettext_lazy("Recommendations made at this inspection, or judged at this review.")
     )
-    judgements = serializers.SerializerMethodField(help_text="The review's judgements (reviews only).")
-    paragraphs = serializers.SerializerMethodField(help_text="The report's numbered paragraphs.")
+    judgements = serializers.SerializerMethodField(help_text=gettext_lazy("The review's judgements (reviews only)."))
+    paragraphs = serializers.SerializerMethodField(help_text=gettext_lazy("The report's numbered paragraphs."))
     action_plan = serializers.SerializerMethodField(
-        help_text="The prison's published action plan answering the recommendations (for a review, those of "
-        "the inspection it follows up); null until the prison publishes it."
+        help_text=gettext_lazy(
+            "The prison's published action plan answering the recommendations (for a review, those of "
+            "the inspection it follows up); null until the prison publishes it."
+        )
     )
 
     class Meta:
@@ -220,7 +231,9 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 class InspectionDetailSerializer(InspectionSerializer):
     key_findings = serializers.SerializerMethodField(
-        help_text="Judgements counted per level of each inspectorate's scale, derived from the judgements."
+        help_text=gettext_lazy(
+            "Judgements counted per level of each inspectorate's scale, derived from the judgements."
+        )
     )
 
     class Meta(InspectionSerializer.Meta):
@@ -249,7 +262,7 @@ class InspectionDetailSerializer(InspectionSerializer):
 class LatestJudgementSerializer(serializers.Serializer):
     url = serializers.URLField()
     review = serializers.URLField()
-    level = serializers.CharField(help_text="The level's slug.")
+    level = serializers.CharField(help_text=gettext_lazy("The level's slug."))
     label = serializers.CharField()
     rank = serializers.IntegerField()
     standing = serializers.ChoiceField(choices=Standing.choices)
@@ -257,7 +270,7 @@ class LatestJudgementSerializer(serializers.Serializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:recommendation-detail")
-    web_url = serializers.SerializerMethodField(help_text="The recommendation's page on the site.")
+    web_url = serializers.SerializerMethodField(help_text=gettext_lazy("The recommendation's page on the site."))
     establishment = serializers.HyperlinkedRelatedField(
         source="inspection.establishment", view_name="api:establishment-detail", lookup_field="slug", read_only=True
     )
@@ -266,16 +279,20 @@ class RecommendationSerializer(serializers.ModelSerializer):
     scale = serializers.HyperlinkedRelatedField(
         source="inspectorate", view_name="api:scale-detail", lookup_field="slug", read_only=True
     )
-    label = serializers.CharField(read_only=True, help_text="How the report refers to it: 1.39, or Theme 2.")
+    label = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("How the report refers to it: 1.39, or Theme 2.")
+    )
     year = serializers.IntegerField(source="inspection.year", read_only=True, allow_null=True)
-    repeats = serializers.SerializerMethodField(help_text="The earlier recommendation this one repeats, if any.")
+    repeats = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The earlier recommendation this one repeats, if any.")
+    )
     latest_judgement = serializers.SerializerMethodField(
-        help_text="The latest published judgement; null until a published review judges it."
+        help_text=gettext_lazy("The latest published judgement; null until a published review judges it.")
     )
     is_open = serializers.SerializerMethodField(
-        help_text="Still open: the latest judgement is below the top of its scale, or there is none yet."
+        help_text=gettext_lazy("Still open: the latest judgement is below the top of its scale, or there is none yet.")
     )
-    judgements = serializers.SerializerMethodField(help_text="Every published judgement of it.")
+    judgements = serializers.SerializerMethodField(help_text=gettext_lazy("Every published judgement of it."))
 
     class Meta:
         model = Recommendation
@@ -337,7 +354,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class RecommendationDetailSerializer(RecommendationSerializer):
-    repeated_by = serializers.SerializerMethodField(help_text="Later recommendations that repeat this one.")
+    repeated_by = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Later recommendations that repeat this one.")
+    )
 
     class Meta(RecommendationSerializer.Meta):
         fields = [*RecommendationSerializer.Meta.fields, "repeated_by"]
@@ -367,7 +386,7 @@ class JudgementLevelSerializer(serializers.ModelSerializer):
 
 class JudgementSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:judgement-detail")
-    web_url = serializers.SerializerMethodField(help_text="The judgement on its review's page.")
+    web_url = serializers.SerializerMethodField(help_text=gettext_lazy("The judgement on its review's page."))
     review = serializers.HyperlinkedRelatedField(view_name="api:inspection-detail", read_only=True)
     recommendation = serializers.HyperlinkedRelatedField(view_name="api:recommendation-detail", read_only=True)
     inspectorate = serializers.SlugRelatedField(source="recommendation.inspectorate", slug_field="slug", read_only=True)
@@ -375,9 +394,9 @@ class JudgementSerializer(serializers.ModelSerializer):
         source="recommendation.inspectorate", view_name="api:scale-detail", lookup_field="slug", read_only=True
     )
     level = JudgementLevelSerializer(read_only=True)
-    top_rank = serializers.IntegerField(read_only=True, help_text="The rank of the top of the scale.")
-    standing = serializers.SerializerMethodField(help_text="Where the level sits on its own scale.")
-    evidence = serializers.SerializerMethodField(help_text="The evidence paragraphs, in number order.")
+    top_rank = serializers.IntegerField(read_only=True, help_text=gettext_lazy("The rank of the top of the scale."))
+    standing = serializers.SerializerMethodField(help_text=gettext_lazy("Where the level sits on its own scale."))
+    evidence = serializers.SerializerMethodField(help_text=gettext_lazy("The evidence paragraphs, in number order."))
 
     class Meta:
         model = Judgement
@@ -412,7 +431,7 @@ class JudgementSerializer(serializers.ModelSerializer):
 
 class ParagraphSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:paragraph-detail")
-    web_url = serializers.SerializerMethodField(help_text="The paragraph on its review's page.")
+    web_url = serializers.SerializerMethodField(help_text=gettext_lazy("The paragraph on its review's page."))
     inspection = serializers.HyperlinkedRelatedField(view_name="api:inspection-detail", read_only=True)
     part_label = serializers.CharField(source="get_part_display", read_only=True)
     judgement = serializers.HyperlinkedRelatedField(view_name="api:judgement-detail", read_only=True, allow_null=True)
@@ -437,7 +456,7 @@ class NotablePracticeSerializer(serializers.ModelSerializer):
     paragraph = serializers.HyperlinkedRelatedField(view_name="api:paragraph-detail", read_only=True)
     number = serializers.CharField(source="paragraph.number", read_only=True)
     text = serializers.CharField(source="paragraph.text", read_only=True)
-    web_url = serializers.SerializerMethodField(help_text="The practice on its review's page.")
+    web_url = serializers.SerializerMethodField(help_text=gettext_lazy("The practice on its review's page."))
 
     class Meta:
         model = NotablePractice
@@ -488,8 +507,10 @@ class ResponseSerializer(serializers.ModelSerializer):
 
 class PlannedRecommendationSerializer(serializers.ModelSerializer):
     recommendation = serializers.HyperlinkedIdentityField(view_name="api:recommendation-detail")
-    label = serializers.CharField(read_only=True, help_text="How the report refers to it: 1.39, or Theme 2.")
-    response = serializers.SerializerMethodField(help_text="The prison's response; null if it gave none.")
+    label = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("How the report refers to it: 1.39, or Theme 2.")
+    )
+    response = serializers.SerializerMethodField(help_text=gettext_lazy("The prison's response; null if it gave none."))
     actions = ActionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -508,7 +529,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
         source="inspection.establishment", view_name="api:establishment-detail", lookup_field="slug", read_only=True
     )
     recommendations = serializers.SerializerMethodField(
-        help_text="Each recommendation made at the inspection, with the prison's response and actions."
+        help_text=gettext_lazy("Each recommendation made at the inspection, with the prison's response and actions.")
     )
 
     class Meta:

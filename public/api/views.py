@@ -9,6 +9,7 @@ named in its ``get_queryset`` (and, for recommendations, the filter's five optio
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action, api_view
@@ -52,7 +53,7 @@ def slug_parameter(what):
 @extend_schema(
     tags=["overview"],
     summary="The API's resources",
-    description="Links to each collection, the schema and the documentation.",
+    description=_("Links to each collection, the schema and the documentation."),
     responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}},
 )
 @api_view(["GET"])
@@ -109,7 +110,7 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Establishments", description="Every establishment with a published inspection."),
+    list=extend_schema(summary="Establishments", description=_("Every establishment with a published inspection.")),
     retrieve=extend_schema(summary="An establishment", parameters=[slug_parameter("establishment")]),
 )
 class EstablishmentViewSet(PublicViewSet):
@@ -126,7 +127,7 @@ class EstablishmentViewSet(PublicViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Inspections and reviews",
-        description="Published full inspections and independent reviews of progress (`kind=irp`).",
+        description=_("Published full inspections and independent reviews of progress (`kind=irp`)."),
     ),
     retrieve=extend_schema(
         summary="An inspection or review, with its key findings", parameters=[id_parameter("inspection")]
@@ -153,9 +154,11 @@ class InspectionViewSet(PublicViewSet):
     @extend_schema(
         summary="The published action plan",
         description=(
-            "The prison's response to each recommendation made at this inspection (for a review, at the "
-            "inspection it follows up) and its actions with their progress notes: the prison's own account, "
-            "not the inspectorate's judgement. 404 until the prison publishes it."
+            _(
+                "The prison's response to each recommendation made at this inspection (for a review, at the "
+                "inspection it follows up) and its actions with their progress notes: the prison's own account, "
+                "not the inspectorate's judgement. 404 until the prison publishes it."
+            )
         ),
         parameters=[id_parameter("inspection")],
         responses=serializers.ActionPlanSerializer,
@@ -208,8 +211,10 @@ def published_inspections(today):
     list=extend_schema(
         summary="Recommendations and themes",
         description=(
-            "Every published recommendation and Ofsted theme with its latest published judgement, with the "
-            "same filters and search as the site's /recommendations/ page."
+            _(
+                "Every published recommendation and Ofsted theme with its latest published judgement, with the "
+                "same filters and search as the site's /recommendations/ page."
+            )
         ),
     ),
     retrieve=extend_schema(summary="A recommendation or theme", parameters=[id_parameter("recommendation")]),
@@ -251,7 +256,7 @@ class RecommendationViewSet(PublicViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Judgements",
-        description="Published judgements of progress, each with its level, scale and evidence paragraphs.",
+        description=_("Published judgements of progress, each with its level, scale and evidence paragraphs."),
     ),
     retrieve=extend_schema(summary="A judgement with its evidence", parameters=[id_parameter("judgement")]),
 )
@@ -271,7 +276,7 @@ class JudgementViewSet(PublicViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Report paragraphs", description="The numbered paragraphs of published reports."),
+    list=extend_schema(summary="Report paragraphs", description=_("The numbered paragraphs of published reports.")),
     retrieve=extend_schema(summary="A paragraph", parameters=[id_parameter("paragraph")]),
 )
 class ParagraphViewSet(PublicViewSet):
@@ -284,7 +289,9 @@ class ParagraphViewSet(PublicViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Notable positive practice", description="What published reviews found worth copying."),
+    list=extend_schema(
+        summary="Notable positive practice", description=_("What published reviews found worth copying.")
+    ),
     retrieve=extend_schema(summary="One notable practice", parameters=[id_parameter("notable practice")]),
 )
 class NotablePracticeViewSet(PublicViewSet):
@@ -301,7 +308,7 @@ class NotablePracticeViewSet(PublicViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Progress scales",
-        description="Each inspectorate's progress scale: its levels, lowest first, with the report's definitions.",
+        description=_("Each inspectorate's progress scale: its levels, lowest first, with the report's definitions."),
     ),
     retrieve=extend_schema(summary="One inspectorate's scale", parameters=[slug_parameter("inspectorate")]),
 )

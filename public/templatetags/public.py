@@ -4,6 +4,7 @@ is ``findings.templatetags.judgements``, shared with the leaders' pages.)"""
 import re
 
 from django import template
+from django.template.defaultfilters import stringfilter
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -53,6 +54,7 @@ CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
 @register.filter
+@stringfilter
 def code_spans(text):
     """The data dictionary's `field` names as code: the text escaped, each `…` a <code>."""
     return mark_safe(CODE_SPAN.sub(r"<code>\1</code>", escape(text)))
