@@ -204,12 +204,8 @@ def _breakdown(table, judgements, scales, today, query="", inspectorate_slug="")
     }
     tables = {inspectorate: Table(inspectorate, levels) for inspectorate, levels in scales.items()}
     rows = {}
-    for entry in counted:
-        where = position.get(entry["level_id"])
-        if where is None:
-            continue
-        inspectorate, index = where
-        key = entry[column]
+
+    def row_for(inspectorate, key):
         row = rows.get((inspectorate, key))
         if row is None:
             row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]), levels=scales[inspectorate])
@@ -217,6 +213,14 @@ def _breakdown(table, judgements, scales, today, query="", inspectorate_slug="")
                 row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
             rows[(inspectorate, key)] = row
             tables[inspectorate].rows.append(row)
+        return row
+
+    for entry in counted:
+        where = position.get(entry["level_id"])
+        if where is None:
+            continue
+        inspectorate, index = where
+        row = row_for(inspectorate, entry[column])
         row.counts[index] += entry["n"]
         row.repeats += entry["repeats"]
     by_pk = {inspectorate.pk: inspectorate for inspectorate in scales}
@@ -224,14 +228,7 @@ def _breakdown(table, judgements, scales, today, query="", inspectorate_slug="")
         inspectorate = by_pk.get(inspectorate_pk)
         if inspectorate is None:
             continue
-        row = rows.get((inspectorate, key))
-        if row is None:
-            row = Row(key, _row_label(table, key), [0] * len(scales[inspectorate]))
-            if table == "areas":
-                row.link = reverse("public:compare-area", kwargs={"slug": area_slug(key)}) + query
-            rows[(inspectorate, key)] = row
-            tables[inspectorate].rows.append(row)
-        row.not_followed_up += n
+        row_for(inspectorate, key).not_followed_up += n
     ordered = []
     for inspectorate_table in tables.values():
         if not inspectorate_table.rows:

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from common import public_cache
-from findings.models import ProgressLevel, matching, published_recommendations, with_current_level
+from findings.models import Judgement, ProgressLevel, matching, published_recommendations, with_current_level
 from public.dictionary import area_slug
 from recommendations.models import Establishment, Inspectorate, Recommendation
 
@@ -142,9 +142,9 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(with_current_level(value, self.today))
 
     def filter_followed_up(self, queryset, name, value: str):
-        # The list's rows carry their latest published judgement (with_latest_judgement): one
-        # exists exactly when a published review followed the recommendation up.
-        return queryset.filter(latest_judgement_id__isnull=(value == "no"))
+        # Followed up: a published review judged it (the same rule as the list's latest judgement).
+        judged = Exists(Judgement.objects.published(self.today).filter(recommendation=OuterRef("pk")))
+        return queryset.filter(judged if value == "yes" else ~judged)
 
     def active(self):
         """The filters in force, each as (parameter, label, shown value), for "remove" links.

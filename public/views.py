@@ -215,7 +215,7 @@ def recommendation_download(request, fmt):
                 publication_date(review),
                 site + recommendation.get_absolute_url(),
                 "yes" if recommendation.priority else "no",
-                "yes" if recommendation.latest_judgement_id else "no",
+                "yes" if recommendation.latest_label else "no",
             ]
 
     name = download_name("recommendations", filterset.in_force_values(), today)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -288,9 +289,11 @@ class ReviewAnnouncementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["inspection"].queryset = Inspection.objects.filter(kind=InspectionKind.FULL).select_related(
-            "establishment"
-        )
+        inspections = Inspection.objects.filter(kind=InspectionKind.FULL).select_related("establishment")
+        lead = getattr(self, "lead_inspectorates", None)
+        if lead is not None:
+            inspections = inspections.filter(lead_inspectorate__in=lead)
+        self.fields["inspection"].queryset = inspections
         if self.instance.pk:
             self.fields["recommendations"].queryset = Recommendation.objects.filter(
                 inspection_id=self.instance.inspection_id
@@ -328,9 +331,35 @@ class ReviewAnnouncementAdmin(HistoryAdmin):
     readonly_fields = ["published_at", "published_by"]
     actions = ["publish"]
 
+    # Announcing a review is its lead inspectorate's act, as the report's text is
+    # (``roles.may_write_report_text``): others see announcements but change none.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        allowed = inspectorate_ids(request.user)
+        if db_field.name == "inspection" and allowed is not None:
+            field.queryset = field.queryset.filter(lead_inspectorate__in=allowed)
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        allowed = inspectorate_ids(request.user)
+        return type(form.__name__, (form,), {"lead_inspectorates": allowed})
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or may_write_report_text(request.user, obj.inspection)
+        )
+
     @admin.action(description=_("Publish the selected announcements"))
     def publish(self, request, queryset):
-        for announcement in queryset:
+        for announcement in queryset.select_related("inspection"):
+            if not may_write_report_text(request.user, announcement.inspection):
+                self.message_user(
+                    request,
+                    gettext("%(announcement)s is its lead inspectorate’s to publish.") % {"announcement": announcement},
+                    level="error",
+                )
+                continue
             try:
                 publish_announcement(announcement, by=request.user)
             except ValidationError as error:

@@ -10,8 +10,12 @@ tell the value it wrote from a change made since (``reports.importer``).
 from django.apps import apps
 
 # The start of the history reason of every row an import writes (and of rows loaded from a
-# fixture the importer produced).
+# fixture the importer produced from one report).
 IMPORT_REASON = "Imported from "
+# The start of the reason of rows loaded from fixtures the importer produced from several reports
+# (make fixtures): their values are imports' values too, so a re-import treats them as such.
+LOADED_REASON = "Loaded from "
+WRITTEN_BY_IMPORT = (IMPORT_REASON, LOADED_REASON)
 
 
 def models_with_history(app_labels=("recommendations", "findings")):

@@ -35,6 +35,8 @@ PERMISSIONS = {
         # To withdraw a published action plan (``actions.may_withdraw_plan``); its form changes nothing else.
         ("recommendations", "actionplan", ["view", "change"]),
         ("recommendations", "actionplanwithdrawal", ["view"]),
+        # Announcing a coming review (recommendations.announcements), for its lead inspectorate.
+        ("recommendations", "reviewannouncement", ["view", "add", "change"]),
     ],
     Role.LEADER: [
         ("recommendations", "response", ["view", "add", "change"]),

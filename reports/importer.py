@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.formats import date_format
 
 from findings.models import (
@@ -36,7 +37,7 @@ from findings.models import (
 )
 from findings.publishing import PublicationError, public_data_changed, publish_review
 from recommendations.audit import record_audit_event
-from recommendations.history import IMPORT_REASON
+from recommendations.history import IMPORT_REASON, WRITTEN_BY_IMPORT
 from recommendations.models import (
     AuditAction,
     Establishment,
@@ -51,7 +52,7 @@ from recommendations.models import (
 from recommendations.roles import may_judge, may_write_report_text
 from reports.grammars import common as report_parser
 from reports.grammars.irp import parse_document
-from reports.limits import check_pdf, size_refusal
+from reports.limits import check_pdf
 from reports.reading import ReportError, read_document
 from reports.reading.report import Report
 
@@ -62,19 +63,9 @@ def read_report(path: str | Path):
     """Reads and parses a report file: the text of a report, or its PDF. A review gives a
     ``reports.reading.report.Report``, a full inspection a ``reports.grammars.full_inspection.FullInspection``
     (told apart by the title line)."""
-    path = Path(path)
-    try:
-        refusal = size_refusal(path.stat().st_size)
-        if refusal:  # refused before it is read, as the upload is
-            raise ReportError(refusal)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportError("There is no such file.") from None
-    except IsADirectoryError:
-        raise ReportError("This is a folder, not a report file.") from None
-    except OSError as error:
-        raise ReportError(f"The file cannot be read ({error.strerror}).") from None
-    return parse_any_report(data, path.name)
+    from reports.sources import file_bytes
+
+    return parse_any_report(file_bytes(path), Path(path).name)
 
 
 def parse_any_report(data: bytes, name: str = ""):
@@ -224,7 +215,10 @@ class Run:
         ids = [row.pk for row in rows if row is not None]
         if not ids or not hasattr(model, "history"):
             return
-        records = model.history.filter(id__in=ids, history_change_reason__startswith=IMPORT_REASON)
+        by_import = Q()
+        for start in WRITTEN_BY_IMPORT:
+            by_import |= Q(history_change_reason__startswith=start)
+        records = model.history.filter(by_import, id__in=ids)
         for record in records.order_by("id", "-history_date", "-history_id"):
             self.imported.setdefault((model, record.id), record)
 

@@ -23,6 +23,7 @@ from findings.publishing import public_data_changed
 from recommendations.models import Inspection
 from reports.grammars.irp import parse_document
 from reports.importer import Changes, parse_any_report, save_any_report
+from reports.limits import size_refusal
 from reports.reading import ReportError, read_document
 from reports.reading.reader import is_pdf
 from reports.reading.report import Report
@@ -92,9 +93,14 @@ def keep_source(
 
 
 def file_bytes(path) -> bytes:
-    """A report file's bytes, or ReportError saying why they cannot be read."""
+    """A report file's bytes, or ReportError saying why they cannot be read. A file over the
+    upload page's size limit is refused before it is read, as the page refuses it."""
+    path = Path(path)
     try:
-        return Path(path).read_bytes()
+        refusal = size_refusal(path.stat().st_size)
+        if refusal:
+            raise ReportError(refusal)
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReportError("There is no such file.") from None
     except IsADirectoryError:

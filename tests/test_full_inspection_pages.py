@@ -100,7 +100,7 @@ def test_the_list_csv_and_api_filter_by_followed_up(client, belmarsh_whole_life)
     assert "<strong>20</strong>" in no and "Not followed up by a review yet" in no
     yes = text_of(client.get("/recommendations/?followed_up=yes"))
     assert "<strong>13</strong>" in yes
-    rows = list(csv.DictReader(io.StringIO(client.get("/recommendations.csv?followed_up=no").getvalue().decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/recommendations.csv?followed_up=no").getvalue().decode("utf-8-sig"))))
     assert len(rows) == 20 and {row["followed_up"] for row in rows} == {"no"}
     assert all(row["judgement"] == "" for row in rows)
     api = client.get("/api/v1/recommendations/?followed_up=no")
@@ -111,7 +111,7 @@ def test_the_list_csv_and_api_filter_by_followed_up(client, belmarsh_whole_life)
 
 def test_the_comparison_keeps_judged_and_not_followed_up_counts_apart(client, belmarsh_whole_life):
     response = client.get("/compare/areas.csv")
-    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     security = [row for row in rows if row["area"] == "Security" and row["inspectorate"] == "HMI Prisons"]
     assert {row["judgements"] for row in security} == {"0"} and {row["not_followed_up"] for row in security} == {"1"}
     force = [row for row in rows if row["area"] == "Use of force" and row["inspectorate"] == "HMI Prisons"]

@@ -38,7 +38,11 @@ BUDGETS = {
         "recommendation with plan and response; judgements; evidence; scale; actions; notes; target date changes; "
         "repeated-concern chain",
     ),
-    "preview": (13, "session; user; inspector group; the review page's nine; the leader link"),
+    "preview": (
+        14,
+        "session; user; inspector group; the review page's nine; whether the establishment is public "
+        "(the breadcrumb links it only then); the leader link",
+    ),
 }
 
 

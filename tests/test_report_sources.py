@@ -18,6 +18,7 @@ from findings.publishing import unpublish_review
 from recommendations.models import Inspection, PublicationStatus
 from reports import jobs, upload
 from tests.conftest import SEED_REPORT
+from tests.test_import_upload import HMI_ROWS
 from tests.typeset import typeset
 
 SEED = SEED_REPORT.read_text(encoding="utf-8")
@@ -175,7 +176,7 @@ def test_a_file_missing_from_storage_is_a_404_not_an_error(db, client, pdf_path)
 def test_the_upload_page_takes_the_reports_text_and_keeps_it(inspector):
     preview = inspector.post(UPLOAD, {"report": SimpleUploadedFile("belmarsh-irp-2022.txt", SEED.encode())})
     assert preview.status_code == 200
-    assert "create <strong>126</strong> rows" in preview.content.decode()
+    assert f"create <strong>{HMI_ROWS}</strong> rows" in preview.content.decode()
     response = inspector.post(CONFIRM, {"token": token_of(preview)})
     assert response.status_code == 302
     source = ReportSource.objects.get()
@@ -213,7 +214,7 @@ def test_a_long_pdf_is_read_and_imported_in_the_background(inspector, settings, 
     assert job_url.startswith("/admin/reports/import/jobs/")
     preview = inspector.get(job_url)  # tasks run inline here: the reading is done
     page = preview.content.decode()
-    assert "create <strong>126</strong> rows" in page and "Nothing has been written yet." in page
+    assert f"create <strong>{HMI_ROWS}</strong> rows" in page and "Nothing has been written yet." in page
     assert not Inspection.objects.exists()
     preview_job = re.search(r'name="preview" value="([^"]+)"', page).group(1)
 

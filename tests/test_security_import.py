@@ -178,27 +178,33 @@ def test_every_row_loaded_from_the_fixture_has_history_from_its_first_save(loade
     for model in models_with_history():
         assert not model.objects.exclude(pk__in=model.history.values("id")).exists(), model
     record = Recommendation.history.filter(reference="1.39").earliest("history_date")
-    assert record.history_change_reason == "Imported from belmarsh-irp-2022.txt"
+    # made by importing two reports (make fixtures): loaded as their imports' values
+    assert record.history_change_reason == "Loaded from belmarsh.json"
+
+
+FULL_REPORT = SEED_REPORT.parent / "belmarsh-full-inspection-2021.txt"
 
 
 def test_a_recommendation_edited_after_loading_is_not_overwritten(loaded):
+    """The full inspection's report writes its recommendations' text: re-importing it refuses to
+    overwrite a correction made in the workspace (and the review, which quotes it, refuses too)."""
     recommendation = Recommendation.objects.get(inspection=loaded.follows_up, reference="1.39")
-    recommendation.text = "Corrected in the workspace."
+    recommendation.concern = "Corrected in the workspace."
     recommendation.save()
     with pytest.raises(CommandError, match="would overwrite 1 value changed in the inspectors’ workspace"):
-        run(SEED_REPORT)
+        run(FULL_REPORT)
     recommendation.refresh_from_db()
-    assert recommendation.text == "Corrected in the workspace."
+    assert recommendation.concern == "Corrected in the workspace."
 
 
 def test_a_value_with_no_history_at_all_is_compared_with_the_report(loaded):
     recommendation = Recommendation.objects.get(inspection=loaded.follows_up, reference="1.39")
     Recommendation.history.filter(id=recommendation.pk).delete()
-    Recommendation.objects.filter(pk=recommendation.pk).update(text="Changed with no trace.")
+    Recommendation.objects.filter(pk=recommendation.pk).update(concern="Changed with no trace.")
     with pytest.raises(CommandError, match="would overwrite 1 value"):
-        run(SEED_REPORT)
+        run(FULL_REPORT)
     recommendation.refresh_from_db()
-    assert recommendation.text == "Changed with no trace."
+    assert recommendation.concern == "Changed with no trace."
 
 
 def test_a_renamed_team_member_is_kept_and_never_duplicated(loaded):
@@ -283,7 +289,7 @@ def test_a_confirmation_racing_another_is_retried_once_against_what_the_other_wr
     client.force_login(hmi_inspector)
     preview = client.post(UPLOAD, {"report": pdf_file(typeset(SEED, "a4"))})
     calls = []
-    save = report_views.save_report
+    save = report_views.import_file
 
     def racing(*args, **kwargs):
         calls.append(1)
@@ -291,7 +297,7 @@ def test_a_confirmation_racing_another_is_retried_once_against_what_the_other_wr
             raise IntegrityError('duplicate key value violates unique constraint "establishment_name"')
         return save(*args, **kwargs)
 
-    monkeypatch.setattr(report_views, "save_report", racing)
+    monkeypatch.setattr(report_views, "import_file", racing)
     response = client.post(CONFIRM, {"token": token_of(preview)})
     assert response.status_code == 302 and len(calls) == 2
     assert Inspection.objects.filter(slug="irp-2022").count() == 1
@@ -304,7 +310,7 @@ def test_a_confirmation_that_loses_twice_is_a_409_with_a_sentence(client, hmi_in
     def always(*args, **kwargs):
         raise IntegrityError("duplicate key")
 
-    monkeypatch.setattr(report_views, "save_report", always)
+    monkeypatch.setattr(report_views, "import_file", always)
     response = client.post(CONFIRM, {"token": token_of(preview)})
     assert response.status_code == 409
     assert "was being imported by someone else at the same moment, so this import wrote nothing" in (

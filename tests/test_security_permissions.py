@@ -231,6 +231,21 @@ ADD_CASES = {
     "recommendations.actionplan": (lambda w: {"inspection": w["review"].follows_up_id}, set()),
     "recommendations.actionplanwithdrawal": (lambda w: {"reason": "Forged."}, set()),
     "recommendations.planupload": ({}, set()),
+    # A coming review is announced by its lead inspectorate (HMI Prisons here).
+    "recommendations.reviewannouncement": (
+        lambda w: {
+            "inspection": w["review"].follows_up_id,
+            "planned_month": "2023-03-01",
+            "recommendations": [w["recommendation"].pk],
+        },
+        INSPECTORS,
+    ),
+    # Followers, their subscriptions and the send log are the alerts' own: read-only everywhere.
+    "alerts.subscriber": ({"email": "forged@example.org"}, set()),
+    "alerts.subscription": ({"topic": "all"}, set()),
+    "alerts.delivery": ({}, set()),
+    # The report files as published are kept by imports only.
+    "findings.reportsource": ({}, set()),
     "recommendations.response": (
         lambda w: {"recommendation": w["recommendation"].pk, "decision": "accepted", "reason": ""},
         SUPERUSER,

@@ -164,6 +164,10 @@ class ApiRecommendationFilter(RecommendationFilter):
         # The same filter; the type hint tells the schema the year is sent as text ("2021").
         return super().filter_year(queryset, name, value)
 
+    def filter_judgement(self, queryset, name, value: str):
+        # The same filter; the type hint tells the schema a judgement is sent as its level's slug.
+        return super().filter_judgement(queryset, name, value)
+
     def filter_review(self, queryset, name, value):
         judged = Judgement.objects.published(self.today).filter(review_id=value)
         return queryset.filter(pk__in=judged.values("recommendation_id"))

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from recommendations.history import IMPORT_REASON, record_first_history
+from recommendations.history import IMPORT_REASON, LOADED_REASON, record_first_history
 from recommendations.models import Inspection, Recommendation
 
 
@@ -39,7 +39,7 @@ def first_history_reason(names):
     sources = sorted(set(Inspection.objects.exclude(source="").values_list("source", flat=True)))
     if len(sources) == 1:
         return f"{IMPORT_REASON}{sources[0]}"
-    return f"Loaded from {names}"[:100]
+    return f"{LOADED_REASON}{names}"[:100]
 
 
 class Command(BaseCommand):
