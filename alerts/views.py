@@ -60,7 +60,7 @@ def follow(request, topic, slug=None):
     if request.method == "POST" and form.is_valid():
         subscribing.request_subscription(form.cleaned_data["email"], target, form.cleaned_data["frequency"])
         request.session[SESSION_EMAIL] = form.cleaned_data["email"].strip().lower()
-        request.session["alerts:title"] = target.title
+        request.session["alerts:title"] = str(target.title)  # the session holds text, not a lazy translation
         return HttpResponseRedirect(reverse("alerts:check-email"))
     status = 400 if form.errors else 200
     return render(request, "alerts/follow.html", {"form": form, "target": target}, status=status)

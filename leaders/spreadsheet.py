@@ -59,8 +59,10 @@ KEYS_BY_HEADER = {header.lower(): key for key, header, _, _ in COLUMNS}
 REQUIRED = ["reference", "response", "response_reason", "action", "owner", "target_date", "status", "version"]
 TEXT_KEYS = [key for key, *_ in COLUMNS if key not in ("target_date", "updated")]
 
-RESPONSE_LABELS = [label for _, label in ResponseDecision.choices]
-STATUS_LABELS = [label for _, label in ActionStatus.choices]
+# The spreadsheet's lists, as text: the workbook stores strings, and an upload is read against the
+# same words the download wrote.
+RESPONSE_LABELS = [str(label) for _, label in ResponseDecision.choices]
+STATUS_LABELS = [str(label) for _, label in ActionStatus.choices]
 NO_RESPONSE = "No response yet"  # what the older CSV wrote for no response; read as empty
 
 

@@ -100,7 +100,8 @@ def test_the_list_csv_and_api_filter_by_followed_up(client, belmarsh_whole_life)
     assert "<strong>20</strong>" in no and "Not followed up by a review yet" in no
     yes = text_of(client.get("/recommendations/?followed_up=yes"))
     assert "<strong>13</strong>" in yes
-    rows = list(csv.DictReader(io.StringIO(client.get("/recommendations.csv?followed_up=no").getvalue().decode("utf-8-sig"))))
+    download = client.get("/recommendations.csv?followed_up=no").getvalue().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(download)))
     assert len(rows) == 20 and {row["followed_up"] for row in rows} == {"no"}
     assert all(row["judgement"] == "" for row in rows)
     api = client.get("/api/v1/recommendations/?followed_up=no")
