@@ -38,6 +38,13 @@ def _browser_tools_reason():
     return f"{' and '.join(missing)} not installed{where} (apt-get install chromium; npm ci)"
 
 
+def pytest_report_header(config):
+    reason = _browser_tools_reason()
+    if reason is None:
+        return f"browser tests: {CHROMIUM}"
+    return f"browser tests: {'fail' if IN_CI else 'skipped'}, {reason}"
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Chromium and axe-core. Without them they are skipped on a developer's
     machine, decided here, before pytest-playwright's session fixtures try to launch a browser;
