@@ -117,9 +117,13 @@ def test_the_preview_of_a_new_prisons_draft_links_to_no_404(client, hmi_inspecto
     client.force_login(hmi_inspector)
     page = client.get(reverse("public:review-preview", kwargs={"pk": review.pk})).content.decode()
     breadcrumbs = page[page.index('class="govuk-breadcrumbs"') : page.index("</nav>")]
+    client.logout()
     for href in re.findall(r'href="([^"]+)"', breadcrumbs):
-        client.logout()
         assert client.get(href).status_code == 200, href
+    # Nor does any other link of the page lead the public to a 404 (a recommendation's page, say).
+    for href in set(re.findall(r'href="(/[^"#]*)"', page)):
+        if not href.startswith(("/preview/", "/static/", "/admin/")):
+            assert client.get(href).status_code != 404, href
 
 
 def test_a_judgements_history_shows_the_reason_given(client, draft, hmi_inspector):
