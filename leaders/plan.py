@@ -721,25 +721,18 @@ def _apply_change(op, action, by):
         or target != action.target_date
     )
     if status in OPEN_ACTION_STATUSES and (details or status != action.status):
-        domain.update_action(
-            action,
-            description=op["description"],
-            owner=op["owner"],
-            target_date=target,
-            status=status,
-            date_change_reason=op["date_change_reason"],
-            by=by,
-            seen_version=seen,
-        )
-        seen = None
+        saved_status = status
     elif details:  # done or dropped now: the details first, while it is open
-        keep_open = action.status if action.status in OPEN_ACTION_STATUSES else ActionStatus.IN_PROGRESS
+        saved_status = action.status if action.status in OPEN_ACTION_STATUSES else ActionStatus.IN_PROGRESS
+    else:
+        saved_status = None
+    if saved_status is not None:
         domain.update_action(
             action,
             description=op["description"],
             owner=op["owner"],
             target_date=target,
-            status=keep_open,
+            status=saved_status,
             date_change_reason=op["date_change_reason"],
             by=by,
             seen_version=seen,
