@@ -34,6 +34,7 @@ def shoot(page, name):
 
 
 def problems(page, axe):
+    page.wait_for_load_state("load")
     found = {"too wide": page.evaluate(TOO_WIDE), "serif text": page.evaluate(SERIF_TEXT), "axe": axe(page)}
     return {what: items for what, items in found.items() if items}
 
@@ -155,6 +156,7 @@ def test_publishing_with_gaps_and_a_note_corrected_in_the_browser(live_server, b
     note = action.notes.get(text="Second weekly meeting held.")
     assert note.noted_on == datetime.date(2022, 5, 28)
     page.click(f"#note-{note.pk} a:has-text('Correct')")
+    expect(page.locator("button:has-text('Save the correction')")).to_be_visible()
     assert problems(page, axe) == {}
     page.fill("#id_text", "Second weekly meeting held: 9 incidents reviewed.")
     page.click("button:has-text('Save the correction')")
