@@ -95,6 +95,7 @@ def axe():
     """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations."""
 
     def run(page):
+        page.wait_for_load_state("load")  # after a click that navigates, check the new page
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "

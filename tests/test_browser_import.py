@@ -24,6 +24,7 @@ def test_an_inspector_uploads_a_report_pdf_and_confirms_it(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Import a report (PDF or text)").click()
+    expect(page.get_by_label("Report (PDF or text)")).to_be_visible()
     assert axe(page) == []
 
     page.get_by_label("Report (PDF or text)").set_input_files(str(pdf))
