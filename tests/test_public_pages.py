@@ -80,6 +80,20 @@ def test_establishment_page_shows_inspections_scores_and_open_recommendations(cl
         assert f"Recommendation {position} for HMP Belmarsh." in page
 
 
+def test_each_page_describes_itself_to_search_engines_and_link_previews(client, review, use_of_force):
+    """A shared link or a search result shows a sentence about the page, not the site's alone."""
+    pages = {
+        reverse("public:home"): "What prison inspectorates recommended",
+        reverse("public:establishment", kwargs={"slug": "belmarsh"}): "recommendations inspectors made to HMP Belmarsh",
+        use_of_force.get_absolute_url(): "Recommendation 2 for HMP Belmarsh.",
+        review.get_absolute_url(): "the progress judged on each recommendation it followed up",
+    }
+    for url, sentence in pages.items():
+        page = html(client.get(url))
+        description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
+        assert sentence in description, url
+
+
 def test_establishment_list_links_to_each_establishment(client, review):
     page = html(client.get(reverse("public:establishment-list")))
     assert 'href="/establishments/belmarsh/"' in page
