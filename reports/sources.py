@@ -21,10 +21,9 @@ from django.db import transaction
 from findings.models import ReportSource
 from findings.publishing import public_data_changed
 from recommendations.models import Inspection
-from reports.grammars.irp import parse_document
 from reports.importer import Changes, parse_any_report, save_any_report
 from reports.limits import size_refusal
-from reports.reading import ReportError, read_document
+from reports.reading import ReportError
 from reports.reading.reader import is_pdf
 from reports.reading.report import Report
 

@@ -92,9 +92,23 @@ LAYOUTS = {
             "Section 6 Preparation for release": "Section 6\npreparation for release",
         },
     ),
-    # US Letter, narrow margins and small type: long lines, page breaks elsewhere again.
+    # US Letter, narrow margins and small type: long lines, page breaks elsewhere again; an area
+    # heading set in the body's size wraps onto a line in lower case.
     "letter-narrow-margins": Layout(
-        pagesize=LETTER, left=12 * mm, right=12 * mm, top=14 * mm, bottom=14 * mm, size=9.5, heading_extra=5
+        pagesize=LETTER,
+        left=12 * mm,
+        right=12 * mm,
+        top=14 * mm,
+        bottom=14 * mm,
+        size=9.5,
+        heading_extra=5,
+        heading_breaks={
+            "Section 5 Purposeful activity": "Section 5\nPurposeful activity",
+            "Children and families and contact with the outside world": (
+                "Children and families and\ncontact with the outside world"
+            ),
+            "Peer support on arrival": "Peer support\non arrival",
+        },
     ),
 }
 
@@ -131,7 +145,9 @@ def _escape(text: str) -> str:
 
 
 def _styles(layout: Layout) -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=layout.font, fontSize=layout.size, leading=layout.leading, spaceAfter=6)
+    body = ParagraphStyle(
+        "body", fontName=layout.font, fontSize=layout.size, leading=layout.leading, spaceAfter=6, allowOrphans=1
+    )
     big = layout.size + layout.heading_extra
     return {
         "body": body,
@@ -192,7 +208,7 @@ def story(text: str, layout: Layout) -> list:
             flow.append(Table(cells, colWidths=widths, style=TableStyle(style)))
             rows.clear()
 
-    for index, block in enumerate(report_blocks):
+    for block in report_blocks:
         first, joined = block[0], join(block)
         short = len(block) <= 2 and not joined.endswith(".") and not _opens(first)
         heads_a_part = PART.match(joined) and short and not re.search(r"\s{2,}\d+$", first)
@@ -243,12 +259,13 @@ def story(text: str, layout: Layout) -> list:
     return flow
 
 
-def typeset(text: str, layout: Layout | str = "a4-wrapped-headings") -> bytes:
-    """The full inspection report in ``text`` as a typeset PDF."""
+def typeset(text: str, layout: Layout | str = "a4-wrapped-headings", running: str | None = None) -> bytes:
+    """The full inspection report in ``text`` as a typeset PDF, with ``running`` (by default "Report
+    on an unannounced inspection of" its establishment) as the running title."""
     if isinstance(layout, str):
         layout = LAYOUTS[layout]
     establishment = re.search(r"^Report on an unannounced inspection of (.+?) by HM Chief", text).group(1)
-    running = f"Report on an unannounced inspection of {establishment}"
+    running = running or f"Report on an unannounced inspection of {establishment}"
     width, height = layout.pagesize
     pages = {"total": 0}
 
@@ -281,5 +298,3 @@ def typeset(text: str, layout: Layout | str = "a4-wrapped-headings") -> bytes:
     _, pages["total"] = build()  # the count of pages is known after a first pass
     data, _ = build()
     return data
-
-
