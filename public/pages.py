@@ -139,6 +139,21 @@ class ScoreHistory:
     rows: list  # [(test label, [(score or None, printed name or "") per inspection])]
 
     @property
+    def table(self):
+        """[(test label, [(inspection, score, printed name)])] for the table: each cell knows its
+        inspection, so that on a phone, where the table stacks, it is labelled with its year."""
+        return [
+            (
+                label,
+                [
+                    (inspection, score, printed)
+                    for inspection, (score, printed) in zip(self.inspections, cells, strict=True)
+                ],
+            )
+            for label, cells in self.rows
+        ]
+
+    @property
     def chart(self):
         """[(test label, [(inspection, score, width percent, meaning)])] for the bar chart."""
         return [

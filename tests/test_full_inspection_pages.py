@@ -16,6 +16,8 @@ from tests.conftest import PROJECT_DIR
 FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
 FULL = "/establishments/belmarsh/inspection-2021/"
 
+SCORE_CELL = '{test}</th> <td class="govuk-table__cell" data-label="Score (1 to 4)">'
+
 
 @pytest.fixture
 def belmarsh_whole_life(db):
@@ -30,7 +32,7 @@ def text_of(response):
 
 def test_the_full_inspection_page_shows_scores_priorities_and_what_became_of_each(client, belmarsh_whole_life):
     page = text_of(client.get(FULL))
-    assert 'Purposeful activity</th> <td class="govuk-table__cell">1: Outcomes for prisoners are poor' in page
+    assert SCORE_CELL.format(test="Purposeful activity") + "1: Outcomes for prisoners are poor" in page
     assert "Followed up in April 2022: Reasonable progress" in page  # 1.38
     assert "Followed up in April 2022: No meaningful progress" in page  # 1.44
     assert page.count("Not followed up by a review") == 20

@@ -17,6 +17,8 @@ UPLOAD = reverse("reports:import")
 CONFIRM = reverse("reports:import-confirm")
 TEXT = (PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt").read_text(encoding="utf-8")
 
+SCORE_CELL = '{test}</th> <td class="govuk-table__cell" data-label="Score (1 to 4)">'
+
 
 @pytest.fixture
 def inspector(client, hmi_inspector, tmp_path, monkeypatch):
@@ -80,8 +82,8 @@ def test_an_inspector_uploads_a_typeset_pdf_sees_the_preview_confirms_and_the_pa
 
     client.logout()
     public = " ".join(client.get("/establishments/belmarsh/inspection-2021/").content.decode().split())
-    assert 'Purposeful activity</th> <td class="govuk-table__cell">1: Outcomes for prisoners are poor' in public
-    assert 'Respect</th> <td class="govuk-table__cell">3: Outcomes for prisoners are reasonably good' in public
+    assert SCORE_CELL.format(test="Purposeful activity") + "1: Outcomes for prisoners are poor" in public
+    assert SCORE_CELL.format(test="Respect") + "3: Outcomes for prisoners are reasonably good" in public
     for recommendation in Recommendation.objects.filter(inspection=inspection):
         assert recommendation.text.split(".")[0] in public  # all 30, in the words the PDF gave
     assert public.count(">Priority<") == 5

@@ -20,5 +20,8 @@ def judgement_tag(label, rank, top, follow_up=None):
     ``FollowUp``'s words ("To be followed up", "Not followed up by a review"), from the
     ``follow_up`` that ``with_latest_judgement`` gives every recommendation."""
     if not label and follow_up in FollowUp.values and follow_up != FollowUp.FOLLOWED_UP:
-        return {"label": FollowUp(follow_up).label, "css_class": f"app-fate app-fate--{follow_up.replace('_', '-')}"}
+        return {
+            "label": FollowUp(follow_up).label,
+            "css_class": f"app-fate app-fate--{follow_up.replace('_', '-')} govuk-tag--grey",
+        }
     return {"label": label, "css_class": judgement_class(rank, top)}
