@@ -87,3 +87,16 @@ def test_an_inspector_uploads_a_typeset_pdf_sees_the_preview_confirms_and_the_pa
     for recommendation in Recommendation.objects.filter(inspection=inspection):
         assert recommendation.text.split(".")[0] in public  # all 30, in the words the PDF gave
     assert public.count(">Priority<") == 5
+
+
+def test_a_long_full_inspection_pdf_is_read_in_the_background_by_its_own_grammar(inspector, settings):
+    """Past the page limit the PDF is read by a background job (inline here), which tells a full
+    inspection from a review by its title as the request does, and previews it the same way."""
+    settings.REPORT_BACKGROUND_PAGES = 5  # the typeset report's 15 pages count as long
+    data = pdf_of("from-May-2022", "letter-narrow-margins")
+    response = inspector.post(UPLOAD, {"report": SimpleUploadedFile("exampleton-2023.pdf", data)})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/reports/import/jobs/")
+    page = " ".join(inspector.get(response["Location"]).content.decode().split())
+    assert "HMP Exampleton</strong> full inspection" in page and "Nothing has been written yet." in page
+    assert "6 concerns" in page
+    assert not Inspection.objects.exists()
