@@ -48,12 +48,13 @@ from findings.publishing import (
     public_data_changed,
     publication_date_refusal,
     publication_state,
+    publish_full_inspection,
     publish_on,
     publish_review,
     unpublish_review,
 )
 from recommendations.admin import HistoryAdmin, InspectionAdmin
-from recommendations.models import Inspection, PublicationStatus, Recommendation
+from recommendations.models import Inspection, InspectionKind, PublicationStatus, Recommendation
 from recommendations.roles import inspectorate_ids, may_judge, may_write_report_text
 
 
@@ -431,7 +432,10 @@ class ReviewPublicationMixin:
                 self.message_user(request, f"{review}: you may not publish this review.", messages.ERROR)
                 continue
             try:
-                review = publish_review(review, by=request.user)
+                if review.kind == InspectionKind.FULL:  # a draft imported on the upload page
+                    review = publish_full_inspection(review, by=request.user)
+                else:
+                    review = publish_review(review, by=request.user)
             except PublicationError as error:
                 self.message_user(request, f"{review} was not published: " + " ".join(error.messages), messages.ERROR)
             else:

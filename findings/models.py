@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -19,6 +20,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
@@ -362,6 +364,35 @@ def published_recommendations(today=None):
 SEARCH_COLUMNS = ("search_document", "evidence_text", "evidence_public_from", "public_document")
 
 
+class FollowUp(models.TextChoices):
+    """What became of a recommendation or key concern, in the one wording every page, the CSV and
+    the API use (``with_latest_judgement`` decides it, as ``follow_up``):
+
+    - followed up: a published review judged it;
+    - to be followed up: no published review of the inspection that made it yet (an announced
+      review names its planned month beside it);
+    - not followed up by a review: a published review of that inspection left it out.
+    """
+
+    FOLLOWED_UP = "followed_up", _("Followed up by a review")
+    TO_BE_FOLLOWED_UP = "to_be_followed_up", _("To be followed up")
+    NOT_FOLLOWED_UP = "not_followed_up", _("Not followed up by a review")
+
+
+def follow_up(today=None):
+    """The ``FollowUp`` of each recommendation, as an expression over ``with_latest_judgement``'s
+    annotations: judged in public, else whether a review of its inspection is public on ``today``."""
+    reviewed = Exists(
+        Inspection.objects.published(today).filter(kind=InspectionKind.IRP, follows_up=OuterRef("inspection_id"))
+    )
+    return Case(
+        When(latest_judgement_id__isnull=False, then=Value(FollowUp.FOLLOWED_UP.value)),
+        When(reviewed, then=Value(FollowUp.NOT_FOLLOWED_UP.value)),
+        default=Value(FollowUp.TO_BE_FOLLOWED_UP.value),
+        output_field=models.CharField(),
+    )
+
+
 def with_latest_judgement(recommendations, today=None):
     """Annotates each recommendation with its latest published judgement (at the latest published
     review that judged it) and the top rank of its inspectorate's scale:
@@ -370,7 +401,8 @@ def with_latest_judgement(recommendations, today=None):
     ``latest_slug``, ``latest_review_id``, ``top_rank`` (None where never judged in public), and
     ``is_open``: the one rule of whether a recommendation is still open (its latest published
     judgement is below the top of its scale, or there is none yet), read by every page, the API
-    and ``open_recommendations``.
+    and ``open_recommendations``; and ``follow_up``, its ``FollowUp`` (the one wording of whether
+    a review followed it up).
 
     One join (not a subquery per row): the judgement whose stored public window holds
     ``today`` (see ``JudgementQuerySet.current``), so the list can filter and count by the
@@ -395,6 +427,7 @@ def with_latest_judgement(recommendations, today=None):
             is_open=ExpressionWrapper(
                 Q(latest_rank__isnull=True) | Q(latest_rank__lt=F("top_rank")), output_field=BooleanField()
             ),
+            follow_up=follow_up(today),
         )
     )
 

@@ -196,7 +196,8 @@ class NotAllowedToPublish(PermissionDenied):
 def may_publish(user, review=None):
     """Who may publish, unpublish or change the publication date of ``review``: a superuser, or an
     inspector (with the inspection change permission) whose inspectorate judges something in it —
-    publishing makes their judgements public. With no review: whether the user may publish any."""
+    publishing makes their judgements public — or, for a full inspection, of its lead inspectorate.
+    With no review: whether the user may publish any."""
     if not user.has_perm("recommendations.change_inspection"):
         return False
     allowed = inspectorate_ids(user)
@@ -206,6 +207,9 @@ def may_publish(user, review=None):
         return False
     if review is None:
         return True
+    if review.kind == InspectionKind.FULL:
+        # A full inspection is its lead inspectorate's report (as its import is theirs).
+        return review.lead_inspectorate_id in allowed
     return review.is_review and review.judgements.filter(recommendation__inspectorate__in=allowed).exists()
 
 

@@ -140,6 +140,16 @@ RECOMMENDATIONS = [
         _("Whether a published review has judged it."),
         _("yes or no (true or false in the API); the `followed_up` filter takes yes or no."),
     ),
+    Field(
+        Column("follow_up", TEXT, 20),
+        "follow_up",
+        _("What became of it, in the words the pages use."),
+        _(
+            "followed_up (a published review judged it: “Followed up by a review”), to_be_followed_up (no "
+            "published review of its inspection yet: “To be followed up”) or not_followed_up (a published review "
+            "of its inspection left it out: “Not followed up by a review”)."
+        ),
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from common import public_cache
 from findings.models import (
     WORST_FIRST,
     WORST_FIRST_THEN_LEVEL,
+    FollowUp,
     Judgement,
     Paragraph,
     ParagraphPart,
@@ -136,6 +137,21 @@ class ScoreHistory:
 
     inspections: list  # full inspections with at least one score, oldest first
     rows: list  # [(test label, [(score or None, printed name or "") per inspection])]
+
+    @property
+    def table(self):
+        """[(test label, [(inspection, score, printed name)])] for the table: each cell knows its
+        inspection, so that on a phone, where the table stacks, it is labelled with its year."""
+        return [
+            (
+                label,
+                [
+                    (inspection, score, printed)
+                    for inspection, (score, printed) in zip(self.inspections, cells, strict=True)
+                ],
+            )
+            for label, cells in self.rows
+        ]
 
     @property
     def chart(self):
@@ -278,35 +294,41 @@ def review_page(reviews, **lookup):
 
 
 class Fate:
-    """What became of a recommendation or key concern a full inspection made."""
+    """What became of a recommendation or key concern a full inspection made: ``FollowUp``'s values
+    as the page's CSS names them (``app-fate--not-followed-up``)."""
 
-    FOLLOWED_UP = "followed-up"
-    NOT_FOLLOWED_UP = "not-followed-up"
-    TO_BE_FOLLOWED_UP = "to-be-followed-up"
+    FOLLOWED_UP = FollowUp.FOLLOWED_UP.value.replace("_", "-")
+    NOT_FOLLOWED_UP = FollowUp.NOT_FOLLOWED_UP.value.replace("_", "-")
+    TO_BE_FOLLOWED_UP = FollowUp.TO_BE_FOLLOWED_UP.value.replace("_", "-")
 
 
-def describe_fate(item, reviewed: bool, announcement=None):
-    """Sets ``item.fate`` and ``item.fate_text``: "Followed up in April 2022: Reasonable progress",
-    "Not followed up by a review" (a published review of the inspection left it out), or "To be
-    followed up" (no published review yet; with the planned month once a review is announced)."""
-    if item.latest_label:
-        when = item.latest_review_published_on
-        if when:
-            text = gettext("Followed up in %(month)s: %(level)s") % {
-                "month": date_format(when, "F Y"),
-                "level": item.latest_label,
-            }
-        else:
-            text = gettext("Followed up: %(level)s") % {"level": item.latest_label}
-        item.fate, item.fate_text = Fate.FOLLOWED_UP, text
-    elif reviewed:
-        item.fate, item.fate_text = Fate.NOT_FOLLOWED_UP, gettext("Not followed up by a review")
-    else:
-        item.fate, item.fate_text = Fate.TO_BE_FOLLOWED_UP, gettext("To be followed up")
+def describe_fate(item, announcement=None):
+    """Sets ``item.fate`` and ``item.fate_text`` from ``item.follow_up`` (``findings.models.FollowUp``,
+    decided by ``with_latest_judgement``): "Followed up in April 2022: Reasonable progress", "Not
+    followed up by a review", or "To be followed up" (with the planned month once a review is
+    announced)."""
+    item.fate = item.follow_up.replace("_", "-")
+    item.fate_text = follow_up_text(item)
     item.announced = bool(announcement and item.pk in announcement.announced_ids)
     if item.announced and item.fate == Fate.TO_BE_FOLLOWED_UP:
-        item.fate_text = f"To be followed up at the review planned for {announcement.planned_month_display}"
+        item.fate_text = gettext("To be followed up at the review planned for %(month)s") % {
+            "month": announcement.planned_month_display
+        }
     return item
+
+
+def follow_up_text(item) -> str:
+    """What became of ``item`` in words: its judgement with the review's month where it has one
+    (``latest_review_published_on``), else ``FollowUp``'s label."""
+    if item.follow_up != FollowUp.FOLLOWED_UP:
+        return str(FollowUp(item.follow_up).label)
+    when = getattr(item, "latest_review_published_on", None)
+    if when:
+        return gettext("Followed up in %(month)s: %(level)s") % {
+            "month": date_format(when, "F Y"),
+            "level": item.latest_label,
+        }
+    return gettext("Followed up: %(level)s") % {"level": item.latest_label}
 
 
 @dataclass
@@ -374,7 +396,7 @@ def full_inspection_page(inspections, today, **lookup):
     if announcement is not None:
         announcement.announced_ids = set(announcement.recommendations.values_list("pk", flat=True))
     for item in items:
-        describe_fate(item, bool(reviews), announcement)
+        describe_fate(item, announcement)
     order = [HealthyPrisonTest(t) for t in HealthyPrisonTest]
     scores.sort(key=lambda score: order.index(score.test))
     return FullInspectionPage(inspection, items, scores, practice, team, reviews, announcement)

@@ -216,6 +216,7 @@ def recommendation_download(request, fmt):
                 site + recommendation.get_absolute_url(),
                 "yes" if recommendation.priority else "no",
                 "yes" if recommendation.latest_label else "no",
+                recommendation.follow_up,
             ]
 
     name = download_name("recommendations", filterset.in_force_values(), today)

@@ -68,16 +68,30 @@ def read_report(path: str | Path):
     return parse_any_report(file_bytes(path), Path(path).name)
 
 
-def parse_any_report(data: bytes, name: str = ""):
+def parse_any_report(data: bytes, name: str = "", progress=None):
     """The report a file's bytes hold, read by the grammar its title line names: a full
-    inspection (``reports.grammars.full_inspection``) or a review (``reports.grammars.irp``)."""
+    inspection (``reports.grammars.full_inspection``) or a review (``reports.grammars.irp``).
+
+    A PDF is read once, by its layout (``read_document``); its title is its first heading, joined
+    where it wraps on the cover. ``progress(page, pages)`` is called as each page of a PDF is read."""
     from reports.grammars import FULL_INSPECTION, report_type
-    from reports.grammars.full_inspection import lines_from_text, parse_full_inspection
-    from reports.reading.reader import decode_report, is_pdf, text_from_pdf
+    from reports.grammars.full_inspection import (
+        lines_from_document,
+        lines_from_text,
+        parse_full_inspection,
+        parse_full_inspection_document,
+    )
+    from reports.reading.reader import decode_report, is_pdf
 
     if data.startswith(b"%PDF-"):
         check_pdf(data)  # encrypted or too many pages: refused before any text is read
-    text = text_from_pdf(data) if is_pdf(data, name) else decode_report(data)
+    if is_pdf(data, name):
+        document = read_document(data, name, progress)
+        first = next((line.text for line in lines_from_document(document)[:40] if line.text.strip()), "")
+        if report_type(first) == FULL_INSPECTION:
+            return parse_full_inspection_document(document)
+        return parse_document(document)
+    text = decode_report(data)
     if report_type(text) == FULL_INSPECTION:
         return parse_full_inspection(lines_from_text(text))
     return parse_document(read_document(data, name))

@@ -21,10 +21,9 @@ from django.db import transaction
 from findings.models import ReportSource
 from findings.publishing import public_data_changed
 from recommendations.models import Inspection
-from reports.grammars.irp import parse_document
 from reports.importer import Changes, parse_any_report, save_any_report
 from reports.limits import size_refusal
-from reports.reading import ReportError, read_document
+from reports.reading import ReportError
 from reports.reading.reader import is_pdf
 from reports.reading.report import Report
 
@@ -117,12 +116,8 @@ def read_file(data: bytes, name: str):
 
 def read_file_with_progress(data: bytes, name: str, progress):
     """``read_file``, calling ``progress(page, pages)`` as each page of a PDF is read (a full
-    inspection's pages are read before its grammar runs)."""
-    from reports.grammars import FULL_INSPECTION, report_type
-
-    if not is_pdf(data, name) and report_type(data.decode("utf-8-sig", errors="replace")) == FULL_INSPECTION:
-        return parse_any_report(data, name)
-    return parse_document(read_document(data, name, progress))
+    inspection's or a review's, told apart by the title once the pages are read)."""
+    return parse_any_report(data, name, progress)
 
 
 def import_file(

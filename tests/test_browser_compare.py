@@ -37,6 +37,14 @@ def test_comparison_pages_pass_axe(live_server, page, axe, national, width):
         page.goto(live_server.url + url)
         assert axe(page) == [], url
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} is wider than {width}px"
+        if width == 1280 and url == reverse("public:compare"):
+            # Every column, "Not followed up" the last, shows without scrolling the table sideways.
+            scrolled = page.evaluate(
+                "[...document.querySelectorAll('.app-table-region')]"
+                ".filter(r => r.scrollWidth > r.clientWidth + 1).map(r => r.getAttribute('aria-labelledby'))"
+            )
+            assert scrolled == [], f"{scrolled} scroll sideways at 1280px"
+            assert page.get_by_role("columnheader", name="Not followed up").first.is_visible()
 
 
 def test_reader_filters_opens_an_area_and_downloads(live_server, page, national):

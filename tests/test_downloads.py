@@ -65,7 +65,7 @@ def test_the_recommendations_xlsx_has_typed_cells(client, data):
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["G"].width == 70 and sheet.column_dimensions["F"].width == 11
-    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"  # 15 columns: the 13 of v1, priority, followed_up
+    assert sheet.auto_filter.ref == f"A1:P{sheet.max_row}"  # 16 columns: the 13 of v1, priority, followed_up, follow_up
     force = by_area["Use of force"]
     # A reference is text: 1.40 stays 1.40.
     assert force["reference"].value == "1.40" and force["reference"].data_type == "s"

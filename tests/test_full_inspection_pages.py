@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -14,6 +15,8 @@ from tests.conftest import PROJECT_DIR
 
 FIXTURE = PROJECT_DIR / "fixtures" / "belmarsh.json"
 FULL = "/establishments/belmarsh/inspection-2021/"
+
+SCORE_CELL = '{test}</th> <td class="govuk-table__cell" data-label="Score (1 to 4)">'
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def text_of(response):
 
 def test_the_full_inspection_page_shows_scores_priorities_and_what_became_of_each(client, belmarsh_whole_life):
     page = text_of(client.get(FULL))
-    assert 'Purposeful activity</th> <td class="govuk-table__cell">1: Outcomes for prisoners are poor' in page
+    assert SCORE_CELL.format(test="Purposeful activity") + "1: Outcomes for prisoners are poor" in page
     assert "Followed up in April 2022: Reasonable progress" in page  # 1.38
     assert "Followed up in April 2022: No meaningful progress" in page  # 1.44
     assert page.count("Not followed up by a review") == 20
@@ -97,7 +100,7 @@ def test_the_establishment_page_shows_scores_over_time_as_chart_and_table(client
 
 def test_the_list_csv_and_api_filter_by_followed_up(client, belmarsh_whole_life):
     no = text_of(client.get("/recommendations/?followed_up=no"))
-    assert "<strong>20</strong>" in no and "Not followed up by a review yet" in no
+    assert "<strong>20</strong>" in no and no.count("Not followed up by a review") == 20
     yes = text_of(client.get("/recommendations/?followed_up=yes"))
     assert "<strong>13</strong>" in yes
     download = client.get("/recommendations.csv?followed_up=no").getvalue().decode("utf-8-sig")
@@ -119,3 +122,40 @@ def test_the_comparison_keeps_judged_and_not_followed_up_counts_apart(client, be
     assert sum(int(row["judgements"]) for row in force) == 1 and {row["not_followed_up"] for row in force} == {"0"}
     page = text_of(client.get("/compare/"))
     assert "Not followed up" in page
+
+
+WORDS = {
+    "followed_up": "Followed up by a review",
+    "not_followed_up": "Not followed up by a review",
+    "to_be_followed_up": "To be followed up",
+}
+
+
+def test_every_page_the_csv_and_the_api_say_what_became_of_a_recommendation_in_the_same_words(
+    client, belmarsh_whole_life
+):
+    """One wording, decided once (``findings.models.FollowUp``): a recommendation its review left
+    out reads "Not followed up by a review" on the establishment page, the list and its own page,
+    and ``not_followed_up`` in the CSV and the API; before any review, "To be followed up" everywhere."""
+    left_out = Recommendation.objects.get(inspection=belmarsh_whole_life, reference="3.22")
+    judged = Recommendation.objects.get(inspection=belmarsh_whole_life, reference="1.38")
+
+    def wording(expected_word, expected_value):
+        establishment = text_of(client.get("/establishments/belmarsh/"))
+        listed = text_of(client.get("/recommendations/", {"establishment": "belmarsh", "q": "Victims of violence"}))
+        own = text_of(client.get(left_out.get_absolute_url()))
+        for page in (establishment, listed, own):
+            assert expected_word in page and "Not yet judged" not in page
+        rows = csv.DictReader(io.StringIO(client.get("/recommendations.csv").getvalue().decode("utf-8-sig")))
+        by_url = {row["url"].removeprefix("http://testserver"): row["follow_up"] for row in rows}
+        assert by_url[left_out.get_absolute_url()] == expected_value
+        api = client.get(f"/api/v1/recommendations/{left_out.pk}/").json()
+        assert api["follow_up"] == expected_value
+        return by_url
+
+    by_url = wording(WORDS["not_followed_up"], "not_followed_up")
+    assert by_url[judged.get_absolute_url()] == "followed_up"
+    assert set(by_url.values()) == {"followed_up", "not_followed_up"}
+    no_review_yet()
+    cache.clear()  # the review taken down behind the cache's back (an update, as no_review_yet does)
+    wording(WORDS["to_be_followed_up"], "to_be_followed_up")

@@ -76,7 +76,7 @@ def test_published_inspections_recommendations_show_without_the_embargoed_judgem
     page = client.get(recommendation.get_absolute_url()).getvalue().decode()
     assert "Recommendation 1 for HMP Wandsworth." in page
     assert "No meaningful progress" not in page.split("How HMI Prisons judges progress")[0]
-    assert "Not yet judged" in page
+    assert "To be followed up" in page  # no review of its inspection is public yet
     listed = client.get(reverse("public:recommendation-list"), {"judgement": "no-meaningful-progress"})
     assert "Recommendation 1 for HMP Wandsworth." not in listed.getvalue().decode()
     assert client.get(review.get_absolute_url()).status_code == 404

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from findings.models import Judgement, NotablePractice, Paragraph, ProgressLevel, Standing, standing
+from findings.models import FollowUp, Judgement, NotablePractice, Paragraph, ProgressLevel, Standing, standing
 from recommendations.models import (
     Action,
     ActionPlan,
@@ -292,6 +292,14 @@ class RecommendationSerializer(serializers.ModelSerializer):
     is_open = serializers.SerializerMethodField(
         help_text=gettext_lazy("Still open: the latest judgement is below the top of its scale, or there is none yet.")
     )
+    follow_up = serializers.ChoiceField(
+        choices=FollowUp.choices,
+        read_only=True,
+        help_text=gettext_lazy(
+            "What became of it: followed_up (judged at a published review), to_be_followed_up (no published "
+            "review of its inspection yet) or not_followed_up (a published review of its inspection left it out)."
+        ),
+    )
     judgements = serializers.SerializerMethodField(help_text=gettext_lazy("Every published judgement of it."))
 
     class Meta:
@@ -317,6 +325,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "repeats",
             "latest_judgement",
             "is_open",
+            "follow_up",
             "judgements",
         ]
 

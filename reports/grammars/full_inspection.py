@@ -1,8 +1,9 @@
 """The grammar of an HMI Prisons full inspection report (``docs/full-inspections.md``).
 
-It reads a list of ``reports.reading.Line`` (text, page, number; a PDF's font and place are not
-used yet: the text rules below read both) and
-returns a ``FullInspection``: the establishment, the visit and publication, the era, every
+It reads a list of ``reports.reading.Line``: a text file's (``lines_from_text``: text, page,
+number) or a PDF's read by its layout (``lines_from_document``: a heading is a heading by its type,
+wrapped headings joined; page furniture already taken out by its band; paragraphs told apart by the
+space above them), and returns a ``FullInspection``: the establishment, the visit and publication, the era, every
 concern (with its recommendation before May 2022), the healthy prison scores, notable positive
 practice, the numbered paragraphs and the team. Whatever it cannot place is refused with its
 page and line: no text is dropped silently.
@@ -22,7 +23,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from reports.reading.lines import Line, ReportError
+from reports.reading.furniture import join_wrapped_headings
+from reports.reading.lines import Document, Line, ReportError
 
 # --- Lines -------------------------------------------------------------------------------------
 
@@ -47,6 +49,64 @@ def lines_from_text(text: str) -> list[Line]:
         for i, raw in enumerate(raws)
         if not (i == len(raws) - 1 and not raw.strip())
     ]
+
+
+def lines_from_document(document: Document) -> list[Line]:
+    """The lines of a PDF read by its layout (``reports.reading.read_document``), in the shape the
+    grammar reads a text file's: each heading (a line set larger or bolder than the body, its
+    wrapped lines joined into one whatever their case) stands alone between blank lines, and a
+    paragraph, a bullet or a table row that stands apart (space above it) starts after a blank
+    line. A page break is no blank line: page furniture is gone, and a body line at the top of a
+    page carries on the block above it unless it opens one (see ``_blocks``). A document without
+    layout (a text file, or a PDF that sets everything in one type) keeps the text rules."""
+    if not document.layout:
+        return lines_from_text(document.text)
+    lines = join_wrapped_headings(document.lines, starts_anew=_starts_anew)
+    out: list[Line] = []
+
+    def blank(line: Line) -> None:
+        if out and out[-1].text:
+            out.append(Line("", line.page, line.number))
+
+    previous: Line | None = None
+    for line in lines:
+        if line.heading or (previous is not None and previous.heading):
+            blank(line)
+        elif line.gap_before is not None and line.gap_before > PARAGRAPH_GAP:
+            blank(line)
+        out.append(line)
+        previous = line
+    return out
+
+
+PARAGRAPH_GAP = 1.5  # points of space above a line, beyond the body's line pitch, that start a paragraph
+
+
+def _starts_anew(line: Line) -> bool:
+    """A heading line that is never the next line of the heading above it: a section or an
+    appendix starts its own."""
+    text = line.text.strip()
+    return bool(SECTION.match(text) or APPENDIX.match(text))
+
+
+def running_titles_checked(document: Document, establishment: str) -> None:
+    """A PDF's running header or footer (found by its band, whatever it says) that names a full
+    inspection names this report's establishment; ReportError with its page if not."""
+    for item in document.furniture:
+        found = RUNNING.match(item.text.strip())
+        if item.kind == "running title" and found and found.group("establishment") != establishment:
+            raise ReportError(
+                f"This page's running title names {found.group('establishment')}, "
+                f"but the report is about {establishment}.",
+                item.number,
+                item.page,
+            )
+
+
+RUNNING = re.compile(
+    r"^(?:(?:Page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?\s+)?Report on an unannounced inspection of "
+    r"(?P<establishment>.+?)(?:\s{2,}.*|\s+(?:Page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?)?$"
+)
 
 
 # --- What a full inspection report says -------------------------------------------------------
@@ -231,7 +291,14 @@ def _number(word: str, line: Line) -> int:
 def _error(message: str, line: Line | None) -> ReportError:
     if line is None:
         return ReportError(message)
+    if message.endswith("cannot be placed.") and line.text.strip() and f"“{line.text.strip()}”" not in message:
+        # Never dropped, never unnamed: the line is quoted, as a PDF's line number is shown nowhere else.
+        message = f"{message} The line reads “{_quote(line.text.strip())}”."
     return ReportError(message, line.number, line.page)
+
+
+def _quote(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def join(lines: list[str]) -> str:
@@ -334,6 +401,14 @@ def _groups(lines: list[Line], establishment: str) -> list[list[Line]]:
 def parse_full_inspection(lines: list[Line]) -> FullInspection:
     """Reads a full inspection report; ``ReportError`` with page and line when it cannot."""
     return _Grammar(lines).parse()
+
+
+def parse_full_inspection_document(document: Document) -> FullInspection:
+    """Reads a full inspection report from a reader's document (a PDF by its layout, or text)."""
+    report = parse_full_inspection(lines_from_document(document))
+    if document.layout:
+        running_titles_checked(document, report.establishment)
+    return report
 
 
 class _Grammar:
@@ -560,7 +635,13 @@ class _Grammar:
             for index, line in enumerate(group):
                 previous = blocks[-1] if blocks else None
                 previous_ended = previous is None or _ended(previous.lines[-1].text)
-                opened = self.reader.opener(line.text, section, index == 0 or previous_ended)
+                if line.has_layout:
+                    # A PDF's paragraph starts after space (a new group) or at the top of a page: a
+                    # line that merely wraps ("1.5 hours …") never opens one, however short the line above.
+                    at_start = index == 0 or (line.page_start and previous_ended)
+                else:
+                    at_start = index == 0 or previous_ended
+                opened = self.reader.opener(line.text, section, at_start)
                 if opened:
                     kind, number = opened
                     if kind == "paragraph":
@@ -694,7 +775,9 @@ class _Grammar:
             pending_concern = None
             self._close_scores(scores_paragraph, bullets)
             scores_paragraph, bullets = None, []
-            if len(block.lines) > 2 or text.endswith("."):
+            if len(block.lines) > 2 or text.endswith(".") or (block.first.has_layout and not block.first.heading):
+                # A PDF's heading is set as one (larger or bolder than the body); body text standing
+                # alone here belongs to nothing.
                 raise _error(
                     "This text is neither a numbered paragraph nor a heading: it cannot be placed.", block.first
                 )

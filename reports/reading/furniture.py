@@ -136,7 +136,7 @@ def _key(line: Line, height: float) -> tuple:
 
 def _body(lines: list[Line]) -> tuple[float, float]:
     """The body text's size (the size most characters are set in) and its line pitch (the distance
-    from one baseline to the next most often seen within the body's paragraphs)."""
+    from one baseline to the next within the body's paragraphs)."""
     sizes: Counter[float] = Counter()
     for line in lines:
         sizes[round(line.size or 0, 1)] += len(line.text)
@@ -147,7 +147,12 @@ def _body(lines: list[Line]) -> tuple[float, float]:
             pitch = round((line.top or 0) - (previous.top or 0), 1)
             if 0 < pitch < body * 3:
                 pitches[pitch] += 1
-    return body, (pitches.most_common(1)[0][0] if pitches else body * 1.2)
+    if not pitches:
+        return body, body * 1.2
+    # The pitch within a paragraph is the smallest that is common: in a report of short paragraphs
+    # the pitch from one paragraph to the next (leading and the space between) may be seen more often.
+    most = pitches.most_common(1)[0][1]
+    return body, min(pitch for pitch, n in pitches.items() if n >= max(2, most / 4))
 
 
 def layout_document(pages: list[tuple[float, float, list[Line]]]) -> Document:
