@@ -12,8 +12,9 @@ from django.apps import apps
 from django.db import models
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.text import slugify
 
-from tests.i18n import marked_translations, untranslated
+from tests.i18n import CLOSE, OPEN, marked_translations, untranslated
 from tests.leaders_data import build_plan
 
 
@@ -57,6 +58,7 @@ def public_paths(review):
         reverse("public:recommendation", args=[recommendation.pk]),
         reverse("public:review", args=[review.establishment.slug, review.follows_up.slug]),
         reverse("public:compare"),
+        reverse("public:compare-area", args=[slugify(recommendation.area)]),
         reverse("public:data-dictionary"),
         reverse("alerts:follow-everything"),
         reverse("alerts:follow-establishment", args=[review.establishment.slug]),
@@ -96,7 +98,7 @@ def check(client, paths):
             typed = [value for values in QueryDict(path.partition("?")[2]).lists() for value in values[1]]
             left = untranslated(response.content.decode(), data_strings() + typed)
             if left:
-                found[path] = left
+                found[path] = list(dict.fromkeys(left))
     return found
 
 
@@ -111,6 +113,23 @@ def test_every_word_of_the_leaders_pages_can_be_translated(client, plan, belmars
     client.force_login(belmarsh_leader)
     found = check(client, leader_paths(plan))
     assert not found, "Words outside the translation functions:\n" + "\n".join(f"{p}: {w}" for p, w in found.items())
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<td class="govuk-table__cell" data-label="{}Owner{}">Ms Smith</td>',
+        '<div role="region" aria-label="{}Table: actions{}">Ms Smith</div>',
+        '<a href="/feeds/" title="{}Atom feed{}">Ms Smith</a>',
+        '<img src="chart.png" alt="{}Bar chart{}">',
+        '<input name="q" placeholder="{}Search recommendations{}">',
+        '<meta name="description" content="{}Progress on recommendations{}">',
+    ],
+)
+def test_words_people_see_or_hear_in_attributes_must_be_translated_too(html):
+    """A column's name shown on a phone, a label read out, a hint, a description: each is caught."""
+    assert untranslated(html.format("", ""), ["Ms Smith"])
+    assert not untranslated(html.format(OPEN, CLOSE), ["Ms Smith"])
 
 
 def test_english_is_the_language_until_a_welsh_catalogue_is_compiled(client, settings):
