@@ -276,16 +276,22 @@ def data_dictionary(request):
             {
                 "id": "recommendations",
                 "title": gettext("Recommendations"),
-                "files": gettext("recommendations-….csv and .xlsx, from the list of recommendations"),
+                # File names are machine names: placeholders, so no translation changes them.
+                "files": gettext("%(csv)s and %(xlsx)s, from the list of recommendations")
+                % {"csv": "recommendations-….csv", "xlsx": ".xlsx"},
                 "api": "/api/v1/recommendations/",
                 "fields": dictionary.RECOMMENDATIONS,
             },
             {
                 "id": "progress-by-area",
                 "title": gettext("Progress by area, by type of establishment, by year"),
-                "files": gettext(
-                    "progress-by-area-….csv, progress-by-type-…, progress-by-year-… (and .xlsx), from the comparison"
-                ),
+                "files": gettext("%(areas)s, %(types)s, %(years)s (and %(xlsx)s), from the comparison")
+                % {
+                    "areas": "progress-by-area-….csv",
+                    "types": "progress-by-type-…",
+                    "years": "progress-by-year-…",
+                    "xlsx": ".xlsx",
+                },
                 "api": "/api/v1/judgements/",
                 "fields": dictionary.COMPARE["areas"],
                 "alternatives": [dictionary.COMPARE["types"][0], dictionary.COMPARE["years"][0]],
@@ -293,7 +299,8 @@ def data_dictionary(request):
             {
                 "id": "area",
                 "title": gettext("One area, establishment by establishment"),
-                "files": gettext("progress-<area>-….csv and .xlsx, from an area's page"),
+                "files": gettext("%(csv)s and %(xlsx)s, from an area's page")
+                % {"csv": "progress-<area>-….csv", "xlsx": ".xlsx"},
                 "api": "/api/v1/recommendations/?area=<slug>",
                 "fields": dictionary.AREA,
             },
