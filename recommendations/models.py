@@ -15,6 +15,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,9 +34,13 @@ TEXT_LIMITS = {
 }
 
 
-def too_long(label, limit):
-    """GOV.UK's error message for text over its limit."""
-    return f"{label} must be {limit:,} characters or fewer."
+def _too_long(label, limit):
+    return gettext("%(label)s must be %(limit)s characters or fewer.") % {"label": label, "limit": f"{limit:,}"}
+
+
+# GOV.UK's error message for text over its limit: lazy, as forms and models build it when they
+# load, and each request reads it in its own language.
+too_long = lazy(_too_long, str)
 
 
 def length_limit(field, limit, name):
