@@ -305,7 +305,9 @@ def describe_fate(item, reviewed: bool, announcement=None):
         item.fate, item.fate_text = Fate.TO_BE_FOLLOWED_UP, gettext("To be followed up")
     item.announced = bool(announcement and item.pk in announcement.announced_ids)
     if item.announced and item.fate == Fate.TO_BE_FOLLOWED_UP:
-        item.fate_text = f"To be followed up at the review planned for {announcement.planned_month_display}"
+        item.fate_text = gettext("To be followed up at the review planned for %(month)s") % {
+            "month": announcement.planned_month_display
+        }
     return item
 
 
