@@ -719,7 +719,9 @@ def action_plan_csv(request, establishment):
     """The action plan as CSV: the spreadsheet's columns, the same round trip (upload it back)."""
     today = clock.today()
     rows = _plan_rows(establishment, today)
-    return csv_response(_plan_filename(establishment, today, "csv"), [h for _, h, *_ in COLUMNS], csv_rows(rows))
+    return csv_response(
+        _plan_filename(establishment, today, "csv"), [gettext(h) for _, h, *_ in COLUMNS], csv_rows(rows)
+    )
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
