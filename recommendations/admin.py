@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -321,7 +321,9 @@ class ReviewAnnouncementForm(forms.ModelForm):
     class Meta:
         model = ReviewAnnouncement
         fields = ["inspection", "planned_month", "recommendations"]
-        help_texts = {"planned_month": "Any day of the month the review is planned for; the month is kept."}
+        help_texts = {
+            "planned_month": gettext_lazy("Any day of the month the review is planned for; the month is kept.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -349,7 +351,7 @@ class ReviewAnnouncementForm(forms.ModelForm):
                     f"{strangers[0].name} was not made at {inspection}: a review follows up what its inspection made.",
                 )
             elif not chosen:
-                self.add_error("recommendations", "Choose what the review will follow up.")
+                self.add_error(gettext("recommendations"), gettext("Choose what the review will follow up."))
         return cleaned
 
 
@@ -427,7 +429,7 @@ class ActionPlanAdmin(HistoryAdmin):
         from django.utils.html import format_html
 
         if obj is None or obj.published_at is None:
-            return "Not published."
+            return gettext("Not published.")
         return format_html(
             '<a href="{}">Withdraw this plan from the public site</a>',
             reverse("admin:recommendations_actionplan_withdraw", args=[obj.pk]),
@@ -470,7 +472,7 @@ class ActionPlanAdmin(HistoryAdmin):
             "opts": self.opts,
             "plan": plan,
             "form": form,
-            "title": f"Withdraw the {plan}",
+            "title": gettext("Withdraw the %(plan)s") % {"plan": plan},
         }
         return TemplateResponse(
             request, "admin/recommendations/actionplan/withdraw.html", context, status=400 if form.errors else 200
@@ -543,7 +545,7 @@ class ActionAdminForm(forms.ModelForm):
         original = current[0] if current else None
         moved = self.instance.pk and original is not None and cleaned.get("target_date") != original
         if moved and not (cleaned.get("date_change_reason") or "").strip():
-            self.add_error("date_change_reason", "Say why the target date is changing.")
+            self.add_error(gettext("date_change_reason"), gettext("Say why the target date is changing."))
         return cleaned
 
 
