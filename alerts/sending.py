@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from alerts import tokens
 from alerts.models import Delivery, Frequency, Subscriber, Subscription, Topic
@@ -101,6 +102,11 @@ class Digest:
     subscriptions: list
 
     @property
+    def followed(self):
+        """What the subscriber follows at this frequency, as the e-mail's footer names it."""
+        return ", ".join(str(s.title) for s in self.subscriptions)
+
+    @property
     def items(self):
         return [item for group in self.groups for item in group.items]
 
@@ -108,19 +114,44 @@ class Digest:
     def subject(self):
         items = self.items
         if len(items) == 1:
-            return f"Published: {items[0].title}"
-        count = f"{len(items)} new reviews and inspections"
+            return gettext("Published: %(title)s") % {"title": items[0].title}
+        count = {"count": len(items)}
+        # Whole sentences, each with its plural forms (a digest holds two or more; Welsh has a
+        # form for two).
         if self.frequency == Frequency.DAILY:
-            return f"Daily digest: {count}"
+            return (
+                ngettext(
+                    "Daily digest: %(count)d new review or inspection",
+                    "Daily digest: %(count)d new reviews and inspections",
+                    len(items),
+                )
+                % count
+            )
         if self.frequency == Frequency.WEEKLY:
-            return f"Weekly digest: {count}"
-        return f"Published: {count}"
+            return (
+                ngettext(
+                    "Weekly digest: %(count)d new review or inspection",
+                    "Weekly digest: %(count)d new reviews and inspections",
+                    len(items),
+                )
+                % count
+            )
+        return (
+            ngettext(
+                "Published: %(count)d new review or inspection",
+                "Published: %(count)d new reviews and inspections",
+                len(items),
+            )
+            % count
+        )
 
 
 def inspection_title(inspection):
-    kind = inspection.get_kind_display().lower()
-    year = f" {inspection.year}" if inspection.year else ""
-    return f"{inspection.establishment.name}: {kind}{year}"
+    names = {"establishment": inspection.establishment.name, "kind": inspection.get_kind_display().lower()}
+    if inspection.year:
+        # "HMP Belmarsh: independent review of progress 2022"
+        return gettext("%(establishment)s: %(kind)s %(year)s") % {**names, "year": inspection.year}
+    return gettext("%(establishment)s: %(kind)s") % names
 
 
 def published_display(inspection):
@@ -162,7 +193,10 @@ def describe(inspections, today):
             key = (recommendation.inspectorate.short_name, judgement.level.rank, judgement.level.label)
             counts.setdefault(item.pk, {}).setdefault(key, 0)
             counts[item.pk][key] += 1
-            line = f"{recommendation.name}: {judgement.level.label}"
+            line = gettext("%(recommendation)s: %(judgement)s") % {
+                "recommendation": recommendation.name,
+                "judgement": judgement.level.label,
+            }
             item.area_lines.setdefault(slugify(recommendation.area), []).append(line)
         for pk, found in counts.items():
             by_inspectorate = {}
@@ -174,18 +208,31 @@ def describe(inspections, today):
         public = published_recommendations(today).filter(inspection__in=full)
         for recommendation in public.order_by("inspection", "position"):
             made.setdefault(recommendation.inspection_id, []).append(recommendation)
-            label = f" ({recommendation.label})" if recommendation.label else ""
-            line = f"{recommendation.area}{label}: recommended" + (" (a priority)" if recommendation.priority else "")
+            area = f"{recommendation.area} ({recommendation.label})" if recommendation.label else recommendation.area
+            if recommendation.priority:
+                line = gettext("%(area)s: recommended (a priority)") % {"area": area}
+            else:
+                line = gettext("%(area)s: recommended") % {"area": area}
             items[recommendation.inspection_id].area_lines.setdefault(slugify(recommendation.area), []).append(line)
         scores = {}
         for score in HealthyPrisonScore.objects.filter(inspection__in=full).order_by("inspection", "test"):
-            scores.setdefault(score.inspection_id, []).append(f"{score.get_test_display()}: {score.score} of 4")
+            scores.setdefault(score.inspection_id, []).append(
+                gettext("%(test)s: %(score)s of 4") % {"test": score.get_test_display(), "score": score.score}
+            )
         for pk in full:
             recommendations = made.get(pk, [])
             priorities = sum(r.priority for r in recommendations)
-            lines = [f"{len(recommendations)} recommendation{'s' if len(recommendations) != 1 else ''} made"]
+            summary = ngettext(
+                "%(count)d recommendation made", "%(count)d recommendations made", len(recommendations)
+            ) % {"count": len(recommendations)}
             if priorities:
-                lines[0] += f", {priorities} of them priorit{'ies' if priorities != 1 else 'y'}"
+                # "3 recommendations made, 1 of them priority"
+                summary = ngettext(
+                    "%(made)s, %(priorities)d of them priority",
+                    "%(made)s, %(priorities)d of them priorities",
+                    priorities,
+                ) % {"made": summary, "priorities": priorities}
+            lines = [summary]
             items[pk].lines = lines + scores.get(pk, [])
     return items
 

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from alerts import tokens
 from alerts.models import Frequency, Subscriber, Subscription, Topic
@@ -152,7 +153,7 @@ def confirmation_email(subscription_id):
         return False
     url = absolute(reverse("alerts:confirm", args=[tokens.confirm_token(subscription)]))
     _send(
-        f"Confirm that you want e-mails about {subscription.title}",
+        gettext("Confirm that you want e-mails about %(title)s") % {"title": subscription.title},
         "confirm",
         {"subscription": subscription, "confirm_url": url, "frequency": Frequency(subscription.frequency)},
         subscription.subscriber.email,
@@ -165,7 +166,7 @@ def already_following_email(subscription_id):
     if subscription is None:
         return False
     _send(
-        f"You already get e-mails about {subscription.title}",
+        gettext("You already get e-mails about %(title)s") % {"title": subscription.title},
         "already",
         {
             "subscription": subscription,
@@ -194,7 +195,7 @@ def manage_link_email(subscriber_id):
     if subscriber is None:
         return False
     _send(
-        "Change or stop your e-mails",
+        gettext("Change or stop your e-mails"),
         "manage_link",
         {"subscriber": subscriber, "manage_url": manage_url(subscriber)},
         subscriber.email,

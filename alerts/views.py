@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,14 @@ from alerts.models import Frequency, Topic
 from alerts.sending import manage_url
 
 SESSION_EMAIL = "alerts:email"
+
+# What the manage page says once a frequency is changed: a whole sentence for each, which a
+# translator may order as their language needs.
+CHANGED = {
+    Frequency.IMMEDIATELY: gettext_lazy("You will get emails about %(title)s immediately."),
+    Frequency.DAILY: gettext_lazy("You will get emails about %(title)s once a day."),
+    Frequency.WEEKLY: gettext_lazy("You will get emails about %(title)s once a week."),
+}
 
 
 def private(view):
@@ -126,13 +135,13 @@ def manage(request, token):
             titles = subscribing.unsubscribe(subscriber.pk, subscriber.key, [chosen.pk])
             if not subscriber.subscriptions.exists():
                 return render(request, "alerts/unsubscribed.html", {"titles": titles})
-            done = f"You will not get any more emails about {chosen.title}."
+            done = gettext("You will not get any more emails about %(title)s.") % {"title": chosen.title}
         elif action == "frequency":
             form = FrequencyForm(request.POST)
             if form.is_valid():
                 frequency = Frequency(form.cleaned_data["frequency"])
                 subscribing.change_frequency(chosen, frequency)
-                done = f"You will get emails about {chosen.title} {frequency.label.lower()}."
+                done = CHANGED[frequency] % {"title": chosen.title}
             else:
                 errors[chosen.pk] = form.errors["frequency"][0]
         else:

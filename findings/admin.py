@@ -25,7 +25,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -187,10 +187,10 @@ class JudgementFormSet(BaseInlineFormSet):
         form.fields["recommendation"].queryset = self.recommendations
         form.fields["level"].queryset = self.levels
         form.fields["level"].show_scale = show_scale
-        form.fields["level"].error_messages["invalid_choice"] = (
+        form.fields["level"].error_messages["invalid_choice"] = gettext(
             "Choose a level of the scale of the inspectorate that made this recommendation."
         )
-        form.fields["recommendation"].error_messages["invalid_choice"] = (
+        form.fields["recommendation"].error_messages["invalid_choice"] = gettext(
             "Choose a recommendation of your inspectorate made at the inspection this review follows up."
         )
         for name in ("recommendation", "level"):
@@ -212,7 +212,9 @@ class JudgementFormSet(BaseInlineFormSet):
                 continue
             if recommendation and not may_judge(self.user, recommendation.inspectorate_id):
                 name = recommendation.name
-                raise ValidationError(f"You judge only your own inspectorate’s recommendations, not {name}.")
+                raise ValidationError(
+                    gettext("You judge only your own inspectorate’s recommendations, not %(name)s.") % {"name": name}
+                )
         if is_published(self.instance) and any(
             form.instance.pk is None and form.has_changed() for form in self.forms if form not in self.deleted_forms
         ):
@@ -237,15 +239,15 @@ def evidence_list(judgement, *, editable=True):
     """The judgement's evidence paragraphs in order (prefetched), each cut at a word with an
     ellipsis, and (when ``editable``) a link to edit them."""
     if judgement is None or judgement.pk is None:
-        return "Save the review first, then add evidence."
+        return gettext("Save the review first, then add evidence.")
     paragraphs = format_html_join(
         "", "<li><strong>{}</strong> {}</li>", ((p.number, preview(p.text)) for p in judgement.evidence.all())
     )
     count = len(judgement.evidence.all())
     if not editable:
-        return format_html('<ol class="evidence-list">{}</ol>', paragraphs) if count else "No evidence yet."
+        return format_html('<ol class="evidence-list">{}</ol>', paragraphs) if count else gettext("No evidence yet.")
     url = reverse("admin:findings_judgement_change", args=[judgement.pk])
-    link_text = "Add or edit evidence" if count else "Add evidence"
+    link_text = gettext("Add or edit evidence") if count else gettext("Add evidence")
     return format_html(
         '<ol class="evidence-list">{}</ol><a href="{}">{}</a>{}',
         paragraphs,
@@ -280,8 +282,8 @@ class JudgementInline(JudgementInlineBase):
     formset = JudgementFormSet
     fields = ["recommendation", "level", "position", "evidence"]
     readonly_fields = ["evidence"]
-    verbose_name = "judgement you record"
-    verbose_name_plural = "Recommendations followed up and your judgements"
+    verbose_name = gettext_lazy("judgement you record")
+    verbose_name_plural = gettext_lazy("Recommendations followed up and your judgements")
     show_change_link = True
 
     def get_queryset(self, request):
@@ -305,8 +307,8 @@ class OtherJudgementInline(JudgementInlineBase):
 
     fields = ["recommendation", "level", "evidence"]
     readonly_fields = fields
-    verbose_name = "judgement by another inspectorate"
-    verbose_name_plural = "Judged by other inspectorates (read only)"
+    verbose_name = gettext_lazy("judgement by another inspectorate")
+    verbose_name_plural = gettext_lazy("Judged by other inspectorates (read only)")
 
     @admin.display(description=_("Evidence paragraphs"))
     def evidence(self, obj):
@@ -408,7 +410,11 @@ class ReviewPublicationMixin:
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    self.message_user(request, f"The publication date was not changed: {error}", messages.ERROR)
+                    self.message_user(
+                        request,
+                        gettext("The publication date was not changed: %(error)s") % {"error": error},
+                        messages.ERROR,
+                    )
             return HttpResponseRedirect(self._change_url(review))
         try:
             review = change_publication_date(
@@ -419,7 +425,7 @@ class ReviewPublicationMixin:
                 reason=form.cleaned_data["reason"],
             )
         except PublicationError as error:
-            self.message_user(request, "The publication date was not changed:", messages.ERROR)
+            self.message_user(request, gettext("The publication date was not changed:"), messages.ERROR)
             self._tell(request, error)
         else:
             self.message_user(request, date_changed_message(review), messages.SUCCESS)
@@ -508,7 +514,7 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
             parts = ", ".join(f"{level.label.lower()}: {n}" for level, n in counts)
             rows.append((inspectorate, parts))
         if not rows:
-            return "No judgement yet."
+            return gettext("No judgement yet.")
         return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong> — {}</li>", rows))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -614,7 +620,7 @@ class LevelFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         levels = ProgressLevel.objects.select_related("inspectorate").order_by("inspectorate", "rank")
-        return [(self.NOT_JUDGED, "Not judged yet")] + [
+        return [(self.NOT_JUDGED, gettext("Not judged yet"))] + [
             (str(lvl.pk), f"{lvl.label} ({lvl.inspectorate})") for lvl in levels
         ]
 
@@ -632,7 +638,7 @@ class EvidenceForm(forms.ModelForm):
         model = Paragraph
         fields = ["number", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "cols": 80})}
-        help_texts = {"number": "As printed in the report, e.g. 3.9."}
+        help_texts = {"number": gettext_lazy("As printed in the report, e.g. 3.9.")}
 
 
 class EvidenceFormSet(BaseInlineFormSet):
@@ -663,7 +669,9 @@ class EvidenceFormSet(BaseInlineFormSet):
         numbers = [f.cleaned_data.get("number") for f in kept if f.cleaned_data.get("number")]
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
         if duplicates:
-            raise ValidationError(f"Paragraph {', '.join(duplicates)} is entered twice.")
+            raise ValidationError(
+                gettext("Paragraph %(numbers)s is entered twice.") % {"numbers": ", ".join(duplicates)}
+            )
         own = [f.instance.pk for f in self.forms if f.instance.pk]
         taken = set(
             Paragraph.objects.filter(inspection_id=judgement.review_id, number__in=numbers)
@@ -672,7 +680,8 @@ class EvidenceFormSet(BaseInlineFormSet):
         )
         if taken:
             raise ValidationError(
-                f"The review already has a paragraph {', '.join(sorted(taken))}: give each paragraph its own number."
+                gettext("The review already has a paragraph %(numbers)s: give each paragraph its own number.")
+                % {"numbers": ", ".join(sorted(taken))}
             )
 
 
@@ -683,8 +692,8 @@ class EvidenceInline(admin.TabularInline):
     formset = EvidenceFormSet
     fields = ["number", "text"]
     extra = 1
-    verbose_name = "evidence paragraph"
-    verbose_name_plural = "Evidence paragraphs, in order"
+    verbose_name = gettext_lazy("evidence paragraph")
+    verbose_name_plural = gettext_lazy("Evidence paragraphs, in order")
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("section", "index")
@@ -772,7 +781,9 @@ class JudgementAdmin(HistoryAdmin):
             # change a copy, or one request's scale would show on another's page.
             field = form.base_fields["level"] = copy.deepcopy(form.base_fields["level"])
             field.queryset = ProgressLevel.objects.filter(inspectorate_id=obj.recommendation.inspectorate_id)
-            field.help_text = f"A level of the {obj.recommendation.inspectorate} scale; definitions are below."
+            field.help_text = gettext("A level of the %(inspectorate)s scale; definitions are below.") % {
+                "inspectorate": obj.recommendation.inspectorate
+            }
         return form
 
     def has_add_permission(self, request):
@@ -825,9 +836,9 @@ def paragraph_refusal(user, inspection, part, judgement):
         return None
     if part == ParagraphPart.EVIDENCE:
         if judgement is None:
-            return "Evidence belongs to a judgement: choose the judgement this paragraph supports."
+            return gettext("Evidence belongs to a judgement: choose the judgement this paragraph supports.")
         if judgement.review_id != inspection.pk:
-            return "Evidence belongs to a judgement of the same review."
+            return gettext("Evidence belongs to a judgement of the same review.")
         if not may_judge(user, judgement.recommendation.inspectorate_id):
             return (
                 f"Only {judgement.recommendation.inspectorate} inspectors write the evidence for "

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_delete
+from django.utils.translation import gettext_lazy
 
 from recommendations.roles import Role
 
 
 class FindingsConfig(AppConfig):
     name = "findings"
-    verbose_name = "Review findings and judgements"
+    verbose_name = gettext_lazy("Review findings and judgements")
 
     # What each role may do with this app's models (gathered by ``recommendations.roles``).
     role_permissions = {

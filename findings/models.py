@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -208,13 +209,15 @@ class Judgement(models.Model):
         if message:
             errors["level"] = message
         if self.review_id and self.level_id is None and self.review.status == PublicationStatus.PUBLISHED:
-            errors["level"] = "This review is published: every recommendation it follows up keeps a level."
+            errors["level"] = gettext("This review is published: every recommendation it follows up keeps a level.")
         if self.review_id and self.review.kind != InspectionKind.IRP:
-            errors["review"] = "Judgements of progress are made at an independent review of progress."
+            errors["review"] = gettext("Judgements of progress are made at an independent review of progress.")
         elif self.review_id and self.recommendation_id:
             followed = self.review.follows_up_id
             if followed and self.recommendation.inspection_id != followed:
-                errors["recommendation"] = "This recommendation was not made at the inspection this review follows up."
+                errors["recommendation"] = gettext(
+                    "This recommendation was not made at the inspection this review follows up."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -284,15 +287,15 @@ class Paragraph(models.Model):
     def set_position_from_number(self):
         match = PARAGRAPH_NUMBER.match(self.number or "")
         if not match:
-            raise ValidationError({"number": "A paragraph number is a section and a number, such as 3.9."})
+            raise ValidationError({"number": gettext("A paragraph number is a section and a number, such as 3.9.")})
         self.section, self.index = int(match.group(1)), int(match.group(2))
 
     def clean(self):
         self.set_position_from_number()
         if self.judgement_id and self.inspection_id and self.judgement.review_id != self.inspection_id:
-            raise ValidationError({"judgement": "Evidence belongs to a judgement of the same review."})
+            raise ValidationError({"judgement": gettext("Evidence belongs to a judgement of the same review.")})
         if self.judgement_id and self.part != ParagraphPart.EVIDENCE:
-            raise ValidationError({"part": "Only evidence paragraphs are attached to a judgement."})
+            raise ValidationError({"part": gettext("Only evidence paragraphs are attached to a judgement.")})
 
     def save(self, *args, **kwargs):
         self.set_position_from_number()

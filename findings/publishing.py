@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from common import clock, public_cache
 from findings.models import Judgement, Paragraph, ParagraphPart
@@ -178,7 +179,10 @@ def publication_date_refusal(day):
     """The sentence refusing ``day`` as a publication date, or None if it is in range."""
     if day is None or EARLIEST_PUBLICATION <= day <= LATEST_PUBLICATION:
         return None
-    return f"Enter a publication date between {_date(EARLIEST_PUBLICATION)} and {_date(LATEST_PUBLICATION)}."
+    return gettext("Enter a publication date between %(earliest)s and %(latest)s.") % {
+        "earliest": _date(EARLIEST_PUBLICATION),
+        "latest": _date(LATEST_PUBLICATION),
+    }
 
 
 class PublicationError(ValidationError):
@@ -215,7 +219,9 @@ def may_publish(user, review=None):
 
 def _check(by, review):
     if by is not None and not may_publish(by, review):
-        raise NotAllowedToPublish(f"You may not publish or change the publication of {review}.")
+        raise NotAllowedToPublish(
+            gettext("You may not publish or change the publication of %(review)s.") % {"review": review}
+        )
 
 
 def _date(value):
@@ -229,9 +235,9 @@ def missing_for_publication(review):
     """
     missing = []
     if review.kind != InspectionKind.IRP:
-        return ["Only an independent review of progress is published from this page."]
+        return [gettext("Only an independent review of progress is published from this page.")]
     if not review.paragraphs.filter(part=ParagraphPart.SUMMARY).exists():
-        missing.append("The Chief Inspector’s summary is missing: add at least one summary paragraph.")
+        missing.append(gettext("The Chief Inspector’s summary is missing: add at least one summary paragraph."))
     judgements = (
         Judgement.objects.of_review(review)
         .select_related("recommendation", "level")
@@ -240,7 +246,7 @@ def missing_for_publication(review):
     )
     judgements = list(judgements)
     if not judgements:
-        missing.append("The review follows up no recommendation yet: add the recommendations it judges.")
+        missing.append(gettext("The review follows up no recommendation yet: add the recommendations it judges."))
     for judgement in judgements:
         name = judgement.recommendation.name
         if judgement.level_id is None:
@@ -309,7 +315,7 @@ def publish_full_inspection(inspection, by, now=None):
     now = now or timezone.now()
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.kind != InspectionKind.FULL:
-        raise PublicationError("Only a full inspection is published this way.")
+        raise PublicationError(gettext("Only a full inspection is published this way."))
     if inspection.status == PublicationStatus.PUBLISHED:
         return inspection
     inspection.status = PublicationStatus.PUBLISHED
@@ -351,9 +357,9 @@ def unpublish_review(review, by, reason, now=None):
     """Takes a published review down again (back to draft), keeping who, when and why."""
     reason = (reason or "").strip()
     if not reason:
-        raise PublicationError("Give a reason for unpublishing the review.")
+        raise PublicationError(gettext("Give a reason for unpublishing the review."))
     if len(reason) > TEXT_LIMITS["reason"]:
-        raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
+        raise PublicationError(too_long(gettext("The reason"), TEXT_LIMITS["reason"]))
     review = Inspection.objects.select_for_update().get(pk=review.pk)
     _check(by, review)
     if review.status != PublicationStatus.PUBLISHED:
@@ -404,9 +410,9 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     """
     reason = (reason or "").strip()
     if len(reason) > TEXT_LIMITS["reason"]:
-        raise PublicationError(too_long("The reason", TEXT_LIMITS["reason"]))
+        raise PublicationError(too_long(gettext("The reason"), TEXT_LIMITS["reason"]))
     if published_on is None:
-        raise PublicationError("Enter the new publication date.")
+        raise PublicationError(gettext("Enter the new publication date."))
     if publication_date_refusal(published_on):
         raise PublicationError(publication_date_refusal(published_on))
     now = now or clock.now()
@@ -414,7 +420,7 @@ def change_publication_date(review, by, published_on, reason, *, month_only=None
     _check(by, review)
     if not reason and review.status == PublicationStatus.PUBLISHED:
         # A published date is a public promise: moving it is a decision on record.
-        raise PublicationError("Give a reason for changing the publication date.")
+        raise PublicationError(gettext("Give a reason for changing the publication date."))
     month_only = review.published_month_only if month_only is None else month_only
     old, old_month_only = review.published_on, review.published_month_only
     if old == published_on and old_month_only == month_only:
@@ -476,25 +482,29 @@ def publish_on(review, by, day, reason="", now=None):
 def publication_state(review, today):
     """How the workspace names a review's state: Draft, Embargoed until [date], or Published."""
     if review.status != PublicationStatus.PUBLISHED:
-        return "Draft"
+        return gettext("Draft")
     if review.published_on and review.published_on > today:
-        return f"Embargoed until {_date(review.published_on)}"
-    return "Published"
+        return gettext("Embargoed until %(date)s") % {"date": _date(review.published_on)}
+    return gettext("Published")
 
 
 def refuse_deleting_published(sender, instance, **kwargs):
     """``pre_delete`` guard: a published review's judgements and evidence are never deleted."""
     if sender is Judgement:
         review_id = instance.review_id
-        what = f"the judgement of {instance.recommendation.name}"
+        refusal = gettext(
+            "The review is published, so the judgement of %(recommendation)s cannot be deleted. "
+            "Unpublish the review first, with a reason."
+        ) % {"recommendation": instance.recommendation.name}
     elif sender is Paragraph:
         if instance.judgement_id is None:
             return
         review_id = instance.inspection_id
-        what = f"evidence paragraph {instance.number}"
+        refusal = gettext(
+            "The review is published, so evidence paragraph %(number)s cannot be deleted. "
+            "Unpublish the review first, with a reason."
+        ) % {"number": instance.number}
     else:
         return
     if Inspection.objects.filter(pk=review_id, status=PublicationStatus.PUBLISHED).exists():
-        raise PublishedReviewLocked(
-            f"The review is published, so {what} cannot be deleted. Unpublish the review first, with a reason."
-        )
+        raise PublishedReviewLocked(refusal)

@@ -10,6 +10,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import TEXT_LIMITS, ActionStatus, ResponseDecision, too_long
@@ -32,6 +33,16 @@ class GovukDateInput(forms.Widget):
 
 
 PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+
+# GOV.UK's "Target date must include a month": a whole sentence for each part or pair missing.
+MUST_INCLUDE = {
+    ("day",): _("%(label)s must include a day"),
+    ("month",): _("%(label)s must include a month"),
+    ("year",): _("%(label)s must include a year"),
+    ("day", "month"): _("%(label)s must include a day and month"),
+    ("day", "year"): _("%(label)s must include a day and year"),
+    ("month", "year"): _("%(label)s must include a month and year"),
+}
 
 
 class DateParts:
@@ -123,21 +134,20 @@ class GovukDateField(forms.Field):
         label = self.label
         if len(missing) == 3:
             if self.required:
-                self._refuse(f"Enter the {label.lower()}", GovukDateInput.PARTS)
+                self._refuse(gettext("Enter the %(label)s") % {"label": str(label).lower()}, GovukDateInput.PARTS)
             return None
         if missing:
-            words = " and ".join(missing) if len(missing) == 2 else missing[0]
-            self._refuse(f"{label} must include a {words}", missing)
+            self._refuse(MUST_INCLUDE[tuple(missing)] % {"label": label}, missing)
         not_numbers = [part for part, text in typed.items() if not text.isdigit()]
         if not_numbers:
-            self._refuse(f"{label} must be a real date", not_numbers)
+            self._refuse(gettext("%(label)s must be a real date") % {"label": label}, not_numbers)
         if len(year) != 4:
-            self._refuse("Year must include 4 numbers", ["year"])
+            self._refuse(gettext("Year must include 4 numbers"), ["year"])
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             wrong = ["month"] if not 1 <= int(month) <= 12 else ["day"]
-            self._refuse(f"{label} must be a real date", wrong)
+            self._refuse(gettext("%(label)s must be a real date") % {"label": label}, wrong)
 
 
 def textarea(rows=4):
@@ -214,7 +224,7 @@ class ResponseForm(GovukForm):
         required=False,
         widget=textarea(5),
         max_length=TEXT_LIMITS["response_reason"],
-        error_messages={"max_length": too_long("The reason", TEXT_LIMITS["response_reason"])},
+        error_messages={"max_length": too_long(_("The reason"), TEXT_LIMITS["response_reason"])},
     )
     # The response the form was opened on (actions.response_seen): a later save is refused if
     # someone else responded since.
@@ -224,7 +234,7 @@ class ResponseForm(GovukForm):
         cleaned = super().clean()
         decision = cleaned.get("decision")
         if decision and decision != ResponseDecision.ACCEPTED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Give a reason when the recommendation is not fully accepted.")
+            self.add_error("reason", gettext("Give a reason when the recommendation is not fully accepted."))
         return cleaned
 
 
@@ -236,7 +246,7 @@ class ActionForm(GovukForm):
         max_length=TEXT_LIMITS["action_description"],
         widget=textarea(4),
         error_messages={
-            "max_length": too_long("What will be done", TEXT_LIMITS["action_description"]),
+            "max_length": too_long(_("What will be done"), TEXT_LIMITS["action_description"]),
             "required": _("Describe what will be done."),
         },
     )
@@ -246,7 +256,7 @@ class ActionForm(GovukForm):
         required=False,
         max_length=TEXT_LIMITS["owner"],
         widget=text_input(),
-        error_messages={"max_length": too_long("The owner", TEXT_LIMITS["owner"])},
+        error_messages={"max_length": too_long(_("The owner"), TEXT_LIMITS["owner"])},
     )
     target_date = GovukDateField(
         label=_("Target date"),
@@ -273,7 +283,7 @@ class ActionEditForm(ActionChangeForm, ActionForm):
         required=False,
         widget=textarea(3),
         max_length=TEXT_LIMITS["reason"],
-        error_messages={"max_length": too_long("The reason the date is changing", TEXT_LIMITS["reason"])},
+        error_messages={"max_length": too_long(_("The reason the date is changing"), TEXT_LIMITS["reason"])},
     )
 
     def __init__(self, *args, action, **kwargs):
@@ -289,7 +299,7 @@ class ActionEditForm(ActionChangeForm, ActionForm):
         cleaned = super().clean()
         if "target_date" in cleaned and self.action.target_date is not None:
             if cleaned["target_date"] != self.action.target_date and not cleaned.get("date_change_reason", "").strip():
-                self.add_error("date_change_reason", "Say why the target date is changing.")
+                self.add_error("date_change_reason", gettext("Say why the target date is changing."))
         return cleaned
 
 
@@ -303,7 +313,7 @@ class ProgressNoteForm(GovukForm):
         max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(3),
         error_messages={
-            "max_length": too_long("The progress note", TEXT_LIMITS["progress_note"]),
+            "max_length": too_long(_("The progress note"), TEXT_LIMITS["progress_note"]),
             "required": _("Write what has happened."),
         },
     )
@@ -327,7 +337,9 @@ class ProgressNoteForm(GovukForm):
     def clean_noted_on(self):
         noted_on = self.cleaned_data.get("noted_on")
         if noted_on and self.today and noted_on > self.today:
-            GovukDateField._refuse(self.fields["noted_on"], "Date of the note must be today or in the past", ["day"])
+            GovukDateField._refuse(
+                self.fields["noted_on"], gettext("Date of the note must be today or in the past"), ["day"]
+            )
         return noted_on
 
 
@@ -357,7 +369,7 @@ class DoneForm(ActionChangeForm):
         max_length=TEXT_LIMITS["progress_note"],
         widget=textarea(5),
         error_messages={
-            "max_length": too_long("What changed", TEXT_LIMITS["progress_note"]),
+            "max_length": too_long(_("What changed"), TEXT_LIMITS["progress_note"]),
             "required": _("Say what changed now that the action is done."),
         },
     )
@@ -370,7 +382,7 @@ class DropForm(ActionChangeForm):
         max_length=TEXT_LIMITS["reason"],
         widget=textarea(4),
         error_messages={
-            "max_length": too_long("The reason", TEXT_LIMITS["reason"]),
+            "max_length": too_long(_("The reason"), TEXT_LIMITS["reason"]),
             "required": _("Say why the action is dropped."),
         },
     )

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from findings.models import published_recommendations, with_latest_judgement
 from leaders.spreadsheet import NO_RESPONSE, RESPONSE_LABELS, STATUS_LABELS, ReadRow
@@ -247,7 +248,7 @@ class Plan:
         """The recommendation a row added in the spreadsheet names, or a sentence saying why none."""
         reference = (reference or "").strip()
         if not reference:
-            return None, "The reference is empty: copy it from a row of the recommendation."
+            return None, gettext("The reference is empty: copy it from a row of the recommendation.")
         candidates = self.by_reference.get(((inspection or "").strip().lower() or None, reference.lower()), [])
         if not candidates:
             try:
@@ -262,13 +263,20 @@ class Plan:
                     and _float(r.label) == number
                 ]
         if not candidates:
-            where = f" at {inspection}" if inspection else ""
-            return None, f"Unknown reference “{reference}”{where}: no recommendation of {self.establishment} has it."
+            names = {"reference": reference, "inspection": inspection, "establishment": self.establishment}
+            if inspection:
+                return None, gettext(
+                    "Unknown reference “%(reference)s” at %(inspection)s: "
+                    "no recommendation of %(establishment)s has it."
+                ) % names
+            return None, gettext(
+                "Unknown reference “%(reference)s”: no recommendation of %(establishment)s has it."
+            ) % names
         if len(candidates) > 1:
-            return None, (
-                f"The reference “{reference}” is used at more than one inspection: "
+            return None, gettext(
+                "The reference “%(reference)s” is used at more than one inspection: "
                 "fill in the Inspection column as downloaded."
-            )
+            ) % {"reference": reference}
         return candidates[0], ""
 
 
@@ -287,15 +295,24 @@ def _check_cells(row):
     if response_text and response_text.lower() != NO_RESPONSE.lower():
         decision = DECISIONS.get(response_text.lower())
         if decision is None:
-            reasons.append(f"Response “{response_text}” is not in the list: {', '.join(RESPONSE_LABELS)}.")
+            reasons.append(
+                gettext("Response “%(typed)s” is not in the list: %(choices)s.")
+                % {"typed": response_text, "choices": ", ".join(RESPONSE_LABELS)}
+            )
     status_text = cells.get("status", "").strip()
     status = None
     if status_text:
         status = STATUSES.get(status_text.lower())
         if status is None:
-            reasons.append(f"Action status “{status_text}” is not in the list: {', '.join(STATUS_LABELS)}.")
+            reasons.append(
+                gettext("Action status “%(typed)s” is not in the list: %(choices)s.")
+                % {"typed": status_text, "choices": ", ".join(STATUS_LABELS)}
+            )
     if row.date_problem:
-        reasons.append(f"Target date “{row.date_problem}” is not a date: type it as a date, for example 31/03/2027.")
+        reasons.append(
+            gettext("Target date “%(typed)s” is not a date: type it as a date, for example 31/03/2027.")
+            % {"typed": row.date_problem}
+        )
     for key, (label, limit) in LIMITS.items():
         value = cells.get(key, "")
         if len(value) > limit:
@@ -337,8 +354,10 @@ def _compare_row(plan, row, responses):
                     None,
                     description=cells.get("action", ""),
                     reasons=[
-                        "The hidden version column of this row was changed or copied from another file: "
-                        "download the plan again and make the change there."
+                        gettext(
+                            "The hidden version column of this row was changed or copied from another file: "
+                            "download the plan again and make the change there."
+                        )
                     ],
                 )
             ]
@@ -351,8 +370,8 @@ def _compare_row(plan, row, responses):
                     None,
                     description=cells.get("action", ""),
                     reasons=[
-                        f"Unknown reference “{cells.get('reference', '')}”: "
-                        "the recommendation is no longer in the plan."
+                        gettext("Unknown reference “%(reference)s”: the recommendation is no longer in the plan.")
+                        % {"reference": cells.get("reference", "")}
                     ],
                 )
             ]
@@ -364,8 +383,11 @@ def _compare_row(plan, row, responses):
                     recommendation,
                     description=cells.get("action", ""),
                     reasons=[
-                        f"The reference was changed from {recommendation.label} to “{cells.get('reference')}” "
-                        "on a row from the tracker: to add an action to another recommendation, add a new row."
+                        gettext(
+                            "The reference was changed from %(old)s to “%(new)s” on a row from the tracker: "
+                            "to add an action to another recommendation, add a new row."
+                        )
+                        % {"old": recommendation.label, "new": cells.get("reference")}
                     ],
                 )
             ]
@@ -408,8 +430,11 @@ def _compare_row(plan, row, responses):
                     recommendation,
                     description=cells.get("action", ""),
                     reasons=[
-                        f"This row copies row {copied_from} (the same action). To add an action, "
-                        "write what will be done in its Action column; otherwise delete the row."
+                        gettext(
+                            "This row copies row %(row)s (the same action). To add an action, "
+                            "write what will be done in its Action column; otherwise delete the row."
+                        )
+                        % {"row": copied_from}
                     ],
                 )
             )
@@ -422,7 +447,7 @@ def _compare_row(plan, row, responses):
                     row.line,
                     recommendation,
                     description=cells.get("action", ""),
-                    reasons=["The action on this row is no longer in the plan."],
+                    reasons=[gettext("The action on this row is no longer in the plan.")],
                 )
             )
         else:
@@ -435,7 +460,7 @@ def _compare_row(plan, row, responses):
                 "refuse",
                 row.line,
                 recommendation,
-                reasons=["A new row needs an action: say what will be done in the Action column."],
+                reasons=[gettext("A new row needs an action: say what will be done in the Action column.")],
             )
         )
     return entries
@@ -449,9 +474,9 @@ def _new_action(row, recommendation, status):
     dropped = cells.get("dropped_reason", "").strip()
     reasons = []
     if status == ActionStatus.DONE and not note:
-        reasons.append("An action added as done needs a New progress note saying what changed.")
+        reasons.append(gettext("An action added as done needs a New progress note saying what changed."))
     if status == ActionStatus.DROPPED and not dropped:
-        reasons.append("An action added as dropped needs a Reason dropped.")
+        reasons.append(gettext("An action added as dropped needs a Reason dropped."))
     if reasons:
         return Entry("refuse", row.line, recommendation, description=description, reasons=reasons)
     owner = cells.get("owner", "").strip()
@@ -522,27 +547,41 @@ def _compare_action(row, recommendation, action, status, seen_version):
             row.line,
             changes=changes,
             reasons=[
-                f"This action was changed in the tracker since you downloaded the file"
-                f"{f' (by {who}' if who else ' ('}{', ' if who else ''}{when}): download the plan again, "
-                "then make your change."
+                (
+                    gettext(
+                        "This action was changed in the tracker since you downloaded the file (by %(who)s, "
+                        "%(when)s): download the plan again, then make your change."
+                    )
+                    if who
+                    else gettext(
+                        "This action was changed in the tracker since you downloaded the file (%(when)s): "
+                        "download the plan again, then make your change."
+                    )
+                )
+                % {"who": who, "when": when}
             ],
             **base,
         )
     reasons = []
     if not description:
-        reasons.append("The Action column is empty: an action cannot be removed (drop it instead, with a reason).")
+        reasons.append(
+            gettext("The Action column is empty: an action cannot be removed (drop it instead, with a reason).")
+        )
     moved = target != action.target_date and action.target_date is not None
     if moved and not date_reason:
-        reasons.append("The target date moved: say why in the column “Why the target date moved”.")
+        reasons.append(gettext("The target date moved: say why in the column “Why the target date moved”."))
     if status == ActionStatus.DONE and action.status != ActionStatus.DONE and not note:
-        reasons.append("Marked done: say what changed in the New progress note column.")
+        reasons.append(gettext("Marked done: say what changed in the New progress note column."))
     if final_status == ActionStatus.DROPPED and action.status != ActionStatus.DROPPED and not dropped:
-        reasons.append("Dropped: give the Reason dropped.")
+        reasons.append(gettext("Dropped: give the Reason dropped."))
     details_changed = any(c[0] in ("Action", "Owner", "Target date", "Reason dropped") for c in changes)
     if details_changed and action.status not in OPEN_ACTION_STATUSES and final_status == action.status:
         reasons.append(
-            f"The action is {STATUS_LABEL[action.status].lower()}: change its details on its page, "
-            "or set its status to In progress to reopen it."
+            gettext(
+                "The action is %(status)s: change its details on its page, "
+                "or set its status to In progress to reopen it."
+            )
+            % {"status": str(STATUS_LABEL[action.status]).lower()}
         )
     if reasons:
         return Entry("refuse", row.line, changes=changes, reasons=reasons, **base)
@@ -596,8 +635,10 @@ def _compare_response(recommendation, proposals):
             first,
             changes=changes,
             reasons=[
-                "The response was changed in the tracker since you downloaded the file: "
-                "download the plan again, then make your change."
+                gettext(
+                    "The response was changed in the tracker since you downloaded the file: "
+                    "download the plan again, then make your change."
+                )
             ],
             **base,
         )
@@ -606,7 +647,7 @@ def _compare_response(recommendation, proposals):
             "refuse",
             first,
             changes=changes,
-            reasons=["A response cannot be removed: choose Accepted, Partly accepted or Not accepted."],
+            reasons=[gettext("A response cannot be removed: choose Accepted, Partly accepted or Not accepted.")],
             **base,
         )
     if decision != ResponseDecision.ACCEPTED and not reason:
@@ -614,7 +655,7 @@ def _compare_response(recommendation, proposals):
             "refuse",
             first,
             changes=changes,
-            reasons=["Give a Response reason when the recommendation is not fully accepted."],
+            reasons=[gettext("Give a Response reason when the recommendation is not fully accepted.")],
             **base,
         )
     return Entry(
@@ -633,7 +674,7 @@ class PreviewOutdated(Exception):
     """The plan changed between the preview and the confirmation; ``preview`` is the new one."""
 
     def __init__(self, preview):
-        super().__init__("The plan changed since the preview.")
+        super().__init__(gettext("The plan changed since the preview."))
         self.preview = preview
 
 

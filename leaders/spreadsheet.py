@@ -22,6 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from common.downloads import FORMULA_STARTS
 from leaders.forms import MONTHS
@@ -30,32 +31,42 @@ from recommendations.models import ActionStatus, ResponseDecision
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2_000
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-SHEET_TITLE = "Action plan"
+SHEET_TITLE = gettext_noop("Action plan")
 
 # (key, header, width, editable). The headers are what the file shows and what an upload is
-# matched by; the order is the download's.
+# matched by; the order is the download's. A download writes them in the reader's language
+# (``gettext``); an upload is matched in that language or in English, so a file downloaded in
+# one language reads back in the other.
 COLUMNS = [
-    ("inspection", "Inspection", 16, False),
-    ("reference", "Reference", 11, False),
-    ("area", "Area", 22, False),
-    ("recommendation", "Recommendation", 50, False),
-    ("inspectorate", "Inspectorate", 13, False),
-    ("judgement", "Latest judgement", 20, False),
-    ("response", "Response", 16, True),
-    ("response_reason", "Response reason", 35, True),
-    ("action", "Action", 45, True),
-    ("owner", "Owner", 22, True),
-    ("target_date", "Target date", 14, True),
-    ("date_change_reason", "Why the target date moved", 30, True),
-    ("status", "Action status", 14, True),
-    ("dropped_reason", "Reason dropped", 30, True),
-    ("latest_note", "Latest progress note", 40, False),
-    ("new_note", "New progress note", 40, True),
-    ("updated", "Action last updated", 14, False),
-    ("version", "Version (do not change)", 12, False),
+    ("inspection", gettext_noop("Inspection"), 16, False),
+    ("reference", gettext_noop("Reference"), 11, False),
+    ("area", gettext_noop("Area"), 22, False),
+    ("recommendation", gettext_noop("Recommendation"), 50, False),
+    ("inspectorate", gettext_noop("Inspectorate"), 13, False),
+    ("judgement", gettext_noop("Latest judgement"), 20, False),
+    ("response", gettext_noop("Response"), 16, True),
+    ("response_reason", gettext_noop("Response reason"), 35, True),
+    ("action", gettext_noop("Action"), 45, True),
+    ("owner", gettext_noop("Owner"), 22, True),
+    ("target_date", gettext_noop("Target date"), 14, True),
+    ("date_change_reason", gettext_noop("Why the target date moved"), 30, True),
+    ("status", gettext_noop("Action status"), 14, True),
+    ("dropped_reason", gettext_noop("Reason dropped"), 30, True),
+    ("latest_note", gettext_noop("Latest progress note"), 40, False),
+    ("new_note", gettext_noop("New progress note"), 40, True),
+    ("updated", gettext_noop("Action last updated"), 14, False),
+    ("version", gettext_noop("Version (do not change)"), 12, False),
 ]
 HEADERS = {key: header for key, header, _, _ in COLUMNS}
-KEYS_BY_HEADER = {header.lower(): key for key, header, _, _ in COLUMNS}
+
+
+def keys_by_header():
+    """``{header in lower case: key}``: each header in English and in the active language."""
+    found = {header.lower(): key for key, header, _, _ in COLUMNS}
+    found.update({gettext(header).lower(): key for key, header, _, _ in COLUMNS})
+    return found
+
+
 REQUIRED = ["reference", "response", "response_reason", "action", "owner", "target_date", "status", "version"]
 TEXT_KEYS = [key for key, *_ in COLUMNS if key not in ("target_date", "updated")]
 
@@ -87,11 +98,11 @@ def write_xlsx(rows):
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = SHEET_TITLE
+    sheet.title = gettext(SHEET_TITLE)
     letters = {key: get_column_letter(i) for i, (key, *_) in enumerate(COLUMNS, start=1)}
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="F3F2F1")
     for i, (key, header, width, editable) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=i, value=header)
+        cell = sheet.cell(row=1, column=i, value=gettext(header))
         cell.font = bold
         if not editable:
             cell.fill = grey
@@ -115,16 +126,16 @@ def write_xlsx(rows):
             cell.alignment = wrap
     last = max(count + 1, 2) + 500  # room for rows the leader adds
     for key, labels, title in (
-        ("response", RESPONSE_LABELS, "Response"),
-        ("status", STATUS_LABELS, "Action status"),
+        ("response", RESPONSE_LABELS, HEADERS["response"]),
+        ("status", STATUS_LABELS, HEADERS["status"]),
     ):
         validation = DataValidation(
             type="list",
             formula1='"' + ",".join(labels) + '"',
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle=f"{title} not in the list",
-            error=f"Choose one of: {', '.join(labels)}.",
+            errorTitle=gettext("%(column)s not in the list") % {"column": gettext(title)},
+            error=gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(labels)},
         )
         validation.add(f"{letters[key]}2:{letters[key]}{last}")
         sheet.add_data_validation(validation)
@@ -134,8 +145,8 @@ def write_xlsx(rows):
         formula1="1",
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Not a date",
-        error="Type the target date as a date, for example 31/03/2027.",
+        errorTitle=gettext("Not a date"),
+        error=gettext("Type the target date as a date, for example 31/03/2027."),
     )
     dates.add(f"{letters['target_date']}2:{letters['target_date']}{last}")
     sheet.add_data_validation(dates)
@@ -185,16 +196,17 @@ def read_plan(name, data):
     """The rows of an uploaded XLSX or CSV (``name`` decides which), or ``SpreadsheetRefused``."""
     if len(data) > MAX_BYTES:
         raise SpreadsheetRefused(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Upload the action plan only."
+            gettext("The file is larger than %(size)d MB. Upload the action plan only.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
         )
     if not data:
-        raise SpreadsheetRefused("The file is empty.")
+        raise SpreadsheetRefused(gettext("The file is empty."))
     lower = name.lower()
     if lower.endswith(".xlsx"):
         return _read_xlsx(data)
     if lower.endswith(".csv"):
         return _read_csv(data)
-    raise SpreadsheetRefused("Upload the action plan as an Excel (.xlsx) or CSV (.csv) file.")
+    raise SpreadsheetRefused(gettext("Upload the action plan as an Excel (.xlsx) or CSV (.csv) file."))
 
 
 def _text(value):
@@ -251,17 +263,16 @@ def parse_date(value):
 
 def _columns(header):
     """``{key: index}`` from the header row; refuses a file without the plan's columns."""
-    found = {}
+    found, headers = {}, keys_by_header()
     for index, value in enumerate(header):
-        key = KEYS_BY_HEADER.get(_text(value).lower())
+        key = headers.get(_text(value).lower())
         if key and key not in found:
             found[key] = index
-    missing = [HEADERS[key] for key in REQUIRED if key not in found]
+    missing = [gettext(HEADERS[key]) for key in REQUIRED if key not in found]
     if missing:
         raise SpreadsheetRefused(
-            "The first row must be the action plan’s column headings, as downloaded. Missing: "
-            + ", ".join(missing)
-            + "."
+            gettext("The first row must be the action plan’s column headings, as downloaded. Missing: %(missing)s.")
+            % {"missing": ", ".join(missing)}
         )
     return found
 
@@ -270,7 +281,7 @@ def _rows(values_iter):
     """ReadRow for each non-empty row after the header, with the limits applied."""
     header = next(values_iter, None)
     if header is None:
-        raise SpreadsheetRefused("The file has no rows.")
+        raise SpreadsheetRefused(gettext("The file has no rows."))
     columns = _columns(header)
     rows = []
     for line, values in enumerate(values_iter, start=2):
@@ -281,7 +292,8 @@ def _rows(values_iter):
             continue
         if len(rows) >= MAX_ROWS:
             raise SpreadsheetRefused(
-                f"The file has more than {MAX_ROWS:,} rows. Upload at most {MAX_ROWS:,} at a time."
+                gettext("The file has more than %(rows)s rows. Upload at most %(rows)s at a time.")
+                % {"rows": f"{MAX_ROWS:,}"}
             )
         row = ReadRow(line)
         for key, index in columns.items():
@@ -303,15 +315,20 @@ def _read_xlsx(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise SpreadsheetRefused("The file unpacks to far more than an action plan: it cannot be read.")
+                raise SpreadsheetRefused(
+                    gettext("The file unpacks to far more than an action plan: it cannot be read.")
+                )
     except zipfile.BadZipFile:
-        raise SpreadsheetRefused("The file is not an Excel (.xlsx) workbook. Save it as .xlsx or .csv.") from None
+        raise SpreadsheetRefused(
+            gettext("The file is not an Excel (.xlsx) workbook. Save it as .xlsx or .csv.")
+        ) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise SpreadsheetRefused("The file could not be read as an Excel (.xlsx) workbook.") from None
+        raise SpreadsheetRefused(gettext("The file could not be read as an Excel (.xlsx) workbook.")) from None
     try:
-        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+        title = next((t for t in (gettext(SHEET_TITLE), SHEET_TITLE) if t in workbook.sheetnames), None)
+        sheet = workbook[title] if title else workbook.worksheets[0]
         return _rows(sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 20))
     finally:
         workbook.close()
@@ -325,10 +342,10 @@ def _read_csv(data):
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise SpreadsheetRefused("The CSV file’s characters could not be read. Save it as CSV UTF-8.")
+        raise SpreadsheetRefused(gettext("The CSV file’s characters could not be read. Save it as CSV UTF-8."))
     if "\x00" in text:
-        raise SpreadsheetRefused("The file is not a CSV file (it holds binary data).")
+        raise SpreadsheetRefused(gettext("The file is not a CSV file (it holds binary data)."))
     try:
         return _rows(iter(csv.reader(io.StringIO(text, newline=""))))
     except csv.Error as error:
-        raise SpreadsheetRefused(f"The CSV file could not be read: {error}.") from None
+        raise SpreadsheetRefused(gettext("The CSV file could not be read: %(error)s.") % {"error": error}) from None

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import clock
@@ -551,10 +551,14 @@ def _closing_view(form_class, field, change, template, done_message):
 
 
 action_done = _closing_view(
-    DoneForm, "note", domain.mark_done, "leaders/action_done.html", "The action is marked done."
+    DoneForm, "note", domain.mark_done, "leaders/action_done.html", gettext_lazy("The action is marked done.")
 )
 action_drop = _closing_view(
-    DropForm, "reason", domain.drop_action, "leaders/action_drop.html", "The action is dropped. It stays on the plan."
+    DropForm,
+    "reason",
+    domain.drop_action,
+    "leaders/action_drop.html",
+    gettext_lazy("The action is dropped. It stays on the plan."),
 )
 
 
@@ -624,14 +628,14 @@ def action_history(request, establishment, pk):
     ):
         earlier = before.get(record.id)
         if record.history_type == "+":
-            what, changes = "Progress note added", []
+            what, changes = gettext("Progress note added"), []
         elif record.history_type == "-":
-            what, changes = "Progress note deleted", []
+            what, changes = gettext("Progress note deleted"), []
         else:
-            what = "Progress note corrected"
+            what = gettext("Progress note corrected")
             changes = [
                 (label, shown(getattr(earlier, f)), shown(getattr(record, f)))
-                for f, label, shown in (("text", "Note", str), ("noted_on", "Dated", date_format))
+                for f, label, shown in (("text", gettext("Note"), str), ("noted_on", gettext("Dated"), date_format))
                 if earlier is not None and getattr(earlier, f) != getattr(record, f)
             ]
         events.append(
@@ -662,7 +666,9 @@ def publish(request, establishment, inspection):
         try:
             domain.publish_action_plan(inspection, by=request.user, knowingly=form.cleaned_data["knowingly"])
         except domain.PlanIncomplete:
-            form.add_error("knowingly", "Tick the box to publish the plan with the gaps listed, or fill them first.")
+            form.add_error(
+                "knowingly", gettext("Tick the box to publish the plan with the gaps listed, or fill them first.")
+            )
             status = 400
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -713,7 +719,9 @@ def action_plan_csv(request, establishment):
     """The action plan as CSV: the spreadsheet's columns, the same round trip (upload it back)."""
     today = clock.today()
     rows = _plan_rows(establishment, today)
-    return csv_response(_plan_filename(establishment, today, "csv"), [h for _, h, *_ in COLUMNS], csv_rows(rows))
+    return csv_response(
+        _plan_filename(establishment, today, "csv"), [gettext(h) for _, h, *_ in COLUMNS], csv_rows(rows)
+    )
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -741,13 +749,13 @@ def plan_upload(request, establishment):
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_BYTES:
-                raise SpreadsheetRefused("The file is larger than 5 MB. Upload the action plan only.")
+                raise SpreadsheetRefused(gettext("The file is larger than 5 MB. Upload the action plan only."))
             rows = read_plan(upload.name, upload.read())
         except SpreadsheetRefused as refused:
             form.add_error("file", str(refused))
         else:
             if not rows:
-                form.add_error("file", "The file has no rows under its headings.")
+                form.add_error("file", gettext("The file has no rows under its headings."))
             else:
                 pending = PlanUpload.objects.create(
                     establishment=establishment,
@@ -765,6 +773,20 @@ def plan_upload(request, establishment):
     )
 
 
+def updated_message(added, changed, refused):
+    """ "The action plan is updated: 2 actions added and 1 change made." and, when rows were
+    refused, "1 refused row was left out.": each count with its own plural forms."""
+    message = gettext("The action plan is updated: %(added)s and %(changed)s.") % {
+        "added": ngettext("%(count)d action added", "%(count)d actions added", added) % {"count": added},
+        "changed": ngettext("%(count)d change made", "%(count)d changes made", changed) % {"count": changed},
+    }
+    if refused:
+        message += " " + ngettext(
+            "%(count)d refused row was left out.", "%(count)d refused rows were left out.", refused
+        ) % {"count": refused}
+    return message
+
+
 @leader_view
 @require_http_methods(["GET", "POST"])
 def plan_preview(request, establishment, pk):
@@ -776,7 +798,8 @@ def plan_preview(request, establishment, pk):
     )
     today = clock.today()
     if upload.status != PlanUploadStatus.PENDING:
-        messages.info(request, f"That upload is {upload.get_status_display().lower()}. {upload.summary}".strip())
+        said = gettext("That upload is %(status)s.") % {"status": upload.get_status_display().lower()}
+        messages.info(request, f"{said} {upload.summary}".strip())
         return redirect("leaders:home", slug=establishment.slug)
     if clock.now() - upload.uploaded_at > timezone.timedelta(hours=UPLOAD_HOURS):
         upload.status = PlanUploadStatus.CANCELLED
@@ -801,13 +824,7 @@ def plan_preview(request, establishment, pk):
         else:
             messages.success(
                 request,
-                f"The action plan is updated: {len(applied.added)} action{'s' if len(applied.added) != 1 else ''} "
-                f"added and {len(applied.changed)} change{'s' if len(applied.changed) != 1 else ''} made."
-                + (
-                    f" {len(applied.refused)} refused row{'s were' if len(applied.refused) != 1 else ' was'} left out."
-                    if applied.refused
-                    else ""
-                ),
+                updated_message(len(applied.added), len(applied.changed), len(applied.refused)),
             )
             return redirect("leaders:home", slug=establishment.slug)
     else:

@@ -54,10 +54,10 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
-        message = f"Enter a username of {field.max_length} characters or fewer."
+        message = gettext("Enter a username of %(limit)d characters or fewer.") % {"limit": field.max_length}
         field.validators.append(MaxLengthValidator(field.max_length, message=message))
-        field.error_messages["required"] = "Enter your username."
-        self.fields["password"].error_messages["required"] = "Enter your password."
+        field.error_messages["required"] = gettext("Enter your username.")
+        self.fields["password"].error_messages["required"] = gettext("Enter your password.")
 
 
 class SignInView(LoginView):
@@ -85,7 +85,7 @@ def admin_door(request):
         return redirect(_safe_next(request) or "admin:index")
     if led_establishments(user).exists():
         return redirect(workspace_url(user))
-    raise PermissionDenied("The inspectors’ workspace is only for inspectors.")
+    raise PermissionDenied(gettext("The inspectors’ workspace is only for inspectors."))
 
 
 # --- Your account: e-mail address, password change and reset ----------------------------------
@@ -156,11 +156,11 @@ def account(request):
     form = EmailChangeForm(user, request.POST or None)
     if request.method == "POST":
         if throttled(request, "email-change", 10, extra=user.get_username()):
-            form.add_error(None, "Too many attempts: wait an hour, then try again.")
+            form.add_error(None, gettext("Too many attempts: wait an hour, then try again."))
         elif form.is_valid():
             user.email = form.cleaned_data["email"]
             user.save(update_fields=["email"])
-            messages.success(request, f"Your e-mail address is now {user.email}.")
+            messages.success(request, gettext("Your e-mail address is now %(email)s.") % {"email": user.email})
             return redirect("account")
     context = {
         "form": form,
@@ -208,6 +208,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if throttled(request, "password-change", 10, extra=request.user.get_username()):
             form = self.get_form()
             form.is_valid()
-            form.add_error(None, "Too many attempts: wait an hour, then try again.")
+            form.add_error(None, gettext("Too many attempts: wait an hour, then try again."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)

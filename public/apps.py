@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PublicConfig(AppConfig):
     name = "public"
-    verbose_name = "Public site"
+    verbose_name = gettext_lazy("Public site")

@@ -165,7 +165,7 @@ def _row_label(table, key):
     if table == "types":
         return EstablishmentType(key).label if key in EstablishmentType.values else str(key)
     if key is None:
-        return "Not known"
+        return gettext("Not known")
     return str(key)
 
 
@@ -361,14 +361,20 @@ def compare_download(request, table, fmt):
     name = download_name(f"progress-by-{table[:-1]}", chosen, today)
     fields = dictionary.COMPARE[table]
     return download_response(
-        fmt, name, dictionary.columns(fields), rows(), sheet_title=f"Progress by {heading.lower()}"
+        fmt,
+        name,
+        dictionary.columns(fields),
+        rows(),
+        sheet_title=gettext("Progress by %(heading)s") % {"heading": str(heading).lower()},
     )
 
 
 def _refused(filterset):
     problems = " ".join(error for errors in filterset.errors.values() for error in errors)
     return HttpResponse(
-        f"The download could not be made: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        gettext("The download could not be made: %(problems)s") % {"problems": problems} + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
     )
 
 
@@ -434,14 +440,14 @@ def area_page(today, slug, establishment_type=""):
     return AreaPage(area, slug, rows, totals)
 
 
-TYPE_REFUSED = "Choose an establishment type from the list: {} is not one."
+TYPE_REFUSED = gettext_lazy("Choose an establishment type from the list: %(typed)s is not one.")
 
 
 def _establishment_type(request):
     """The ``type`` filter of an area's page: (value, error sentence or None)."""
     value = request.GET.get("type", "")
     if value and value not in EstablishmentType.values:
-        return "", TYPE_REFUSED.format(value[:50])
+        return "", TYPE_REFUSED % {"typed": value[:50]}
     return value, None
 
 
@@ -472,7 +478,9 @@ def compare_area_download(request, slug, fmt):
     establishment_type, error = _establishment_type(request)
     if error:
         return HttpResponse(
-            f"The download could not be made: {error}\n", status=400, content_type="text/plain; charset=utf-8"
+            gettext("The download could not be made: %(problems)s") % {"problems": error} + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     today = clock.today()
     page = area_page(today, slug, establishment_type)

@@ -8,6 +8,7 @@ where the two name one thing differently the dictionary says so side by side.
 
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -27,44 +28,76 @@ class Field:
         return self.column.name
 
 
+def _put(message, names):
+    return str(message) % names
+
+
+_put_lazy = lazy(_put, str)
+
+
+def with_names(message, **names):
+    """``message`` translated, then the machine names put in its ``%(placeholders)s``: a column,
+    a field, a slug or a path no language changes, which the translator sees only as a
+    placeholder. A name written `so` is shown as code on the page."""
+    return _put_lazy(message, names)
+
+
+def code(name):
+    return f"`{name}`"
+
+
 def area_slug(area):
     """An area's slug, as in /compare/areas/<slug>/ and every filter: "Use of force" → use-of-force."""
     return slugify(area) or "-"
 
 
 TEXT, INTEGER, DATE = ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DATE
+# The values the files and the API write for a yes-or-no column: data, in every language.
+YES_NO = {"yes": "yes", "no": "no", "true": "true", "false": "false"}
 
 RECOMMENDATIONS = [
     Field(
         Column("establishment", TEXT, 24),
         "establishment",
         _("The establishment inspected."),
-        _(
-            "Its name, e.g. HMP Belmarsh. The API gives a link to the establishment, whose `name` this is "
-            "and whose `slug` the `establishment` filter takes."
+        with_names(
+            _(
+                "Its name, e.g. HMP Belmarsh. The API gives a link to the establishment, whose %(name)s this is "
+                "and whose %(slug)s the %(filter)s filter takes."
+            ),
+            name=code("name"),
+            slug=code("slug"),
+            filter=code("establishment"),
         ),
     ),
     Field(
         Column("review", TEXT, 40),
         "latest_judgement.review",
         _("The published review that gave the latest judgement."),
-        _(
-            "The review's title, else its kind and year; empty until a published review judges it. The API "
-            "gives a link to the review (an inspection with `kind` irp)."
+        with_names(
+            _(
+                "The review's title, else its kind and year; empty until a published review judges it. The API "
+                "gives a link to the review (an inspection with %(kind)s %(irp)s)."
+            ),
+            kind=code("kind"),
+            irp="irp",
         ),
     ),
     Field(
         Column("inspectorate", TEXT, 14),
         "inspectorate",
         _("The inspectorate that made the recommendation and judges it, on its own scale."),
-        _("Its short name here (HMI Prisons, Ofsted); its slug in the API and the filters (hmi-prisons, ofsted)."),
+        with_names(
+            _("Its short name here (HMI Prisons, Ofsted); its slug in the API and the filters (%(slugs)s)."),
+            slugs="hmi-prisons, ofsted",
+        ),
         "inspectorates",
     ),
     Field(
         Column("kind", TEXT, 15),
         "kind",
         _("A recommendation, or an Ofsted theme (a question about education, skills and work)."),
-        _("`recommendation` or `theme`."),
+        with_names(_("%(recommendation)s or %(theme)s."), recommendation=code("recommendation"), theme=code("theme")),
     ),
     Field(
         Column("area", TEXT, 32),
@@ -89,9 +122,13 @@ RECOMMENDATIONS = [
         Column("judgement", TEXT, 24),
         "latest_judgement.label",
         _("The latest published judgement of progress on it."),
-        _(
-            "A level of its inspectorate's scale, e.g. No meaningful progress (the API's "
-            "`latest_judgement.level` is its slug, no-meaningful-progress); empty until a published review judges it."
+        with_names(
+            _(
+                "A level of its inspectorate's scale, e.g. No meaningful progress (the API's "
+                "%(field)s is its slug, %(slug)s); empty until a published review judges it."
+            ),
+            field=code("latest_judgement.level"),
+            slug="no-meaningful-progress",
         ),
         "judgements",
     ),
@@ -111,15 +148,19 @@ RECOMMENDATIONS = [
         Column("inspected", INTEGER, 10),
         "year",
         _("The year of the inspection that made the recommendation."),
-        _("A year, e.g. 2021 (the `year` filter takes it)."),
+        with_names(_("A year, e.g. 2021 (the %(filter)s filter takes it)."), filter=code("year")),
     ),
     Field(
         Column("review_published_on", DATE, 19),
         "latest_judgement.review → published_on",
         _("When the review that gave the latest judgement was published."),
-        _(
-            "A date, 2022-04-26, or the month only, 2022-04, when the report gives no day (in the XLSX a real "
-            "date, shown the same way); empty until a published review judges it."
+        with_names(
+            _(
+                "A date, %(date)s, or the month only, %(month)s, when the report gives no day (in the XLSX a real "
+                "date, shown the same way); empty until a published review judges it."
+            ),
+            date="2022-04-26",
+            month="2022-04",
         ),
     ),
     Field(
@@ -132,13 +173,17 @@ RECOMMENDATIONS = [
         Column("priority", TEXT, 9),
         "priority",
         _("Whether the full inspection named it a priority."),
-        _("yes or no (true or false in the API)."),
+        with_names(_("%(yes)s or %(no)s (%(true)s or %(false)s in the API)."), **YES_NO),
     ),
     Field(
         Column("followed_up", TEXT, 12),
         "followed_up",
         _("Whether a published review has judged it."),
-        _("yes or no (true or false in the API); the `followed_up` filter takes yes or no."),
+        with_names(
+            _("%(yes)s or %(no)s (%(true)s or %(false)s in the API); the %(filter)s filter takes %(yes)s or %(no)s."),
+            filter=code("followed_up"),
+            **YES_NO,
+        ),
     ),
     Field(
         Column("follow_up", TEXT, 20),
@@ -168,7 +213,11 @@ def _compare_fields(group):
             Column("level", TEXT, 24),
             "level.label",
             _("A level of that inspectorate's scale."),
-            _("Its label, e.g. Reasonable progress (the API's `level.slug` is reasonable-progress)."),
+            with_names(
+                _("Its label, e.g. Reasonable progress (the API's %(field)s is %(slug)s)."),
+                field=code("level.slug"),
+                slug="reasonable-progress",
+            ),
             "judgements",
         ),
         Field(
@@ -181,27 +230,37 @@ def _compare_fields(group):
             Column("judgements", INTEGER, 12),
             "",
             _("How many published judgements are at this level."),
-            _(
-                "A count: by default at each establishment's latest review; with a year, at every review of that year. "
-                "The API gives the judgements themselves (/api/v1/judgements/)."
+            with_names(
+                _(
+                    "A count: by default at each establishment's latest review; with a year, at every review of that "
+                    "year. The API gives the judgements themselves (%(path)s)."
+                ),
+                path="/api/v1/judgements/",
             ),
         ),
         Field(
             Column("repeated_concerns", INTEGER, 19),
             "repeats",
             _("How many of the row's judgements are of a recommendation that repeats an earlier one."),
-            _(
-                "A count, for the whole row (the same on each level's line). In the API, a recommendation's `repeats` "
-                "links the earlier one."
+            with_names(
+                _(
+                    "A count, for the whole row (the same on each level's line). In the API, a recommendation's "
+                    "%(field)s links the earlier one."
+                ),
+                field=code("repeats"),
             ),
         ),
         Field(
             Column("not_followed_up", INTEGER, 16),
             "followed_up",
             _("How many recommendations and key concerns of the row's inspections no published review has judged."),
-            _(
-                "A count, for the whole row (the same on each level's line), never part of `judgements`. In the API, "
-                "`?followed_up=no` lists them."
+            with_names(
+                _(
+                    "A count, for the whole row (the same on each level's line), never part of %(column)s. In the API, "
+                    "%(query)s lists them."
+                ),
+                column=code("judgements"),
+                query=code("?followed_up=no"),
             ),
         ),
     ]
@@ -212,14 +271,16 @@ COMPARE_GROUPS = {
         "area",
         "recommendation.area",
         _("The report's heading the judged recommendations sit under."),
-        _("Its label, e.g. Use of force; the area's page is /compare/areas/<slug>/."),
+        with_names(_("Its label, e.g. Use of force; the area's page is %(path)s."), path="/compare/areas/<slug>/"),
         "areas",
     ),
     "types": (
         "establishment_type",
         "establishment.type_label",
         _("The kind of establishment reviewed."),
-        _("Its label, e.g. Prison (the API's `type` is its slug, prison)."),
+        with_names(
+            _("Its label, e.g. Prison (the API's %(field)s is its slug, %(slug)s)."), field=code("type"), slug="prison"
+        ),
         "types",
     ),
     "years": (
@@ -238,7 +299,7 @@ AREA = [
         Column("type", TEXT, 24),
         "establishment.type_label",
         _("The kind of establishment."),
-        _("Its label, e.g. Prison (the API's `type` is its slug)."),
+        with_names(_("Its label, e.g. Prison (the API's %(field)s is its slug)."), field=code("type")),
         "types",
     ),
     Field(
@@ -276,7 +337,7 @@ AREA = [
         Column("repeats_earlier", TEXT, 15),
         "repeats",
         _("Whether the recommendation repeats one made at an earlier inspection."),
-        _("`yes`, or empty."),
+        with_names(_("%(yes)s, or empty."), yes=code("yes")),
     ),
     Field(Column("url", TEXT, 45), "web_url", _("The recommendation's page on this site."), _("An absolute URL.")),
 ]

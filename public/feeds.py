@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_lazy
 
 from common import clock
 from findings.models import Judgement, published_recommendations
@@ -35,7 +36,8 @@ from public.pages import public_establishments
 from recommendations.models import Action, ActionPlan, Inspection, ProgressNote, Response
 
 FEED_LENGTH = 30
-LICENCE = "Crown copyright, used under the Open Government Licence v3.0"
+LICENCE = gettext_lazy("Crown copyright, used under the Open Government Licence v3.0")
+SERVICE = gettext_lazy("Prison inspection recommendation tracker")
 # The year in every tag URI: the site's host names the tagging authority from then on.
 TAG_YEAR = "2026"
 # A progress note and the action's save it causes happen within one request.
@@ -76,9 +78,9 @@ class LatestReviewsFeed(TaggedFeed):
     judgements counted per level)."""
 
     feed_type = Atom1Feed
-    author_name = "Prison inspection recommendation tracker"
-    title = "New independent reviews of progress"
-    subtitle = "Reviews of progress published by the prison inspectorates, newest first."
+    author_name = SERVICE
+    title = gettext_lazy("New independent reviews of progress")
+    subtitle = gettext_lazy("Reviews of progress published by the prison inspectorates, newest first.")
     feed_copyright = LICENCE
 
     def link(self):
@@ -117,9 +119,15 @@ class LatestReviewsFeed(TaggedFeed):
         return review.name_with_establishment
 
     def item_description(self, review):
-        published = review.publication_date_display or "today"
-        found = "; ".join(review.findings) if review.findings else "No judgement recorded."
-        return as_summary(f"Published {published}. Judgements: {found}.")
+        published = review.publication_date_display or gettext("today")
+        if not review.findings:
+            return as_summary(
+                gettext("Published %(published)s. Judgements: No judgement recorded.") % {"published": published}
+            )
+        found = "; ".join(review.findings)
+        return as_summary(
+            gettext("Published %(published)s. Judgements: %(found)s.") % {"published": published, "found": found}
+        )
 
     def item_link(self, review):
         return review.get_absolute_url()
@@ -148,10 +156,12 @@ class EstablishmentReviewsFeed(LatestReviewsFeed):
         return get_object_or_404(public_establishments(self.today), slug=slug)
 
     def title(self, establishment):
-        return f"{establishment.name}: new reviews of progress"
+        return gettext("%(name)s: new reviews of progress") % {"name": establishment.name}
 
     def subtitle(self, establishment):
-        return f"Reviews of progress at {establishment.name} published by the prison inspectorates."
+        return gettext("Reviews of progress at %(name)s published by the prison inspectorates.") % {
+            "name": establishment.name
+        }
 
     def link(self, establishment):
         return establishment.get_absolute_url()
@@ -169,7 +179,7 @@ class ActionPlanFeed(TaggedFeed):
     """
 
     feed_type = Atom1Feed
-    feed_copyright = "The prison’s own account of its actions, not the inspectorate’s judgement."
+    feed_copyright = gettext_lazy("The prison’s own account of its actions, not the inspectorate’s judgement.")
 
     def author_name(self, establishment):
         return establishment.name
@@ -179,13 +189,13 @@ class ActionPlanFeed(TaggedFeed):
         return get_object_or_404(public_establishments(self.today), slug=slug)
 
     def title(self, establishment):
-        return f"{establishment.name}: changes to its action plans"
+        return gettext("%(name)s: changes to its action plans") % {"name": establishment.name}
 
     def subtitle(self, establishment):
-        return (
-            f"The response and actions {establishment.name} published to answer inspectors’ recommendations, "
+        return gettext(
+            "The response and actions %(name)s published to answer inspectors’ recommendations, "
             "and each change made to them since."
-        )
+        ) % {"name": establishment.name}
 
     def link(self, establishment):
         return establishment.get_absolute_url()
@@ -203,9 +213,10 @@ class ActionPlanFeed(TaggedFeed):
             {
                 "guid": ("action-plan", plan.pk),
                 "when": plan.published_at,
-                "title": f"Action plan published for the {plan.inspection.get_kind_display().lower()}"
-                + (f" of {plan.inspection.year}" if plan.inspection.year else ""),
-                "description": "The prison published its response and actions to this inspection’s recommendations.",
+                "title": plan_published_title(plan.inspection),
+                "description": gettext(
+                    "The prison published its response and actions to this inspection’s recommendations."
+                ),
                 "link": establishment.get_absolute_url(),
             }
             for plan in plans.values()
@@ -241,16 +252,23 @@ class ActionPlanFeed(TaggedFeed):
             recommendation = record.recommendation
             if not after_publication(recommendation.inspection_id, record.history_date):
                 continue
-            verb = {"+": "Action added", "~": "Action updated", "-": "Action removed"}[record.history_type]
+            title = {
+                "+": gettext_lazy("Action added: %(action)s"),
+                "~": gettext_lazy("Action updated: %(action)s"),
+                "-": gettext_lazy("Action removed: %(action)s"),
+            }[record.history_type] % {"action": record.description[:80]}
             description = action_summary(record, recommendation)
             with_note = merged.get(record.history_id)
             if with_note is not None:
-                description += f" Progress noted {date_format(with_note.noted_on)}: {with_note.text}"
+                description += " " + gettext("Progress noted %(date)s: %(text)s") % {
+                    "date": date_format(with_note.noted_on),
+                    "text": with_note.text,
+                }
             events.append(
                 {
                     "guid": ("action-change", record.history_id),
                     "when": record.history_date,
-                    "title": f"{verb}: {record.description[:80]}",
+                    "title": title,
                     "description": description,
                     "link": recommendation.get_absolute_url(),
                 }
@@ -269,7 +287,8 @@ class ActionPlanFeed(TaggedFeed):
                 {
                     "guid": ("response-change", record.history_id),
                     "when": record.history_date,
-                    "title": f"Response to {recommendation.name}: {record.get_decision_display()}",
+                    "title": gettext("Response to %(recommendation)s: %(decision)s")
+                    % {"recommendation": recommendation.name, "decision": record.get_decision_display()},
                     "description": f"{record.get_decision_display()}.{reason}",
                     "link": recommendation.get_absolute_url(),
                 }
@@ -282,7 +301,7 @@ class ActionPlanFeed(TaggedFeed):
                 {
                     "guid": ("progress-note", note.pk),
                     "when": note.created_at,
-                    "title": f"Progress noted on {recommendation.name}",
+                    "title": gettext("Progress noted on %(recommendation)s") % {"recommendation": recommendation.name},
                     "description": f"{date_format(note.noted_on)}: {note.text}",
                     "link": recommendation.get_absolute_url(),
                 }
@@ -330,12 +349,26 @@ def one_per_change(records):
 
 
 def action_summary(record, recommendation):
-    parts = [f"For {recommendation.name}.", f"Status: {record.get_status_display()}."]
-    parts.append(f"Owner: {record.owner}." if record.owner else "No owner.")
-    parts.append(f"Target date: {date_format(record.target_date)}." if record.target_date else "No target date.")
+    parts = [
+        gettext("For %(recommendation)s.") % {"recommendation": recommendation.name},
+        gettext("Status: %(status)s.") % {"status": record.get_status_display()},
+    ]
+    parts.append(gettext("Owner: %(owner)s.") % {"owner": record.owner} if record.owner else gettext("No owner."))
+    if record.target_date:
+        parts.append(gettext("Target date: %(date)s.") % {"date": date_format(record.target_date)})
+    else:
+        parts.append(gettext("No target date."))
     if record.dropped_reason:
-        parts.append(f"Dropped because: {record.dropped_reason}")
+        parts.append(gettext("Dropped because: %(reason)s") % {"reason": record.dropped_reason})
     return " ".join(parts)
+
+
+def plan_published_title(inspection):
+    """ "Action plan published for the full inspection of 2021"."""
+    kind = inspection.get_kind_display().lower()
+    if inspection.year:
+        return gettext("Action plan published for the %(kind)s of %(year)s") % {"kind": kind, "year": inspection.year}
+    return gettext("Action plan published for the %(kind)s") % {"kind": kind}
 
 
 class AreaJudgementsFeed(TaggedFeed):
@@ -344,7 +377,7 @@ class AreaJudgementsFeed(TaggedFeed):
     published areas, to find the one named) and the judgements."""
 
     feed_type = Atom1Feed
-    author_name = "Prison inspection recommendation tracker"
+    author_name = SERVICE
     feed_copyright = LICENCE
 
     def get_object(self, request, slug):
@@ -359,10 +392,12 @@ class AreaJudgementsFeed(TaggedFeed):
         return {"slug": slug, "name": labels[0], "labels": labels}
 
     def title(self, area):
-        return f"{area['name']}: new judgements of progress"
+        return gettext("%(area)s: new judgements of progress") % {"area": area["name"]}
 
     def subtitle(self, area):
-        return f"Each published review's judgements of recommendations on {area['name'].lower()}, newest first."
+        return gettext("Each published review's judgements of recommendations on %(area)s, newest first.") % {
+            "area": area["name"].lower()
+        }
 
     def link(self, area):
         return reverse("public:compare-area", kwargs={"slug": area["slug"]})
@@ -389,11 +424,14 @@ class AreaJudgementsFeed(TaggedFeed):
 
     def item_description(self, review):
         found = "; ".join(
-            f"{judgement.recommendation.inspectorate.short_name} {judgement.recommendation.label or 'theme'}: "
+            f"{judgement.recommendation.inspectorate.short_name} {judgement.recommendation.label or gettext('theme')}: "
             f"{judgement.level.label}"
             for judgement in review.area_judgements
         )
-        return as_summary(f"Published {review.publication_date_display or 'today'}. {found}.")
+        return as_summary(
+            gettext("Published %(published)s. %(found)s.")
+            % {"published": review.publication_date_display or gettext("today"), "found": found}
+        )
 
     def item_link(self, review):
         first = review.area_judgements[0]

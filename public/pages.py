@@ -160,7 +160,7 @@ class ScoreHistory:
             (
                 label,
                 [
-                    (inspection, score, (score or 0) * 25, HEALTHY_PRISON_SCORES.get(score, "Not known"))
+                    (inspection, score, (score or 0) * 25, HEALTHY_PRISON_SCORES.get(score, gettext("Not known")))
                     for inspection, (score, _) in zip(self.inspections, cells, strict=True)
                 ],
             )

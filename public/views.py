@@ -105,7 +105,7 @@ def review_preview_source(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_inspector(request.user):
-        raise PermissionDenied("Only inspectors can preview a review.")
+        raise PermissionDenied(gettext("Only inspectors can preview a review."))
     if pk > 2**63 - 1:  # no such id in any database (and no query that would overflow)
         raise Http404("This review has no report file.")
     source = ReportSource.objects.filter(inspection_id=pk).latest_first().first()
@@ -122,7 +122,7 @@ def review_preview(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_inspector(request.user):
-        raise PermissionDenied("Only inspectors can preview a review.")
+        raise PermissionDenied(gettext("Only inspectors can preview a review."))
     page = public.review_page(public.review_queryset(public=False), pk=pk)
     healthy = public.healthy_prison_history(page.review, Inspection.objects.all(), page.summary)
     # The breadcrumb links to the establishment's page only if the public can open it: the
@@ -191,7 +191,9 @@ def recommendation_download(request, fmt):
     if filterset.is_bound and not filterset.is_valid():
         problems = " ".join(error for errors in filterset.errors.values() for error in errors)
         return HttpResponse(
-            f"The download could not be made: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+            gettext("The download could not be made: %(problems)s") % {"problems": problems} + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     reviews = {review.pk: review for review in Inspection.objects.published(today).reviews()}
     site = request.build_absolute_uri("/")[:-1]
@@ -277,16 +279,22 @@ def data_dictionary(request):
             {
                 "id": "recommendations",
                 "title": gettext("Recommendations"),
-                "files": gettext("recommendations-….csv and .xlsx, from the list of recommendations"),
+                # File names are machine names: placeholders, so no translation changes them.
+                "files": gettext("%(csv)s and %(xlsx)s, from the list of recommendations")
+                % {"csv": "recommendations-….csv", "xlsx": ".xlsx"},
                 "api": "/api/v1/recommendations/",
                 "fields": dictionary.RECOMMENDATIONS,
             },
             {
                 "id": "progress-by-area",
                 "title": gettext("Progress by area, by type of establishment, by year"),
-                "files": gettext(
-                    "progress-by-area-….csv, progress-by-type-…, progress-by-year-… (and .xlsx), from the comparison"
-                ),
+                "files": gettext("%(areas)s, %(types)s, %(years)s (and %(xlsx)s), from the comparison")
+                % {
+                    "areas": "progress-by-area-….csv",
+                    "types": "progress-by-type-…",
+                    "years": "progress-by-year-…",
+                    "xlsx": ".xlsx",
+                },
                 "api": "/api/v1/judgements/",
                 "fields": dictionary.COMPARE["areas"],
                 "alternatives": [dictionary.COMPARE["types"][0], dictionary.COMPARE["years"][0]],
@@ -294,7 +302,8 @@ def data_dictionary(request):
             {
                 "id": "area",
                 "title": gettext("One area, establishment by establishment"),
-                "files": gettext("progress-<area>-….csv and .xlsx, from an area's page"),
+                "files": gettext("%(csv)s and %(xlsx)s, from an area's page")
+                % {"csv": "progress-<area>-….csv", "xlsx": ".xlsx"},
                 "api": "/api/v1/recommendations/?area=<slug>",
                 "fields": dictionary.AREA,
             },

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from common import public_cache
 from common.clock import now, today
@@ -59,7 +59,9 @@ class ActionChanged(ValidationError):
     ``action`` holds the action as it is now in the database, to show in the form again.
     """
 
-    MESSAGE = "Someone else changed this action since you opened it. Their changes are shown below; make yours again."
+    MESSAGE = gettext_lazy(
+        "Someone else changed this action since you opened it. Their changes are shown below; make yours again."
+    )
 
     def __init__(self, action):
         super().__init__(self.MESSAGE, code="stale")
@@ -90,7 +92,7 @@ class ResponseChanged(ValidationError):
 
     ``response`` holds the response as it is now, to show beside the form again."""
 
-    MESSAGE = (
+    MESSAGE = gettext_lazy(
         "Someone else changed this response since you opened it. What they saved is shown below; "
         "save yours again if it should replace theirs."
     )
@@ -124,7 +126,7 @@ def record_response(recommendation, *, decision, reason="", by=None, seen=None):
     response.reason = (reason or "").strip()
     response.updated_by = by
     if decision not in ResponseDecision.values:
-        raise ValidationError({"decision": "Choose accepted, partly accepted or not accepted."})
+        raise ValidationError({"decision": gettext("Choose accepted, partly accepted or not accepted.")})
     if response.pk is not None:
         return _save(response, by)
     # A first response: another person's may be committed after the lock above found none.
@@ -167,7 +169,7 @@ def _move_date(action, new_date, reason, by):
     reason = (reason or "").strip()
     if old_date is not None:
         if not reason:
-            raise ValidationError({"date_change_reason": "Say why the target date is changing."})
+            raise ValidationError({"date_change_reason": gettext("Say why the target date is changing.")})
         TargetDateChange.objects.create(
             action=action, old_date=old_date, new_date=new_date, reason=reason, changed_by=by, changed_at=now()
         )
@@ -200,7 +202,7 @@ def update_action(
     """
     _lock(action, seen_version)
     if status not in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS):
-        raise ValidationError({"status": "Mark an action done or dropped with its own form, which asks why."})
+        raise ValidationError({"status": gettext("Mark an action done or dropped with its own form, which asks why.")})
     if target_date != action.target_date:
         _move_date(action, target_date, date_change_reason, by)
     action.description = description.strip()
@@ -239,11 +241,11 @@ def edit_action(
 def _check_note(text, noted_on):
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write what has happened."})
+        raise ValidationError({"text": gettext("Write what has happened.")})
     if len(text) > TEXT_LIMITS["progress_note"]:
-        raise ValidationError({"text": too_long("The progress note", TEXT_LIMITS["progress_note"])})
+        raise ValidationError({"text": too_long(gettext("The progress note"), TEXT_LIMITS["progress_note"])})
     if noted_on is not None and noted_on > today():
-        raise ValidationError({"noted_on": "The date of the note must be today or in the past."})
+        raise ValidationError({"noted_on": gettext("The date of the note must be today or in the past.")})
     return text
 
 
@@ -302,7 +304,8 @@ def may_correct_note(note, user, at=None):
 def _check_may_correct(note, by):
     if not may_correct_note(note, by):
         raise PermissionDenied(
-            f"Only the note’s author may correct or delete it, within {NOTE_CORRECTION_HOURS} hours of writing it."
+            gettext("Only the note’s author may correct or delete it, within %(hours)d hours of writing it.")
+            % {"hours": NOTE_CORRECTION_HOURS}
         )
 
 
@@ -338,7 +341,7 @@ def mark_done(action, note, *, by=None, seen_version=None):
     """Marks the action done, with a note on what changed (required), kept as a progress note."""
     _lock(action, seen_version)
     if not (note or "").strip():
-        raise ValidationError({"note": "Say what changed now that the action is done."})
+        raise ValidationError({"note": gettext("Say what changed now that the action is done.")})
     if action.status == ActionStatus.DONE:
         raise ValidationError(gettext("This action is already done."))
     _note(action, note, by)
@@ -353,7 +356,7 @@ def drop_action(action, reason, *, by=None, seen_version=None):
     _lock(action, seen_version)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the action is dropped."})
+        raise ValidationError({"reason": gettext("Say why the action is dropped.")})
     if action.status == ActionStatus.DROPPED:
         raise ValidationError(gettext("This action is already dropped."))
     action.status = ActionStatus.DROPPED
@@ -454,12 +457,12 @@ def withdraw_action_plan(plan, *, reason, by):
     leaders publish it again. The reason is kept (``ActionPlanWithdrawal``) and audited."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason for withdrawing the action plan."})
+        raise ValidationError({"reason": gettext("Give a reason for withdrawing the action plan.")})
     if len(reason) > TEXT_LIMITS["reason"]:
-        raise ValidationError({"reason": too_long("The reason", TEXT_LIMITS["reason"])})
+        raise ValidationError({"reason": too_long(gettext("The reason"), TEXT_LIMITS["reason"])})
     plan = ActionPlan.objects.select_for_update().select_related("inspection__establishment").get(pk=plan.pk)
     if not may_withdraw_plan(by, plan):
-        raise PermissionDenied("You may not withdraw this action plan.")
+        raise PermissionDenied(gettext("You may not withdraw this action plan."))
     if plan.published_at is None:
         raise ValidationError(gettext("This action plan is not published."))
     stamp = now()

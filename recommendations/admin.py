@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common import public_cache
 from recommendations.actions import ActionChanged, add_action, edit_action, may_withdraw_plan, withdraw_action_plan
@@ -133,6 +135,37 @@ class PublicDataAdmin(admin.ModelAdmin):
         self.public_data_changed(request, objects)
 
 
+class NamedChanges(HistoricalRecordContextHelper):
+    """The "Changes" column in words a reader understands: a choice by its label (Done, not
+    ``done``), an emptied link as "(none)", and a deleted establishment, inspection or
+    recommendation by the name it had (from its own history) rather than its id."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return gettext("(none)")
+        if isinstance(value, DeletedObject):
+            # simple-history gives an emptied link as a "deleted" object with no id.
+            return gettext("(none)") if value.pk is None else deleted_name(value)
+        if field.choices and not field.is_relation:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+def deleted_name(deleted):
+    """What a deleted related row was called: its last historical version's name, when its
+    model keeps history, else its kind ("a deleted establishment")."""
+    history = getattr(deleted.model, "history", None)
+    record = (
+        history.filter(**{deleted.model._meta.pk.attname: deleted.pk}).order_by("-history_date").first()
+        if history
+        else None
+    )
+    if record is not None:
+        return gettext("%(name)s (deleted)") % {"name": record.instance}
+    return gettext("a deleted %(kind)s") % {"kind": deleted.model._meta.verbose_name}
+
+
 class HistoryAdmin(PerObjectDeleteMixin, PublicDataAdmin, SimpleHistoryAdmin):
     """History is a record, not an undo button: it shows who changed what, before and after
     (simple-history's "Changes" column), and its old versions cannot be saved back.
@@ -143,6 +176,9 @@ class HistoryAdmin(PerObjectDeleteMixin, PublicDataAdmin, SimpleHistoryAdmin):
 
     object_history_list_template = "admin/recommendations/history_list.html"
     history_select_related = ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return NamedChanges(self.model, historical_record)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
@@ -285,7 +321,9 @@ class ReviewAnnouncementForm(forms.ModelForm):
     class Meta:
         model = ReviewAnnouncement
         fields = ["inspection", "planned_month", "recommendations"]
-        help_texts = {"planned_month": "Any day of the month the review is planned for; the month is kept."}
+        help_texts = {
+            "planned_month": gettext_lazy("Any day of the month the review is planned for; the month is kept.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -313,7 +351,7 @@ class ReviewAnnouncementForm(forms.ModelForm):
                     f"{strangers[0].name} was not made at {inspection}: a review follows up what its inspection made.",
                 )
             elif not chosen:
-                self.add_error("recommendations", "Choose what the review will follow up.")
+                self.add_error(gettext("recommendations"), gettext("Choose what the review will follow up."))
         return cleaned
 
 
@@ -391,7 +429,7 @@ class ActionPlanAdmin(HistoryAdmin):
         from django.utils.html import format_html
 
         if obj is None or obj.published_at is None:
-            return "Not published."
+            return gettext("Not published.")
         return format_html(
             '<a href="{}">Withdraw this plan from the public site</a>',
             reverse("admin:recommendations_actionplan_withdraw", args=[obj.pk]),
@@ -434,7 +472,7 @@ class ActionPlanAdmin(HistoryAdmin):
             "opts": self.opts,
             "plan": plan,
             "form": form,
-            "title": f"Withdraw the {plan}",
+            "title": gettext("Withdraw the %(plan)s") % {"plan": plan},
         }
         return TemplateResponse(
             request, "admin/recommendations/actionplan/withdraw.html", context, status=400 if form.errors else 200
@@ -507,7 +545,7 @@ class ActionAdminForm(forms.ModelForm):
         original = current[0] if current else None
         moved = self.instance.pk and original is not None and cleaned.get("target_date") != original
         if moved and not (cleaned.get("date_change_reason") or "").strip():
-            self.add_error("date_change_reason", "Say why the target date is changing.")
+            self.add_error(gettext("date_change_reason"), gettext("Say why the target date is changing."))
         return cleaned
 
 

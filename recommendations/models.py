@@ -15,7 +15,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,9 +34,13 @@ TEXT_LIMITS = {
 }
 
 
-def too_long(label, limit):
-    """GOV.UK's error message for text over its limit."""
-    return f"{label} must be {limit:,} characters or fewer."
+def _too_long(label, limit):
+    return gettext("%(label)s must be %(limit)s characters or fewer.") % {"label": label, "limit": f"{limit:,}"}
+
+
+# GOV.UK's error message for text over its limit: lazy, as forms and models build it when they
+# load, and each request reads it in its own language.
+too_long = lazy(_too_long, str)
 
 
 def length_limit(field, limit, name):
@@ -325,13 +330,19 @@ class Inspection(models.Model):
 
     def clean(self):
         if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
-            raise ValidationError({"visit_end": "The visit cannot end before it starts."})
+            raise ValidationError({"visit_end": gettext("The visit cannot end before it starts.")})
         if self.follows_up_id and self.kind != InspectionKind.IRP:
-            raise ValidationError({"follows_up": "Only an independent review of progress follows up an inspection."})
+            raise ValidationError(
+                {"follows_up": gettext("Only an independent review of progress follows up an inspection.")}
+            )
         if self.follows_up_id and self.follows_up.establishment_id != self.establishment_id:
-            raise ValidationError({"follows_up": "A review follows up an inspection of the same establishment."})
+            raise ValidationError(
+                {"follows_up": gettext("A review follows up an inspection of the same establishment.")}
+            )
         if self.era and self.kind != InspectionKind.FULL:
-            raise ValidationError({"era": "Only a full inspection has an era; a review judges what one asked."})
+            raise ValidationError(
+                {"era": gettext("Only a full inspection has an era; a review judges what one asked.")}
+            )
 
     def save(self, *args, **kwargs):
         if self.year is None:
@@ -376,10 +387,10 @@ class FourthTestName(models.TextChoices):
 
 
 HEALTHY_PRISON_SCORES = {
-    1: "Outcomes for prisoners are poor",
-    2: "Outcomes for prisoners are not sufficiently good",
-    3: "Outcomes for prisoners are reasonably good",
-    4: "Outcomes for prisoners are good",
+    1: gettext_lazy("Outcomes for prisoners are poor"),
+    2: gettext_lazy("Outcomes for prisoners are not sufficiently good"),
+    3: gettext_lazy("Outcomes for prisoners are reasonably good"),
+    4: gettext_lazy("Outcomes for prisoners are good"),
 }
 
 
@@ -431,7 +442,7 @@ class HealthyPrisonScore(models.Model):
         if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
             raise ValidationError(gettext("Healthy prison scores belong to a full inspection; reviews do not score."))
         if self.printed_as and self.test != HealthyPrisonTest.REHABILITATION:
-            raise ValidationError({"printed_as": "Only the fourth test has had other names."})
+            raise ValidationError({"printed_as": gettext("Only the fourth test has had other names.")})
 
 
 class RecommendationKind(models.TextChoices):
@@ -591,24 +602,24 @@ class Recommendation(models.Model):
 
     def clean(self):
         if self.repeats_id and self.repeats_id == self.pk:
-            raise ValidationError({"repeats": "A recommendation cannot repeat itself."})
+            raise ValidationError({"repeats": gettext("A recommendation cannot repeat itself.")})
         if self.repeats_id and self.inspection_id:
             message = repeat_error(self.inspection, self.repeats.inspection)
             if message:
                 raise ValidationError({"repeats": message})
         if self.kind != RecommendationKind.THEME and self.theme_number is not None:
-            raise ValidationError({"theme_number": "Only a theme has a theme number."})
+            raise ValidationError({"theme_number": gettext("Only a theme has a theme number.")})
         if self.kind != RecommendationKind.CONCERN and self.number is not None:
-            raise ValidationError({"number": "Only a key concern of a report from May 2022 has a number."})
+            raise ValidationError({"number": gettext("Only a key concern of a report from May 2022 has a number.")})
         if self.kind == RecommendationKind.CONCERN:
             if self.text.strip():
                 raise ValidationError(
-                    {"text": "A key concern is made without a recommendation: leaders decide the solution."}
+                    {"text": gettext("A key concern is made without a recommendation: leaders decide the solution.")}
                 )
             if not self.concern.strip():
-                raise ValidationError({"concern": "State the key concern."})
+                raise ValidationError({"concern": gettext("State the key concern.")})
         elif not self.text.strip():
-            raise ValidationError({"text": "State the recommendation (or the theme's question)."})
+            raise ValidationError({"text": gettext("State the recommendation (or the theme's question).")})
 
 
 def repeat_error(inspection, earlier):
@@ -617,15 +628,15 @@ def repeat_error(inspection, earlier):
     A concern is followed at one establishment: the repeated recommendation was made at an
     earlier inspection of the same establishment."""
     if earlier.establishment_id != inspection.establishment_id:
-        return "A recommendation repeats one made at an earlier inspection of the same establishment."
+        return gettext("A recommendation repeats one made at an earlier inspection of the same establishment.")
     if earlier.pk == inspection.pk:
-        return "A recommendation repeats one made at an earlier inspection, not at the same one."
+        return gettext("A recommendation repeats one made at an earlier inspection, not at the same one.")
     started, earlier_started = (
         inspection.visit_start or inspection.published_on,
         earlier.visit_start or earlier.published_on,
     )
     if started and earlier_started and earlier_started >= started:
-        return "A recommendation repeats one made at an earlier inspection: that inspection came later."
+        return gettext("A recommendation repeats one made at an earlier inspection: that inspection came later.")
     return None
 
 
@@ -689,7 +700,7 @@ class ReviewAnnouncement(models.Model):
         if self.planned_month and self.planned_month.day != 1:
             self.planned_month = self.planned_month.replace(day=1)
         if self.inspection_id and self.inspection.kind != InspectionKind.FULL:
-            raise ValidationError({"inspection": "A review is announced to follow up a full inspection."})
+            raise ValidationError({"inspection": gettext("A review is announced to follow up a full inspection.")})
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -753,9 +764,9 @@ class Response(models.Model):
         return f"{self.get_decision_display()}: {self.recommendation}"
 
     def clean(self):
-        check_lengths(self, {"reason": ("The reason", TEXT_LIMITS["response_reason"])})
+        check_lengths(self, {"reason": (gettext("The reason"), TEXT_LIMITS["response_reason"])})
         if self.decision != ResponseDecision.ACCEPTED and not self.reason.strip():
-            raise ValidationError({"reason": "Give a reason when the recommendation is not fully accepted."})
+            raise ValidationError({"reason": gettext("Give a reason when the recommendation is not fully accepted.")})
 
 
 class ActionStatus(models.TextChoices):
@@ -841,13 +852,13 @@ class Action(models.Model):
         check_lengths(
             self,
             {
-                "description": ("What will be done", TEXT_LIMITS["action_description"]),
-                "owner": ("The owner", TEXT_LIMITS["owner"]),
-                "dropped_reason": ("The reason", TEXT_LIMITS["reason"]),
+                "description": (gettext("What will be done"), TEXT_LIMITS["action_description"]),
+                "owner": (gettext("The owner"), TEXT_LIMITS["owner"]),
+                "dropped_reason": (gettext("The reason"), TEXT_LIMITS["reason"]),
             },
         )
         if self.status == ActionStatus.DROPPED and not self.dropped_reason.strip():
-            raise ValidationError({"dropped_reason": "Say why the action is dropped."})
+            raise ValidationError({"dropped_reason": gettext("Say why the action is dropped.")})
 
 
 NOTE_CORRECTION_HOURS = 24
@@ -887,7 +898,7 @@ class ProgressNote(models.Model):
         return f"{self.noted_on}: {self.text[:60]}"
 
     def clean(self):
-        check_lengths(self, {"text": ("The progress note", TEXT_LIMITS["progress_note"])})
+        check_lengths(self, {"text": (gettext("The progress note"), TEXT_LIMITS["progress_note"])})
 
 
 class TargetDateChange(models.Model):

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Report import"
+    verbose_name = gettext_lazy("Report import")

@@ -3,6 +3,7 @@
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,13 @@ class UploadForm(forms.Form):
     report = forms.FileField(
         allow_empty_file=True,  # refused below, in the command's words
         label=_("Report (PDF or text)"),
-        help_text=f"The report’s PDF as published, or its text (.txt), up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
+        help_text=lazy(
+            lambda: (
+                gettext("The report’s PDF as published, or its text (.txt), up to %(size)s.")
+                % {"size": filesizeformat(MAX_UPLOAD_BYTES)}
+            ),
+            str,
+        )(),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf,text/plain,.txt"}),
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext
 
 SALT = "reports.import-upload"
 MAX_AGE = 60 * 60  # seconds an upload waits for its confirmation
@@ -42,16 +43,16 @@ def fetch(token: str, user) -> tuple[bytes, str]:
     try:
         value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
-        raise UploadExpired("This upload has expired or is not yours: upload the report again.") from None
+        raise UploadExpired(gettext("This upload has expired or is not yours: upload the report again.")) from None
     digest = str(value.get("sha256", ""))
     if value.get("user") != user.pk or not re.fullmatch(r"[0-9a-f]{64}", digest):
-        raise UploadExpired("This upload has expired or is not yours: upload the report again.")
+        raise UploadExpired(gettext("This upload has expired or is not yours: upload the report again."))
     try:
         data = (FOLDER / f"{digest}.pdf").read_bytes()
     except OSError:
-        raise UploadExpired("This upload is no longer on the server: upload the report again.") from None
+        raise UploadExpired(gettext("This upload is no longer on the server: upload the report again.")) from None
     if hashlib.sha256(data).hexdigest() != digest:
-        raise UploadExpired("This upload changed on the server: upload the report again.")
+        raise UploadExpired(gettext("This upload changed on the server: upload the report again."))
     return data, str(value.get("name", "report.pdf"))
 
 

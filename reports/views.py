@@ -26,11 +26,11 @@ from reports.sources import import_file, read_file
 
 def _inspector_only(request):
     if not is_inspector(request.user):
-        raise PermissionDenied("Only inspectors may import reports.")
+        raise PermissionDenied(gettext("Only inspectors may import reports."))
 
 
 def _context(request, **extra):
-    return {**admin.site.each_context(request), "title": "Import a report", **extra}
+    return {**admin.site.each_context(request), "title": gettext("Import a report"), **extra}
 
 
 def _preview(data: bytes, name: str, user):
@@ -52,7 +52,7 @@ def _preview_context(request, report, changes, name, form):
     current, reported = changes.publication_date or (None, None)
     return _context(
         request,
-        title=f"Import {name}?",
+        title=gettext("Import %(name)s?") % {"name": name},
         report=report,
         full_inspection=isinstance(report, FullInspection),
         # An import leaves a review's publication date alone: the report's is shown beside it.
@@ -156,14 +156,22 @@ def confirm_import(request):
     upload.discard(token)
     messages.success(
         request,
-        f"Imported {name}: {changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
-        f"{changes.count(UNCHANGED)} unchanged.",
+        gettext("Imported %(name)s: %(created)d rows created, %(updated)d updated, %(unchanged)d unchanged.")
+        % {
+            "name": name,
+            "created": changes.count(CREATED),
+            "updated": changes.count(UPDATED),
+            "unchanged": changes.count(UNCHANGED),
+        },
     )
     if changes.refused:
         messages.warning(
             request,
-            f"Left for their own inspectorate to import (the same file, uploaded by one of its inspectors): "
-            f"{describe_refused(changes.refused)}.",
+            gettext(
+                "Left for their own inspectorate to import (the same file, uploaded by one of its inspectors): "
+                "%(refused)s."
+            )
+            % {"refused": describe_refused(changes.refused)},
         )
     return redirect(reverse("admin:recommendations_inspection_change", args=[review.pk]))
 
@@ -196,7 +204,9 @@ def import_job(request, job):
     response = render(
         request,
         "reports/import_progress.html",
-        _context(request, title=f"Reading {found['name']}", job=found, percent=jobs.percent(found)),
+        _context(
+            request, title=gettext("Reading %(name)s") % {"name": found["name"]}, job=found, percent=jobs.percent(found)
+        ),
     )
     response["Cache-Control"] = "no-store"
     return response

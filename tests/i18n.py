@@ -22,7 +22,9 @@ OPEN, CLOSE = "\u27ea", "\u27eb"  # ⟪ ⟫
 MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 # What is left that is not words: numbers, references, punctuation, symbols.
 NOT_WORDS = re.compile(r"[\W\d_]+")
-SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder", "aria-description")
+# Attributes people see or hear: ``data-label`` is a column's name shown beside each cell when a
+# table stacks on a phone (the stylesheet prints it), the rest are read out or shown as hints.
+SPOKEN_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder", "aria-description", "data-label")
 
 
 def _mark(function):
@@ -80,6 +82,9 @@ class _Reader(HTMLParser):
                 self.texts.append(values[name])
         if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
             self.texts.append(values["value"])
+        # A search engine shows a page's description under its title.
+        if tag == "meta" and values.get("name") == "description" and values.get("content"):
+            self.texts.append(values["content"])
 
     def handle_endtag(self, tag):
         if tag in self.SKIP and self._skipping:

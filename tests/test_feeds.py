@@ -2,6 +2,7 @@
 published action plan, under the site's publication rules; the pages link to them."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -227,7 +228,12 @@ def test_pages_show_follow_links_with_their_alternates(client, reviews):
     }
     for url, feeds in pages.items():
         page = client.get(url).content.decode()
-        assert '<h2 class="govuk-heading-m" id="follow-title">Follow ' in page, url
+        # One Follow box holds both ways to follow: the e-mail link first, then the feeds.
+        box = re.search(r'<aside class="app-follow[^"]*" aria-labelledby="follow-title">.*?</aside>', page, re.S)
+        assert box and page.count('id="follow-title"') == 1, url
+        assert re.search(r'id="follow-title">Follow ', box[0]), url
+        assert box[0].index("/alerts/follow") < min(box[0].index(f'href="{feed}"') for feed in feeds), url
+        assert page.count("/alerts/follow") == 1, url  # no second e-mail link elsewhere
         for feed in feeds:
             assert 'type="application/atom+xml" title="' in page
             assert page.count(f'href="{feed}"') == 2, (url, feed)  # the head's link and the visible one

@@ -585,3 +585,22 @@ def test_a_copied_row_adds_a_new_action_and_an_unchanged_copy_is_refused(signed_
     confirm(signed_in, page)
     assert recs["1.1"].actions.count() == 3
     assert Action.objects.get(pk=plan["cameras"].pk).version == plan["cameras"].version
+
+
+def test_headings_follow_the_readers_language_and_a_file_reads_back_in_either(signed_in, plan, recs):
+    """The download's headings and sheet go through the translation (here marked, as a Welsh
+    catalogue would change them); an upload is matched by them, or by the English ones."""
+    from tests.i18n import CLOSE, OPEN, marked_translations
+
+    with marked_translations():
+        translated = download(signed_in)
+        sheet = translated.active
+        assert sheet.title == f"{OPEN}Action plan{CLOSE}"
+        assert f"{OPEN}Target date{CLOSE}" in columns(sheet)
+        # Read back under the same language: every heading found, nothing refused.
+        assert upload(signed_in, xlsx_bytes(translated)).status_code == 302
+    english = download(signed_in)
+    assert "Target date" in columns(english.active)
+    with marked_translations():
+        # A file downloaded in English still reads back while the interface is in another language.
+        assert upload(signed_in, xlsx_bytes(english)).status_code == 302

@@ -3,6 +3,7 @@ and every change to judgements and evidence kept in history."""
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.db import transaction
@@ -405,3 +406,29 @@ def test_the_review_page_shows_live_key_findings_and_scale_definitions(client, d
     judgement.save()
     html = client.get(change_page(draft)).content.decode()
     assert "reasonable progress: 0" in html and "good progress: 1" in html
+
+
+def test_the_history_names_what_changed_in_words_not_ids_or_codes(client, draft, admin_user):
+    """The "Changes" column gives a choice's label and an emptied link as "(none)", never a code
+    (``in_progress``) or "Deleted inspection (pk=None)"."""
+    from recommendations.models import Action
+
+    recommendation, other = draft.follows_up.recommendations.order_by("position")[:2]
+    action = Action.objects.create(recommendation=recommendation, description="Review force", status="in_progress")
+    action.recommendation, action.status = other, "done"
+    action.save()
+    full_inspection = draft.follows_up
+    draft.follows_up = None
+    draft.save()
+    client.force_login(admin_user)
+
+    def changes(name, pk):
+        html = client.get(reverse(name, args=[pk])).content.decode()
+        items = re.findall(r"<li>\s*<strong>.*?</li>", html, re.S)
+        return [" ".join(unescape(re.sub(r"<[^>]+>", " ", li)).replace("\u00a0", " ").split()) for li in items]
+
+    assert changes("admin:recommendations_action_history", action.pk) == [
+        f"Recommendation: {recommendation} → {other}",
+        "Status: In progress → Done",
+    ]
+    assert changes("admin:recommendations_inspection_history", draft.pk) == [f"Follows up: {full_inspection} → (none)"]

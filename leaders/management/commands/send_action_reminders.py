@@ -28,11 +28,26 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from common import clock
 from recommendations import actions as domain
 from recommendations.models import Action, Establishment, ReminderLog
 from recommendations.roles import GROUP_NAMES, Role
+
+
+def reminder_subject(establishment, overdue, soon, days, yours):
+    """The reminder's subject, e.g. "HMP Belmarsh: 2 actions overdue, 1 due in the next 14 days (1 yours)":
+    each count with its own plural forms, the whole a sentence a translator may reorder."""
+    subject = gettext("%(establishment)s: %(overdue)s, %(soon)s") % {
+        "establishment": establishment.name,
+        "overdue": ngettext("%(count)d action overdue", "%(count)d actions overdue", overdue) % {"count": overdue},
+        "soon": ngettext("%(count)d due in the next %(days)d days", "%(count)d due in the next %(days)d days", soon)
+        % {"count": soon, "days": days},
+    }
+    if yours:
+        subject = gettext("%(subject)s (%(yours)d yours)") % {"subject": subject, "yours": yours}
+    return subject
 
 
 class Command(BaseCommand):
@@ -100,8 +115,7 @@ class Command(BaseCommand):
                 soon = len(actions) - overdue
                 messages.append(
                     EmailMessage(
-                        subject=f"{establishment}: {overdue} action{'s' if overdue != 1 else ''} overdue, "
-                        f"{soon} due in the next {days} days" + (f" ({len(yours)} yours)" if yours else ""),
+                        subject=reminder_subject(establishment, overdue, soon, days, len(yours)),
                         body=render_to_string("leaders/email/reminder.txt", context),
                         to=[leader.email],
                     )
