@@ -261,6 +261,11 @@ def area_by_slug(data, areas):
     return data
 
 
+def public_areas(today):
+    """Every area with at least one public recommendation, A to Z."""
+    return list(published_recommendations(today).order_by("area").values_list("area", flat=True).distinct())
+
+
 def public_establishments_with_recommendations(public):
     """Establishments with at least one public recommendation: one EXISTS probe each."""
     return Establishment.objects.filter(Exists(public.filter(inspection__establishment=OuterRef("pk"))))
