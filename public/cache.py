@@ -3,8 +3,8 @@
 A page is cached under its address and today's date (``common.public_cache.page_key``), with
 the public data's version it was made under, and served only while that version is current
 (the version and the page are read in one round trip, ``version_and_page``): whatever changes
-what the public sees makes a new version (publishing, unpublishing, an import, an admin edit, a leader's change to an
-action plan), and an embargo lifts at its date because each day has its own keys. Nothing
+what the public sees makes a new version (publishing, unpublishing, an import, an admin edit,
+a leader's change to an action plan), and an embargo lifts at its date because each day has its own keys. Nothing
 is ever purged by hand, so no stale page can survive a change, in any worker process.
 
 ``PublicPageCacheMiddleware`` sits near the top of the middleware: a cached page is answered
