@@ -30,7 +30,7 @@ def file_cache(path):
 def redis_cache(prefix):
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -307,7 +307,7 @@ def test_the_version_is_made_once_and_kept(db, shared_cache):
 
 def test_a_cached_page_costs_one_round_trip_to_redis(client, shared_cache, make_review, belmarsh, monkeypatch):
     """Serving a page from Redis sends one command: the version and the page in one MGET."""
-    if shared_cache["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    if shared_cache["default"]["BACKEND"] != "common.redis_cache.RedisCache":
         pytest.skip("Redis only: the file cache has no round trips")
     import redis
 
