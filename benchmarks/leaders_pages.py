@@ -12,18 +12,24 @@ request with the queries captured), the page's size, and the machine's load aver
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "belmarsh_irp.settings")
+# The national benchmark's settings: production's, DEBUG off, static files collected (below)
+# into a folder of this run's own.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.national.settings")
+os.environ.setdefault("BENCH_STATIC_ROOT", tempfile.mkdtemp(prefix="bench-static-"))
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ["DJANGO_HTTPS"] = "0"
 os.environ["DJANGO_DEBUG"] = "0"
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 import django  # noqa: E402
 
 django.setup()
+from django.core.management import call_command  # noqa: E402
+
+call_command("collectstatic", "--noinput", verbosity=0)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -34,7 +40,7 @@ from recommendations.roles import grant_role  # noqa: E402
 
 est = Establishment.objects.get(slug="altcourse")
 user, _ = grant_role("bench.leader", "leader", establishments=[est])
-c = Client()
+c = Client(HTTP_HOST="127.0.0.1")
 c.force_login(user)
 recommendation = published_recommendations().for_establishment(est).filter(judgements__isnull=False).first()
 action = Action.objects.filter(recommendation__inspection__establishment=est).first()
