@@ -415,8 +415,7 @@ def area_page(today, slug, establishment_type="", page_number=None):
     the counts by level, the page's rows, their reviews, and the scales. Whole
     (``page_number=None``, the download): the areas, every row, their reviews and the scales.
     One more query in either case only where some row repeats another recommendation."""
-    # Every public area, kept while the public data stays the same (DISTINCT over every public
-    # recommendation took over a second at national size).
+    # Every public area (a probe per area, public_areas), kept while the public data stays the same.
     areas = public_cache.remember(today, "compare:areas", lambda: public_areas(today))
     area = next((name for name in areas if area_slug(name) == slug), None)
     if area is None:
