@@ -1,12 +1,14 @@
 """The version of what the public sees, shared by every process through Django's cache.
 
-Cached public pages are stored under a key that holds this version and today's date
-(``page_key``), so:
+Cached public pages are stored under a key that holds their address and today's date
+(``page_key``), each entry with the version it was made under; the version and the page are read
+together, in one round trip (``version_and_page``), and a page is served only if its version is
+the current one. Derived values (``remember``) are stored under a key holding the version. So:
 
 - anything that changes what the public sees calls ``changed()`` (through
   ``findings.publishing.public_data_changed``, or directly from ``recommendations.actions``
   for a published action plan), which writes a new version once the transaction commits:
-  every page cached before is never read again, in every worker process;
+  every page cached before is never served again, in every worker process;
 - an embargo lifts at its date with nobody acting, because tomorrow's keys are new keys.
 
 The version is a random token with the time it was made (the pages' ``Last-Modified``), kept
@@ -135,10 +137,35 @@ def changed():
         transaction.on_commit(_bump)
 
 
-def page_key(current, today, path):
-    """The cache key of the page at ``path`` (with its query string) for ``today``."""
+def page_key(today, path):
+    """The cache key of the page at ``path`` (with its query string, and its language) for
+    ``today``. The key holds no version: the page's entry carries the version it was made under
+    (``version_and_page``), so reading the version and the page is one round trip."""
     digest = hashlib.sha256(path.encode()).hexdigest()
-    return f"public:page:{current.split(':', 1)[0]}:{today.isoformat()}:{digest}"
+    return f"public:page:{today.isoformat()}:{digest}"
+
+
+def version_and_page(key):
+    """The current version and the page stored at ``key`` if it was made under that version, read
+    together: one ``MGET`` of the version key and the page's key on Redis. A page made under
+    any other version (before a change, in any process) is never returned: it is
+    ``(current, None)``, and the caller makes the page again and stores it over the old one.
+    ``(None, None)`` when the cache cannot be reached."""
+    if _state["pending_change"]:
+        current = version()
+        return current, None
+    try:
+        values = cache.get_many([VERSION_KEY, key])
+    except CACHE_ERRORS as error:
+        cache_unreachable(error)
+        return None, None
+    current = values.get(VERSION_KEY)
+    if current is None:  # no version yet (or evicted): made now, so no page was made under it
+        return version(), None
+    entry = values.get(key)
+    if entry is None or entry[0] != current:
+        return current, None
+    return current, entry[1:]
 
 
 def data_key(current, today, name):

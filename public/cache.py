@@ -1,9 +1,10 @@
 """Anonymous visitors' public pages, served from Django's cache framework.
 
-A page is cached under the public data's version and today's date
-(``common.public_cache.page_key``): whatever changes what the public sees makes a
-new version (publishing, unpublishing, an import, an admin edit, a leader's change to an
-action plan), and an embargo lifts at its date because each day has its own keys. Nothing
+A page is cached under its address and today's date (``common.public_cache.page_key``), with
+the public data's version it was made under, and served only while that version is current
+(the version and the page are read in one round trip, ``version_and_page``): whatever changes
+what the public sees makes a new version (publishing, unpublishing, an import, an admin edit,
+a leader's change to an action plan), and an embargo lifts at its date because each day has its own keys. Nothing
 is ever purged by hand, so no stale page can survive a change, in any worker process.
 
 ``PublicPageCacheMiddleware`` sits near the top of the middleware: a cached page is answered
@@ -98,15 +99,15 @@ class PublicPageCacheMiddleware:
         if params is None:
             return self.get_response(request)
         request.get_host()  # DisallowedHost (400) before anything is read from the cache
-        current = public_cache.version()
-        if current is None:  # the cache cannot be reached: the page from the database
-            return self.get_response(request)
         today = clock.today()
         address, unused = page_address(request, params)
         # Each language its own page (LocaleMiddleware, further in, chooses it the same way).
         language = translation.get_language_from_request(request)
-        key = public_cache.page_key(current, today, f"{language}:{address}")
-        entry = public_cache.cache_get(key)
+        key = public_cache.page_key(today, f"{language}:{address}")
+        # One round trip: the version and the page, served only if made under that version.
+        current, entry = public_cache.version_and_page(key)
+        if current is None:  # the cache cannot be reached: the page from the database
+            return self.get_response(request)
         if entry is None:
             response = self.get_response(request)
             if unused or not _storable(request, response):
@@ -114,7 +115,9 @@ class PublicPageCacheMiddleware:
             body = response.content
             headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED]
             entry = (body, headers, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
-            public_cache.cache_set(key, entry, settings.PUBLIC_CACHE_TIMEOUT)
+            # Stored with the version read before the page was made: a change committed while it
+            # was being made has a newer version, so this page is never served after it.
+            public_cache.cache_set(key, (current, *entry), settings.PUBLIC_CACHE_TIMEOUT)
         body, headers, etag = entry
         modified = public_cache.last_modified(current, today)
         response = HttpResponse(body)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -30,6 +31,7 @@ from findings.models import (
 from public import dictionary
 from public.cache import cached_public_page
 from public.dictionary import area_slug
+from public.filters import public_areas
 from public.follow import area_feeds
 from public.pages import Totals
 from recommendations.models import EstablishmentType, Inspection, Inspectorate, Recommendation, RecommendationKind
@@ -381,44 +383,75 @@ def _refused(filterset):
 # --- One area -----------------------------------------------------------------------------
 
 
+AREA_ROWS_PER_PAGE = 50
+
+
 @dataclass
 class AreaPage:
     area: str
     slug: str
-    rows: list  # recommendations with their latest judgement, worst first
+    rows: list  # recommendations with their latest judgement, worst first (the page's, when paged)
     totals: list
     type_label: str = ""
+    page_obj: object = None  # the page of rows shown (None for the download: every row)
 
 
-def area_page(today, slug, establishment_type=""):
-    """Four queries whatever the data size: the public areas (to find the one named), the
-    recommendations in it with their latest judgement, worst first, their reviews, and the scales."""
-    # Every public area, kept while the public data stays the same (DISTINCT over every public
-    # recommendation took over a second at national size).
-    areas = public_cache.remember(
-        today,
-        "compare:areas",
-        lambda: list(published_recommendations(today).order_by("area").values_list("area", flat=True).distinct()),
-    )
+class AreaRows:
+    """An area's judged recommendations as a paginator reads them: their number from the counts
+    by level (no COUNT query), a page's rows by one query of that page alone."""
+
+    def __init__(self, queryset, total):
+        self.queryset = queryset
+        self.total = total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+
+def area_page(today, slug, establishment_type="", page_number=None):
+    """The area's judged recommendations, worst first, with their latest judgement, and the
+    counts by level. Paged (``page_number``, a page of ``AREA_ROWS_PER_PAGE``; a number that is
+    not a page shows the first or the last): the public areas (to find the one named, cached),
+    the counts by level, the page's rows, their reviews, and the scales. Whole
+    (``page_number=None``, the download): the areas, every row, their reviews and the scales.
+    One more query in either case only where some row repeats another recommendation."""
+    # Every public area (a probe per area, public_areas), kept while the public data stays the same.
+    areas = public_cache.remember(today, "compare:areas", lambda: public_areas(today))
     area = next((name for name in areas if area_slug(name) == slug), None)
     if area is None:
         raise Http404("No published recommendation is in that area.")
     public = published_recommendations(today)
-    recommendations = (
-        with_latest_judgement(public.filter(area=area), today)
-        .filter(latest_rank__isnull=False)
-        .select_related("inspection__establishment", "inspectorate", "repeats__inspection")
-    )
-    recommendations = worst_first(recommendations).order_by(*WORST_FIRST, "inspection__establishment__name", "pk")
+    judged = with_latest_judgement(public.filter(area=area), today).filter(latest_rank__isnull=False)
     if establishment_type:
-        recommendations = recommendations.filter(inspection__establishment__type=establishment_type)
-    rows = list(recommendations)
-    reviews = {
-        review.pk: review
-        for review in Inspection.objects.filter(pk__in={row.latest_review_id for row in rows}).select_related(
-            "establishment"
-        )
-    }
+        judged = judged.filter(inspection__establishment__type=establishment_type)
+    recommendations = worst_first(
+        judged.select_related("inspection__establishment", "inspectorate", "repeats__inspection")
+    ).order_by(*WORST_FIRST, "inspection__establishment__name", "pk")
+    page_obj = None
+    if page_number is None:
+        rows = list(recommendations)
+        counts = {}
+        for row in rows:
+            counts[row.latest_level_id] = counts.get(row.latest_level_id, 0) + 1
+    else:
+        counts = dict(judged.order_by().values_list("latest_level_id").annotate(n=Count("pk")))
+        paginator = Paginator(AreaRows(recommendations, sum(counts.values())), AREA_ROWS_PER_PAGE)
+        page_obj = paginator.get_page(page_number)
+        rows = page_obj.object_list = list(page_obj.object_list)
+    reviews = {}
+    if rows:
+        reviews = {
+            review.pk: review
+            for review in Inspection.objects.filter(pk__in={row.latest_review_id for row in rows}).select_related(
+                "establishment"
+            )
+        }
     public_inspections = {row.repeats.inspection_id for row in rows if row.repeats_id}
     visible = set()
     if public_inspections:  # one more query, only where some recommendation repeats another
@@ -429,15 +462,12 @@ def area_page(today, slug, establishment_type=""):
         row.latest_review = reviews.get(row.latest_review_id)
         row.repeats_public = bool(row.repeats_id and row.repeats.inspection_id in visible)
     scales = _scales()
-    counts = {}
-    for row in rows:
-        counts[row.latest_level_id] = counts.get(row.latest_level_id, 0) + 1
     totals = [
         Totals(inspectorate, [(level, counts.get(level.pk, 0)) for level in levels], levels[-1].rank)
         for inspectorate, levels in scales.items()
         if any(counts.get(level.pk) for level in levels)
     ]
-    return AreaPage(area, slug, rows, totals)
+    return AreaPage(area, slug, rows, totals, page_obj=page_obj)
 
 
 TYPE_REFUSED = gettext_lazy("Choose an establishment type from the list: %(typed)s is not one.")
@@ -451,11 +481,11 @@ def _establishment_type(request):
     return value, None
 
 
-@cached_public_page(params=("type",))
+@cached_public_page(params=("type", "page"))
 def compare_area(request, slug):
     establishment_type, error = _establishment_type(request)
     today = clock.today()
-    page = area_page(today, slug, establishment_type)
+    page = area_page(today, slug, establishment_type, page_number=request.GET.get("page") or 1)
     page.type_label = EstablishmentType(establishment_type).label if establishment_type else ""
     type_links = [{"label": gettext("All"), "url": "?", "current": not establishment_type}] + [
         {"label": label, "url": "?" + urlencode({"type": value}), "current": value == establishment_type}
@@ -466,9 +496,17 @@ def compare_area(request, slug):
         "feeds": area_feeds(page.slug, page.area),
         "errors": [error] if error else [],
         "type_links": type_links,
-        "csv_query": request.GET.urlencode(),
+        # The download is the whole table (every page) with the filters in force.
+        "csv_query": _without_page(request),
+        "query_string": _without_page(request),
     }
     return render(request, "public/compare_area.html", context, status=400 if error else 200)
+
+
+def _without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 AREA_CSV_COLUMNS = dictionary.names(dictionary.AREA)

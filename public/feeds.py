@@ -30,8 +30,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext, gettext_lazy
 
 from common import clock
-from findings.models import Judgement, published_recommendations
+from findings.models import Judgement
 from public.dictionary import area_slug
+from public.filters import public_areas
 from public.pages import public_establishments
 from recommendations.models import Action, ActionPlan, Inspection, ProgressNote, Response
 
@@ -382,11 +383,7 @@ class AreaJudgementsFeed(TaggedFeed):
 
     def get_object(self, request, slug):
         self.today = clock.today()
-        labels = [
-            area
-            for area in published_recommendations(self.today).order_by("area").values_list("area", flat=True).distinct()
-            if area_slug(area) == slug
-        ]
+        labels = [area for area in public_areas(self.today) if area_slug(area) == slug]
         if not labels:
             raise Http404("No published recommendation is in that area.")
         return {"slug": slug, "name": labels[0], "labels": labels}

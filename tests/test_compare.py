@@ -8,7 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from recommendations.models import Establishment, EstablishmentType, PublicationStatus
+from findings.publishing import public_data_changed
+from recommendations.models import Establishment, EstablishmentType, PublicationStatus, Recommendation
 from tests import api_data
 
 
@@ -107,6 +108,64 @@ def test_area_page_lists_establishments_worst_first(client, national):
     assert "HMYOI Feltham" in only_yoi and "HMP Belmarsh" not in only_yoi
 
 
+@pytest.fixture
+def big_area(make_review, belmarsh):
+    """70 judged recommendations in "Area 1" at Belmarsh (a prison), worst first in 2022's review,
+    and 60 at Feltham (a YOI): more than two pages."""
+    levels = ["no-meaningful-progress", "insufficient-progress", "reasonable-progress", "good-progress"]
+    feltham = Establishment.objects.create(name="HMYOI Feltham", slug="feltham", type=EstablishmentType.YOI)
+    for establishment, count in ((belmarsh, 70), (feltham, 60)):
+        review = make_review(establishment, [("hmi-prisons", levels[n % 4]) for n in range(count)])
+        Recommendation.objects.filter(inspection=review.follows_up).update(area="Area 1")
+    public_data_changed()
+
+
+def area_rows(response):
+    """The area table's rows as (establishment, judgement), in the page's order."""
+    page = response.content.decode()
+    page = page[page.index('id="area-table-caption"') :]  # after the charts
+    table = page[page.index("<tbody") : page.index("</tbody>")]
+    rows = []
+    for row in table.split("<tr")[1:]:
+        establishment = "HMYOI Feltham" if "HMYOI Feltham" in row else "HMP Belmarsh"
+        label = next(level for level in LEVEL_LABELS if f">{level}<" in row)
+        rows.append((establishment, label))
+    return rows
+
+
+LEVEL_LABELS = ["No meaningful progress", "Insufficient progress", "Reasonable progress", "Good progress"]
+
+
+def test_area_page_has_pages_worst_first_and_its_download_is_whole(client, big_area):
+    url = reverse("public:compare-area", kwargs={"slug": "area-1"})
+    pages = [client.get(url, {"page": number}) for number in (1, 2, 3)]
+    assert [len(area_rows(page)) for page in pages] == [50, 50, 30]
+    shown = [row for page in pages for row in area_rows(page)]
+    download = list(
+        csv.DictReader(io.StringIO(client.get("/compare/areas/area-1.csv", {"page": 2}).content.decode("utf-8-sig")))
+    )
+    assert shown == [(row["establishment"], row["judgement"]) for row in download]  # every row, in the pages' order
+    assert [label for _, label in shown] == sorted((label for _, label in shown), key=LEVEL_LABELS.index)
+    first = pages[0].content.decode()
+    assert "1 to 50 of 130" in first and 'href="?page=2"' in first and 'href="?page=3"' in first
+    assert area_rows(client.get(url, {"page": 999})) == area_rows(pages[2])  # past the end: the last page
+    assert area_rows(client.get(url, {"page": "nonsense"})) == area_rows(pages[0])
+    for page in pages:  # the charts count every page's rows (130 over four levels), whichever page is shown
+        chart = page.content.decode().split('id="area-table-caption"')[0]
+        assert [chart.count(f'numeric">{n}<') for n in (33, 32)] == [2, 2]
+    assert 'href="/compare/areas/area-1.csv"' in pages[1].content.decode()  # the download link: no page number
+
+
+def test_area_page_filter_holds_across_pages(client, big_area):
+    url = reverse("public:compare-area", kwargs={"slug": "area-1"})
+    first = client.get(url, {"type": "yoi"})
+    assert 'href="?type=yoi&amp;page=2"' in first.content.decode()
+    second = client.get(url, {"type": "yoi", "page": 2})
+    assert [establishment for establishment, _ in area_rows(first) + area_rows(second)] == ["HMYOI Feltham"] * 60
+    assert "51 to 60 of 60" in second.content.decode()
+    assert 'href="/compare/areas/area-1.csv?type=yoi"' in second.content.decode()
+
+
 def test_area_page_of_an_area_only_a_draft_has_is_404(client, make_review, wandsworth):
     review = make_review(wandsworth, [("hmi-prisons", "good-progress")], status=PublicationStatus.DRAFT)
     recommendation = review.judgements.get().recommendation
@@ -143,10 +202,13 @@ PAGES = {
     "compare": (reverse("public:compare"), 9),
     "compare filtered": (reverse("public:compare") + "?type=prison&inspectorate=hmi-prisons", 9),
     "areas csv": (reverse("public:compare-csv", kwargs={"table": "areas"}), 9),
-    # the areas; the recommendations with their latest judgement; their reviews; repeated ones'
-    # inspections (only when some repeat); the scales; the types with data to offer (two, cached
-    # while the public data stays the same)
-    "area": (reverse("public:compare-area", kwargs={"slug": "area-1"}), 6),
+    # the areas; the counts by level (the charts and the number of pages: one more query since
+    # the page has pages); the page's recommendations with their latest judgement; their
+    # reviews; repeated ones' inspections (only when some repeat); the scales; the types with
+    # data to offer (two, cached while the public data stays the same)
+    "area": (reverse("public:compare-area", kwargs={"slug": "area-1"}), 7),
+    "area, a deep page": (reverse("public:compare-area", kwargs={"slug": "area-1"}) + "?page=999", 7),
+    # the download is every row, counted from the rows themselves: no query for the counts
     "area csv": (reverse("public:compare-area-csv", kwargs={"slug": "area-1"}), 4),
 }
 

@@ -30,7 +30,7 @@ def file_cache(path):
 def redis_cache(prefix):
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -300,3 +300,80 @@ def test_the_version_is_made_once_and_kept(db, shared_cache):
     assert public_cache.version() == first
     public_cache.changed()
     assert public_cache.version() != first
+
+
+# --- One round trip: the version and the page read together -------------------------------------
+
+
+def test_a_cached_page_costs_one_round_trip_to_redis(client, shared_cache, make_review, belmarsh, monkeypatch):
+    """Serving a page from Redis sends one command: the version and the page in one MGET."""
+    if shared_cache["default"]["BACKEND"] != "common.redis_cache.RedisCache":
+        pytest.skip("Redis only: the file cache has no round trips")
+    import redis
+
+    review = make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    url = review.get_absolute_url()
+    first = client.get(url)
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    second = client.get(url)
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert commands == ["MGET"]
+
+
+def test_a_page_made_before_a_change_in_another_process_is_never_served_after_it(
+    client, shared_cache, make_review, belmarsh, django_assert_num_queries
+):
+    """The old page stays in the cache under its address, but it carries the version it was made
+    under: once another process records a change, it is made again, then served from the cache."""
+    make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    url = reverse("public:establishment-list")
+    assert "HMP Wandsworth" not in text(client.get(url))
+    served_from_cache(client, url, django_assert_num_queries)
+    old_version = public_cache.version()
+    Establishment.objects.filter(slug="belmarsh").update(name="HMP Wandsworth")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings_test", "PYTHONPATH": str(PROJECT_DIR)}
+    subprocess.run(
+        [sys.executable, "-c", BUMP_IN_ANOTHER_PROCESS.format(caches=shared_cache)],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    assert public_cache.version() != old_version
+    assert "HMP Wandsworth" in text(client.get(url))
+    assert "HMP Wandsworth" in text(served_from_cache(client, url, django_assert_num_queries))
+
+
+def test_a_page_made_while_a_change_is_recorded_is_not_served_after_it(
+    client, shared_cache, make_review, belmarsh, monkeypatch
+):
+    """A page is stored with the version read before it was made: when another process records a
+    change while the page is being made, the page (perhaps of the old data) is never served after."""
+    make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    url = reverse("public:establishment-list")
+    read = public_cache.version_and_page
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings_test", "PYTHONPATH": str(PROJECT_DIR)}
+
+    def change_recorded_meanwhile(key):
+        result = read(key)
+        subprocess.run(
+            [sys.executable, "-c", BUMP_IN_ANOTHER_PROCESS.format(caches=shared_cache)],
+            cwd=PROJECT_DIR,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        return result
+
+    monkeypatch.setattr(public_cache, "version_and_page", change_recorded_meanwhile)
+    assert "HMP Belmarsh" in text(client.get(url))  # made (and stored) under the version before the change
+    monkeypatch.setattr(public_cache, "version_and_page", read)
+    Establishment.objects.filter(slug="belmarsh").update(name="HMP Wandsworth")  # the change's data
+    assert "HMP Wandsworth" in text(client.get(url))

@@ -36,7 +36,7 @@ BUDGETS = {
     "recommendation": (
         8,
         "recommendation with plan and response; judgements; evidence; scale; actions; notes; target date changes; "
-        "repeated-concern chain",
+        "the establishment's repeat links (one more, for the chain's rows, only when it repeats or is repeated)",
     ),
     "preview": (
         14,

@@ -31,6 +31,17 @@ def test_recommendation_page_shows_the_chain_earliest_first(client, chain):
     assert "No meaningful progress" in section and "Good progress" in section
 
 
+def test_the_chain_costs_one_query_more_than_no_chain(client, chain, make_review, belmarsh, django_assert_num_queries):
+    """The establishment's repeat links are read as two numbers a row; the chain's rows, with their
+    judgements, only when there is a chain: one more query, however long the chain."""
+    alone = make_review(belmarsh, [("hmi-prisons", "good-progress")], year=2024).judgements.get().recommendation
+    # the recommendation; its judgements; their evidence; the scale; the repeat links
+    with django_assert_num_queries(5) as without_chain:
+        assert "A repeated concern" not in client.get(alone.get_absolute_url()).content.decode()
+    with django_assert_num_queries(len(without_chain) + 1):
+        assert "A repeated concern" in client.get(chain[0].get_absolute_url()).content.decode()
+
+
 def test_no_chain_without_repeats(client, make_review, belmarsh):
     recommendation = make_review(belmarsh, [("hmi-prisons", "good-progress")]).judgements.get().recommendation
     assert "A repeated concern" not in client.get(recommendation.get_absolute_url()).content.decode()
