@@ -254,6 +254,9 @@ ALERTS_SEND_RATE_LIMIT = os.environ.get("ALERTS_SEND_RATE_LIMIT", "60/m")
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)
 # How long a cached page or derived total is kept at most (seconds); a change retires it at once.
 PUBLIC_CACHE_TIMEOUT = env_int("DJANGO_PUBLIC_CACHE_TIMEOUT", 86400)
+# What is deployed (e.g. the commit): part of every cache key, so a deployment never serves pages
+# cached by the one before. Unset, a digest of the project's code, templates and styles is used.
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -9,7 +9,9 @@ the current one. Derived values (``remember``) are stored under a key holding th
   ``findings.publishing.public_data_changed``, or directly from ``recommendations.actions``
   for a published action plan), which writes a new version once the transaction commits:
   every page cached before is never served again, in every worker process;
-- an embargo lifts at its date with nobody acting, because tomorrow's keys are new keys.
+- an embargo lifts at its date with nobody acting, because tomorrow's keys are new keys;
+- a deployment of other code, templates, styles or translations retires every page and value
+  cached by the one before, because the keys hold the release (``release()``).
 
 The version is a random token with the time it was made (the pages' ``Last-Modified``), kept
 in the ``default`` cache: Redis in production (``REDIS_URL``), a file cache shared by the
@@ -22,10 +24,12 @@ the cache was away retires its pages as soon as it is back (``changed`` keeps it
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import time
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -137,12 +141,47 @@ def changed():
         transaction.on_commit(_bump)
 
 
+# What a page is made of besides the data: code, templates, styles and scripts, translations.
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".mo", ".svg"}
+NOT_RELEASED = {".venv", "node_modules", "tests", "benchmarks", "staticfiles", "var", "media", ".git"}
+
+
+def release():
+    """What this deployment serves, as a short token in every cache key: ``settings.RELEASE``
+    (``DJANGO_RELEASE``, e.g. the commit deployed) when set, else a digest of the project's own
+    files that make a page, read once a process. Pages cached by an earlier deployment name
+    stylesheets and scripts that may be gone, and values it cached may have another shape: a
+    new release never reads them."""
+    if settings.RELEASE:
+        return hashlib.sha256(settings.RELEASE.encode()).hexdigest()[:12]
+    return _files_digest()
+
+
+@functools.cache
+def _files_digest():
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for path in sorted(_released_files(base)):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _released_files(folder):
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            if entry.name not in NOT_RELEASED and not entry.name.startswith("."):
+                yield from _released_files(entry)
+        elif entry.suffix in RELEASE_SUFFIXES:
+            yield entry
+
+
 def page_key(today, path):
     """The cache key of the page at ``path`` (with its query string, and its language) for
     ``today``. The key holds no version: the page's entry carries the version it was made under
     (``version_and_page``), so reading the version and the page is one round trip."""
     digest = hashlib.sha256(path.encode()).hexdigest()
-    return f"public:page:{today.isoformat()}:{digest}"
+    return f"public:page:{release()}:{today.isoformat()}:{digest}"
 
 
 def version_and_page(key):
@@ -171,7 +210,7 @@ def version_and_page(key):
 def data_key(current, today, name):
     """The cache key of a value derived from published data (e.g. a list's total)."""
     digest = hashlib.sha256(name.encode()).hexdigest()
-    return f"public:data:{current.split(':', 1)[0]}:{today.isoformat()}:{digest}"
+    return f"public:data:{release()}:{current.split(':', 1)[0]}:{today.isoformat()}:{digest}"
 
 
 def remember(today, name, compute):

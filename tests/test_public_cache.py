@@ -9,7 +9,9 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,6 +118,46 @@ def test_a_conditional_request_after_a_change_gets_the_new_page(client, public_c
     make_review(wandsworth, [("hmi-prisons", "good-progress")])
     response = client.get(url, headers={"if-none-match": old["ETag"]})
     assert response.status_code == 200 and "HMP Wandsworth" in text(response)
+
+
+def test_a_new_release_never_serves_the_pages_cached_by_the_one_before(
+    client, public_cache_on, make_review, belmarsh, settings, django_assert_num_queries
+):
+    """After a deployment the page is made again with the new templates and stylesheet names,
+    though no data changed; the release's own pages are then served from the cache."""
+    url = reverse("public:establishment", kwargs={"slug": "belmarsh"})
+    make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    settings.RELEASE = "commit-1"
+    client.get(url)
+    served_from_cache(client, url, django_assert_num_queries)
+    settings.RELEASE = "commit-2"
+    with CaptureQueriesContext(connection) as queries:
+        made_again = client.get(url)
+    assert made_again.status_code == 200 and "HMP Belmarsh" in text(made_again)
+    assert len(queries) > 0, "the page cached by the release before was served"
+    served_from_cache(client, url, django_assert_num_queries)
+
+
+def test_the_release_is_what_the_project_holds_unless_named(settings, tmp_path):
+    """Unnamed, the release is a digest of the files that make a page: another template is
+    another release, a test or a benchmark is not."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>One</p>")
+    settings.RELEASE, settings.BASE_DIR = "", tmp_path
+    public_cache._files_digest.cache_clear()
+    try:
+        first = public_cache.release()
+        (tmp_path / "tests" / "test_page.py").write_text("assert True")
+        public_cache._files_digest.cache_clear()
+        assert public_cache.release() == first
+        (tmp_path / "templates" / "page.html").write_text("<p>Two</p>")
+        public_cache._files_digest.cache_clear()
+        assert public_cache.release() != first
+    finally:
+        public_cache._files_digest.cache_clear()
+    settings.RELEASE = "abc"
+    assert public_cache.release() != first
 
 
 # --- Never secret -------------------------------------------------------------------------------
