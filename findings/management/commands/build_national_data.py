@@ -281,6 +281,19 @@ def full_inspection_era(published_on):
     return InspectionEra.CONCERNS if published_on >= NEW_ERA_FROM else InspectionEra.RECOMMENDATIONS
 
 
+def expected_recommendations(establishments, years, today):
+    """About how many recommendations, key concerns and themes ``build`` makes: a full inspection
+    each year before this one, with dozens of recommendations before May 2022 and a few key
+    concerns from then (half of 2022's inspections in each era)."""
+    themes = sum(THEMES) / 2
+    old, new = sum(RECOMMENDATIONS) / 2 + themes, sum(KEY_CONCERNS) / 2 + themes
+    era_share = {
+        year: 1.0 if year < NEW_ERA_FROM.year else 0.5 if year == NEW_ERA_FROM.year else 0.0
+        for year in range(today.year - years + 1, today.year)
+    }
+    return int(sum(establishments * (share * old + (1 - share) * new) for share in era_share.values()))
+
+
 def fourth_test_name(year):
     """The name the fourth healthy prison test is printed under in a report of ``year``."""
     if year < 2017:
@@ -292,6 +305,9 @@ def fourth_test_name(year):
 
 EVIDENCE = (5, 9)  # paragraphs per judgement
 REPORT_PARAGRAPHS = 270  # numbered paragraphs of a full inspection's report
+# Years of inspections by default: with 150 establishments, about 100,000 recommendations (the
+# national archive's size), most of them from before May 2022, when reports had dozens each.
+YEARS = 14
 LATEST_DRAFTS = 0.05  # of the latest year's reviews, still drafts
 LATEST_EMBARGOED = 0.03  # of the latest year's reviews, published with a date still to come
 RESPONDED = 0.5  # recommendations with the prison's response
@@ -305,7 +321,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--establishments", type=int, default=150, help="How many establishments (150).")
-        parser.add_argument("--years", type=int, default=11, help="Years of inspections up to this year (11).")
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=YEARS,
+            help=f"Years of inspections up to this year ({YEARS}: about 100,000 recommendations in both eras).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed makes the same data.")
         parser.add_argument(
             "--force", action="store_true", help="Run even though the database already holds inspections."
@@ -324,11 +345,11 @@ class Command(BaseCommand):
             )
         if not ProgressLevel.objects.exists():
             raise CommandError("The progress scales are missing: run `manage.py migrate` first.")
-        average = sum(RECOMMENDATIONS) / 2 + sum(THEMES) / 2
         if dry_run:
             self.stdout.write(
-                f"Would make {establishments} establishments with {establishments * years * 2} inspections and "
-                f"about {int(establishments * years * average):,} recommendations. Nothing written."
+                f"Would make {establishments} establishments with {establishments * (years - 1) * 2} inspections "
+                f"and about {expected_recommendations(establishments, years, clock.today()):,} recommendations. "
+                "Nothing written."
             )
             return
         started = time.monotonic()
