@@ -1,5 +1,6 @@
 """Shared fixtures: a small named cast of users and small, deterministic review data."""
 
+import contextlib
 import datetime
 import importlib
 import os
@@ -145,6 +146,30 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- Rows built once for many tests ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def rolled_back_afterwards(django_db_blocker):
+    """Rows written inside stay for the tests run inside (a class's, with a class-scoped fixture)
+    and are rolled back at the end: an outer transaction, in which each test's ``db`` is a
+    savepoint of its own, so what a test writes is undone after it, as always. For expensive data
+    that many tests read (national data, imported reports); never with ``transactional_db`` or
+    ``live_server``, which need the database's real commits. Build inside
+    ``django_db_blocker.unblock()``; the tests still need ``db`` to reach the database."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 # --- The cast --------------------------------------------------------------------------------
