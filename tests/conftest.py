@@ -100,7 +100,8 @@ def axe():
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}})"
+            "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}, "
+            "resultTypes: ['violations']})"
         )
         return [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
