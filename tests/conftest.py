@@ -133,6 +133,10 @@ def _progress_scales(request):
     if fixture is None:
         return
     request.getfixturevalue(fixture)
+    ensure_progress_scales()
+
+
+def ensure_progress_scales():
     from django.apps import apps
 
     from findings.models import ProgressLevel
@@ -166,6 +170,8 @@ def rolled_back_afterwards(django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
     try:
+        with django_db_blocker.unblock():
+            ensure_progress_scales()  # a transactional test before may have flushed them
         yield
     finally:
         with django_db_blocker.unblock():
