@@ -56,10 +56,12 @@ run: install migrate load-data demo-accounts
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on both cores (pytest-xdist, a database per worker). PYTEST_ARGS adds options,
-# e.g. `make test PYTEST_ARGS="-k import -n 0"`.
+# e.g. `make test PYTEST_ARGS="-k import -n 0"`. Python may cache compiled code (__pycache__/,
+# ignored by git) even where the environment says PYTHONDONTWRITEBYTECODE: without it every
+# worker and every `manage.py` the tests start compiles the project again (seconds each).
 PYTEST_ARGS ?=
 test: install-test
-	$(PY) -m pytest -n $(or $(PYTEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(or $(PYTEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)
 
 # Background work (docs/alerts.md): a Celery worker, with Celery beat running the schedules
 # (alerts, digests, reminders), on the Redis that REDIS_URL names. Run one beat in all: start

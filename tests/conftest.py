@@ -1,5 +1,6 @@
 """Shared fixtures: a small named cast of users and small, deterministic review data."""
 
+import contextlib
 import datetime
 import importlib
 import os
@@ -99,7 +100,8 @@ def axe():
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}})"
+            "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}, "
+            "resultTypes: ['violations']})"
         )
         return [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
@@ -131,6 +133,10 @@ def _progress_scales(request):
     if fixture is None:
         return
     request.getfixturevalue(fixture)
+    ensure_progress_scales()
+
+
+def ensure_progress_scales():
     from django.apps import apps
 
     from findings.models import ProgressLevel
@@ -145,6 +151,32 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- Rows built once for many tests ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def rolled_back_afterwards(django_db_blocker):
+    """Rows written inside stay for the tests run inside (a class's, with a class-scoped fixture)
+    and are rolled back at the end: an outer transaction, in which each test's ``db`` is a
+    savepoint of its own, so what a test writes is undone after it, as always. For expensive data
+    that many tests read (national data, imported reports); never with ``transactional_db`` or
+    ``live_server``, which need the database's real commits. Build inside
+    ``django_db_blocker.unblock()``; the tests still need ``db`` to reach the database."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            ensure_progress_scales()  # a transactional test before may have flushed them
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 # --- The cast --------------------------------------------------------------------------------
@@ -210,6 +242,24 @@ def other_leader(wandsworth):
     return grant_role("wandsworth.leader", Role.LEADER, establishments=[wandsworth], password=PASSWORD)[0]
 
 
+def build_cast():
+    """The four users of the fixtures above, made as they make them, in a plain function (for data
+    built once for many tests): {"hmi_inspector": ..., "ofsted_inspector": ..., "belmarsh_leader":
+    ..., "other_leader": ...}."""
+    from recommendations.models import Establishment, Inspectorate
+    from recommendations.roles import Role, grant_role
+
+    hmi, ofsted = (Inspectorate.objects.get(slug=slug) for slug in ("hmi-prisons", "ofsted"))
+    belmarsh, _ = Establishment.objects.get_or_create(slug="belmarsh", defaults={"name": "HMP Belmarsh"})
+    wandsworth = Establishment.objects.create(name="HMP Wandsworth", slug="wandsworth")
+    return {
+        "hmi_inspector": grant_role("hmi.inspector", Role.INSPECTOR, inspectorate=hmi, password=PASSWORD)[0],
+        "ofsted_inspector": grant_role("ofsted.inspector", Role.INSPECTOR, inspectorate=ofsted, password=PASSWORD)[0],
+        "belmarsh_leader": grant_role("belmarsh.leader", Role.LEADER, establishments=[belmarsh], password=PASSWORD)[0],
+        "other_leader": grant_role("wandsworth.leader", Role.LEADER, establishments=[wandsworth], password=PASSWORD)[0],
+    }
+
+
 # --- Small review data -----------------------------------------------------------------------
 
 
@@ -226,72 +276,68 @@ def make_review(db, hmi_prisons, ofsted):
     ``make_review(establishment, judgements=[("hmi-prisons", "good-progress"), ...])`` makes one
     recommendation (or theme, for Ofsted) per judgement with one evidence paragraph each.
     """
+    return build_review
+
+
+def build_review(establishment, judgements, *, year=2022, status="published", published_on=None):
+    """``make_review`` as a plain function, for data built once for many tests
+    (``rolled_back_afterwards``)."""
     from findings.models import Judgement, Paragraph, ParagraphPart
     from findings.publishing import public_data_changed
-    from recommendations.models import (
-        Inspection,
-        InspectionKind,
-        PublicationStatus,
-        Recommendation,
-        RecommendationKind,
+    from recommendations.models import Inspection, InspectionKind, Inspectorate, Recommendation, RecommendationKind
+
+    inspectorates = {i.slug: i for i in Inspectorate.objects.filter(slug__in=["hmi-prisons", "ofsted"])}
+    inspection = Inspection.objects.create(
+        establishment=establishment,
+        kind=InspectionKind.FULL,
+        slug=f"inspection-{year - 1}",
+        visit_start=datetime.date(year - 1, 8, 2),
+        visit_end=datetime.date(year - 1, 8, 13),
+        status=status,
     )
-
-    inspectorates = {"hmi-prisons": hmi_prisons, "ofsted": ofsted}
-
-    def make(establishment, judgements, *, year=2022, status=PublicationStatus.PUBLISHED, published_on=None):
-        inspection = Inspection.objects.create(
-            establishment=establishment,
-            kind=InspectionKind.FULL,
-            slug=f"inspection-{year - 1}",
-            visit_start=datetime.date(year - 1, 8, 2),
-            visit_end=datetime.date(year - 1, 8, 13),
-            status=status,
+    review = Inspection.objects.create(
+        establishment=establishment,
+        kind=InspectionKind.IRP,
+        slug=f"irp-{year}",
+        follows_up=inspection,
+        visit_start=datetime.date(year, 3, 7),
+        visit_end=datetime.date(year, 3, 9),
+        published_on=published_on or datetime.date(year, 4, 26),
+        status=status,
+    )
+    Paragraph.objects.create(
+        inspection=review, number="1.1", part=ParagraphPart.SUMMARY, text=f"{establishment} is a prison."
+    )
+    theme = 0
+    for position, (inspectorate_slug, level_slug) in enumerate(judgements, start=1):
+        inspectorate = inspectorates[inspectorate_slug]
+        is_theme = inspectorate_slug == "ofsted"
+        theme += is_theme
+        recommendation = Recommendation.objects.create(
+            inspection=inspection,
+            inspectorate=inspectorate,
+            kind=RecommendationKind.THEME if is_theme else RecommendationKind.RECOMMENDATION,
+            theme_number=theme if is_theme else None,
+            area=f"Area {position}",
+            concern=f"Concern {position} at {establishment}.",
+            text=f"Recommendation {position} for {establishment}.",
+            reference="" if is_theme else f"1.{position}",
+            position=position,
         )
-        review = Inspection.objects.create(
-            establishment=establishment,
-            kind=InspectionKind.IRP,
-            slug=f"irp-{year}",
-            follows_up=inspection,
-            visit_start=datetime.date(year, 3, 7),
-            visit_end=datetime.date(year, 3, 9),
-            published_on=published_on or datetime.date(year, 4, 26),
-            status=status,
+        judgement = Judgement.objects.create(
+            review=review,
+            recommendation=recommendation,
+            level=level(inspectorate, level_slug),
+            position=position,
         )
         Paragraph.objects.create(
-            inspection=review, number="1.1", part=ParagraphPart.SUMMARY, text=f"{establishment} is a prison."
+            inspection=review,
+            number=f"3.{position}",
+            part=ParagraphPart.EVIDENCE,
+            judgement=judgement,
+            text=f"Evidence {position} at {establishment}.",
         )
-        theme = 0
-        for position, (inspectorate_slug, level_slug) in enumerate(judgements, start=1):
-            inspectorate = inspectorates[inspectorate_slug]
-            is_theme = inspectorate_slug == "ofsted"
-            theme += is_theme
-            recommendation = Recommendation.objects.create(
-                inspection=inspection,
-                inspectorate=inspectorate,
-                kind=RecommendationKind.THEME if is_theme else RecommendationKind.RECOMMENDATION,
-                theme_number=theme if is_theme else None,
-                area=f"Area {position}",
-                concern=f"Concern {position} at {establishment}.",
-                text=f"Recommendation {position} for {establishment}.",
-                reference="" if is_theme else f"1.{position}",
-                position=position,
-            )
-            judgement = Judgement.objects.create(
-                review=review,
-                recommendation=recommendation,
-                level=level(inspectorate, level_slug),
-                position=position,
-            )
-            Paragraph.objects.create(
-                inspection=review,
-                number=f"3.{position}",
-                part=ParagraphPart.EVIDENCE,
-                judgement=judgement,
-                text=f"Evidence {position} at {establishment}.",
-            )
-        # As publishing, the admin and the importer do after writing: the public windows of
-        # the judgements, and the public cache.
-        public_data_changed(reviews=[review])
-        return review
-
-    return make
+    # As publishing, the admin and the importer do after writing: the public windows of
+    # the judgements, and the public cache.
+    public_data_changed(reviews=[review])
+    return review

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -181,14 +182,22 @@ def test_a_worker_on_redis_sends_one_alert_once(tmp_path, smtp_sink, redis_prefi
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    # The worker's log is read as it comes: the test waits until both tasks have finished (the
+    # second must have sent nothing), not a fixed time.
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(worker.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 90
-        while not list(sink.glob("*.eml")) and time.monotonic() < deadline and worker.poll() is None:
-            time.sleep(0.2)
-        time.sleep(5)  # the second task has run by now: it must have sent nothing
+        while time.monotonic() < deadline and worker.poll() is None:
+            if sum("succeeded" in line for line in list(lines)) >= 2:
+                break
+            time.sleep(0.1)
     finally:
         worker.terminate()
-        output, _ = worker.communicate(timeout=30)
+        worker.wait(timeout=30)
+        reader.join(timeout=30)
+    output = "".join(lines)
     received = sorted(sink.glob("*.eml"))
     assert len(received) == 1, output
     assert output.count("succeeded") == 2, output  # send_alerts_to twice: one sent 1, the other 0

@@ -7,14 +7,26 @@ import base64
 import pytest
 from django.urls import reverse
 
+from recommendations.models import Inspection
 from tests import api_data
+from tests.conftest import build_review, rolled_back_afterwards
 
 REFUSED = "The request's parameters were refused: see errors."
 
 
+@pytest.fixture(scope="module")
+def review_rows(django_db_setup, django_db_blocker):
+    """The reviews, built once for the module (every test here reads them) in a transaction
+    rolled back after its last test; each test runs in a savepoint of its own."""
+    with rolled_back_afterwards(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = api_data.build(build_review)
+        yield [review.pk for review in built]
+
+
 @pytest.fixture
-def reviews(make_review):
-    return api_data.build(make_review)
+def reviews(review_rows, db):
+    return [Inspection.objects.get(pk=pk) for pk in review_rows]
 
 
 def refused(response, *parameters):

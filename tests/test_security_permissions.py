@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from findings.models import Paragraph, ParagraphPart
 from findings.publishing import publish_review
+from recommendations.models import Establishment
+from tests.conftest import build_cast, build_review, rolled_back_afterwards
 from tests.leaders_data import date_parts, make_action
 
 ROLES = ["anonymous", "hmi_inspector", "ofsted_inspector", "belmarsh_leader", "other_leader", "superuser"]
@@ -34,20 +36,33 @@ def fingerprint():
     return rows
 
 
+@pytest.fixture(scope="class")
+def world_rows(django_db_setup, django_db_blocker):
+    """The world's rows, built once for the class that uses them (in a transaction rolled back
+    after its last test); each test runs in a savepoint of its own, so its writes are undone."""
+    with rolled_back_afterwards(django_db_blocker):
+        with django_db_blocker.unblock():
+            belmarsh = Establishment.objects.get_or_create(slug="belmarsh", defaults={"name": "HMP Belmarsh"})[0]
+            review = build_review(belmarsh, [("hmi-prisons", "reasonable-progress")], status="draft")
+            recommendation = review.judgements.get().recommendation
+            action = make_action(recommendation, "Review CCTV", target=datetime.date(2022, 9, 1))
+            users = {name: user.pk for name, user in build_cast().items()}
+            users["superuser"] = get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20).pk
+        yield {"review": review.pk, "recommendation": recommendation.pk, "action": action.pk, "users": users}
+
+
 @pytest.fixture
-def world(make_review, belmarsh, hmi_inspector, ofsted_inspector, belmarsh_leader, other_leader):
-    review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], status="draft")
-    recommendation = review.judgements.get().recommendation
-    action = make_action(recommendation, "Review CCTV", target=datetime.date(2022, 9, 1))
-    users = {
-        "anonymous": None,
-        "hmi_inspector": hmi_inspector,
-        "ofsted_inspector": ofsted_inspector,
-        "belmarsh_leader": belmarsh_leader,
-        "other_leader": other_leader,
-        "superuser": get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20),
+def world(world_rows, db):
+    """Fresh instances of the world's rows for each test (a test may change them)."""
+    from recommendations.models import Action, Inspection, Recommendation
+
+    users = get_user_model().objects.in_bulk(world_rows["users"].values())
+    return {
+        "review": Inspection.objects.get(pk=world_rows["review"]),
+        "recommendation": Recommendation.objects.get(pk=world_rows["recommendation"]),
+        "action": Action.objects.get(pk=world_rows["action"]),
+        "users": {"anonymous": None, **{name: users[pk] for name, pk in world_rows["users"].items()}},
     }
-    return {"review": review, "recommendation": recommendation, "action": action, "users": users}
 
 
 def published(world):
@@ -338,34 +353,6 @@ def test_the_matrix_covers_every_add_view_of_the_workspace():
     assert registered == set(ADD_CASES)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_every_role_against_every_state_changing_url(world, case, role):
-    setup, url, data, allowed = CASES[case]
-    if setup:
-        setup(world)
-    url = url(world)
-    data = data(world) if callable(data) else data
-    client = Client()
-    if world["users"][role] is not None:
-        client.force_login(world["users"][role])
-    before = fingerprint()
-
-    response = client.post(url, data)
-
-    after = fingerprint()
-    if role in allowed:
-        assert response.status_code in (200, 302), f"{role} {case}: {response.status_code}"
-        assert after != before, f"{role} may {case}, but nothing changed"
-    else:
-        if role == "anonymous":
-            assert response.status_code == 302
-            assert "/login/" in response["Location"] or "/sign-in/" in response["Location"]
-        else:
-            assert response.status_code in (200, 302, 403, 404), f"{role} {case}: {response.status_code}"
-        assert after == before, f"{role} must not {case}, but the database changed"
-
-
 def test_an_inspector_may_not_delete_even_their_own_inspectorates_recommendation(
     client, make_review, belmarsh, hmi_inspector
 ):
@@ -395,32 +382,65 @@ def brixton_pdf():
     return typeset(SEED_REPORT.read_text(encoding="utf-8").replace("Belmarsh", "Brixton"), "a4")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_role_against_the_upload(world, role, brixton_pdf, tmp_path, monkeypatch):
-    import re
+class TestEveryRoleAgainstTheWorld:
+    """The tests on the world's rows, and only they: the rows live as long as the class."""
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("case", sorted(CASES))
+    def test_every_role_against_every_state_changing_url(self, world, case, role):
+        setup, url, data, allowed = CASES[case]
+        if setup:
+            setup(world)
+        url = url(world)
+        data = data(world) if callable(data) else data
+        client = Client()
+        if world["users"][role] is not None:
+            client.force_login(world["users"][role])
+        before = fingerprint()
 
-    from reports import upload
+        response = client.post(url, data)
 
-    monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
-    client = Client()
-    if world["users"][role] is not None:
-        client.force_login(world["users"][role])
-    before = fingerprint()
-    preview = client.post(reverse("reports:import"), {"report": SimpleUploadedFile("brixton.pdf", brixton_pdf)})
-    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
-    response = client.post(reverse("reports:import-confirm"), {"token": token.group(1) if token else "forged"})
-    after = fingerprint()
-    if role in UPLOADERS:
-        assert preview.status_code == 200 and response.status_code == 302, (preview.status_code, response.status_code)
-        assert after != before
-    else:
-        if role == "anonymous":
-            assert preview.status_code == 302 and "login" in preview["Location"]
-        elif role == "ofsted_inspector":
-            assert preview.status_code == 400  # the new review is HMI Prisons' to create
-            assert "Nothing was imported" in preview.content.decode()
+        after = fingerprint()
+        if role in allowed:
+            assert response.status_code in (200, 302), f"{role} {case}: {response.status_code}"
+            assert after != before, f"{role} may {case}, but nothing changed"
         else:
-            assert preview.status_code in (302, 403), preview.status_code
-        assert after == before, f"{role} must not import, but the database changed"
+            if role == "anonymous":
+                assert response.status_code == 302
+                assert "/login/" in response["Location"] or "/sign-in/" in response["Location"]
+            else:
+                assert response.status_code in (200, 302, 403, 404), f"{role} {case}: {response.status_code}"
+            assert after == before, f"{role} must not {case}, but the database changed"
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_every_role_against_the_upload(self, world, role, brixton_pdf, tmp_path, monkeypatch):
+        import re
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from reports import upload
+
+        monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
+        client = Client()
+        if world["users"][role] is not None:
+            client.force_login(world["users"][role])
+        before = fingerprint()
+        preview = client.post(reverse("reports:import"), {"report": SimpleUploadedFile("brixton.pdf", brixton_pdf)})
+        token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+        response = client.post(reverse("reports:import-confirm"), {"token": token.group(1) if token else "forged"})
+        after = fingerprint()
+        if role in UPLOADERS:
+            assert preview.status_code == 200 and response.status_code == 302, (
+                preview.status_code,
+                response.status_code,
+            )
+            assert after != before
+        else:
+            if role == "anonymous":
+                assert preview.status_code == 302 and "login" in preview["Location"]
+            elif role == "ofsted_inspector":
+                assert preview.status_code == 400  # the new review is HMI Prisons' to create
+                assert "Nothing was imported" in preview.content.decode()
+            else:
+                assert preview.status_code in (302, 403), preview.status_code
+            assert after == before, f"{role} must not import, but the database changed"
