@@ -440,7 +440,12 @@ def area_page(today, slug, establishment_type="", page_number=None):
         for row in rows:
             counts[row.latest_level_id] = counts.get(row.latest_level_id, 0) + 1
     else:
-        counts = dict(judged.order_by().values_list("latest_level_id").annotate(n=Count("pk")))
+        # The counts by level change only with the public data: kept while it stays the same.
+        counts = public_cache.remember(
+            today,
+            f"compare:area-counts:{area}:{establishment_type}",
+            lambda: dict(judged.order_by().values_list("latest_level_id").annotate(n=Count("pk"))),
+        )
         paginator = Paginator(AreaRows(recommendations, sum(counts.values())), AREA_ROWS_PER_PAGE)
         page_obj = paginator.get_page(page_number)
         rows = page_obj.object_list = list(page_obj.object_list)

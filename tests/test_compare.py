@@ -222,3 +222,21 @@ def test_queries_do_not_grow_with_the_data(client, make_review, django_assert_nu
     grow(make_review, 10, start=2)
     with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_an_area_page_seen_again_reads_its_counts_and_areas_from_the_cache(
+    client, make_review, django_assert_num_queries
+):
+    """Nothing public changed: the second visit (page cache off, as for a signed-in reader) reads
+    the area's counts by level, the areas and the types from the cache: the page's
+    recommendations, their reviews and the scales are its only queries. A change counts again."""
+    url = reverse("public:compare-area", kwargs={"slug": "area-1"})
+    grow(make_review, 2)
+    first = client.get(url)
+    with django_assert_num_queries(3):
+        again = client.get(url)
+    assert again.content == first.content
+    grow(make_review, 3, start=2)
+    with django_assert_num_queries(7):
+        after_a_change = client.get(url)
+    assert after_a_change.content != first.content
