@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from findings.models import NotablePractice, Paragraph, ParagraphPart
 from recommendations.models import HealthyPrisonScore, HealthyPrisonTest, TeamMember
@@ -74,13 +75,14 @@ def test_reader_filters_searches_and_downloads(live_server, page, reviewed):
     page.goto(live_server.url + reverse("public:recommendation-list"))
     page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator(".app-result").count() == 2
+    # Auto-waiting expectations: a count read at once may read the page still loading.
+    expect(page.locator(".app-result")).to_have_count(2)
     page.get_by_role("link", name="Remove filter Latest judgement: No meaningful progress").click()
-    assert page.locator(".app-result").count() == 6
+    expect(page.locator(".app-result")).to_have_count(6)
 
     page.get_by_label("Search").fill("body-worn")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator(".app-result h3").all_inner_texts() == ["Use of force (1.2)"]
+    expect(page.locator(".app-result h3")).to_have_text(["Use of force (1.2)"])
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV download of these results").click()
@@ -111,7 +113,7 @@ def test_filter_belmarsh_to_no_meaningful_progress(live_server, page, belmarsh_d
     page.goto(live_server.url + reverse("public:recommendation-list"))
     page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator(".app-result").count() == 2
+    expect(page.locator(".app-result")).to_have_count(2)
     assert "2 recommendations" in page.locator("#result-count").inner_text()
 
 
