@@ -287,11 +287,13 @@ def expected_recommendations(establishments, years, today):
     concerns from then (half of 2022's inspections in each era)."""
     themes = sum(THEMES) / 2
     old, new = sum(RECOMMENDATIONS) / 2 + themes, sum(KEY_CONCERNS) / 2 + themes
-    era_share = {
-        year: 1.0 if year < NEW_ERA_FROM.year else 0.5 if year == NEW_ERA_FROM.year else 0.0
-        for year in range(today.year - years + 1, today.year)
-    }
-    return int(sum(establishments * (share * old + (1 - share) * new) for share in era_share.values()))
+
+    def per_inspection(year):
+        if year == NEW_ERA_FROM.year:
+            return (old + new) / 2
+        return old if year < NEW_ERA_FROM.year else new
+
+    return int(establishments * sum(per_inspection(year) for year in range(today.year - years + 1, today.year)))
 
 
 def fourth_test_name(year):
