@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.test_browser_every_page import TOO_WIDE
@@ -57,8 +58,7 @@ def test_following_an_establishment_from_its_page(live_server, page, axe, publis
     check(page, axe, "alerts-subscribe", width)
 
     page.get_by_role("button", name="Subscribe").click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert "Enter your email address" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your email address")
     check(page, axe, "alerts-subscribe-error", width)
 
     page.get_by_label("Once a week").check()
@@ -73,15 +73,15 @@ def test_following_an_establishment_from_its_page(live_server, page, axe, publis
     assert page.get_by_role("heading", level=1).inner_text() == "Confirm that you want emails about HMP Belmarsh"
     check(page, axe, "alerts-confirm", width)
     page.get_by_role("button", name="Confirm").click()
-    assert "You’ve subscribed" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("You’ve subscribed")
     check(page, axe, "alerts-confirmed", width)
 
     page.get_by_role("link", name="Manage your emails").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Manage your emails"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Manage your emails")
     check(page, axe, "alerts-manage", width)
     page.get_by_label("Immediately").check()
     page.get_by_role("button", name="Save how often for HMP Belmarsh").click()
-    assert "You will get emails about HMP Belmarsh immediately." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("You will get emails about HMP Belmarsh immediately.")
     check(page, axe, "alerts-manage-saved", width)
 
 
@@ -120,7 +120,7 @@ def test_a_leaders_account_and_password_pages(live_server, page, axe, belmarsh_l
     check(page, axe, "account", width)
     page.get_by_label("New e-mail address").fill("not an address")
     page.get_by_role("button", name="Save e-mail address").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page, axe, "account-error", width)
     page.goto(live_server.url + reverse("password_change"))
     check(page, axe, "account-password-change", width)

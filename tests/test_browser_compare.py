@@ -3,9 +3,11 @@ page, downloads a table, and axe-core finds no WCAG 2.2 A/AA violation on either
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from recommendations.models import Establishment, EstablishmentType
 
@@ -50,9 +52,9 @@ def test_comparison_pages_pass_axe(live_server, page, axe, national, width):
 def test_reader_filters_opens_an_area_and_downloads(live_server, page, national):
     page.goto(live_server.url + reverse("public:home"))
     page.get_by_role("link", name="Compare").click()
-    assert page.locator("h1").inner_text() == "Progress across establishments"
+    expect(page.locator("h1")).to_have_text("Progress across establishments")
     page.get_by_role("link", name="Young offender institution").click()
-    assert "type=yoi" in page.url
+    expect(page).to_have_url(re.compile("type=yoi"))
     assert page.get_by_role("link", name="Young offender institution").get_attribute("aria-current") == "true"
     assert "HMI Prisons: 1 judgement" in page.locator("section[aria-labelledby=overall]").inner_text()
     with page.expect_download() as download:
@@ -62,6 +64,6 @@ def test_reader_filters_opens_an_area_and_downloads(live_server, page, national)
 
     page.get_by_role("link", name="All").nth(1).click()  # every establishment type again
     page.get_by_role("link", name="Use of force").first.click()
-    assert page.locator("h1").inner_text() == "Use of force"
+    expect(page.locator("h1")).to_have_text("Use of force")
     names = page.locator("tbody th[scope=row] a").all_inner_texts()
     assert names == ["HMP Belmarsh", "HMYOI Feltham"]  # worst first

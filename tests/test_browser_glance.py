@@ -3,9 +3,12 @@
 come after the results on a phone and beside them on a desktop, with JavaScript and without,
 and every table at 320 px shows every column."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from recommendations.models import Recommendation
 
@@ -85,8 +88,12 @@ def test_the_list_shows_its_first_result_above_the_fold(live_server, browser, be
         assert search.is_visible()
         page.get_by_label("Latest judgement").select_option(label="No meaningful progress")
         page.get_by_role("button", name="Apply filters").click()
-        assert "2</strong> recommendations and themes" in page.content()
-        assert page.locator("summary.app-filter-panel__toggle").inner_text() == "Show filters (1 in force)"
+        # Auto-waiting expectations: the filtered page may still be loading after the click.
+        expect(page).to_have_url(re.compile("judgement=no-meaningful-progress"))
+        expect(page.locator("#result-count")).to_contain_text("2 recommendations and themes")
+        expect(page.locator("summary.app-filter-panel__toggle")).to_have_text(
+            "Show filters (1 in force)", use_inner_text=True
+        )
     else:
         # Beside the results, open, no button.
         assert search.is_visible() and not page.get_by_text("Show filters").is_visible()
