@@ -92,6 +92,24 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def new_page(browser):
+    """``new_page(**options)``: a page in a browser context of its own, as ``browser.new_page``,
+    closed after the test however it ends. A page left open keeps its keep-alive connection to
+    the live server, whose thread then keeps its database connection open (CONN_MAX_AGE) until
+    the end of the run, where PostgreSQL refuses to drop a test database still in use."""
+    pages = []
+
+    def open_page(**options):
+        page = browser.new_page(**options)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture
 def axe():
     """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations."""
 
