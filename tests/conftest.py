@@ -110,6 +110,19 @@ def new_page(browser):
 
 
 @pytest.fixture
+def offer_welsh(settings, tmp_path):
+    """``offer_welsh(translations)``: the site offers Welsh (to an ``Accept-Language: cy``
+    browser) from a catalogue of just these translations, msgid → msgstr."""
+    from tests.i18n import write_catalogue
+
+    def offer(translations):
+        settings.LOCALE_PATHS = [write_catalogue(tmp_path / "locale", "cy", translations)]
+        settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+
+    return offer
+
+
+@pytest.fixture
 def axe():
     """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations."""
 

@@ -18,7 +18,6 @@ from alerts import sending
 from alerts.models import Delivery, Frequency, Subscriber, Subscription
 from findings.publishing import change_publication_date, unpublish_review
 from recommendations.models import PublicationStatus, Recommendation
-from tests.i18n import write_catalogue
 
 d = datetime.date
 SUBSCRIBED_ON = d(2022, 4, 20)
@@ -432,19 +431,13 @@ WELSH = {
 }
 
 
-@pytest.fixture
-def welsh_offered(settings, tmp_path):
-    """The site offers Welsh, from a catalogue of a few e-mail strings."""
-    settings.LOCALE_PATHS = [write_catalogue(tmp_path / "locale", "cy", WELSH)]
-    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
-
-
 def test_each_subscriber_gets_e_mails_in_the_language_they_subscribed_in(
-    published_belmarsh, belmarsh, make_review, settings, welsh_offered
+    published_belmarsh, belmarsh, make_review, settings, offer_welsh
 ):
     """Someone who followed Belmarsh on the Welsh interface gets Welsh e-mails, also from the
     scheduled run (a worker or a command, in the site's default language); an English reader
     in the same run, English."""
+    offer_welsh(WELSH)
     url = reverse("alerts:follow-establishment", args=["belmarsh"])
     welsh = Client(HTTP_ACCEPT_LANGUAGE="cy,en;q=0.5")
     follow(welsh, url, email="darllenydd@example.org")
