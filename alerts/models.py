@@ -1,7 +1,9 @@
 """Followers, what they follow, and the log of what each was sent.
 
 - A ``Subscriber`` is one e-mail address. Its ``key`` is part of every signed link it receives
-  (management, unsubscribe), so deleting the subscriber makes every old link harmless.
+  (management, unsubscribe), so deleting the subscriber makes every old link harmless. Its
+  ``language`` is the interface's language when the address subscribed (and confirmed): every
+  e-mail it gets, from a request or from a worker, is written in it.
 - A ``Subscription`` is one thing followed (an establishment, an area, or everything new) at one
   frequency. It sends nothing until ``confirmed_at`` is set by the link in the confirmation e-mail.
 - A ``Delivery`` records that an inspection was sent to a subscriber: a retried or repeated send
@@ -10,6 +12,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,8 @@ class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True, help_text=_("Stored in lower case."))
     key = models.CharField(max_length=64, default=new_key, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    # The language code (settings.LANGUAGES) the address subscribed in; empty: the default.
+    language = models.CharField(max_length=15, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["email"]
@@ -50,6 +55,13 @@ class Subscriber(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def email_language(self):
+        """The language its e-mails are written in: the one it subscribed in while the site still
+        offers it, else the site's default."""
+        offered = {code for code, _ in settings.LANGUAGES}
+        return self.language if self.language in offered else settings.LANGUAGE_CODE
 
 
 class SubscriptionQuerySet(models.QuerySet):

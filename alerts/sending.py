@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
@@ -338,10 +338,12 @@ def send_digest(subscriber_id, frequency, today=None):
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
         if subscriber is None:
             return 0
-        digest = build_digest(subscriber, frequency, today)
-        if digest is None:
-            return 0
-        message = render_digest(digest)
+        # In the subscriber's language, whichever language the worker or command runs in.
+        with translation.override(subscriber.email_language):
+            digest = build_digest(subscriber, frequency, today)
+            if digest is None:
+                return 0
+            message = render_digest(digest)
         now = clock.now()
         Delivery.objects.bulk_create(
             [

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -102,7 +103,8 @@ def request_subscription(email, target, frequency):
         logger.warning("Alerts: too many requests for one address this hour; no e-mail sent.")
         return "throttled"
     with transaction.atomic():
-        subscriber, _ = Subscriber.objects.get_or_create(email=email)
+        # The language of the page they subscribed on: their e-mails are written in it.
+        subscriber, _ = Subscriber.objects.get_or_create(email=email, defaults={"language": current_language()})
         subscription = Subscription.objects.select_for_update().filter(subscriber=subscriber, **target.lookup).first()
         already = subscription is not None and subscription.is_confirmed
         if not already:
@@ -119,6 +121,11 @@ def request_subscription(email, target, frequency):
         return "already"
     send_confirmation(subscription.pk)
     return "confirm"
+
+
+def current_language():
+    """The language of the request being answered (LocaleMiddleware's choice), as recorded on a subscriber."""
+    return translation.get_language() or ""
 
 
 def _send(subject, template, context, to):
@@ -152,12 +159,13 @@ def confirmation_email(subscription_id):
     if subscription is None or subscription.is_confirmed:
         return False
     url = absolute(reverse("alerts:confirm", args=[tokens.confirm_token(subscription)]))
-    _send(
-        gettext("Confirm that you want e-mails about %(title)s") % {"title": subscription.title},
-        "confirm",
-        {"subscription": subscription, "confirm_url": url, "frequency": Frequency(subscription.frequency)},
-        subscription.subscriber.email,
-    )
+    with translation.override(subscription.subscriber.email_language):
+        _send(
+            gettext("Confirm that you want e-mails about %(title)s") % {"title": subscription.title},
+            "confirm",
+            {"subscription": subscription, "confirm_url": url, "frequency": Frequency(subscription.frequency)},
+            subscription.subscriber.email,
+        )
     return True
 
 
@@ -165,16 +173,17 @@ def already_following_email(subscription_id):
     subscription = Subscription.objects.select_related("subscriber", "establishment").filter(pk=subscription_id).first()
     if subscription is None:
         return False
-    _send(
-        gettext("You already get e-mails about %(title)s") % {"title": subscription.title},
-        "already",
-        {
-            "subscription": subscription,
-            "manage_url": manage_url(subscription.subscriber),
-            "frequency": Frequency(subscription.frequency),
-        },
-        subscription.subscriber.email,
-    )
+    with translation.override(subscription.subscriber.email_language):
+        _send(
+            gettext("You already get e-mails about %(title)s") % {"title": subscription.title},
+            "already",
+            {
+                "subscription": subscription,
+                "manage_url": manage_url(subscription.subscriber),
+                "frequency": Frequency(subscription.frequency),
+            },
+            subscription.subscriber.email,
+        )
     return True
 
 
@@ -194,19 +203,24 @@ def manage_link_email(subscriber_id):
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return False
-    _send(
-        gettext("Change or stop your e-mails"),
-        "manage_link",
-        {"subscriber": subscriber, "manage_url": manage_url(subscriber)},
-        subscriber.email,
-    )
+    with translation.override(subscriber.email_language):
+        _send(
+            gettext("Change or stop your e-mails"),
+            "manage_link",
+            {"subscriber": subscriber, "manage_url": manage_url(subscriber)},
+            subscriber.email,
+        )
     return True
 
 
 @transaction.atomic
-def confirm(subscription):
+def confirm(subscription, language=None):
+    """Confirms ``subscription``; ``language``, the one the owner of the address confirmed in,
+    becomes the language of their e-mails."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     subscription.confirm()
+    if language is not None:
+        Subscriber.objects.filter(pk=subscription.subscriber_id).exclude(language=language).update(language=language)
     return subscription
 
 

@@ -99,7 +99,7 @@ def confirm(request, token):
         return _invalid_link(request, "confirm")
     if request.method == "POST" or subscription.is_confirmed:
         if request.method == "POST":
-            subscription = subscribing.confirm(subscription)
+            subscription = subscribing.confirm(subscription, language=subscribing.current_language())
         return render(
             request,
             "alerts/confirmed.html",

@@ -639,6 +639,19 @@ class HealthyPrisonHistory:
     def complete(self):
         return bool(self.inspections) and all(score is not None for _, scores in self.rows for score in scores)
 
+    @property
+    def named(self):
+        """The inspections as the figure's sentence names them ("the full inspection of 2016,
+        the full inspection of 2019 and the full inspection of 2021"), placed whole in it."""
+        names = []
+        for inspection in self.inspections:
+            kind = inspection.get_kind_display().lower()
+            if inspection.year:
+                names.append(gettext("the %(kind)s of %(year)s") % {"kind": kind, "year": inspection.year})
+            else:
+                names.append(gettext("the %(kind)s") % {"kind": kind})
+        return get_text_list(names, gettext("and"))
+
 
 def healthy_prison_history(review, inspections, summary=()):
     """One query: the full inspections of ``review``'s establishment before it, among

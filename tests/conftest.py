@@ -92,6 +92,37 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def new_page(browser):
+    """``new_page(**options)``: a page in a browser context of its own, as ``browser.new_page``,
+    closed after the test however it ends. A page left open keeps its keep-alive connection to
+    the live server, whose thread then keeps its database connection open (CONN_MAX_AGE) until
+    the end of the run, where PostgreSQL refuses to drop a test database still in use."""
+    pages = []
+
+    def open_page(**options):
+        page = browser.new_page(**options)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture
+def offer_welsh(settings, tmp_path):
+    """``offer_welsh(translations)``: the site offers Welsh (to an ``Accept-Language: cy``
+    browser) from a catalogue of just these translations, msgid → msgstr."""
+    from tests.i18n import write_catalogue
+
+    def offer(translations):
+        settings.LOCALE_PATHS = [write_catalogue(tmp_path / "locale", "cy", translations)]
+        settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+
+    return offer
+
+
+@pytest.fixture
 def axe():
     """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations."""
 

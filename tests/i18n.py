@@ -6,12 +6,15 @@
 translation into another language would replace it. ``untranslated(html, data)`` then reads the
 page as a person does (text and the attributes people hear or see) and returns what is left once
 the marked strings and the data are taken away: words a Welsh interface could not change.
+``write_catalogue(folder, language, translations)`` writes a compiled catalogue of a few
+translations, for a test to offer that language (without GNU gettext).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import struct
 from html.parser import HTMLParser
 
 from django.utils import translation
@@ -116,3 +119,33 @@ def untranslated(html: str, data: list[str]) -> list[str]:
         if NOT_WORDS.sub("", rest):
             left.append(" ".join(rest.split()))
     return left
+
+
+# Welsh's plural forms, as Django's own Welsh catalogue declares them.
+PLURAL_FORMS = {"cy": "nplurals=4; plural=(n==1) ? 0 : (n==2) ? 1 : (n != 8 && n != 11) ? 2 : 3;"}
+
+
+def write_catalogue(folder, language: str, translations: dict[str, str]):
+    """Writes ``folder/<language>/LC_MESSAGES/django.mo`` (GNU .mo) holding ``translations``
+    (msgid → msgstr); point LOCALE_PATHS at ``folder`` and add the language to LANGUAGES to use it."""
+    header = "Content-Type: text/plain; charset=UTF-8\n"
+    if language in PLURAL_FORMS:
+        header += f"Plural-Forms: {PLURAL_FORMS[language]}\n"
+    messages = {"": header, **translations}
+    keys = sorted(messages)
+    ids = strs = b""
+    entries = []
+    for key in keys:
+        msgid, msgstr = key.encode(), messages[key].encode()
+        entries.append((len(ids), len(msgid), len(strs), len(msgstr)))
+        ids += msgid + b"\0"
+        strs += msgstr + b"\0"
+    start_ids = 7 * 4 + 16 * len(keys)
+    start_strs = start_ids + len(ids)
+    table_ids = b"".join(struct.pack("<2I", length, start_ids + offset) for offset, length, _, _ in entries)
+    table_strs = b"".join(struct.pack("<2I", length, start_strs + offset) for _, _, offset, length in entries)
+    head = struct.pack("<7I", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
+    target = folder / language / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "django.mo").write_bytes(head + table_ids + table_strs + ids + strs)
+    return folder

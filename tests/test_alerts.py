@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from alerts import sending
 from alerts.models import Delivery, Frequency, Subscriber, Subscription
@@ -420,3 +421,44 @@ def test_the_back_office_lists_followers_to_superusers_only(client, follower, hm
     assert client.get(url).status_code == 403
     client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "x" * 16))
     assert client.get(url).status_code == 200
+
+
+WELSH = {
+    "Confirm that you want e-mails about %(title)s": "Cadarnhewch eich bod eisiau e-byst am %(title)s",
+    "Published: %(title)s": "Cyhoeddwyd: %(title)s",
+    "Read it: %(url)s": "Darllenwch ef: %(url)s",
+    "Unsubscribe from these emails": "Dad-danysgrifio o’r e-byst hyn",
+}
+
+
+def test_each_subscriber_gets_e_mails_in_the_language_they_subscribed_in(
+    published_belmarsh, belmarsh, make_review, settings, offer_welsh
+):
+    """Someone who followed Belmarsh on the Welsh interface gets Welsh e-mails, also from the
+    scheduled run (a worker or a command, in the site's default language); an English reader
+    in the same run, English."""
+    offer_welsh(WELSH)
+    url = reverse("alerts:follow-establishment", args=["belmarsh"])
+    welsh = Client(HTTP_ACCEPT_LANGUAGE="cy,en;q=0.5")
+    follow(welsh, url, email="darllenydd@example.org")
+    (confirmation,) = mail.outbox
+    assert confirmation.subject == "Cadarnhewch eich bod eisiau e-byst am HMP Belmarsh"
+    confirm_by_link(welsh, confirmation)
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.5")
+    follow(english, url, email="reader@example.org")
+    assert mail.outbox[-1].subject == "Confirm that you want e-mails about HMP Belmarsh"
+    confirm_by_link(english, mail.outbox[-1])
+    mail.outbox.clear()
+
+    on(settings, d(2022, 4, 21))
+    make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], year=2023, published_on=d(2022, 4, 21))
+    translation.activate(settings.LANGUAGE_CODE)  # as in a worker: the default language
+    send("daily")
+    sent = {message.to[0]: message for message in mail.outbox}
+    welsh_mail, english_mail = sent["darllenydd@example.org"], sent["reader@example.org"]
+    assert welsh_mail.subject == "Cyhoeddwyd: HMP Belmarsh: independent review of progress 2023"
+    assert "Darllenwch ef: https://tracker.example.org/establishments/belmarsh/" in welsh_mail.body
+    assert "Dad-danysgrifio o’r e-byst hyn" in welsh_mail.alternatives[0][0]  # the HTML part too
+    assert english_mail.subject == "Published: HMP Belmarsh: independent review of progress 2023"
+    assert "Read it: https://tracker.example.org/establishments/belmarsh/" in english_mail.body
+    assert "Unsubscribe from these emails" in english_mail.alternatives[0][0]

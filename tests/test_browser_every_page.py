@@ -182,26 +182,26 @@ def check_pages(page, live_server, axe, pages):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_public_page_reflows_in_one_font_and_passes_axe(live_server, browser, axe, site, width):
-    page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+def test_every_public_page_reflows_in_one_font_and_passes_axe(live_server, new_page, axe, site, width):
+    page = new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
     check_pages(page, live_server, axe, public_pages(site))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_leaders_page_reflows_in_one_font_and_passes_axe(live_server, browser, axe, site, width):
-    page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+def test_every_leaders_page_reflows_in_one_font_and_passes_axe(live_server, new_page, axe, site, width):
+    page = new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
     sign_in(page, live_server, "belmarsh.leader")
     pages = leaders_pages(site)
     check_pages(page, live_server, axe, pages)
 
-    chooser = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+    chooser = new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
     sign_in(chooser, live_server, "two.prisons")
     check_pages(chooser, live_server, axe, {"chooser": reverse("leaders:dashboard")})
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_inspectors_main_pages_reflow_in_one_font_and_pass_axe(live_server, browser, axe, site, width):
-    page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
+def test_the_inspectors_main_pages_reflow_in_one_font_and_pass_axe(live_server, new_page, axe, site, width):
+    page = new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
     sign_in(page, live_server, "hmi.inspector")
     check_pages(page, live_server, axe, workspace_pages(site))
 

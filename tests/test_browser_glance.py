@@ -30,16 +30,16 @@ def box(page, selector):
     return element.bounding_box()
 
 
-def open_page(browser, live_server, screen, url, javascript=True):
+def open_page(new_page, live_server, screen, url, javascript=True):
     width, height = SCREENS[screen]
-    page = browser.new_page(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+    page = new_page(viewport={"width": width, "height": height}, java_script_enabled=javascript)
     page.goto(live_server.url + url)
     return page, height
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_a_recommendation_opens_with_its_latest_judgement(live_server, browser, belmarsh_data, screen):
-    page, fold = open_page(browser, live_server, screen, belmarsh_data.get_absolute_url())
+def test_a_recommendation_opens_with_its_latest_judgement(live_server, new_page, belmarsh_data, screen):
+    page, fold = open_page(new_page, live_server, screen, belmarsh_data.get_absolute_url())
     tag = box(page, "#latest-judgement .app-judgement")
     assert page.locator("#latest-judgement .app-judgement").inner_text() == "No meaningful progress"
     assert tag["y"] + tag["height"] <= fold, f"the judgement ends {tag['y'] + tag['height']}px down"
@@ -47,13 +47,12 @@ def test_a_recommendation_opens_with_its_latest_judgement(live_server, browser, 
     if screen == "desktop":
         # Beside the title, not below it.
         assert tag["x"] > title["x"] + title["width"] and tag["y"] < title["y"] + title["height"]
-    page.close()
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_a_review_opens_with_its_judgements_at_a_glance(live_server, browser, belmarsh_data, screen):
+def test_a_review_opens_with_its_judgements_at_a_glance(live_server, new_page, belmarsh_data, screen):
     review = belmarsh_data.judgements.get().review
-    page, fold = open_page(browser, live_server, screen, review.get_absolute_url())
+    page, fold = open_page(new_page, live_server, screen, review.get_absolute_url())
     first = page.locator("#judgements-at-a-glance tbody tr").first
     row = first.bounding_box()
     assert row["y"] + row["height"] <= fold, f"the first judgement ends {row['y'] + row['height']}px down"
@@ -63,13 +62,12 @@ def test_a_review_opens_with_its_judgements_at_a_glance(live_server, browser, be
     target = page.evaluate("location.hash")
     assert target.startswith("#recommendation-")
     assert page.locator(target).bounding_box()["y"] < 50  # scrolled to it
-    page.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no javascript"])
 @pytest.mark.parametrize("screen", SCREENS)
-def test_the_list_shows_its_first_result_above_the_fold(live_server, browser, belmarsh_data, screen, javascript):
-    page, fold = open_page(browser, live_server, screen, reverse("public:recommendation-list"), javascript)
+def test_the_list_shows_its_first_result_above_the_fold(live_server, new_page, belmarsh_data, screen, javascript):
+    page, fold = open_page(new_page, live_server, screen, reverse("public:recommendation-list"), javascript)
     result = box(page, ".app-result")
     judgement = box(page, ".app-result .app-judgement")
     if javascript or screen == "desktop":
@@ -98,11 +96,10 @@ def test_the_list_shows_its_first_result_above_the_fold(live_server, browser, be
         # Beside the results, open, no button.
         assert search.is_visible() and not page.get_by_text("Show filters").is_visible()
         assert box(page, "#filters")["x"] < result["x"]
-    page.close()
 
 
 @pytest.mark.parametrize("url", ["compare", "area", "establishment", "review", "recommendation", "dictionary"])
-def test_every_table_at_320_px_shows_every_column(live_server, browser, belmarsh_data, url):
+def test_every_table_at_320_px_shows_every_column(live_server, new_page, belmarsh_data, url):
     """No cell is cut off or scrolled out of sight at 320 px: judgement columns stack."""
     urls = {
         "compare": reverse("public:compare"),
@@ -112,7 +109,7 @@ def test_every_table_at_320_px_shows_every_column(live_server, browser, belmarsh
         "recommendation": belmarsh_data.get_absolute_url(),
         "dictionary": reverse("public:data-dictionary"),
     }
-    page, _ = open_page(browser, live_server, "phone", urls[url])
+    page, _ = open_page(new_page, live_server, "phone", urls[url])
     outside = page.evaluate(
         """() => [...document.querySelectorAll('main td, main th')]
             .filter(cell => cell.offsetParent !== null)
@@ -130,14 +127,12 @@ def test_every_table_at_320_px_shows_every_column(live_server, browser, belmarsh
             '"Reasonable progress"',
             '"Good progress"',
         ]
-    page.close()
 
 
-def test_the_comparison_offers_only_types_and_years_with_data(live_server, browser, belmarsh_data):
-    page, _ = open_page(browser, live_server, "desktop", reverse("public:compare"))
+def test_the_comparison_offers_only_types_and_years_with_data(live_server, new_page, belmarsh_data):
+    page, _ = open_page(new_page, live_server, "desktop", reverse("public:compare"))
     filters = page.locator("#filters")
     assert filters.get_by_role("link", name="Prison", exact=True).is_visible()
     for empty in ("Young offender institution", "Immigration removal centre", "Secure training centre"):
         assert filters.get_by_role("link", name=empty).count() == 0
     assert filters.get_by_role("link", name="2022").count() == 1
-    page.close()

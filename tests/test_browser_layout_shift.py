@@ -34,8 +34,8 @@ def belmarsh_urls(transactional_db):
     ]
 
 
-def test_no_public_page_moves_once_drawn_on_a_phone(live_server, browser, belmarsh_urls):
-    page = browser.new_page(viewport={"width": 320, "height": 640})
+def test_no_public_page_moves_once_drawn_on_a_phone(live_server, new_page, belmarsh_urls):
+    page = new_page(viewport={"width": 320, "height": 640})
     page.add_init_script(RECORD_SHIFTS)
     shifts = {}
     for url in belmarsh_urls:
@@ -44,5 +44,4 @@ def test_no_public_page_moves_once_drawn_on_a_phone(live_server, browser, belmar
         assert page.get_by_role("button", name="Menu").get_attribute("aria-expanded") == "false"
         page.wait_for_timeout(200)
         shifts[url] = round(sum(page.evaluate("window.__shifts")), 3)
-    page.close()
     assert {url: shift for url, shift in shifts.items() if shift >= 0.01} == {}

@@ -80,8 +80,8 @@ def edit(path, site):
     return out.getvalue()
 
 
-def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, browser, axe, site, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, new_page, axe, site, tmp_path):
+    page = new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     sign_in(page, live_server, "belmarsh.leader")
     page.goto(live_server.url + reverse("leaders:home", kwargs={"slug": "belmarsh"}))
     with page.expect_download() as download:
@@ -130,9 +130,9 @@ def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, browser,
     assert problems(page, axe) == {}
 
 
-def test_publishing_with_gaps_and_a_note_corrected_in_the_browser(live_server, browser, axe, site):
+def test_publishing_with_gaps_and_a_note_corrected_in_the_browser(live_server, new_page, axe, site):
     """The publish page lists the gaps and asks; the note form takes an earlier date by month name."""
-    page = browser.new_page(viewport={"width": 320, "height": 800}, bypass_csp=True)
+    page = new_page(viewport={"width": 320, "height": 800}, bypass_csp=True)
     sign_in(page, live_server, "belmarsh.leader")
     recommendation = site["recommendation"]
     page.goto(

@@ -2,6 +2,9 @@
 correctly: the list's pages, read from its cached layout, are the rows of the full ordering."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,7 +25,7 @@ from recommendations.models import (
     RecommendationKind,
     Response,
 )
-from tests.conftest import rolled_back_afterwards
+from tests.conftest import PROJECT_DIR, rolled_back_afterwards
 
 
 def test_it_refuses_a_database_that_holds_inspections_unless_forced(make_review, belmarsh):
@@ -31,6 +34,22 @@ def test_it_refuses_a_database_that_holds_inspections_unless_forced(make_review,
         call_command("build_national_data", establishments=1, years=2, verbosity=0)
     call_command("build_national_data", establishments=1, years=2, force=True, verbosity=0)
     assert Establishment.objects.count() == 2
+
+
+def test_on_a_database_never_migrated_it_says_to_migrate_without_a_traceback(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    env = {**clean, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "build_national_data", "--dry-run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert result.stderr == "CommandError: The database has no tables: run `make migrate` (manage.py migrate) first.\n"
+    assert result.stdout == ""
 
 
 def test_dry_run_writes_nothing(db):

@@ -50,6 +50,25 @@ def test_without_scores_the_page_says_they_are_not_known(client, review):
     assert "The healthy prison assessments of the full inspection of 2021 are not known to this service yet" in shown
 
 
+def test_a_welsh_translation_places_the_inspections_where_its_sentence_needs_them(client, review, offer_welsh):
+    """The sentence is one msgid with the inspections as a placeholder: a translator can put them
+    anywhere, and translates how each is named."""
+    offer_welsh(
+        {
+            "The healthy prison assessments of %(inspections)s are not known to this service yet: no inspector "
+            "has entered them.": "Nid yw’r gwasanaeth hwn yn gwybod eto beth oedd asesiadau carchar iach "
+            "%(inspections)s: nid oes arolygydd wedi’u cofnodi.",
+            "the %(kind)s of %(year)s": "%(kind)s %(year)s",
+            "Full inspection": "Arolygiad llawn",
+        }
+    )
+    html = client.get(review.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert (
+        "Nid yw’r gwasanaeth hwn yn gwybod eto beth oedd asesiadau carchar iach arolygiad llawn 2021: "
+        "nid oes arolygydd wedi’u cofnodi." in html
+    )
+
+
 def test_without_an_earlier_inspection_the_page_says_so(client, make_review, wandsworth):
     review = make_review(wandsworth, [("hmi-prisons", "good-progress")])
     Inspection.objects.filter(pk=review.follows_up_id).update(kind=InspectionKind.IRP, slug="irp-2021")
