@@ -430,8 +430,12 @@ def area_page(today, slug, establishment_type="", page_number=None):
     judged = with_latest_judgement(public.filter(area=area), today).filter(latest_rank__isnull=False)
     if establishment_type:
         judged = judged.filter(inspection__establishment__type=establishment_type)
+    # Of the recommendation it repeats, only the inspection is read (is it public?): its id
+    # alone, not the whole row joined in before the sort.
     recommendations = worst_first(
-        judged.select_related("inspection__establishment", "inspectorate", "repeats__inspection")
+        judged.select_related("inspection__establishment", "inspectorate").annotate(
+            repeats_inspection_id=F("repeats__inspection_id")
+        )
     ).order_by(*WORST_FIRST, "inspection__establishment__name", "pk")
     page_obj = None
     if page_number is None:
@@ -457,7 +461,7 @@ def area_page(today, slug, establishment_type="", page_number=None):
                 "establishment"
             )
         }
-    public_inspections = {row.repeats.inspection_id for row in rows if row.repeats_id}
+    public_inspections = {row.repeats_inspection_id for row in rows if row.repeats_id}
     visible = set()
     if public_inspections:  # one more query, only where some recommendation repeats another
         visible = set(
@@ -465,7 +469,7 @@ def area_page(today, slug, establishment_type="", page_number=None):
         )
     for row in rows:
         row.latest_review = reviews.get(row.latest_review_id)
-        row.repeats_public = bool(row.repeats_id and row.repeats.inspection_id in visible)
+        row.repeats_public = bool(row.repeats_id and row.repeats_inspection_id in visible)
     scales = _scales()
     totals = [
         Totals(inspectorate, [(level, counts.get(level.pk, 0)) for level in levels], levels[-1].rank)

@@ -5,7 +5,8 @@ earlier inspection of the same establishment is accepted."""
 import pytest
 from django.urls import reverse
 
-from recommendations.models import PublicationStatus
+from findings.publishing import public_data_changed
+from recommendations.models import Inspection, PublicationStatus
 from tests.adminforms import form_data
 
 
@@ -65,6 +66,23 @@ def test_comparison_counts_repeats(client, chain):
     # the repeats column, then (counted apart) what the review did not follow up
     assert cells[-2].rstrip().endswith('data-label="Repeated concerns">1</td>')
     assert cells[-1].rstrip().endswith('data-label="Not followed up">0</td>')
+
+
+def area_rows(client):
+    """The area page's rows: {the recommendation's address: whether its row says "Repeated concern"}."""
+    page = client.get(reverse("public:compare-area", kwargs={"slug": "area-1"})).content.decode()
+    rows = page.split('<tbody class="govuk-table__body">')[-1].split("</tbody>")[0].split("<tr")[1:]
+    return {row.split('<a class="govuk-link" href="')[2].split('"')[0]: "Repeated concern" in row for row in rows}
+
+
+def test_area_page_tags_a_repeat_only_while_the_recommendation_it_repeats_is_public(client, chain):
+    """The area's table marks each recommendation that repeats one made at a public inspection;
+    once that inspection is withdrawn, the tag goes (it would point at nothing the public sees)."""
+    first, second, third = (recommendation.get_absolute_url() for recommendation in chain)
+    assert area_rows(client) == {first: False, second: True, third: True}
+    Inspection.objects.filter(pk=chain[0].inspection_id).update(status=PublicationStatus.DRAFT)
+    public_data_changed()
+    assert area_rows(client) == {first: False, second: False, third: True}
 
 
 # --- The workspace --------------------------------------------------------------------------
