@@ -364,7 +364,7 @@ def published_recommendations(today=None):
 
 
 # Columns only the search reads, in the database; never loaded into Python by a page.
-SEARCH_COLUMNS = ("search_document", "evidence_text", "evidence_public_from", "public_document")
+SEARCH_COLUMNS = ("evidence_text", "evidence_public_from", "public_document")
 
 
 class FollowUp(models.TextChoices):
@@ -580,7 +580,9 @@ def matching(recommendations, words, today=None):
     if vendor == "postgresql":
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
         found = Q(public_document=query)
-        own = Q(search_document=query)
+        # Its own words alone (text and concern), read only for the few rows whose document
+        # holds evidence still embargoed: computed there, not stored in every row.
+        own = Q(own_document=query)
         in_evidence = public_evidence.filter(search_document=query)
     else:
         found = Q(pk__in=_fts(RECOMMENDATION_SEARCH, match))
@@ -591,10 +593,11 @@ def matching(recommendations, words, today=None):
     # matching paragraph, built once a single embargoed row reaches it (1.3 s for a common
     # word); this one probes the few embargoed rows' own evidence by index, one at a time.
     first_public_evidence = Subquery(in_evidence.order_by().values("pk")[:1])
+    aliases = {"public_evidence_match": first_public_evidence}
+    if vendor == "postgresql":
+        aliases["own_document"] = SearchDocument("text", "concern")
     return (
-        recommendations.filter(found)
-        .alias(public_evidence_match=first_public_evidence)
-        .filter(all_public | own | Q(public_evidence_match__isnull=False))
+        recommendations.filter(found).alias(**aliases).filter(all_public | own | Q(public_evidence_match__isnull=False))
     )
 
 

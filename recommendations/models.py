@@ -507,13 +507,6 @@ class Recommendation(models.Model):
         help_text=_("An earlier recommendation this one repeats, to follow one concern across inspections."),
     )
     position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in the report."))
-    # The words of the text and the concern alone, computed by the database on every write; the
-    # search reads it only to check a match against a document that holds embargoed evidence.
-    search_document = models.GeneratedField(
-        expression=SearchDocument("text", "concern"),
-        output_field=SearchVectorField(null=True),
-        db_persist=True,
-    )
     # The evidence of its judgements at published reviews (embargoed ones included), in order,
     # and the date from which all of it is public: written only by
     # findings.publishing.refresh_search_documents, through public_data_changed, so draft
@@ -530,9 +523,7 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_document", "evidence_text", "evidence_public_from", "public_document"]
-    )
+    history = HistoricalRecords(excluded_fields=["evidence_text", "evidence_public_from", "public_document"])
 
     class Meta:
         ordering = ["inspection", "position", "pk"]
