@@ -23,6 +23,49 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or (
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# --- The migrated database ------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    """Under xdist the migrations run once, in a process the controller starts, and every worker
+    copies their result (tests/migrated_database.py)."""
+    from tests import migrated_database
+
+    if hasattr(config, "workerinput"):
+        if os.environ.get(migrated_database.FOLDER_VARIABLE):
+            migrated_database.use_copies()
+    elif (
+        not config.getoption("collectonly") and config.getoption("dist", "no") != "no" and config.getoption("tx", None)
+    ):
+        config.stash[MIGRATED_BUILD] = migrated_database.start()
+
+
+def pytest_unconfigure(config):
+    from tests import migrated_database
+
+    build = config.stash.get(MIGRATED_BUILD, None)
+    if build is not None:
+        migrated_database.finish(*build)
+
+
+MIGRATED_BUILD = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """An SQLite file that ``make migrate`` has migrated, for the tests that start the project in
+    other processes to copy: the run's (tests/migrated_database.py), or made here without xdist."""
+    from tests import migrated_database
+
+    built = migrated_database.ready(migrated_database.SQLITE)
+    if built is not None:
+        return built
+    database = tmp_path_factory.mktemp("migrated") / migrated_database.SQLITE
+    failure = migrated_database.make_migrate(database)
+    assert failure is None, failure
+    return database
+
+
 # --- Browser tests ---------------------------------------------------------------------------
 
 
