@@ -89,10 +89,43 @@ def pytest_report_header(config):
     return f"browser tests: {'fail' if IN_CI else 'skipped'}, {reason}"
 
 
+# The files whose tests take longest (seconds each: subprocesses, walks of every page, thousands
+# of requests), longest first, measured with --durations=0. They run first: each worker takes
+# the tests in order and one that has run out takes the other's last ones (``--dist
+# worksteal``), so the run ends on short tests, with both cores busy to the end, never with one
+# core waiting on a long test started last. An order only: every test runs wherever it is.
+LONGEST_FIRST = [
+    "test_browser_every_page.py",
+    "test_browser_leaders.py",
+    "test_import.py",
+    "test_hostile_urls.py",
+    "test_alerts_worker.py",
+    "test_make_run_data.py",
+    "test_browser_csp.py",
+    "test_browser_inspectors.py",
+    "test_settings.py",
+    "test_browser_sheets.py",
+    "test_browser_import.py",
+    "test_browser_alerts.py",
+    "test_browser_public.py",
+    "test_api_schema.py",
+    "test_browser_layout_shift.py",
+    "test_full_inspection_upload.py",
+    "test_browser_compare.py",
+    "test_browser_glance.py",
+]
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own order (by fixture scope), files kept whole
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium and axe-core. Without them they are skipped on a developer's
+    """The longest files first (``LONGEST_FIRST``), each file's tests in their order.
+
+    Browser tests need Chromium and axe-core. Without them they are skipped on a developer's
     machine, decided here, before pytest-playwright's session fixtures try to launch a browser;
     under CI=true they fail instead (see ``pytest_runtest_setup``), never silently skipped."""
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest as collected
+
     reason = _browser_tools_reason()
     if reason is None or IN_CI:
         return
