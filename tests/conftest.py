@@ -23,6 +23,49 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or (
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# --- The migrated database ------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    """Under xdist the migrations run once, in a process the controller starts, and every worker
+    copies their result (tests/migrated_database.py)."""
+    from tests import migrated_database
+
+    if hasattr(config, "workerinput"):
+        if os.environ.get(migrated_database.FOLDER_VARIABLE):
+            migrated_database.use_copies()
+    elif (
+        not config.getoption("collectonly") and config.getoption("dist", "no") != "no" and config.getoption("tx", None)
+    ):
+        config.stash[MIGRATED_BUILD] = migrated_database.start()
+
+
+def pytest_unconfigure(config):
+    from tests import migrated_database
+
+    build = config.stash.get(MIGRATED_BUILD, None)
+    if build is not None:
+        migrated_database.finish(*build)
+
+
+MIGRATED_BUILD = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """An SQLite file that ``make migrate`` has migrated, for the tests that start the project in
+    other processes to copy: the run's (tests/migrated_database.py), or made here without xdist."""
+    from tests import migrated_database
+
+    built = migrated_database.ready(migrated_database.SQLITE)
+    if built is not None:
+        return built
+    database = tmp_path_factory.mktemp("migrated") / migrated_database.SQLITE
+    failure = migrated_database.make_migrate(database)
+    assert failure is None, failure
+    return database
+
+
 # --- Browser tests ---------------------------------------------------------------------------
 
 
@@ -46,10 +89,43 @@ def pytest_report_header(config):
     return f"browser tests: {'fail' if IN_CI else 'skipped'}, {reason}"
 
 
+# The files whose tests take longest (seconds each: subprocesses, walks of every page, thousands
+# of requests), longest first, measured with --durations=0. They run first: each worker takes
+# the tests in order and one that has run out takes the other's last ones (``--dist
+# worksteal``), so the run ends on short tests, with both cores busy to the end, never with one
+# core waiting on a long test started last. An order only: every test runs wherever it is.
+LONGEST_FIRST = [
+    "test_browser_every_page.py",
+    "test_browser_leaders.py",
+    "test_import.py",
+    "test_hostile_urls.py",
+    "test_alerts_worker.py",
+    "test_make_run_data.py",
+    "test_browser_csp.py",
+    "test_browser_inspectors.py",
+    "test_settings.py",
+    "test_browser_sheets.py",
+    "test_browser_import.py",
+    "test_browser_alerts.py",
+    "test_browser_public.py",
+    "test_api_schema.py",
+    "test_browser_layout_shift.py",
+    "test_full_inspection_upload.py",
+    "test_browser_compare.py",
+    "test_browser_glance.py",
+]
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own order (by fixture scope), files kept whole
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium and axe-core. Without them they are skipped on a developer's
+    """The longest files first (``LONGEST_FIRST``), each file's tests in their order.
+
+    Browser tests need Chromium and axe-core. Without them they are skipped on a developer's
     machine, decided here, before pytest-playwright's session fixtures try to launch a browser;
     under CI=true they fail instead (see ``pytest_runtest_setup``), never silently skipped."""
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest as collected
+
     reason = _browser_tools_reason()
     if reason is None or IN_CI:
         return
@@ -124,11 +200,21 @@ def offer_welsh(settings, tmp_path):
 
 @pytest.fixture
 def axe():
-    """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations."""
+    """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations.
+
+    axe-core (half a megabyte of script) is sent to the browser once per page: added to the
+    document checked, and as an init script that every later document of that page runs as it
+    opens, instead of being sent through Playwright again for each page a walk checks (a sixth of
+    the walk of every page). Where it is missing all the same, it is added as the first time."""
+    preloaded = set()
 
     def run(page):
         page.wait_for_load_state("load")  # after a click that navigates, check the new page
-        page.add_script_tag(path=str(AXE_JS))
+        if not page.evaluate("typeof window.axe?.run === 'function'"):
+            if page not in preloaded:
+                page.add_init_script(path=str(AXE_JS))
+                preloaded.add(page)
+            page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}, "

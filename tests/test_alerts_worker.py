@@ -1,16 +1,17 @@
 """The alerts on the real engine: a Celery worker on Redis sends an alert through SMTP, once.
 
-Everything runs as production runs it, in other processes: ``manage.py migrate`` and the data on
-an SQLite file of the test's own, ``manage.py send_alerts`` queueing on Redis (twice, as a
-retried schedule would), one ``celery worker`` taking the queue, and an SMTP server (aiosmtpd)
-receiving what it sends. Redis is the one of TEST_REDIS_URL, under a key prefix of the test's
-own, and only those keys are deleted afterwards. Without Redis the test is skipped on a
-developer's machine and fails in CI (CI=true).
+Everything runs as production runs it, in other processes: the data on an SQLite file of the
+test's own (a copy of one that ``make migrate`` migrated, ``migrated_sqlite``), ``manage.py
+send_alerts`` queueing on Redis (twice, as a retried schedule would), one ``celery worker``
+taking the queue, and an SMTP server (aiosmtpd) receiving what it sends. Redis is the one of
+TEST_REDIS_URL, under a key prefix of the test's own, and only those keys are deleted
+afterwards. Without Redis the test is skipped on a developer's machine and fails in CI (CI=true).
 """
 
 import email
 import email.policy
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -151,7 +152,7 @@ def run(args, env, timeout=180):
     return result.stdout
 
 
-def test_a_worker_on_redis_sends_one_alert_once(tmp_path, smtp_sink, redis_prefix):
+def test_a_worker_on_redis_sends_one_alert_once(tmp_path, smtp_sink, redis_prefix, migrated_sqlite):
     port, sink = smtp_sink
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_")) and k != "DATABASE_URL"}
     env = {
@@ -169,7 +170,7 @@ def test_a_worker_on_redis_sends_one_alert_once(tmp_path, smtp_sink, redis_prefi
         "DJANGO_SITE_URL": "https://tracker.example.org",
         "DJANGO_DEFAULT_FROM_EMAIL": "alerts@tracker.example.org",
     }
-    run(["manage.py", "migrate", "--noinput", "-v", "0"], env)
+    shutil.copyfile(migrated_sqlite, tmp_path / "worker.sqlite3")
     run(["manage.py", "shell", "-c", SETUP], env)
     # Queued twice before any worker runs, as a schedule retried or run from two places would.
     for _ in range(2):

@@ -93,6 +93,7 @@ def test_the_unsubscribe_page_and_an_area(live_server, page, axe, published, wid
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + reverse("public:compare-area", args=["use-of-force"]))
     page.get_by_role("link", name="Get emails about use of force").click()
+    page.wait_for_url("**/alerts/follow/areas/use-of-force/")
     check(page, axe, "alerts-subscribe-area", width)
 
     subscriber = Subscriber.objects.create(email="reader@example.org")
@@ -101,7 +102,7 @@ def test_the_unsubscribe_page_and_an_area(live_server, page, axe, published, wid
     page.goto(live_server.url + unsubscribe_url(subscriber, [subscription]).split(live_server.url, 1)[-1])
     check(page, axe, "alerts-unsubscribe", width)
     page.get_by_role("button", name="Unsubscribe").click()
-    assert "You’ve unsubscribed" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("You’ve unsubscribed")
     check(page, axe, "alerts-unsubscribed", width)
     assert not Subscription.objects.exists()
 
@@ -111,6 +112,7 @@ def test_a_leaders_account_and_password_pages(live_server, page, axe, belmarsh_l
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + reverse("login"))
     page.get_by_role("link", name="Forgotten your password?").click()
+    page.wait_for_url(live_server.url + reverse("password_reset"))
     check(page, axe, "account-password-reset", width)
     page.goto(live_server.url + reverse("login"))
     page.get_by_label("Username").fill("belmarsh.leader")

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -49,9 +50,12 @@ def test_a_dry_run_writes_nothing(db):
     assert not Inspection.objects.exists()
 
 
-def test_make_load_data_keeps_an_edit_made_between_two_starts(tmp_path):
-    """The real step, as ``make run`` runs it, twice on one SQLite database with an edit between."""
+def test_make_load_data_keeps_an_edit_made_between_two_starts(tmp_path, migrated_sqlite):
+    """The real step, as ``make run`` runs it, twice on one SQLite database with an edit between.
+    The database is a copy of one ``make migrate`` migrated fresh (``migrated_sqlite``, made once
+    per run); ``make migrate`` runs on it again first, as on every start of ``make run``."""
     database = tmp_path / "local.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings"}
     make = ["make", "--no-print-directory", "-C", str(PROJECT_DIR), f"PY={sys.executable}"]
     subprocess.run([*make, "migrate"], env=env, check=True, capture_output=True)
