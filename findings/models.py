@@ -580,25 +580,30 @@ def matching(recommendations, words, today=None):
     if vendor == "postgresql":
         query = SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
         found = Q(public_document=query)
-        # Its own words alone (text and concern), read only for the few rows whose document
-        # holds evidence still embargoed: computed there, not stored in every row.
+        # Its own words alone (text and concern), computed for the few embargoed rows only.
         own = Q(own_document=query)
+        own_document = {"own_document": SearchDocument("text", "concern")}
         in_evidence = public_evidence.filter(search_document=query)
     else:
         found = Q(pk__in=_fts(RECOMMENDATION_SEARCH, match))
         own = Q(pk__in=_fts(RECOMMENDATION_SEARCH, "{text concern} : (" + match + ")"))
+        own_document = {}
         in_evidence = public_evidence.filter(pk__in=_fts(PARAGRAPH_SEARCH, match))
     all_public = Q(evidence_public_from__isnull=True) | Q(evidence_public_from__lte=today)
-    # A scalar subquery, not EXISTS: PostgreSQL would turn an EXISTS into a hash of every
-    # matching paragraph, built once a single embargoed row reaches it (1.3 s for a common
-    # word); this one probes the few embargoed rows' own evidence by index, one at a time.
+    # The rows whose document holds evidence still embargoed (a few, found by their index) that
+    # match without it: one uncorrelated subquery, computed once per search, not a check per
+    # matching row. Their public evidence is probed by a scalar subquery, not EXISTS:
+    # PostgreSQL would turn an EXISTS into a hash of every matching paragraph (1.3 s for a
+    # common word); this one probes each embargoed row's own evidence by index.
     first_public_evidence = Subquery(in_evidence.order_by().values("pk")[:1])
-    aliases = {"public_evidence_match": first_public_evidence}
-    if vendor == "postgresql":
-        aliases["own_document"] = SearchDocument("text", "concern")
-    return (
-        recommendations.filter(found).alias(**aliases).filter(all_public | own | Q(public_evidence_match__isnull=False))
+    embargoed_matches = (
+        Recommendation.objects.filter(evidence_public_from__gt=today)
+        .filter(found)
+        .alias(public_evidence_match=first_public_evidence, **own_document)
+        .filter(own | Q(public_evidence_match__isnull=False))
+        .values("pk")
     )
+    return recommendations.filter(found).filter(all_public | Q(pk__in=embargoed_matches))
 
 
 def _fts(table, match):
