@@ -204,35 +204,53 @@ def typeset(text: str, layout: Layout | str = "a4", running: str | None = None) 
     running = running or f"Report of an independent review of progress at {title.group(1).strip()}"
     width, height = layout.pagesize
 
-    pages = {"total": 0}
-
-    def furniture(canvas, doc):
+    def furniture(canvas, doc, total):
         canvas.saveState()
         canvas.setFont(layout.bold_font if layout.running_bold else layout.font, layout.running_size)
         y = height - layout.margin / 2 if layout.footer_above else layout.margin / 2
         canvas.drawString(layout.margin, y, running)
-        label = layout.page_label.format(n=doc.page, total=pages["total"] or "?")
-        canvas.drawRightString(width - layout.margin, y, label)
+        canvas.drawRightString(width - layout.margin, y, layout.page_label.format(n=doc.page, total=total or "?"))
         canvas.restoreState()
 
-    def build():
+    return build_pdf(
+        lambda: story(text, layout),
+        pagesize=layout.pagesize,
+        margins=(layout.margin,) * 4,
+        title=running,
+        furniture=furniture,
+        # "Page 3 of 24": the count is known after a first pass
+        count_pages="{total}" in layout.page_label,
+    )
+
+
+def build_pdf(story, *, pagesize, margins, title, furniture, furnish_first_page=True, count_pages=True):
+    """The PDF of the flowables ``story()`` makes, with ``margins`` (left, right, top, bottom).
+    ``furniture(canvas, doc, total)`` draws each page's running title and number (on the first
+    page too, unless ``furnish_first_page`` is false); ``total`` is the number of pages, known
+    after a first pass when ``count_pages``, 0 otherwise."""
+    left, right, top, bottom = margins
+
+    def build(total):
         out = io.BytesIO()
         doc = SimpleDocTemplate(
             out,
-            pagesize=layout.pagesize,
-            leftMargin=layout.margin,
-            rightMargin=layout.margin,
-            topMargin=layout.margin,
-            bottomMargin=layout.margin,
-            title=running,
+            pagesize=pagesize,
+            leftMargin=left,
+            rightMargin=right,
+            topMargin=top,
+            bottomMargin=bottom,
+            title=title,
         )
-        doc.build(story(text, layout), onFirstPage=furniture, onLaterPages=furniture)
+
+        def draw(canvas, doc):
+            furniture(canvas, doc, total)
+
+        doc.build(story(), onFirstPage=draw if furnish_first_page else (lambda canvas, doc: None), onLaterPages=draw)
         return out.getvalue(), doc.page
 
-    data, total = build()
-    if "{total}" in layout.page_label:  # "Page 3 of 24": the count is known after a first pass
-        pages["total"] = total
-        data, _ = build()
+    data, pages = build(0)
+    if count_pages:
+        data, _ = build(pages)
     return data
 
 

@@ -16,16 +16,16 @@ and lines are joined as the grammar joins them, so the PDF holds the very words 
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from reports.grammars.full_inspection import ROLES, SECTION1_FIXED, _ended, join
+from tests.typeset import build_pdf
 
 FOOTER = re.compile(r"^\s*Report on an unannounced inspection of (?P<establishment>.+?)\s{2,}\d{1,3}\s*$")
 OPENS = re.compile(r"^(?:\d{1,2}\.\d{1,3} |\d{1,2}\. |Concern: |Recommendation: |• |Figure \d+:)")
@@ -267,34 +267,24 @@ def typeset(text: str, layout: Layout | str = "a4-wrapped-headings", running: st
     establishment = re.search(r"^Report on an unannounced inspection of (.+?) by HM Chief", text).group(1)
     running = running or f"Report on an unannounced inspection of {establishment}"
     width, height = layout.pagesize
-    pages = {"total": 0}
 
-    def furniture(canvas, doc):
-        if pages["total"] and doc.page == pages["total"]:
+    def furniture(canvas, doc, total):
+        if total and doc.page == total:
             return  # the copyright page has none
         canvas.saveState()
         canvas.setFont(layout.font, 8)
         y = height - layout.top / 2 if layout.running_at_top else layout.bottom / 2
         canvas.drawString(layout.left, y, running)
-        canvas.drawRightString(width - layout.right, y, layout.page_label.format(n=doc.page, total=pages["total"]))
+        canvas.drawRightString(width - layout.right, y, layout.page_label.format(n=doc.page, total=total))
         if layout.number_below:
             canvas.drawCentredString(width / 2, layout.bottom / 2, str(doc.page))
         canvas.restoreState()
 
-    def build():
-        out = io.BytesIO()
-        doc = SimpleDocTemplate(
-            out,
-            pagesize=layout.pagesize,
-            leftMargin=layout.left,
-            rightMargin=layout.right,
-            topMargin=layout.top,
-            bottomMargin=layout.bottom,
-            title=running,
-        )
-        doc.build(story(text, layout), onFirstPage=lambda canvas, doc: None, onLaterPages=furniture)
-        return out.getvalue(), doc.page
-
-    _, pages["total"] = build()  # the count of pages is known after a first pass
-    data, _ = build()
-    return data
+    return build_pdf(
+        lambda: story(text, layout),
+        pagesize=layout.pagesize,
+        margins=(layout.left, layout.right, layout.top, layout.bottom),
+        title=running,
+        furniture=furniture,
+        furnish_first_page=False,
+    )
