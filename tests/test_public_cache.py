@@ -313,6 +313,18 @@ public_cache.changed()
 """
 
 
+def change_recorded_in_another_process(shared_cache):
+    """What another worker process does after writing: records the change in the shared cache."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings_test", "PYTHONPATH": str(PROJECT_DIR)}
+    subprocess.run(
+        [sys.executable, "-c", BUMP_IN_ANOTHER_PROCESS.format(caches=shared_cache)],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+
+
 def test_a_change_made_in_another_process_retires_this_processs_pages(
     client, shared_cache, make_review, belmarsh, django_assert_num_queries
 ):
@@ -325,14 +337,7 @@ def test_a_change_made_in_another_process_retires_this_processs_pages(
     wandsworth = Establishment.objects.create(name="HMP Wandsworth", slug="wandsworth")
     Inspection.objects.filter(pk=review.follows_up_id).update(establishment=wandsworth)
     Inspection.objects.filter(pk=review.pk).update(establishment=wandsworth)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings_test", "PYTHONPATH": str(PROJECT_DIR)}
-    subprocess.run(
-        [sys.executable, "-c", BUMP_IN_ANOTHER_PROCESS.format(caches=shared_cache)],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        timeout=60,
-    )
+    change_recorded_in_another_process(shared_cache)
     assert "HMP Wandsworth" in text(client.get(url))
 
 
@@ -380,14 +385,7 @@ def test_a_page_made_before_a_change_in_another_process_is_never_served_after_it
     served_from_cache(client, url, django_assert_num_queries)
     old_version = public_cache.version()
     Establishment.objects.filter(slug="belmarsh").update(name="HMP Wandsworth")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings_test", "PYTHONPATH": str(PROJECT_DIR)}
-    subprocess.run(
-        [sys.executable, "-c", BUMP_IN_ANOTHER_PROCESS.format(caches=shared_cache)],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        timeout=60,
-    )
+    change_recorded_in_another_process(shared_cache)
     assert public_cache.version() != old_version
     assert "HMP Wandsworth" in text(client.get(url))
     assert "HMP Wandsworth" in text(served_from_cache(client, url, django_assert_num_queries))
@@ -401,17 +399,10 @@ def test_a_page_made_while_a_change_is_recorded_is_not_served_after_it(
     make_review(belmarsh, [("hmi-prisons", "good-progress")])
     url = reverse("public:establishment-list")
     read = public_cache.version_and_page
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "belmarsh_irp.settings_test", "PYTHONPATH": str(PROJECT_DIR)}
 
     def change_recorded_meanwhile(key):
         result = read(key)
-        subprocess.run(
-            [sys.executable, "-c", BUMP_IN_ANOTHER_PROCESS.format(caches=shared_cache)],
-            cwd=PROJECT_DIR,
-            env=env,
-            check=True,
-            timeout=60,
-        )
+        change_recorded_in_another_process(shared_cache)
         return result
 
     monkeypatch.setattr(public_cache, "version_and_page", change_recorded_meanwhile)
