@@ -31,14 +31,21 @@ def token_of(response):
     return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
 
 
-def test_uploading_the_text_previews_then_imports_the_full_inspection_as_a_draft(inspector):
-    report = SimpleUploadedFile("belmarsh-full-inspection-2021.txt", TEXT.encode(), content_type="text/plain")
+def previewed(inspector, report):
+    """Uploads the Belmarsh 2021 full inspection ``report``: its preview names the report and its
+    30 recommendations, and nothing is written yet."""
     preview = inspector.post(UPLOAD, {"report": report})
     page = " ".join(preview.content.decode().split())
-    assert preview.status_code == 200
+    assert preview.status_code == 200, page[:2000]
     assert "HMP Belmarsh</strong> full inspection, 26 July – 6 August 2021, published October 2021" in page
     assert "30 concerns, 30 with a recommendation" in page
     assert not Inspection.objects.exists()
+    return preview
+
+
+def test_uploading_the_text_previews_then_imports_the_full_inspection_as_a_draft(inspector):
+    report = SimpleUploadedFile("belmarsh-full-inspection-2021.txt", TEXT.encode(), content_type="text/plain")
+    preview = previewed(inspector, report)
     response = inspector.post(CONFIRM, {"token": token_of(preview)})
     assert response.status_code == 302
     inspection = Inspection.objects.get(slug="inspection-2021")
@@ -61,12 +68,7 @@ def test_an_inspector_uploads_a_typeset_pdf_sees_the_preview_confirms_and_the_pa
     the inspection's public page shows its scores and every recommendation."""
     data = pdf_of("before-May-2022", "a4-wrapped-headings")
     report = SimpleUploadedFile("belmarsh-full-inspection-2021.pdf", data, content_type="application/pdf")
-    preview = inspector.post(UPLOAD, {"report": report})
-    page = " ".join(preview.content.decode().split())
-    assert preview.status_code == 200, page[:2000]
-    assert "HMP Belmarsh</strong> full inspection, 26 July – 6 August 2021, published October 2021" in page
-    assert "30 concerns, 30 with a recommendation" in page
-    assert not Inspection.objects.exists()
+    preview = previewed(inspector, report)
 
     confirmed = inspector.post(CONFIRM, {"token": token_of(preview)})
     assert confirmed.status_code == 302
