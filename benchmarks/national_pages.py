@@ -218,8 +218,7 @@ def warm_up(server, plan):
     Each page is asked for by as many clients at once as there are workers (``warm``):
     one client asking again and again is mostly answered by the same worker, which left the
     others cold, and their first page (its templates compiled, modules imported, a database
-    connection opened) was then measured as
-    an outlier of the first series."""
+    connection opened) was then measured as an outlier of the first series."""
     urls = ["/recommendations/?q=zzwarmupzz", "/"]
     urls += [f"/establishments/{slug}/" for slug in plan["establishments"][60:62]]
     urls += [f"/recommendations/{pk}/" for pk in plan["recommendations"][40:42]]
