@@ -27,17 +27,21 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config):
-    """Under xdist the migrations run once, in a process the controller starts, and every worker
-    copies their result (tests/migrated_database.py)."""
+    """Under xdist the migrations run once, in a process the controller starts (or not at all, when
+    an earlier run kept their result), and every worker copies their result; without xdist, on
+    SQLite, the one process copies an earlier run's (tests/migrated_database.py)."""
     from tests import migrated_database
 
     if hasattr(config, "workerinput"):
         if os.environ.get(migrated_database.FOLDER_VARIABLE):
             migrated_database.use_copies()
-    elif (
-        not config.getoption("collectonly") and config.getoption("dist", "no") != "no" and config.getoption("tx", None)
-    ):
+    elif config.getoption("collectonly"):
+        return
+    elif config.getoption("dist", "no") != "no" and config.getoption("tx", None):
         config.stash[MIGRATED_BUILD] = migrated_database.start()
+    elif (build := migrated_database.from_cache()) is not None:
+        config.stash[MIGRATED_BUILD] = build
+        migrated_database.use_copies()
 
 
 def pytest_unconfigure(config):
@@ -54,7 +58,8 @@ MIGRATED_BUILD = pytest.StashKey()
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory):
     """An SQLite file that ``make migrate`` has migrated, for the tests that start the project in
-    other processes to copy: the run's (tests/migrated_database.py), or made here without xdist."""
+    other processes to copy: the run's (tests/migrated_database.py), or made here without xdist
+    (and kept for later runs)."""
     from tests import migrated_database
 
     built = migrated_database.ready(migrated_database.SQLITE)
@@ -63,6 +68,7 @@ def migrated_sqlite(tmp_path_factory):
     database = tmp_path_factory.mktemp("migrated") / migrated_database.SQLITE
     failure = migrated_database.make_migrate(database)
     assert failure is None, failure
+    migrated_database.keep(database, migrated_database.cache_key())
     return database
 
 
