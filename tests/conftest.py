@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import gc
 import importlib
 import os
 import shutil
@@ -70,6 +71,26 @@ def migrated_sqlite(tmp_path_factory):
     assert failure is None, failure
     migrated_database.keep(database, migrated_database.cache_key())
     return database
+
+
+# --- Python's garbage collector ---------------------------------------------------------------
+
+
+def pytest_collection_finish(session):
+    """Each full collection of Python's cyclic garbage collector walks every object alive, the
+    whole of Django, the project and the tests included: 60–150 ms each in a worker. Objects that
+    have outlived one are moved out of its reach (``gc.freeze``): after collection, and again after
+    every later full collection, so the next walks only what is newer. The tests' own garbage is
+    collected as before; what is frozen stays for the run (some 30 MB more per worker). The
+    permission matrix, the template rules, the strict API and two more files: 20.9–22.3 → 19.1–19.5 s."""
+    gc.collect()
+    gc.freeze()
+    gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase, info):
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
 
 
 # --- Browser tests ---------------------------------------------------------------------------
