@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import gc
 import importlib
 import os
 import shutil
@@ -27,17 +28,21 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config):
-    """Under xdist the migrations run once, in a process the controller starts, and every worker
-    copies their result (tests/migrated_database.py)."""
+    """Under xdist the migrations run once, in a process the controller starts (or not at all, when
+    an earlier run kept their result), and every worker copies their result; without xdist, on
+    SQLite, the one process copies an earlier run's (tests/migrated_database.py)."""
     from tests import migrated_database
 
     if hasattr(config, "workerinput"):
         if os.environ.get(migrated_database.FOLDER_VARIABLE):
             migrated_database.use_copies()
-    elif (
-        not config.getoption("collectonly") and config.getoption("dist", "no") != "no" and config.getoption("tx", None)
-    ):
+    elif config.getoption("collectonly"):
+        return
+    elif config.getoption("dist", "no") != "no" and config.getoption("tx", None):
         config.stash[MIGRATED_BUILD] = migrated_database.start()
+    elif (build := migrated_database.from_cache()) is not None:
+        config.stash[MIGRATED_BUILD] = build
+        migrated_database.use_copies()
 
 
 def pytest_unconfigure(config):
@@ -54,7 +59,8 @@ MIGRATED_BUILD = pytest.StashKey()
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory):
     """An SQLite file that ``make migrate`` has migrated, for the tests that start the project in
-    other processes to copy: the run's (tests/migrated_database.py), or made here without xdist."""
+    other processes to copy: the run's (tests/migrated_database.py), or made here without xdist
+    (and kept for later runs)."""
     from tests import migrated_database
 
     built = migrated_database.ready(migrated_database.SQLITE)
@@ -63,7 +69,28 @@ def migrated_sqlite(tmp_path_factory):
     database = tmp_path_factory.mktemp("migrated") / migrated_database.SQLITE
     failure = migrated_database.make_migrate(database)
     assert failure is None, failure
+    migrated_database.keep(database, migrated_database.cache_key())
     return database
+
+
+# --- Python's garbage collector ---------------------------------------------------------------
+
+
+def pytest_collection_finish(session):
+    """Each full collection of Python's cyclic garbage collector walks every object alive, the
+    whole of Django, the project and the tests included: 60–150 ms each in a worker. Objects that
+    have outlived one are moved out of its reach (``gc.freeze``): after collection, and again after
+    every later full collection, so the next walks only what is newer. The tests' own garbage is
+    collected as before; what is frozen stays for the run (some 30 MB more per worker). The
+    permission matrix, the template rules, the strict API and two more files: 20.9–22.3 → 19.1–19.5 s."""
+    gc.collect()
+    gc.freeze()
+    gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase, info):
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
 
 
 # --- Browser tests ---------------------------------------------------------------------------

@@ -194,9 +194,12 @@ def test_every_leaders_page_reflows_in_one_font_and_passes_axe(live_server, new_
     pages = leaders_pages(site)
     check_pages(page, live_server, axe, pages)
 
-    chooser = new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
-    sign_in(chooser, live_server, "two.prisons")
-    check_pages(chooser, live_server, axe, {"chooser": reverse("leaders:dashboard")})
+    # A leader of two prisons, in the same page (a fresh one costs Chromium more than the walk's
+    # pages do): the leader's session cookie dropped, as a new browser would start.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "two.prisons")
+    check_pages(page, live_server, axe, {"chooser": reverse("leaders:dashboard")})
+    assert page.url == live_server.url + reverse("leaders:dashboard")  # signed in: the chooser, not sign-in
 
 
 @pytest.mark.parametrize("width", WIDTHS)
