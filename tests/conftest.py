@@ -255,6 +255,30 @@ def axe():
     return run
 
 
+# --- The test databases ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with one more step before they are dropped at the end of
+    the run: on PostgreSQL, every other session still connected to them is ended. The live
+    server answers each browser connection in a thread of its own, which keeps its database
+    connection (CONN_MAX_AGE) for as long as the browser keeps the connection alive; one still
+    open at the end made PostgreSQL refuse to drop the database ("is being accessed by other
+    users"), which was then left behind on the server."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+
+
 # --- Data the migrations load ----------------------------------------------------------------
 
 
