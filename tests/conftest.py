@@ -128,7 +128,6 @@ LONGEST_FIRST = [
     "test_hostile_urls.py",
     "test_alerts_worker.py",
     "test_make_run_data.py",
-    "test_browser_csp.py",
     "test_browser_inspectors.py",
     "test_settings.py",
     "test_browser_sheets.py",
@@ -136,7 +135,6 @@ LONGEST_FIRST = [
     "test_browser_alerts.py",
     "test_browser_public.py",
     "test_api_schema.py",
-    "test_browser_layout_shift.py",
     "test_full_inspection_upload.py",
     "test_browser_compare.py",
     "test_browser_glance.py",
@@ -168,13 +166,6 @@ def pytest_runtest_setup(item):
         reason = _browser_tools_reason()
         if reason is not None:
             pytest.fail(f"{reason}: browser tests never skip in CI", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # axe-core is injected as an inline script, which the site's Content-Security-Policy blocks:
-    # the tests' pages bypass it. tests/test_browser_csp.py opens its own context, under the policy.
-    return {**browser_context_args, "bypass_csp": True}
 
 
 @pytest.fixture(scope="session")
@@ -225,23 +216,29 @@ def offer_welsh(settings, tmp_path):
     return offer
 
 
+@pytest.fixture(scope="session")
+def axe_source():
+    return AXE_JS.read_text()
+
+
 @pytest.fixture
-def axe():
+def axe(axe_source):
     """Runs axe-core on a Playwright page and returns the WCAG 2.2 A/AA violations.
 
-    axe-core (half a megabyte of script) is sent to the browser once per page: added to the
-    document checked, and as an init script that every later document of that page runs as it
-    opens, instead of being sent through Playwright again for each page a walk checks (a sixth of
-    the walk of every page). Where it is missing all the same, it is added as the first time."""
+    The pages keep the site's Content-Security-Policy: axe-core (half a megabyte of script) goes
+    in through the browser's debugging protocol, which the policy does not govern, never as an
+    inline script tag, which it refuses. It is sent once per page: evaluated in the document
+    checked, and as an init script that every later document of that page runs as it opens,
+    instead of being sent through Playwright again for each page a walk checks."""
     preloaded = set()
 
     def run(page):
         page.wait_for_load_state("load")  # after a click that navigates, check the new page
         if not page.evaluate("typeof window.axe?.run === 'function'"):
             if page not in preloaded:
-                page.add_init_script(path=str(AXE_JS))
+                page.add_init_script(script=axe_source)
                 preloaded.add(page)
-            page.add_script_tag(path=str(AXE_JS))
+            page.evaluate(axe_source)
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}, "

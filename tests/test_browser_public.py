@@ -1,5 +1,5 @@
 """A reader in Chromium: opens a review from the home page, filters, searches, downloads the
-CSV, and axe-core finds no WCAG 2.2 A/AA violation on any public page."""
+CSV. (axe-core checks every public page in tests/test_browser_every_page.py.)"""
 
 import csv
 import io
@@ -46,28 +46,6 @@ def reviewed(make_review, belmarsh, wandsworth, hmi_prisons):
 def belmarsh_data(transactional_db):
     """The Belmarsh data the importer produced (fixtures/belmarsh.json)."""
     call_command("loaddata", "belmarsh", verbosity=0)
-
-
-def public_urls(review):
-    recommendation = review.judgements.get(position=2).recommendation
-    return {
-        "home": reverse("public:home"),
-        "establishments": reverse("public:establishment-list"),
-        "establishment": review.establishment.get_absolute_url(),
-        "review": review.get_absolute_url(),
-        "list": reverse("public:recommendation-list"),
-        "list filtered": reverse("public:recommendation-list") + "?judgement=no-meaningful-progress&q=recommendation",
-        "list with a bad filter": reverse("public:recommendation-list") + "?judgement=excellent",
-        "recommendation": recommendation.get_absolute_url(),
-        "not found": "/establishments/nowhere/",
-    }
-
-
-def test_every_public_page_passes_axe(live_server, page, axe, reviewed):
-    """axe-core reports no WCAG 2.2 A/AA violation on each public page, the 404 included."""
-    for name, url in public_urls(reviewed).items():
-        page.goto(live_server.url + url)
-        assert axe(page) == [], name
 
 
 def test_reader_filters_searches_and_downloads(live_server, page, reviewed):

@@ -81,7 +81,7 @@ def edit(path, site):
 
 
 def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, new_page, axe, site, tmp_path):
-    page = new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, live_server, "belmarsh.leader")
     page.goto(live_server.url + reverse("leaders:home", kwargs={"slug": "belmarsh"}))
     with page.expect_download() as download:
@@ -132,7 +132,7 @@ def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, new_page
 
 def test_publishing_with_gaps_and_a_note_corrected_in_the_browser(live_server, new_page, axe, site):
     """The publish page lists the gaps and asks; the note form takes an earlier date by month name."""
-    page = new_page(viewport={"width": 320, "height": 800}, bypass_csp=True)
+    page = new_page(viewport={"width": 320, "height": 800})
     sign_in(page, live_server, "belmarsh.leader")
     recommendation = site["recommendation"]
     page.goto(
