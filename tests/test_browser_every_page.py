@@ -320,6 +320,31 @@ def test_the_checks_catch_a_serif_and_a_page_too_wide(live_server, page):
     assert too_wide[0].startswith("page ") and any("div.planted-wide" in found for found in too_wide)
 
 
+def test_the_checks_catch_a_refused_script_a_missing_file_and_a_shift(live_server, new_page):
+    """The walk's watch itself: the page runs under the site's policy (an inline script is refused
+    and reported), a stylesheet that answers 404 is reported with its address, and content that
+    moves once drawn adds up to a layout shift."""
+    page = new_page(viewport={"width": PHONE, "height": 800})
+    watch = Watch(page)
+    page.goto(live_server.url + reverse("public:home"))
+    assert page.evaluate("window.__refused") == [] and watch.problems == []
+    page.evaluate(
+        """() => new Promise(resolve => {
+        const script = document.createElement('script'); script.textContent = 'window.ran = true';
+        document.body.append(script);
+        const sheet = document.createElement('link'); sheet.rel = 'stylesheet'; sheet.href = '/static/no-such.css';
+        sheet.onerror = resolve; document.head.append(sheet);
+        const block = document.createElement('div'); block.style.height = '400px';
+        document.querySelector('main').prepend(block);
+    })"""
+    )
+    page.wait_for_timeout(100)  # the shift is reported after the next frame
+    assert page.evaluate("window.ran") is None
+    assert any(refused.startswith("refused by the policy: script-src") for refused in page.evaluate("window.__refused"))
+    assert any(problem.startswith("404 ") and problem.endswith("/static/no-such.css") for problem in watch.problems)
+    assert page.evaluate(AFTER_LOAD)["moved"] >= 0.01
+
+
 def test_sign_out_looks_like_the_navigation_links_beside_it(live_server, page, belmarsh_leader):
     """Sign out is a button (it posts), styled exactly as the links beside it: font, colour, underline."""
     sign_in(page, live_server, belmarsh_leader.username)
