@@ -153,11 +153,19 @@ def role_group(role):
     from django.contrib.auth.models import Group, Permission  # imported late: AppConfigs import this module
 
     group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
-    wanted = []
-    for app_label, model, actions in role_permissions(role):
-        for action in actions:
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
-    group.permissions.set(wanted)
+    wanted = {
+        (app_label, f"{action}_{model}") for app_label, model, actions in role_permissions(role) for action in actions
+    }
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={app_label for app_label, _ in wanted},
+            codename__in={codename for _, codename in wanted},
+        )
+    }
+    if missing := sorted(wanted - found.keys()):  # one query for all, not one each
+        raise Permission.DoesNotExist(f"No such permissions: {', '.join('.'.join(key) for key in missing)}")
+    group.permissions.set(found[key] for key in wanted)
     return group
 
 
