@@ -27,9 +27,9 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common import clock
+from recommendations.history import HistoricalRecords
 from recommendations.models import (
     SEARCH_CONFIG,
     Inspection,

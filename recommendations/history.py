@@ -7,6 +7,10 @@ row its first version, with the reason that says where it came from, so a later 
 tell the value it wrote from a change made since (``reports.importer``).
 """
 
+import functools
+
+import simple_history.manager
+import simple_history.models
 from django.apps import apps
 
 # The start of the history reason of every row an import writes (and of rows loaded from a
@@ -16,6 +20,26 @@ IMPORT_REASON = "Imported from "
 # (make fixtures): their values are imports' values too, so a re-import treats them as such.
 LOADED_REASON = "Loaded from "
 WRITTEN_BY_IMPORT = (IMPORT_REASON, LOADED_REASON)
+
+
+class HistoryManager(simple_history.manager.HistoryManager):
+    """django-simple-history's manager, whose class with the history queryset's methods is made
+    once: the library makes a new one (``Manager.from_queryset``, which inspects every method of
+    the queryset) each time ``Model.history`` is read, and every save of a row with history reads
+    it: 80 µs each, a fifth of the cost of saving a paragraph."""
+
+    @classmethod
+    @functools.cache
+    def from_queryset(cls, queryset_class, class_name=None):
+        return super().from_queryset(queryset_class, class_name)
+
+
+class HistoricalRecords(simple_history.models.HistoricalRecords):
+    """The history of a model's rows, as django-simple-history keeps it, with ``HistoryManager``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("history_manager", HistoryManager)
+        super().__init__(*args, **kwargs)
 
 
 def models_with_history(app_labels=("recommendations", "findings")):

@@ -18,9 +18,9 @@ from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common import clock
+from recommendations.history import HistoricalRecords
 
 # The longest text a person may type into each free-text field: enforced by the forms, the
 # models' clean() and the database (a CheckConstraint on the length, as SQLite ignores a
