@@ -195,6 +195,19 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Screenshots of the browser tests' pages, for people to look at: taken only when SCREENSHOTS
+# names a folder (`SCREENSHOTS=/tmp/shots make test`). Each costs Chromium a full-page render and
+# a PNG, for nothing a test asserts.
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "")
+
+
+def shoot(page, name):
+    """A full-page screenshot of ``page`` as ``SCREENSHOTS/name.png``, when SCREENSHOTS is set."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
 @pytest.fixture
 def new_page(browser):
     """``new_page(**options)``: a page in a browser context of its own, as ``browser.new_page``,

@@ -2,36 +2,27 @@
 and a desktop's (1280 px): the "Get emails" link, the form and its errors, "Check your email",
 the confirmation page and its button, the management page, the one-click unsubscribe page; and a
 leader's account and password pages. Each page fits the window and axe-core finds no WCAG 2.2
-A/AA violation. Screenshots go to ALERTS_SCREENSHOTS when it names a folder."""
+A/AA violation. Screenshots go to SCREENSHOTS when it names a folder (tests/conftest.py)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shoot
 from tests.test_browser_every_page import TOO_WIDE
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = [320, 1280]
-SCREENSHOTS = os.environ.get("ALERTS_SCREENSHOTS", "")
-
-
-def shoot(page, name, width):
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
 
 
 def check(page, axe, name, width):
     assert page.evaluate(TOO_WIDE) == [], f"{name} at {width}px"
     assert axe(page) == [], f"{name} at {width}px"
-    shoot(page, name, width)
+    shoot(page, f"{name}-{width}")
 
 
 def link_in(message, name):
@@ -52,7 +43,7 @@ def published(make_review, belmarsh, settings, live_server):
 def test_following_an_establishment_from_its_page(live_server, page, axe, published, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + reverse("public:establishment", args=["belmarsh"]))
-    shoot(page, "public-establishment-with-link", width)
+    shoot(page, f"public-establishment-with-link-{width}")
     page.get_by_role("link", name="Get emails about HMP Belmarsh").click()
     page.wait_for_url("**/alerts/follow/establishments/belmarsh/")
     check(page, axe, "alerts-subscribe", width)

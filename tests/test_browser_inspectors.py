@@ -10,9 +10,7 @@ from playwright.sync_api import expect
 
 from findings.models import Judgement
 from recommendations.models import PublicationStatus, Recommendation
-from tests.conftest import PASSWORD
-
-SCREENSHOTS = "/tmp"
+from tests.conftest import PASSWORD, shoot
 
 
 @pytest.mark.browser
@@ -42,7 +40,7 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
 
     # Follow up the recommendation and judge it, on the review page.
     expect(page.get_by_text("What each level means")).to_be_visible()
-    page.screenshot(path=f"{SCREENSHOTS}/inspectors-review.png", full_page=True)
+    shoot(page, "inspectors-review")
     page.get_by_text(re.compile("Add another judgement you record", re.IGNORECASE)).click()
     row = page.locator("#judgements-group tr.dynamic-judgements").last
     row.locator("select[name$='-recommendation']").select_option(
@@ -57,14 +55,14 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
     # Publishing now is refused, naming what is missing.
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Use of force (1.39) has no evidence paragraph: add at least one.")).to_be_visible()
-    page.screenshot(path=f"{SCREENSHOTS}/inspectors-refused.png", full_page=True)
+    shoot(page, "inspectors-refused")
 
     # Add its evidence on the judgement's page, and correct the level on second thoughts.
     page.locator("#judgements-group").get_by_role("link", name="Add evidence").click()
     page.get_by_label("Level").select_option(label="Reasonable progress")
     page.locator("input[name='evidence-0-number']").fill("3.20")
     page.locator("textarea[name='evidence-0-text']").fill("Every use of force was now reviewed within 72 hours.")
-    page.screenshot(path=f"{SCREENSHOTS}/inspectors-judgement.png", full_page=True)
+    shoot(page, "inspectors-judgement")
     page.get_by_role("button", name="Save", exact=True).click()
     assert judgement.evidence.get().number == "3.20"
     judgement.refresh_from_db()
@@ -85,7 +83,7 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
     # Publish.
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("is published and the public can see it now")).to_be_visible()
-    page.screenshot(path=f"{SCREENSHOTS}/inspectors-published.png", full_page=True)
+    shoot(page, "inspectors-published")
     review.refresh_from_db()
     assert review.status == PublicationStatus.PUBLISHED and review.published_by == hmi_inspector
 
@@ -95,7 +93,7 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
     expect(page.locator("#change-history")).to_contain_text(
         re.compile(r"Level:\s*Good progress \(HMI Prisons\)\s*→\s*Reasonable progress \(HMI Prisons\)")
     )
-    page.screenshot(path=f"{SCREENSHOTS}/inspectors-history.png", full_page=True)
+    shoot(page, "inspectors-history")
 
     # The public review page shows it.
     public_url = reverse("public:review", kwargs={"slug": belmarsh.slug, "review": review.slug})

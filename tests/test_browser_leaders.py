@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from recommendations.models import Action, ActionPlan, ActionStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shoot
 from tests.leaders_data import TODAY
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_leader_runs_the_action_plan_and_publishes_it(
     page.click("button:has-text('Sign in')")
     expect(page).to_have_url(re.compile(r"/leaders/belmarsh/$"))
     expect(page.locator("h1")).to_have_text("Open recommendations and your action plan")
-    page.screenshot(path="/tmp/leaders-dashboard-empty.png", full_page=True)
+    shoot(page, "leaders-dashboard-empty")
     check("dashboard")
 
     # The response: partly accepted without a reason is refused, then given one.
@@ -71,7 +71,7 @@ def test_leader_runs_the_action_plan_and_publishes_it(
     page.fill("#id_target_date", "30")
     page.fill("#id_target_date-month", "9")
     page.fill("#id_target_date-year", "2022")
-    page.screenshot(path="/tmp/leaders-action-form.png", full_page=True)
+    shoot(page, "leaders-action-form")
     page.click("button:has-text('Add the action')")
     page.click("text=Add an action")
     page.fill("#id_description", "Issue body-worn cameras to every officer on the wings")
@@ -81,7 +81,7 @@ def test_leader_runs_the_action_plan_and_publishes_it(
     page.fill("#id_target_date-year", "2022")
     page.click("button:has-text('Add the action')")
     expect(page.locator("main")).to_contain_text("is in the past, so the action already counts as overdue")
-    page.screenshot(path="/tmp/leaders-recommendation.png", full_page=True)
+    shoot(page, "leaders-recommendation")
     check("recommendation with a warning")
 
     # Mark the first one done, with a note on what changed.
@@ -95,7 +95,7 @@ def test_leader_runs_the_action_plan_and_publishes_it(
     page.fill("#id_note", "Every incident since May reviewed on camera; findings minuted.")
     page.click("button:has-text('Mark as done')")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Done")
-    page.screenshot(path="/tmp/leaders-action.png", full_page=True)
+    shoot(page, "leaders-action")
     page.click("text=See every change to this action")
     expect(page.locator("h1")).to_have_text("History of the action")
     check("history")
@@ -116,7 +116,7 @@ def test_leader_runs_the_action_plan_and_publishes_it(
     expect(row).to_contain_text("Insufficient progress")
     expect(row).to_contain_text("Partly accepted")
     expect(row).to_contain_text("1 of 2 actions done")
-    page.screenshot(path="/tmp/leaders-dashboard.png", full_page=True)
+    shoot(page, "leaders-dashboard")
     check("dashboard with a plan")
     page.click("a:has-text('Publish the action plan')")
     check("publish")

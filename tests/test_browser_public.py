@@ -78,13 +78,12 @@ def test_paragraph_reference_link_goes_to_the_paragraph(live_server, page, revie
 # --- On the real Belmarsh data ---------------------------------------------------------------
 
 
-def test_open_the_belmarsh_review_from_the_home_page(live_server, page, axe, belmarsh_data):
+def test_open_the_belmarsh_review_from_the_home_page(live_server, page, belmarsh_data):
     page.goto(live_server.url + reverse("public:home"))
     page.get_by_role("link", name="HMP Belmarsh").first.click()
     expect(page.locator(".govuk-caption-xl")).to_contain_text("HMP Belmarsh")
     assert page.locator("h1").inner_text().startswith("Independent review of progress")
     assert page.get_by_role("heading", name="Use of force").count() >= 1
-    assert axe(page) == []
 
 
 def test_filter_belmarsh_to_no_meaningful_progress(live_server, page, belmarsh_data):

@@ -1,12 +1,10 @@
 """In Chromium, on the Belmarsh data: a leader downloads the action plan from the dashboard,
 edits it with openpyxl, uploads it, reads the preview at a desktop's width and a phone's (320 px:
 nothing wider than the window, axe-core clean), confirms, and sees the changes saved. The
-screenshots go to ``SCREENSHOTS`` (``/work/notes/sheets`` on the development machine)."""
+screenshots go to SCREENSHOTS when it names a folder (tests/conftest.py)."""
 
 import datetime
 import io
-import os
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,23 +12,16 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from recommendations.models import Action, TargetDateChange
+from tests.conftest import shoot
 from tests.test_browser_every_page import SERIF_TEXT, TOO_WIDE, sign_in
 from tests.test_browser_every_page import site as site  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", "/work/notes/sheets"))
-
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
-
-
-def shoot(page, name):
-    if SCREENSHOTS.parent.exists():
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def problems(page, axe):
@@ -107,13 +98,13 @@ def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, new_page
     expect(main).to_contain_text("30 September 2022")
     expect(main).to_contain_text("31 December 2022")
     expect(main).to_contain_text("Audit use-of-force paperwork every month")
-    shoot(page, "upload-preview-1280.png")
+    shoot(page, "upload-preview-1280")
     assert problems(page, axe) == {}
     assert Action.objects.filter(description__startswith="Audit use-of-force").count() == 0  # nothing saved yet
 
     page.set_viewport_size({"width": 320, "height": 800})
     page.reload()
-    shoot(page, "upload-preview-320.png")
+    shoot(page, "upload-preview-320")
     assert problems(page, axe) == {}
 
     page.click("button:has-text('Save 2 changes to the plan')")
@@ -126,7 +117,7 @@ def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, new_page
     # The action's page at 320 px: the target-date changes stack, nothing is cut off.
     page.goto(live_server.url + reverse("leaders:action", kwargs={"slug": "belmarsh", "pk": action.pk}))
     expect(page.locator("main")).to_contain_text("Camera supplier delayed.")
-    shoot(page, "action-date-changes-320.png")
+    shoot(page, "action-date-changes-320")
     assert problems(page, axe) == {}
 
 
@@ -142,7 +133,7 @@ def test_publishing_with_gaps_and_a_note_corrected_in_the_browser(live_server, n
     expect(page.locator("main")).to_contain_text("without a response")
     page.click("button:has-text('Publish the action plan')")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Tick the box")
-    shoot(page, "publish-gaps-320.png")
+    shoot(page, "publish-gaps-320")
     assert problems(page, axe) == {}
 
     action = site["action"]
