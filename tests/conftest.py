@@ -239,6 +239,20 @@ def offer_welsh(settings, tmp_path):
     return offer
 
 
+# axe-core's run, and what the tests read of it: each violation's rule, impact, help and first
+# five elements, made in the page. The whole result (every rule that passed or did not apply,
+# with its description and tags) would cross to Python for nothing: 35–40 ms a run.
+AXE_VIOLATIONS = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target),
+  }));
+}"""
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     return AXE_JS.read_text()
@@ -262,15 +276,7 @@ def axe(axe_source):
                 page.add_init_script(script=axe_source)
                 preloaded.add(page)
             page.evaluate(axe_source)
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}, "
-            "resultTypes: ['violations']})"
-        )
-        return [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]
-        ]
+        return page.evaluate(AXE_VIOLATIONS)
 
     return run
 

@@ -345,6 +345,24 @@ def test_the_checks_catch_a_refused_script_a_missing_file_and_a_shift(live_serve
     assert page.evaluate(AFTER_LOAD)["moved"] >= 0.01
 
 
+def test_axe_reports_a_planted_violation_with_its_element(live_server, new_page, axe):
+    page = new_page(viewport={"width": PHONE, "height": 800})
+    page.goto(live_server.url + reverse("public:home"))
+    assert axe(page) == []
+    page.evaluate(
+        "() => { const image = document.createElement('img');"
+        " image.src = '/static/favicon.svg'; document.querySelector('main').append(image); }"
+    )
+    assert axe(page) == [
+        {
+            "id": "image-alt",
+            "impact": "critical",
+            "help": "Images must have alternative text",
+            "nodes": [["img"]],
+        }
+    ]
+
+
 def test_sign_out_looks_like_the_navigation_links_beside_it(live_server, page, belmarsh_leader):
     """Sign out is a button (it posts), styled exactly as the links beside it: font, colour, underline."""
     sign_in(page, live_server, belmarsh_leader.username)
