@@ -475,12 +475,20 @@ def make_review(db, hmi_prisons, ofsted):
 
 def build_review(establishment, judgements, *, year=2022, status="published", published_on=None):
     """``make_review`` as a plain function, for data built once for many tests
-    (``rolled_back_afterwards``)."""
-    from findings.models import Judgement, Paragraph, ParagraphPart
+    (``rolled_back_afterwards``).
+
+    The recommendations, judgements and paragraphs are written a table at a time, each with its
+    first history record, as django-simple-history's ``bulk_create_with_history`` writes them
+    (with what their own ``save`` checks and sets done first): the same rows, the same history,
+    a fraction of the queries of one ``create`` each (a tenth of the non-browser tests' time)."""
+    from simple_history.utils import bulk_create_with_history
+
+    from findings.models import Judgement, Paragraph, ParagraphPart, ProgressLevel
     from findings.publishing import public_data_changed
     from recommendations.models import Inspection, InspectionKind, Inspectorate, Recommendation, RecommendationKind
 
     inspectorates = {i.slug: i for i in Inspectorate.objects.filter(slug__in=["hmi-prisons", "ofsted"])}
+    levels = {(level.inspectorate_id, level.slug): level for level in ProgressLevel.objects.all()}
     inspection = Inspection.objects.create(
         establishment=establishment,
         kind=InspectionKind.FULL,
@@ -499,38 +507,52 @@ def build_review(establishment, judgements, *, year=2022, status="published", pu
         published_on=published_on or datetime.date(year, 4, 26),
         status=status,
     )
-    Paragraph.objects.create(
-        inspection=review, number="1.1", part=ParagraphPart.SUMMARY, text=f"{establishment} is a prison."
-    )
-    theme = 0
-    for position, (inspectorate_slug, level_slug) in enumerate(judgements, start=1):
-        inspectorate = inspectorates[inspectorate_slug]
+    recommendations, theme = [], 0
+    for position, (inspectorate_slug, _) in enumerate(judgements, start=1):
         is_theme = inspectorate_slug == "ofsted"
         theme += is_theme
-        recommendation = Recommendation.objects.create(
-            inspection=inspection,
-            inspectorate=inspectorate,
-            kind=RecommendationKind.THEME if is_theme else RecommendationKind.RECOMMENDATION,
-            theme_number=theme if is_theme else None,
-            area=f"Area {position}",
-            concern=f"Concern {position} at {establishment}.",
-            text=f"Recommendation {position} for {establishment}.",
-            reference="" if is_theme else f"1.{position}",
-            position=position,
+        recommendations.append(
+            Recommendation(
+                inspection=inspection,
+                inspectorate=inspectorates[inspectorate_slug],
+                kind=RecommendationKind.THEME if is_theme else RecommendationKind.RECOMMENDATION,
+                theme_number=theme if is_theme else None,
+                area=f"Area {position}",
+                concern=f"Concern {position} at {establishment}.",
+                text=f"Recommendation {position} for {establishment}.",
+                reference="" if is_theme else f"1.{position}",
+                position=position,
+            )
         )
-        judgement = Judgement.objects.create(
+    bulk_create_with_history(recommendations, Recommendation)
+    made = [
+        Judgement(
             review=review,
             recommendation=recommendation,
-            level=level(inspectorate, level_slug),
+            level=levels[(recommendation.inspectorate_id, level_slug)],
             position=position,
         )
-        Paragraph.objects.create(
+        for position, (recommendation, (_, level_slug)) in enumerate(
+            zip(recommendations, judgements, strict=True), start=1
+        )
+    ]
+    bulk_create_with_history(made, Judgement)
+    paragraphs = [
+        Paragraph(inspection=review, number="1.1", part=ParagraphPart.SUMMARY, text=f"{establishment} is a prison.")
+    ]
+    paragraphs += [
+        Paragraph(
             inspection=review,
-            number=f"3.{position}",
+            number=f"3.{judgement.position}",
             part=ParagraphPart.EVIDENCE,
             judgement=judgement,
-            text=f"Evidence {position} at {establishment}.",
+            text=f"Evidence {judgement.position} at {establishment}.",
         )
+        for judgement in made
+    ]
+    for paragraph in paragraphs:
+        paragraph.set_position_from_number()  # as Paragraph.save does
+    bulk_create_with_history(paragraphs, Paragraph)
     # As publishing, the admin and the importer do after writing: the public windows of
     # the judgements, and the public cache.
     public_data_changed(reviews=[review])
