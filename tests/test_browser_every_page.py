@@ -89,6 +89,7 @@ new PerformanceObserver(list => {
 """
 
 AFTER_LOAD = """() => ({
+  refused: window.__refused,
   moved: window.__shifts.reduce((sum, shift) => sum + shift, 0),
   scripts: document.body.classList.contains('js-enabled'),
   menu: document.querySelector('.govuk-js-service-navigation-toggle')?.getAttribute('aria-expanded') ?? null,
@@ -205,8 +206,8 @@ def sign_in(page, live_server, username):
 class Watch:
     """What a page reports as it goes: console errors, script errors, subresources that fail (a
     page the walk visits may itself answer 403 or 404), and, in the page, the ``WATCH`` record.
-    Not while axe-core runs (``quiet``): its probing makes Select2, in the inspectors' workspace,
-    add a style element the policy refuses, which the site never does by itself."""
+    On the inspectors' workspace, not while axe-core runs (``quiet``): its probing makes Select2
+    add a style element the policy refuses, which the workspace never does by itself."""
 
     def __init__(self, page):
         self.problems, self.listening = [], True
@@ -247,15 +248,18 @@ def check_pages(page, live_server, axe, pages):
     for name, url in pages.items():
         watch.problems.clear()
         page.goto(live_server.url + url)
-        found = {
-            "too wide": page.evaluate(TOO_WIDE),
-            "serif text": page.evaluate(SERIF_TEXT),
-            "refused or failed": page.evaluate("window.__refused") + watch.problems,
-        }
-        with watch.quiet():
+        found = {"too wide": page.evaluate(TOO_WIDE), "serif text": page.evaluate(SERIF_TEXT)}
+        workspace = url.startswith("/admin/")  # the Django admin's own pages and scripts
+        if workspace:  # what it reported before axe-core probed its Select2 boxes
+            found["refused or failed"] = page.evaluate("window.__refused") + watch.problems
+            with watch.quiet():
+                found["axe"] = axe(page)
+        else:
             found["axe"] = axe(page)
-        after = page.evaluate(AFTER_LOAD)  # after axe-core, which gives late shifts time to show
-        if not url.startswith("/admin/"):  # the Django admin's own pages and scripts
+        # After axe-core, which gives late refusals, errors and shifts time to show.
+        after = page.evaluate(AFTER_LOAD)
+        if not workspace:
+            found["refused or failed"] = after["refused"] + watch.problems
             if not after["scripts"]:
                 found["scripts"] = ["GOV.UK Frontend did not run: no js-enabled on the body"]
             if page.viewport_size["width"] <= PHONE and after["menu"] != "false":
