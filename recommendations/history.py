@@ -5,6 +5,8 @@ django-simple-history records a row when it is saved through the ORM one at a ti
 arrive by ``loaddata`` or ``bulk_create`` have none. ``record_first_history`` gives each such
 row its first version, with the reason that says where it came from, so a later re-import can
 tell the value it wrote from a change made since (``reports.importer``).
+
+The models declare their history with this module's ``HistoricalRecords``.
 """
 
 import functools

@@ -156,14 +156,14 @@ def role_group(role):
     wanted = {
         (app_label, f"{action}_{model}") for app_label, model, actions in role_permissions(role) for action in actions
     }
-    found = {
+    found = {  # one query for them all, not one each
         (permission.content_type.app_label, permission.codename): permission
         for permission in Permission.objects.select_related("content_type").filter(
             content_type__app_label__in={app_label for app_label, _ in wanted},
             codename__in={codename for _, codename in wanted},
         )
     }
-    if missing := sorted(wanted - found.keys()):  # one query for all, not one each
+    if missing := sorted(wanted - found.keys()):
         raise Permission.DoesNotExist(f"No such permissions: {', '.join('.'.join(key) for key in missing)}")
     group.permissions.set(found[key] for key in wanted)
     return group
