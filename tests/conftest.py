@@ -22,15 +22,17 @@ AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 # without the browser around it, as Playwright uses by default: the browser tests take about a
 # third less time in it (docs/architecture.md).
 BROWSERS = ("chromium-headless-shell", "chromium")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
-    (
-        str(path)
-        for name in BROWSERS
-        for path in (Path("/usr/lib/chromium") / name, Path(shutil.which(name) or "/nonexistent"))
-        if path.exists()
-    ),
-    "",
-)
+
+
+def _installed_browser():
+    for name in BROWSERS:
+        for path in (Path("/usr/lib/chromium") / name, shutil.which(name)):
+            if path and Path(path).exists():
+                return str(path)
+    return ""
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or _installed_browser()
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
