@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from findings.models import ReportSource
 from findings.publishing import public_data_changed
@@ -59,6 +60,14 @@ def identical_source(data: bytes) -> ReportSource | None:
     )
 
 
+def recorded_name(data: bytes, name: str, identical: ReportSource | None = None) -> str:
+    """The name an import records as its source: the name the same bytes were first imported
+    under, if they were (an identical file uploaded again as "report (1).pdf" changes nothing),
+    else ``name``."""
+    identical = identical if identical is not None else identical_source(data)
+    return identical.original_name if identical is not None else name
+
+
 def keep_source(
     review: Inspection, data: bytes, name: str, user=None, identical: ReportSource | None = None
 ) -> tuple[ReportSource, bool]:
@@ -89,6 +98,16 @@ def keep_source(
     source.save()
     public_data_changed()  # the public page now links the file
     return source, True
+
+
+def _relink(source: ReportSource, user) -> None:
+    """A file kept before (for this review) whose import changed the review again, as an older file
+    imported after a newer one does: it is what the review now says, so it becomes the latest, the
+    one the public page links, and is still kept once."""
+    source.imported_at = timezone.now()
+    source.imported_by = user if getattr(user, "pk", None) else source.imported_by
+    source.save(update_fields=["imported_at", "imported_by"])
+    public_data_changed()
 
 
 def file_bytes(path) -> bytes:
@@ -139,8 +158,12 @@ def import_file(
     report = report or read_file(data, name)
     with transaction.atomic():
         identical = identical_source(data)
-        review, changes = save_any_report(report, source=name, publish=publish, user=user, overwrite=overwrite)
+        review, changes = save_any_report(
+            report, source=recorded_name(data, name, identical), publish=publish, user=user, overwrite=overwrite
+        )
         source, created = (None, False) if dry_run else keep_source(review, data, name, user, identical)
+        if source is not None and not created and changes.changed:
+            _relink(source, user)
         if dry_run:
             transaction.set_rollback(True)
     if identical is not None and identical.inspection_id != review.pk:
