@@ -5,6 +5,7 @@ bold labels, narrow and wide margins; facing pages with different headers, sub-h
 body's type, large type that fills a table's column to its edge. Each reads exactly as the report's text reads, or is
 refused with its page and line."""
 
+import datetime
 import re
 
 import pytest
@@ -264,3 +265,24 @@ def test_sub_headings_in_the_body_type_start_their_own_blocks():
     assert report.introductions[0].text.startswith("This part of the report is written by Ofsted inspectors.")
     good = next(level for level in report.scales["HMI Prisons"] if level.label == "Good progress")
     assert good.definition.endswith("delivered a clear improvement in outcomes for prisoners.")
+
+
+COVER = "".join(
+    f"{line} \n"  # as the seed's lines end, with a space
+    for line in [
+        "Report on an independent review of progress at HMP Belmarsh", "", "by HM Chief Inspector of Prisons", "",
+        "7–9 March 2022", "", "Contents", "", "Section 1 Chief Inspector’s summary 3", "Section 2 Key findings 5",
+        "Section 3 Progress against the key concerns and recommendations and Ofsted themes 8",
+        "Section 4 Summary of judgements 14", "Appendix I About this report 16", "Appendix II Glossary 18", "",
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", [Layout(), Layout(footer_above=True, page_label="Page {n} of {total}")])
+def test_a_cover_and_contents_page_read_as_the_text_with_the_visit_dates(layout):
+    """The cover's title and visit dates, and a contents page whose entries name the sections (each
+    with its page number): the visit dates are read, the entries are not taken for the sections."""
+    text = COVER + SEED
+    want = fields(parse_document(read_document(text.encode(), "belmarsh.txt")))
+    assert want["review"][-3:-1] == (datetime.date(2022, 3, 7), datetime.date(2022, 3, 9))
+    assert read_pdf(typeset(text, layout)) == want
