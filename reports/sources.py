@@ -23,7 +23,7 @@ from findings.models import ReportSource
 from findings.publishing import public_data_changed
 from recommendations.models import Inspection
 from reports.importer import Changes, parse_any_report, save_any_report
-from reports.limits import size_refusal
+from reports.limits import format_refusal, size_refusal
 from reports.reading import ReportError
 from reports.reading.reader import is_pdf
 from reports.reading.report import Report
@@ -129,13 +129,17 @@ def file_bytes(path) -> bytes:
 
 def read_file(data: bytes, name: str):
     """The report in a file's bytes (a PDF by its layout, or text), or ReportError: a review
-    (``Report``) or a full inspection (``FullInspection``), told apart by the title line."""
-    return parse_any_report(data, name)
+    (``Report``) or a full inspection (``FullInspection``), told apart by the title line. A file
+    named neither .pdf nor .txt (and not starting %PDF-) is refused, as the upload page refuses it."""
+    return read_file_with_progress(data, name, None)
 
 
 def read_file_with_progress(data: bytes, name: str, progress):
     """``read_file``, calling ``progress(page, pages)`` as each page of a PDF is read (a full
     inspection's or a review's, told apart by the title once the pages are read)."""
+    refusal = format_refusal(data, name)
+    if refusal:
+        raise ReportError(refusal)
     return parse_any_report(data, name, progress)
 
 

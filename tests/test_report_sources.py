@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from findings.models import ReportSource
@@ -237,13 +237,29 @@ def test_the_same_file_under_another_name_changes_nothing(db, pdf_path, tmp_path
         ("report.txt", b"", "The file is empty: there is no report text to import."),
         ("report.txt", b"Section 1\x00", "The file is binary (it contains NUL bytes), not the text of a report."),
         ("report.txt", "Section 1 é".encode("latin-1"), "The file is not UTF-8 text (byte 0xe9 cannot be decoded)"),
-        ("report.docx", b"PK\x03\x04", "Upload the report’s PDF (.pdf) or its text (.txt)."),
+        (
+            "report.docx",
+            b"PK\x03\x04",
+            "A report is imported from its PDF (.pdf) or its text (.txt), and this file is neither.",
+        ),
+        (
+            "report.md",
+            SEED.encode(),
+            "A report is imported from its PDF (.pdf) or its text (.txt), and this file is neither.",
+        ),
     ],
 )
-def test_text_the_command_refuses_the_upload_page_refuses_with_the_same_message(inspector, name, data, message):
+def test_text_the_command_refuses_the_upload_page_refuses_with_the_same_message(
+    inspector, name, data, message, tmp_path
+):
     response = inspector.post(UPLOAD, {"report": SimpleUploadedFile(name, data)})
     assert response.status_code == 400
     assert message in response.content.decode().replace("&#x27;", "'")
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as refused:
+        run(path, verbosity=0)
+    assert message in str(refused.value)
     assert not Inspection.objects.exists()
 
 
