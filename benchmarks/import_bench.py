@@ -83,8 +83,11 @@ def main(argv=None):
         results = [
             ("text: parse", timed(lambda: parse_report(text), args.runs)),
             ("text: read, parse and import into an empty database", timed(first_import, args.runs)),
-            ("PDF: extract the text (pypdf)", timed(lambda: text_from_pdf(pdf.read_bytes()), args.runs)),
-            ("PDF: parse the extracted text", timed(lambda: parse_report(pdf_text), args.runs)),
+            (
+                "PDF: its lines with layout, as text (pypdf text visitor)",
+                timed(lambda: text_from_pdf(pdf.read_bytes()), args.runs),
+            ),
+            ("PDF: parse that text by the text rules", timed(lambda: parse_report(pdf_text), args.runs)),
             ("PDF: extract, parse and import into an empty database", timed(lambda: first_import(pdf), args.runs)),
         ]
         repeat_import()

@@ -7,7 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.limits import MAX_REPORT_BYTES, check_pdf, size_refusal
+from reports.limits import MAX_REPORT_BYTES, check_pdf, format_refusal, size_refusal
 from reports.reading import ReportError, decode_report
 from reports.reading.pdf import page_count
 
@@ -35,16 +35,17 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(refusal)
         data = upload.read()
         name = upload.name.rsplit("/", 1)[-1].lower()
+        refusal = format_refusal(data, name)
+        if refusal:
+            raise forms.ValidationError(refusal)
         try:
             if data.startswith(b"%PDF-"):
                 check_pdf(data)
                 self.pages = page_count(data)
             elif name.endswith(".pdf"):
                 raise forms.ValidationError(gettext("The file is not a PDF (it does not start with %PDF-)."))
-            elif name.endswith(".txt"):
-                decode_report(data)  # empty, binary or not UTF-8: refused as the command refuses it
             else:
-                raise forms.ValidationError(gettext("Upload the report’s PDF (.pdf) or its text (.txt)."))
+                decode_report(data)  # empty, binary or not UTF-8: refused as the command refuses it
         except ReportError as error:
             raise forms.ValidationError(str(error)) from None
         self.data_bytes = data

@@ -10,6 +10,7 @@ import io
 import re
 
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 from reports.parser import ReportError
 
@@ -24,6 +25,16 @@ def size_refusal(size, limit=None):
     if size <= limit:
         return None
     return f"The file is {filesizeformat(size)}: reports up to {filesizeformat(limit)} can be imported."
+
+
+def format_refusal(data: bytes, name: str):
+    """The sentence refusing a file that is neither a PDF nor a report's text by its name and first
+    bytes (the upload page and ``import_report`` alike), or None: a file starting ``%PDF-`` is a PDF
+    whatever its name, a ``.pdf`` or ``.txt`` is read as one (and refused by its reader if it is
+    not one); any other is refused."""
+    if data.startswith(b"%PDF-") or name.lower().endswith((".pdf", ".txt")):
+        return None
+    return gettext("A report is imported from its PDF (.pdf) or its text (.txt), and this file is neither.")
 
 
 def check_pdf(data: bytes, max_pages=None) -> None:

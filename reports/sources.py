@@ -17,12 +17,13 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from findings.models import ReportSource
 from findings.publishing import public_data_changed
 from recommendations.models import Inspection
 from reports.importer import Changes, parse_any_report, save_any_report
-from reports.limits import size_refusal
+from reports.limits import format_refusal, size_refusal
 from reports.reading import ReportError
 from reports.reading.reader import is_pdf
 from reports.reading.report import Report
@@ -59,6 +60,14 @@ def identical_source(data: bytes) -> ReportSource | None:
     )
 
 
+def recorded_name(data: bytes, name: str, identical: ReportSource | None = None) -> str:
+    """The name an import records as its source: the name the same bytes were first imported
+    under, if they were (an identical file uploaded again as "report (1).pdf" changes nothing),
+    else ``name``."""
+    identical = identical if identical is not None else identical_source(data)
+    return identical.original_name if identical is not None else name
+
+
 def keep_source(
     review: Inspection, data: bytes, name: str, user=None, identical: ReportSource | None = None
 ) -> tuple[ReportSource, bool]:
@@ -91,6 +100,16 @@ def keep_source(
     return source, True
 
 
+def _relink(source: ReportSource, user) -> None:
+    """A file kept before (for this review) whose import changed the review again, as an older file
+    imported after a newer one does: it is what the review now says, so it becomes the latest, the
+    one the public page links, and is still kept once."""
+    source.imported_at = timezone.now()
+    source.imported_by = user if getattr(user, "pk", None) else source.imported_by
+    source.save(update_fields=["imported_at", "imported_by"])
+    public_data_changed()
+
+
 def file_bytes(path) -> bytes:
     """A report file's bytes, or ReportError saying why they cannot be read. A file over the
     upload page's size limit is refused before it is read, as the page refuses it."""
@@ -110,13 +129,17 @@ def file_bytes(path) -> bytes:
 
 def read_file(data: bytes, name: str):
     """The report in a file's bytes (a PDF by its layout, or text), or ReportError: a review
-    (``Report``) or a full inspection (``FullInspection``), told apart by the title line."""
-    return parse_any_report(data, name)
+    (``Report``) or a full inspection (``FullInspection``), told apart by the title line. A file
+    named neither .pdf nor .txt (and not starting %PDF-) is refused, as the upload page refuses it."""
+    return read_file_with_progress(data, name, None)
 
 
 def read_file_with_progress(data: bytes, name: str, progress):
     """``read_file``, calling ``progress(page, pages)`` as each page of a PDF is read (a full
     inspection's or a review's, told apart by the title once the pages are read)."""
+    refusal = format_refusal(data, name)
+    if refusal:
+        raise ReportError(refusal)
     return parse_any_report(data, name, progress)
 
 
@@ -139,8 +162,12 @@ def import_file(
     report = report or read_file(data, name)
     with transaction.atomic():
         identical = identical_source(data)
-        review, changes = save_any_report(report, source=name, publish=publish, user=user, overwrite=overwrite)
+        review, changes = save_any_report(
+            report, source=recorded_name(data, name, identical), publish=publish, user=user, overwrite=overwrite
+        )
         source, created = (None, False) if dry_run else keep_source(review, data, name, user, identical)
+        if source is not None and not created and changes.changed:
+            _relink(source, user)
         if dry_run:
             transaction.set_rollback(True)
     if identical is not None and identical.inspection_id != review.pk:

@@ -26,7 +26,7 @@ from recommendations.roles import is_inspector
 from reports import jobs, upload
 from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_any_report
 from reports.reading import ReportError
-from reports.sources import import_file, read_file_with_progress
+from reports.sources import import_file, read_file_with_progress, recorded_name
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,9 @@ def read_upload(job_id: str) -> str:
         report = read_file_with_progress(data, name, _reading(job))
         jobs.update(job, stage="Working out what the import would change")
         with transaction.atomic():
-            _, changes = save_any_report(report, source=name, publish=None, user=user, overwrite=True)
+            _, changes = save_any_report(
+                report, source=recorded_name(data, name), publish=None, user=user, overwrite=True
+            )
             transaction.set_rollback(True)
     except (ReportError, upload.UploadExpired) as error:
         jobs.update(job, state=jobs.REFUSED, message=f"{job['name']} cannot be imported. {error}")

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +23,8 @@ from reports.forms import ConfirmForm, UploadForm
 from reports.grammars.full_inspection import FullInspection
 from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, describe_refused, save_any_report
 from reports.reading import ReportError
-from reports.sources import import_file, read_file
+from reports.reading.reader import is_pdf
+from reports.sources import identical_source, import_file, read_file, recorded_name, sha256_of
 
 
 def _inspector_only(request):
@@ -37,12 +40,38 @@ def _preview(data: bytes, name: str, user):
     """The report and what importing it would write, worked out and rolled back."""
     report = read_file(data, name)
     with transaction.atomic():
-        _, changes = save_any_report(report, source=name, publish=None, user=user, overwrite=True)
+        _, changes = save_any_report(report, source=recorded_name(data, name), publish=None, user=user, overwrite=True)
         transaction.set_rollback(True)
     return report, changes
 
 
-def _preview_context(request, report, changes, name, form):
+def _file(data: bytes | None, name: str) -> dict | None:
+    """What the preview says about the file itself: its format, size and SHA-256, and the source
+    already kept with the same bytes, if any (importing it again keeps no second copy)."""
+    if data is None:
+        return None
+    return {
+        "format_label": "PDF" if is_pdf(data, name) else gettext("text"),
+        "size": len(data),
+        "sha256": sha256_of(data),
+        "identical": identical_source(data),
+    }
+
+
+def _identical_note(data: bytes) -> str:
+    """After a refusal: that these very bytes were imported before, if they were (an inspector
+    uploading the file again learns that there is nothing of theirs left to import)."""
+    identical = identical_source(data)
+    if identical is None:
+        return ""
+    return " " + gettext("This very file (the same SHA-256) was imported on %(date)s as %(name)s, for %(review)s.") % {
+        "date": date_format(timezone.localtime(identical.imported_at).date()),
+        "name": identical.original_name,
+        "review": identical.inspection,
+    }
+
+
+def _preview_context(request, report, changes, name, form, data=None):
     rows = {action: [row for row in changes.rows if row[0] == action] for action in (CREATED, UPDATED, UNCHANGED)}
     edited = {(edit.model, edit.row, edit.field) for edit in changes.edits}
     fields = [
@@ -71,6 +100,7 @@ def _preview_context(request, report, changes, name, form):
         edits=changes.edits,
         refused=changes.refused,
         form=form,
+        file=_file(data, name),
     )
 
 
@@ -92,11 +122,12 @@ def upload_report(request):
     try:
         report, changes = _preview(form.data_bytes, name, request.user)
     except ReportError as error:
-        form.add_error("report", f"{name} cannot be imported. {error}")
+        form.add_error("report", f"{name} cannot be imported. {error}{_identical_note(form.data_bytes)}")
         return render(request, "reports/import_upload.html", _context(request, form=form), status=400)
     token = upload.keep(form.data_bytes, name, request.user)
     confirm = ConfirmForm(initial={"token": token})
-    return render(request, "reports/import_confirm.html", _preview_context(request, report, changes, name, confirm))
+    context = _preview_context(request, report, changes, name, confirm, form.data_bytes)
+    return render(request, "reports/import_confirm.html", context)
 
 
 class ImportedMeanwhile(Exception):
@@ -146,7 +177,7 @@ def confirm_import(request):
         )
     except EditedSinceImport as error:
         report, changes = _preview(data, name, request.user)
-        context = _preview_context(request, report, changes, name, form)
+        context = _preview_context(request, report, changes, name, form, data)
         context["refusal"] = error.message
         return render(request, "reports/import_confirm.html", context, status=409)
     except ReportError as error:
@@ -187,7 +218,11 @@ def import_job(request, job):
     state = found["state"]
     if state == jobs.READY:
         confirm = ConfirmForm(initial={"token": found["token"]})
-        context = _preview_context(request, found["report"], found["changes"], found["name"], confirm)
+        try:
+            data, _ = upload.fetch(found["token"], request.user)
+        except upload.UploadExpired:
+            data = None  # the confirmation will say so
+        context = _preview_context(request, found["report"], found["changes"], found["name"], confirm, data)
         context["preview_job"] = found["id"]
         return render(request, "reports/import_confirm.html", context)
     if state == jobs.IMPORTED:

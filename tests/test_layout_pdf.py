@@ -1,9 +1,11 @@
 """PDFs read by their layout, each typesetting that defeated the text rules typeset here: wrapped
 headings (two and three lines, next line capitalised or not), running headers, "Page 3 of 24",
 pages breaking a paragraph or a concern under a heading-sized running header, a serif body with
-bold labels, narrow and wide margins. Each reads exactly as the report's text reads, or is
+bold labels, narrow and wide margins; facing pages with different headers, sub-headings in the
+body's type, large type that fills a table's column to its edge. Each reads exactly as the report's text reads, or is
 refused with its page and line."""
 
+import datetime
 import re
 
 import pytest
@@ -49,6 +51,10 @@ CASES = {
     "serif body with bold labels": Layout(font="Times-Roman", bold_font="Times-Bold", labels_bold=True),
     "narrow margins": Layout(margin=10 * mm),
     "wide margins": Layout(margin=45 * mm, size=10),
+    # Found in the audit of issue 17: each was refused (with its page and line) before.
+    "facing pages with their own running headers": Layout(footer_above=True, facing="HM Inspectorate of Prisons"),
+    "headings larger but not bold, labels in the body's type": Layout(bold_font="Helvetica", heading_extra=4),
+    "large type filling the table's first column": Layout(size=13, margin=15 * mm),
 }
 
 
@@ -222,3 +228,61 @@ def test_the_reader_reports_each_page_read_out_of_the_whole():
     seen = []
     pages = pdf_pages(typeset(SEED, "a4"), lambda page, pages: seen.append((page, pages)))
     assert seen == [(n, len(pages)) for n in range(1, len(pages) + 1)]
+
+
+def test_facing_pages_headers_are_furniture_though_each_is_on_half_the_pages():
+    """A running header on the right-hand pages and another on the left-hand ones: each comes back
+    on every other page, in the same band, and is taken out."""
+    data = typeset(SEED, CASES["facing pages with their own running headers"])
+    pages = page_lines(data)
+    assert sum("HM Inspectorate of Prisons" in lines[0] for lines in pages) == len(pages) // 2
+    document = read_document(data, "belmarsh.pdf")
+    headers = [f.text for f in document.furniture if f.kind == "running title"]
+    assert len(headers) == len(pages)
+    assert sum(text.endswith("HM Inspectorate of Prisons") for text in headers) == len(pages) // 2
+    assert not [line for line in document.lines if line.text.endswith("   HM Inspectorate of Prisons")]
+
+
+def test_a_table_row_whose_first_column_is_full_keeps_its_cells_by_the_columns_edge():
+    """Set large, a row of Section 4 fills its first column to the edge: the gap before the
+    judgement is narrower than the type, but the judgement starts where the column does."""
+    lines = [
+        line
+        for _, _, page in pdf_pages(typeset(SEED, CASES["large type filling the table's first column"]))
+        for line in page
+    ]
+    row = next(line for line in lines if line.text.startswith("Ensure that staff in education, skills and work"))
+    assert row.cells == ["Ensure that staff in education, skills and work are supporting and", "Insufficient"]
+
+
+def test_sub_headings_in_the_body_type_start_their_own_blocks():
+    """Labels set in the body's type ("Inspection team", an area, a scale's level) stand apart by the
+    space above them: the text below each is its own block, not the label's."""
+    report = parse_document(
+        read_document(typeset(SEED, CASES["headings larger but not bold, labels in the body's type"]), "belmarsh.pdf")
+    )
+    assert [member.name for member in report.team][:2] == ["Hindpal Singh Bhui", "Rebecca Mavin"]
+    assert report.introductions[0].text.startswith("This part of the report is written by Ofsted inspectors.")
+    good = next(level for level in report.scales["HMI Prisons"] if level.label == "Good progress")
+    assert good.definition.endswith("delivered a clear improvement in outcomes for prisoners.")
+
+
+COVER = "".join(
+    f"{line} \n"  # as the seed's lines end, with a space
+    for line in [
+        "Report on an independent review of progress at HMP Belmarsh", "", "by HM Chief Inspector of Prisons", "",
+        "7–9 March 2022", "", "Contents", "", "Section 1 Chief Inspector’s summary 3", "Section 2 Key findings 5",
+        "Section 3 Progress against the key concerns and recommendations and Ofsted themes 8",
+        "Section 4 Summary of judgements 14", "Appendix I About this report 16", "Appendix II Glossary 18", "",
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", [Layout(), Layout(footer_above=True, page_label="Page {n} of {total}")])
+def test_a_cover_and_contents_page_read_as_the_text_with_the_visit_dates(layout):
+    """The cover's title and visit dates, and a contents page whose entries name the sections (each
+    with its page number): the visit dates are read, the entries are not taken for the sections."""
+    text = COVER + SEED
+    want = fields(parse_document(read_document(text.encode(), "belmarsh.txt")))
+    assert want["review"][-3:-1] == (datetime.date(2022, 3, 7), datetime.date(2022, 3, 9))
+    assert read_pdf(typeset(text, layout)) == want

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from findings.models import ReportSource
@@ -101,6 +101,23 @@ def test_a_new_file_of_the_same_review_is_kept_beside_the_first_and_linked(db, c
     assert re.search(r"Read the report as published \(text, \d+(\.\d)?\xa0KB\)", page)
 
 
+def test_an_older_file_imported_again_after_a_newer_one_is_linked_again_and_kept_once(db, client, pdf_path, tmp_path):
+    """PDF, then the text (a new file: linked), then the PDF again: the review is what the PDF says
+    once more, so the PDF is the file linked, and there are still two files."""
+    run(pdf_path, verbosity=0)
+    text = tmp_path / "belmarsh-irp-2022.txt"
+    text.write_text(SEED, encoding="utf-8")
+    run(text, verbosity=0)
+    out = run(pdf_path)
+    assert "0 rows created, 1 updated" in out
+    assert ReportSource.objects.count() == 2
+    page = client.get(reverse("public:review", kwargs={"slug": "belmarsh", "review": "irp-2022"})).content.decode()
+    assert re.search(r"Read the report as published \(PDF, \d+(\.\d)?\xa0KB\)", page)
+    assert (
+        client.get(reverse("public:review-source", args=["belmarsh", "irp-2022"]))["Content-Type"] == "application/pdf"
+    )
+
+
 def test_a_dry_run_or_a_refused_report_keeps_nothing(db, pdf_path, tmp_path):
     run(pdf_path, "--dry-run", verbosity=0)
     bad = tmp_path / "bad.txt"
@@ -187,19 +204,62 @@ def test_the_upload_page_takes_the_reports_text_and_keeps_it(inspector):
     )
 
 
+def test_the_preview_says_the_file_is_kept_and_recognises_it_uploaded_again(inspector, belmarsh_pdf, tmp_path):
+    first = inspector.post(UPLOAD, {"report": SimpleUploadedFile("belmarsh-irp-2022.pdf", belmarsh_pdf)})
+    digest = hashlib.sha256(belmarsh_pdf).hexdigest()
+    assert re.search(
+        rf"The file is kept as published \(PDF, [\d.]+\xa0KB, SHA-256 {digest[:12]}…\)", first.content.decode()
+    )
+    inspector.post(CONFIRM, {"token": token_of(first)})
+    # Uploaded again (as a browser names a second download): nothing of HMI Prisons' is left to
+    # import, only Ofsted's themes, so it is refused, and the page says the file is the same.
+    again = inspector.post(UPLOAD, {"report": SimpleUploadedFile("belmarsh-irp-2022 (1).pdf", belmarsh_pdf)})
+    page = again.content.decode().replace("&#x27;", "'")
+    assert again.status_code == 400
+    assert "This very file (the same SHA-256) was imported on" in page and "as belmarsh-irp-2022.pdf, for" in page
+    assert ReportSource.objects.count() == 1
+
+
+def test_the_same_file_under_another_name_changes_nothing(db, pdf_path, tmp_path):
+    run(pdf_path, verbosity=0)
+    history = Inspection.history.count()
+    renamed = tmp_path / "belmarsh-irp-2022 (1).pdf"
+    renamed.write_bytes(pdf_path.read_bytes())
+    out = run(renamed)
+    assert "0 rows created, 0 updated, 126 unchanged" in out
+    assert ReportSource.objects.count() == 1 and Inspection.history.count() == history
+    assert Inspection.objects.get(kind="irp").source == "belmarsh-irp-2022.pdf"
+
+
 @pytest.mark.parametrize(
     "name, data, message",
     [
         ("report.txt", b"", "The file is empty: there is no report text to import."),
         ("report.txt", b"Section 1\x00", "The file is binary (it contains NUL bytes), not the text of a report."),
         ("report.txt", "Section 1 é".encode("latin-1"), "The file is not UTF-8 text (byte 0xe9 cannot be decoded)"),
-        ("report.docx", b"PK\x03\x04", "Upload the report’s PDF (.pdf) or its text (.txt)."),
+        (
+            "report.docx",
+            b"PK\x03\x04",
+            "A report is imported from its PDF (.pdf) or its text (.txt), and this file is neither.",
+        ),
+        (
+            "report.md",
+            SEED.encode(),
+            "A report is imported from its PDF (.pdf) or its text (.txt), and this file is neither.",
+        ),
     ],
 )
-def test_text_the_command_refuses_the_upload_page_refuses_with_the_same_message(inspector, name, data, message):
+def test_text_the_command_refuses_the_upload_page_refuses_with_the_same_message(
+    inspector, name, data, message, tmp_path
+):
     response = inspector.post(UPLOAD, {"report": SimpleUploadedFile(name, data)})
     assert response.status_code == 400
     assert message in response.content.decode().replace("&#x27;", "'")
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as refused:
+        run(path, verbosity=0)
+    assert message in str(refused.value)
     assert not Inspection.objects.exists()
 
 

@@ -19,7 +19,8 @@ def fields(report):
     return {
         "review": (
             report.establishment, report.title, report.signed_by, report.published_text, report.published_on,
-            report.full_inspection_period, report.population,
+            report.full_inspection_period, report.full_inspection_year, report.population, report.visit_start,
+            report.visit_end, report.published_month_only,
         ),
         "summary": [(p.number, p.text) for p in report.summary],
         "key findings": [(p.number, p.text) for p in report.key_findings],

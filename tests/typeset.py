@@ -43,6 +43,7 @@ class Layout:
     running_bold: bool = False
     heading_extra: float = 5  # how much larger than the body the section headings are set
     top_space: float = 0  # space before the first line of each section (moves the page breaks)
+    facing: str = ""  # the running header of even pages, where it differs (a book's facing pages)
 
     @property
     def leading(self):
@@ -208,8 +209,13 @@ def typeset(text: str, layout: Layout | str = "a4", running: str | None = None) 
         canvas.saveState()
         canvas.setFont(layout.bold_font if layout.running_bold else layout.font, layout.running_size)
         y = height - layout.margin / 2 if layout.footer_above else layout.margin / 2
-        canvas.drawString(layout.margin, y, running)
-        canvas.drawRightString(width - layout.margin, y, layout.page_label.format(n=doc.page, total=total or "?"))
+        number = layout.page_label.format(n=doc.page, total=total or "?")
+        if layout.facing and doc.page % 2 == 0:  # a left-hand page: its own title, the number outside
+            canvas.drawRightString(width - layout.margin, y, layout.facing)
+            canvas.drawString(layout.margin, y, number)
+        else:
+            canvas.drawString(layout.margin, y, running)
+            canvas.drawRightString(width - layout.margin, y, number)
         canvas.restoreState()
 
     return build_pdf(

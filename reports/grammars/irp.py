@@ -119,13 +119,16 @@ def _layout_blocks(lines: list[Line]) -> list[Block]:
     its next lines (``join_wrapped_headings``). A starter (a numbered paragraph, "Section 3",
     "Concern:"…) starts a block, as in a text file; so does a heading, and the body line after a
     heading. A short body line after a finished sentence that stands apart (space above it, or
-    the top of a page) and is not a sentence itself is a label or a signature, as in a text file;
-    every other body line carries on the block above it, across page breaks too."""
+    the top of a page) and is not a sentence itself is a label or a signature, as in a text file,
+    and the line standing apart below such a label starts a block too (a sub-heading set in the
+    body's type, as "Inspection team" or an area may be); every other body line carries on the
+    block above it, across page breaks too."""
     lines = join_wrapped_headings(lines, starts_anew=lambda line: _starter(line) is not None)
     width = _body_width(lines)
     blocks: list[Block] = []
     current: Block | None = None
     previous: Line | None = None
+    label = label_open = False  # the current block is a label in the body's type, standing apart
     for line in lines:
         kind = _starter(line)
         after_heading = current is not None and current.heading
@@ -142,16 +145,20 @@ def _layout_blocks(lines: list[Line]) -> list[Block]:
             )
         ):
             kind = "paragraph"
+        stands_apart = line.gap_before is None or line.gap_before > 1
         if kind is None and current is not None:
-            if line.heading or after_heading:
+            if line.heading or after_heading or (label_open and stands_apart):
                 kind = "text"
-            elif (line.gap_before is None or line.gap_before > 1) and _is_heading(line, previous.text, width):
+            elif stands_apart and _is_heading(line, previous.text, width):
                 kind = "text"
+                label = True
         if current is None or kind is not None:
             current = Block(kind or "text", [line], False, heading=line.heading or kind in ("section", "appendix"))
             blocks.append(current)
+            label_open, label = label, False
         else:
             current.lines.append(line)
+            label_open = False
         previous = line
     return blocks
 
@@ -333,7 +340,7 @@ def _levels(blocks: list[Block], expected: int, text: Text) -> list[ScaleLevel]:
         block = blocks[index]
         if not LEVEL_LABEL.fullmatch(block.first):
             break
-        definition_lines = block.lines[1:]
+        definition_lines = _first_paragraph_set(block.lines[1:])
         if not definition_lines and index + 1 < len(blocks) and blocks[index + 1].kind == "text":
             if not LEVEL_LABEL.fullmatch(blocks[index + 1].first):
                 index += 1
@@ -341,6 +348,17 @@ def _levels(blocks: list[Block], expected: int, text: Text) -> list[ScaleLevel]:
         levels.append(ScaleLevel(block.first, text.join([line.text for line in definition_lines]), block.line))
         index += 1
     return levels
+
+
+def _first_paragraph_set(lines: list[Line]) -> list[Line]:
+    """A PDF's lines up to the end of their first paragraph, where a sentence ends and the next line
+    stands apart (paragraph spacing): a scale level's definition, not the text set after it in the
+    same type (a label set in the body's type does not start a block of its own)."""
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if line.has_layout and (line.gap_before or 0) > 1 and SENTENCE_END.search(lines[index - 1].text):
+            return lines[:index]
+    return lines
 
 
 def _first_paragraph(lines: list[Line]) -> list[Line]:
@@ -771,7 +789,7 @@ def _team(appendix: _Part) -> list[TeamMember]:
         raise ReportError("Appendix I does not list the inspection team.", appendix.heading.line)
     lines = [
         line
-        for block in blocks[start + 1 :]
+        for block in blocks[start:]
         for line in (block.lines[1:] if block is blocks[start] else block.lines)
         if not re.match(r"(?i)this .* was carried out by", line.text)
     ]

@@ -118,15 +118,22 @@ def _band(line: Line, height: float) -> str:
 def _furniture_keys(pages: list[tuple[float, float, list[Line]]]) -> set[tuple]:
     """The running headers and footers: the lines among the first and last two of a page that
     come back in the same band, at the same height, with the same words (numbers aside), on at
-    least half the pages (and three). Their wording does not matter."""
-    counts: Counter[tuple] = Counter()
-    for _, height, lines in pages:
+    least half the pages (and three), or on half the left-hand or half the right-hand pages (a
+    book's headers differ on facing pages: the report's title on one, a chapter on the other).
+    Their wording does not matter."""
+    counts: dict[int | None, Counter[tuple]] = {None: Counter(), 0: Counter(), 1: Counter()}
+    with_text: Counter[int | None] = Counter()
+    for index, (_, height, lines) in enumerate(pages):
         candidates = {id(line): line for line in lines[:2] + lines[-2:]}.values()
         keys = {_key(line, height) for line in candidates}
-        counts.update(keys)
-    pages_with_text = sum(1 for _, _, lines in pages if lines)
-    needed = max(3, (pages_with_text + 1) // 2)
-    return {key for key, n in counts.items() if n >= needed}
+        for side in (None, index % 2):
+            counts[side].update(keys)
+            with_text[side] += bool(lines)
+    found = set()
+    for side, counted in counts.items():
+        needed = max(3, (with_text[side] + 1) // 2)
+        found |= {key for key, n in counted.items() if n >= needed}
+    return found
 
 
 def _key(line: Line, height: float) -> tuple:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from reports.reading.lines import Line, ReportError
@@ -158,14 +159,19 @@ def by_y_row(by_y: dict[int, _Row], y: float, size: float) -> _Row | None:
     return None
 
 
-def _cells(row: _Row) -> list[list[_Run]]:
-    """A row's runs left to right, in cells: a gap wider than two spaces starts a cell."""
+def _cells(row: _Row, columns: frozenset[int] = frozenset()) -> list[list[_Run]]:
+    """A row's runs left to right, in cells: a gap wider than the type's size starts a cell, and so
+    does a narrower one (wider than a word space) before a run that starts where a column of the
+    page's table starts (``columns``: the left edges of cells in other rows), as where a table's
+    first column is filled to its edge."""
     ordered = sorted(row.runs, key=lambda run: run.x)
     cells: list[list[_Run]] = []
     end = None
     for run in ordered:
         text = run.text.rstrip("\n")
-        if end is not None and run.x - end > max(run.size, 6.0) * 1.0 and cells:
+        gap = run.x - end if end is not None else 0.0
+        at_column = round(run.x) in columns and gap > run.size * 0.4
+        if end is not None and (gap > max(run.size, 6.0) * 1.0 or at_column) and cells:
             cells.append([run])
         elif cells:
             cells[-1].append(run)
@@ -176,6 +182,16 @@ def _cells(row: _Row) -> list[list[_Run]]:
             width = len(text) * run.size * 0.5
         end = max(end or run.x, run.x + width)
     return cells
+
+
+def _columns(rows: list[_Row]) -> frozenset[int]:
+    """Where the columns of a page's tables start: the left edge (to the point) of a cell other
+    than a row's first, in at least two rows of the page."""
+    starts: Counter[int] = Counter()
+    for row in rows:
+        for cell in _cells(row)[1:]:
+            starts[round(cell[0].x)] += 1
+    return frozenset(x for x, n in starts.items() if n >= 2)
 
 
 def _cell_text(runs: list[_Run]) -> str:
@@ -219,8 +235,10 @@ def pdf_pages(data: bytes, progress=None) -> list[tuple[float, float, list[Line]
             box = page.mediabox
             width, height = float(box.width), float(box.height)
             lines: list[Line] = []
-            for row in _rows(_page_runs(page, fonts)):
-                cells = [_cell_text(cell) for cell in _cells(row)]
+            rows = _rows(_page_runs(page, fonts))
+            columns = _columns(rows)
+            for row in rows:
+                cells = [_cell_text(cell) for cell in _cells(row, columns)]
                 cells = [cell for cell in cells if cell]
                 if not cells:
                     continue
