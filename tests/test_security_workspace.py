@@ -62,6 +62,18 @@ def test_publishing_on_a_later_date_embargoes_the_review(client, draft, hmi_insp
     assert f"shown from {LATER:%-d %B %Y}" in event.summary
 
 
+def test_the_status_of_a_review_with_no_recorded_publisher_reads_as_a_sentence(client, draft, hmi_inspector):
+    """A review loaded from the fixture (make run) has a publication time but no publisher: its
+    status says "published on …", not "Embargoed until … on …"."""
+    Inspection.objects.filter(pk=draft.pk).update(
+        status=PublicationStatus.PUBLISHED, published_on=LATER, published_by=None, published_at=timezone.now()
+    )
+    client.force_login(hmi_inspector)
+    page = client.get(change_page(draft)).content.decode()
+    status = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(r'<p class="status">(.*?)</p>', page, re.S).group(1)))
+    assert re.match(rf" ?Embargoed until {LATER:%-d %B %Y}, published on \d", status), status
+
+
 def test_publishing_today_shows_it_at_once(client, draft, hmi_inspector):
     client.force_login(hmi_inspector)
     page = client.post(publish_url(draft), {"publication-published_on": TODAY.isoformat()}, follow=True)
