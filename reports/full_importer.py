@@ -43,6 +43,7 @@ from reports.importer import (
     _by,
     _establishment,
     _sync,
+    imported_text,
     quote_differs,
 )
 from reports.reading import ReportError
@@ -188,7 +189,7 @@ def _concerns(run: Run, report: FullInspection, inspection, scales: Scales, from
             lookup = {"inspection": inspection, "inspectorate": hmi, "reference": concern.ref}
             found = by_reference.get((inspection.pk, hmi.pk, concern.ref))
             if found is not None and found.text and (from_review or found.pk in judged):
-                message = quote_differs(concern.ref, found.text, concern.recommendation)
+                message = quote_differs(concern.ref, imported_text(run, found), concern.recommendation)
                 if message:
                     raise ReportError(message, concern.line, concern.page)
             kind = RecommendationKind.RECOMMENDATION

@@ -403,6 +403,14 @@ def quote_differs(reference: str, quoted: str, made: str) -> str | None:
     )
 
 
+def imported_text(run: Run, recommendation) -> str:
+    """A recommendation's text as the last import wrote it (what a review quotes), or as it is
+    where no import wrote it: an inspector's correction made since is the workspace's, listed as
+    an edit by the import that would overwrite it, never mistaken for a differing quote."""
+    last = run.imported.get((Recommendation, recommendation.pk))
+    return last.text if last is not None and last.text else recommendation.text
+
+
 def _short(text: str, length: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -666,7 +674,7 @@ def _made_at_full_inspection(run: Run, inspection, inspectorate, item, by_refere
         raise ReportError(
             f"The review follows up recommendation {item.reference}, which {inspection} does not contain.", item.line
         )
-    message = quote_differs(item.reference, item.text, found.text)
+    message = quote_differs(item.reference, item.text, imported_text(run, found))
     if message:
         raise ReportError(message, item.line)
     run.changes.add(UNCHANGED, found)

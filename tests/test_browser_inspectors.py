@@ -94,6 +94,18 @@ def test_an_inspector_records_a_judgement_with_evidence_and_publishes_it(
         re.compile(r"Level:\s*Good progress \(HMI Prisons\)\s*→\s*Reasonable progress \(HMI Prisons\)")
     )
     shoot(page, "inspectors-history")
+    # On a phone the history scrolls sideways in its own region, its words whole (Django's
+    # responsive.css broke them letter by letter), and the page itself stays 320 px wide.
+    page.set_viewport_size({"width": 320, "height": 800})
+    widths = page.evaluate(
+        """() => { const region = document.querySelector('#change-history').closest('.app-table-region');
+        const cell = document.querySelector('#change-history tbody td');
+        return [document.documentElement.scrollWidth, region.scrollWidth > region.clientWidth,
+                getComputedStyle(cell).wordBreak]; }"""
+    )
+    assert widths == [320, True, "normal"], widths
+    shoot(page, "inspectors-history-320")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # The public review page shows it.
     public_url = reverse("public:review", kwargs={"slug": belmarsh.slug, "review": review.slug})

@@ -148,6 +148,28 @@ def test_with_redis_stopped_every_page_comes_from_the_database(client, own_redis
     assert len(warnings) == 1  # once a minute, not once a request
 
 
+def test_every_key_the_site_writes_expires_but_the_tiny_version(client, own_redis, make_review, belmarsh, settings):
+    """So one Redis can hold the cache and Celery's queues with ``volatile-lru`` (docs/security.md):
+    pages, feeds, the API's answers and its rate limit all carry an expiry, and are evicted under
+    memory pressure; Celery's queues (no expiry) and the version (a few bytes) never are."""
+    import redis
+
+    review = make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    for url in (
+        reverse("public:home"),
+        review.get_absolute_url(),
+        reverse("public:recommendation-list") + "?judgement=good-progress",
+        reverse("public:reviews-feed"),
+        "/api/v1/establishments/",
+    ):
+        assert client.get(url).status_code == 200, url
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    keys = {key.decode(): server.ttl(key) for key in server.scan_iter()}
+    assert len(keys) > 3, keys
+    forever = [key for key, ttl in keys.items() if ttl < 0]
+    assert forever == [key for key in keys if key.endswith(":public:version")], keys
+
+
 def test_a_change_made_while_redis_is_stopped_is_saved_and_shown(
     client, own_redis, make_review, belmarsh, hmi_inspector
 ):

@@ -98,3 +98,13 @@ def test_the_review_feeds_show_names_and_labels_as_text(client, hostile, url):
     feed = assert_no_live_tag(read(client, url))
     assert "<script>" in feed.entries[0].title
     assert "reasonable progress <script>" in html.unescape(feed.entries[0].summary)
+
+
+def test_the_area_feed_shows_the_areas_name_and_the_levels_as_text(client, hostile):
+    from public.dictionary import area_slug
+
+    slug = area_slug(f"Use of force {MARKUP}")
+    feed = assert_no_live_tag(read(client, reverse("public:area-feed", kwargs={"slug": slug})))
+    assert "use of force <script>" in feed.entries[0].title
+    assert "Reasonable progress <script>" in html.unescape(feed.entries[0].summary)
+    assert "<script>" in feed.feed.title  # the feed's own title, plain text too

@@ -197,6 +197,25 @@ def test_a_recommendation_edited_after_loading_is_not_overwritten(loaded):
     assert recommendation.concern == "Corrected in the workspace."
 
 
+def test_a_recommendations_text_edited_after_loading_is_named_and_kept(loaded):
+    """Finding 4 as reported: the recommendation's text itself corrected in the workspace. The full
+    inspection's re-import names that edit (not a quote that differs) and keeps it; the review,
+    which quotes the text as the report printed it (the value the last import wrote), re-imports
+    without touching it; ``--overwrite`` puts the report's text back."""
+    recommendation = Recommendation.objects.get(inspection=loaded.follows_up, reference="1.39")
+    printed = recommendation.text
+    recommendation.text = printed + " (Corrected in the workspace.)"
+    recommendation.save()
+    with pytest.raises(CommandError, match=r"would overwrite 1 value changed in the inspectors’ workspace .*: text\)"):
+        run(FULL_REPORT)
+    run(SEED_REPORT)
+    recommendation.refresh_from_db()
+    assert recommendation.text == printed + " (Corrected in the workspace.)"
+    run(FULL_REPORT, "--overwrite")
+    recommendation.refresh_from_db()
+    assert recommendation.text == printed
+
+
 def test_a_value_with_no_history_at_all_is_compared_with_the_report(loaded):
     recommendation = Recommendation.objects.get(inspection=loaded.follows_up, reference="1.39")
     Recommendation.history.filter(id=recommendation.pk).delete()

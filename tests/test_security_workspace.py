@@ -62,6 +62,18 @@ def test_publishing_on_a_later_date_embargoes_the_review(client, draft, hmi_insp
     assert f"shown from {LATER:%-d %B %Y}" in event.summary
 
 
+def test_the_status_of_a_review_with_no_recorded_publisher_reads_as_a_sentence(client, draft, hmi_inspector):
+    """A review loaded from the fixture (make run) has a publication time but no publisher: its
+    status says "published on …", not "Embargoed until … on …"."""
+    Inspection.objects.filter(pk=draft.pk).update(
+        status=PublicationStatus.PUBLISHED, published_on=LATER, published_by=None, published_at=timezone.now()
+    )
+    client.force_login(hmi_inspector)
+    page = client.get(change_page(draft)).content.decode()
+    status = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(r'<p class="status">(.*?)</p>', page, re.S).group(1)))
+    assert re.match(rf" ?Embargoed until {LATER:%-d %B %Y}, published on \d", status), status
+
+
 def test_publishing_today_shows_it_at_once(client, draft, hmi_inspector):
     client.force_login(hmi_inspector)
     page = client.post(publish_url(draft), {"publication-published_on": TODAY.isoformat()}, follow=True)
@@ -154,6 +166,12 @@ def test_a_judgements_history_shows_the_reason_given(client, draft, hmi_inspecto
     history = client.get(reverse("admin:findings_judgement_history", args=[judgement.pk])).content.decode()
     assert "Moderated on 3 May." in history
     assert ">\n          None\n        <" not in history and "No reason given" in history
+    # Nor "None" for who made the first version (written by a command, not a person).
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(r"<td>(.*?)</td>", history, re.S)
+    ]
+    assert "None" not in cells and "Not recorded (an import, the fixture or a command)" in cells
 
 
 def test_the_import_preview_names_fields_and_levels(client, db, hmi_inspector, tmp_path, monkeypatch):
@@ -168,3 +186,5 @@ def test_the_import_preview_names_fields_and_levels(client, db, hmi_inspector, t
     row = re.search(r"<tr>\s*<td>Judgement HMI Prisons[^<]*</td>(.*?)</tr>", page, re.S).group(1)
     assert "level" in row and "Good progress" in row and "progress" in row
     assert not re.search(r"<td>\d+</td>", row)  # no ids
+    # On a phone the table scrolls sideways in its own labelled region, not the whole page.
+    assert re.search(r'app-table-region" role="region" aria-label="Values the import would change"', page)
