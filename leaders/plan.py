@@ -74,6 +74,14 @@ def response_fingerprint(response):
     return fingerprint(response.decision, response.reason) if response is not None else ""
 
 
+def action_fingerprint(description, owner, target_date, status, dropped_reason):
+    """A short hash of an action's cells as a row of the file shows them: a row whose cells
+    still hash to the one signed at the download was not edited in the spreadsheet."""
+    values = [(description or "").strip(), (owner or "").strip(), target_date.isoformat() if target_date else ""]
+    values += [status or "", (dropped_reason or "").strip()]
+    return hashlib.sha256("\x00".join(values).encode()).hexdigest()[:16]
+
+
 def sign_row(establishment, recommendation, action):
     return signing.dumps(
         {
@@ -82,6 +90,13 @@ def sign_row(establishment, recommendation, action):
             "a": action.pk if action else None,
             "v": action.version if action else None,
             "h": response_fingerprint(recommendation.the_response),
+            "f": (
+                action_fingerprint(
+                    action.description, action.owner, action.target_date, action.status, action.dropped_reason
+                )
+                if action
+                else None
+            ),
         },
         salt=SALT,
         compress=True,
@@ -451,7 +466,7 @@ def _compare_row(plan, row, responses):
                 )
             )
         else:
-            entries.append(_compare_action(row, recommendation, action, status, signed.get("v")))
+            entries.append(_compare_action(row, recommendation, action, status, signed))
     elif cells.get("action", "").strip():
         entries.append(_new_action(row, recommendation, status))
     elif any(cells.get(k, "").strip() for k in ("owner", "new_note", "status", "dropped_reason")) or row.target_date:
@@ -511,7 +526,8 @@ def _date(iso):
     return datetime.date.fromisoformat(iso) if iso else None
 
 
-def _compare_action(row, recommendation, action, status, seen_version):
+def _compare_action(row, recommendation, action, status, signed):
+    seen_version = signed.get("v")
     cells = row.cells
     description = cells.get("action", "").strip()
     owner = cells.get("owner", "").strip()
@@ -539,6 +555,19 @@ def _compare_action(row, recommendation, action, status, seen_version):
     base = {"recommendation": recommendation, "description": action.description, "action": action}
     if not changes:
         return Entry("leave", row.line, **base)
+    if seen_version != action.version and not note and not date_reason:
+        as_downloaded = signed.get("f") is not None and signed.get("f") == action_fingerprint(
+            description, owner, target, status, dropped
+        )
+        if as_downloaded:
+            # The row is as it was downloaded: the leader did not edit it, someone changed the
+            # action in the tracker since. Nothing to refuse and nothing to overwrite.
+            return Entry(
+                "leave",
+                row.line,
+                reasons=[gettext("Changed in the tracker since you downloaded the file: kept as it is now.")],
+                **base,
+            )
     if seen_version != action.version:
         who = action.history.order_by("-history_date").values_list("history_user__username", flat=True).first()
         when = date_format(timezone.localtime(action.updated_at), "DATETIME_FORMAT")

@@ -407,6 +407,29 @@ def test_a_row_changed_in_the_tracker_since_the_download_is_refused(signed_in, p
     assert (cameras.owner, cameras.target_date) == ("Head of safety", datetime.date(2022, 11, 30))
 
 
+def test_a_row_not_edited_in_the_file_is_left_when_the_tracker_changed_it(signed_in, plan, belmarsh_leader):
+    """Someone moves an action's date on its page after the download; the leader edits another
+    row only. The untouched row is not refused (nor is the newer date overwritten): it is left,
+    saying why, and the other row's change is saved."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "Owner", "Head of learning")
+    cameras = plan["cameras"]
+    domain.move_target_date(cameras, datetime.date(2022, 11, 30), "Supplier late", by=belmarsh_leader)
+    page = preview_of(signed_in, upload(signed_in, xlsx_bytes(workbook)))
+    preview = page.context["preview"]
+    assert preview.refused == []
+    assert [(e.description, e.reasons) for e in preview.left] == [
+        (cameras.description, ["Changed in the tracker since you downloaded the file: kept as it is now."])
+    ]
+    assert "Changed in the tracker since you downloaded the file: kept as it is now." in page.content.decode()
+    assert confirm(signed_in, page).status_code == 302
+    cameras.refresh_from_db()
+    plan["training"].refresh_from_db()
+    assert (cameras.owner, cameras.target_date) == ("Head of safety", datetime.date(2022, 11, 30))
+    assert plan["training"].owner == "Head of learning"
+
+
 def test_a_response_changed_in_the_tracker_since_the_download_is_refused(signed_in, plan, recs, belmarsh_leader):
     workbook = download(signed_in)
     sheet = workbook["Action plan"]
