@@ -254,6 +254,35 @@ def test_the_target_date_accepts_month_names_and_abbreviations(signed_in, recs, 
     assert recs[0].actions.get().target_date == datetime.date(2023, 3, 31)
 
 
+MONTH_NAMES = [
+    ("January", "Jan"),
+    ("February", "Feb"),
+    ("March", "Mar"),
+    ("April", "Apr"),
+    ("May", "May"),
+    ("June", "Jun"),
+    ("July", "Jul"),
+    ("August", "Aug"),
+    ("September", "Sep"),
+    ("October", "Oct"),
+    ("November", "Nov"),
+    ("December", "Dec"),
+]
+
+
+@pytest.mark.parametrize("number, names", list(enumerate(MONTH_NAMES, start=1)))
+def test_every_month_is_read_by_its_name_or_abbreviation_in_any_case(number, names):
+    """Each month's name and three-letter abbreviation, as typed in lower, title or upper case,
+    or with a full stop after the abbreviation, gives the month's date."""
+    from leaders.forms import GovukDateField
+
+    field = GovukDateField(label="Target date")
+    for name in names:
+        for typed in (name, name.lower(), name.upper(), f"{name[:3]}."):
+            assert field.clean(("1", typed, "2027")) == datetime.date(2027, number, 1), typed
+    assert field.clean(("30", "Sept", "2027")) == datetime.date(2027, 9, 30)
+
+
 def test_a_month_name_that_is_not_a_month_is_refused(signed_in, recs):
     data = {
         "description": "Review",
