@@ -7,11 +7,14 @@ makes the changes through ``recommendations.actions``, with history and an audit
 import csv
 import datetime
 import io
+import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from leaders.spreadsheet import COLUMNS, MAX_ROWS
@@ -283,6 +286,37 @@ def test_confirming_twice_applies_once(signed_in, plan):
     assert confirm(signed_in, page).status_code == 302
     assert confirm(signed_in, page).status_code == 302
     assert plan["training"].notes.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment_apply_once(signed_in, plan, belmarsh_leader):
+    """Two workers receive the confirmation at once (a double click, two tabs): the upload's row
+    lock lets one apply it; the other finds it confirmed. One note, one audit event."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "New progress note", "Half trained.")
+    page = preview_of(signed_in, upload(signed_in, xlsx_bytes(workbook)))
+    path, digest = page.wsgi_request.path, page.context["digest"]
+    start, statuses = threading.Barrier(2), []
+
+    def send():
+        client = Client()
+        client.force_login(belmarsh_leader)
+        start.wait(5)
+        try:
+            statuses.append(client.post(path, {"confirm": "", "digest": digest}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert statuses == [302, 302]
+    assert plan["training"].notes.count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.PLAN_UPLOADED).count() == 1
 
 
 def test_a_change_made_between_preview_and_confirm_refuses_the_confirm_and_writes_nothing(
