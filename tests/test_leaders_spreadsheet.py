@@ -363,8 +363,25 @@ def test_cancel_saves_nothing_and_the_upload_is_kept_for_its_uploader_only(
     assert client.get(response["Location"]).status_code == 404
     signed_in.force_login(pending.uploaded_by)
     signed_in.post(response["Location"], {"cancel": ""})
-    assert PlanUpload.objects.get().status == PlanUploadStatus.CANCELLED
+    assert PlanUpload.objects.values_list("status", "rows").get() == (PlanUploadStatus.CANCELLED, [])
     assert Action.objects.get(pk=plan["training"].pk).owner == ""
+
+
+def test_an_upload_left_unconfirmed_for_a_day_is_forgotten(signed_in, plan):
+    """Its preview says to upload again; and the next upload, anyone's, cancels every upload left
+    waiting more than a day and drops its rows (the spreadsheet is not kept for ever)."""
+    from common import clock
+
+    data = xlsx_bytes(download(signed_in))
+    first = upload(signed_in, data)
+    second = upload(signed_in, data)
+    PlanUpload.objects.update(uploaded_at=clock.now() - datetime.timedelta(hours=25))
+    page = signed_in.get(first["Location"], follow=True)
+    assert "That upload waited more than a day: upload the file again" in page.content.decode()
+    upload(signed_in, data)
+    assert second.status_code == 302
+    assert PlanUpload.objects.filter(status=PlanUploadStatus.PENDING).count() == 1  # the new one
+    assert PlanUpload.objects.filter(status=PlanUploadStatus.CANCELLED, rows=[]).count() == 2
 
 
 # --- Every refusal ----------------------------------------------------------------------------------
