@@ -7,7 +7,10 @@ makes the changes through ``recommendations.actions``, with history and an audit
 import csv
 import datetime
 import io
+import shutil
+import subprocess
 import threading
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -550,6 +553,50 @@ def test_a_file_saved_by_libreoffice_calc_is_read(signed_in, review, recs):
     confirm(signed_in, page)
     assert Action.objects.filter(recommendation=recs["1.2"]).get().target_date is None
     assert Action.objects.get(recommendation=recs["1.1"]).target_date == datetime.date(2023, 3, 31)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_downloaded_plan_saved_again_by_libreoffice_round_trips(signed_in, plan, tmp_path):
+    """The leader's own flow in LibreOffice: the downloaded workbook, edited, saved by Calc
+    (``soffice --headless --convert-to xlsx``, a profile of its own so runs do not collide). Calc
+    keeps the hidden signed column, the lists and the date cells: one change, the rest left."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "Owner", "Head of learning")
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "Target date", datetime.datetime(2022, 12, 31))
+    (tmp_path / "edited.xlsx").write_bytes(xlsx_bytes(workbook))
+    saved = tmp_path / "calc"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(saved),
+            str(tmp_path / "edited.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    data = (saved / "edited.xlsx").read_bytes()
+    assert b"LibreOffice" in zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml")
+    calc = openpyxl.load_workbook(io.BytesIO(data))["Action plan"]
+    col = columns(calc)
+    assert calc.column_dimensions[openpyxl.utils.get_column_letter(col["Version (do not change)"])].hidden
+    assert {dv.type for dv in calc.data_validations.dataValidation} == {"list", "date"}
+    page = preview_of(signed_in, upload(signed_in, data, "edited.xlsx"))
+    preview = page.context["preview"]
+    assert (len(preview.added), len(preview.changed), len(preview.left), preview.refused) == (0, 1, 1, [])
+    assert preview.changed[0].changes == [
+        ("Owner", "(none)", "Head of learning"),
+        ("Target date", "(none)", "31 December 2022"),
+    ]
+    assert confirm(signed_in, page).status_code == 302
+    training = Action.objects.get(pk=plan["training"].pk)
+    assert (training.owner, training.target_date) == ("Head of learning", datetime.date(2022, 12, 31))
 
 
 def test_the_csv_download_round_trips_the_same_way(signed_in, plan, recs):
