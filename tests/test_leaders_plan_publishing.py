@@ -127,7 +127,7 @@ def test_an_inspector_withdraws_a_published_plan_with_a_reason(client, published
 def test_leaders_see_why_their_plan_was_withdrawn(signed_in, published, recs, hmi_inspector):
     domain.withdraw_action_plan(published, reason="Names a prisoner.", by=hmi_inspector)
     page = signed_in.get(url("publish", inspection=recs[0].inspection.slug)).content.decode()
-    assert "An inspector withdrew this plan" in page and "Names a prisoner." in page
+    assert "An inspector withdrew this plan" in page and "The inspector’s reason: Names a prisoner." in page
     dashboard = signed_in.get(url("home")).content.decode()
     assert "An inspector withdrew it from the public site on 1 June 2022" in dashboard
 
