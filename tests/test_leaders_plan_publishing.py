@@ -104,7 +104,9 @@ def test_an_inspector_withdraws_a_published_plan_with_a_reason(client, published
     assert "Partly accepted" in client.get(public).content.decode()
     client.force_login(hmi_inspector)
     withdraw = reverse("admin:recommendations_actionplan_withdraw", args=[published.pk])
-    assert client.get(withdraw).status_code == 200
+    form = client.get(withdraw)
+    assert form.status_code == 200
+    assert f"Withdraw the action plan for {recs[0].inspection}" in form.content.decode()
     refused = client.post(withdraw, {"reason": "  "})
     assert refused.status_code == 400 and "Give a reason for withdrawing the action plan." in refused.content.decode()
     assert ActionPlan.objects.get().published_at is not None
