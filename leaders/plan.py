@@ -223,11 +223,11 @@ class Preview:
 
 
 def _shown_date(value):
-    return date_format(value) if value else "(none)"
+    return date_format(value) if value else gettext("(none)")
 
 
 def _shown(value):
-    return value if value not in (None, "") else "(none)"
+    return value if value not in (None, "") else gettext("(none)")
 
 
 def _same_text(a, b):
@@ -331,7 +331,10 @@ def _check_cells(row):
     for key, (label, limit) in LIMITS.items():
         value = cells.get(key, "")
         if len(value) > limit:
-            reasons.append(f"{label} is {len(value):,} characters long: it must be {limit:,} characters or fewer.")
+            reasons.append(
+                gettext("%(column)s is %(length)s characters long: it must be %(limit)s characters or fewer.")
+                % {"column": gettext(label), "length": f"{len(value):,}", "limit": f"{limit:,}"}
+            )
     return decision, status, reasons
 
 
@@ -642,20 +645,20 @@ def _compare_response(recommendation, proposals):
     old = (
         f"{DECISION_LABEL[response.decision]}{': ' + response.reason if response.reason else ''}"
         if response
-        else "(none)"
+        else gettext("(none)")
     )
     if len(wanted) > 1:
         return Entry(
             "refuse",
             first,
             reasons=[
-                f"Rows {', '.join(map(str, lines))} give different responses to {recommendation.name}: "
-                "make them the same."
+                gettext("Rows %(rows)s give different responses to %(recommendation)s: make them the same.")
+                % {"rows": ", ".join(map(str, lines)), "recommendation": recommendation.name}
             ],
             **base,
         )
     decision, reason = wanted.pop()
-    new = f"{DECISION_LABEL[decision]}{': ' + reason if reason else ''}" if decision else "(none)"
+    new = f"{DECISION_LABEL[decision]}{': ' + reason if reason else ''}" if decision else gettext("(none)")
     changes = [("Response", old, new)]
     stale = [fp for *_, fp in proposals if fp is not None and fp != response_fingerprint(response)]
     if stale:
