@@ -329,11 +329,11 @@ def _check_cells(row):
             % {"typed": row.date_problem}
         )
     for key, (label, limit) in LIMITS.items():
-        value = cells.get(key, "")
-        if len(value) > limit:
+        length = row.length(key)
+        if length > limit:
             reasons.append(
                 gettext("%(column)s is %(length)s characters long: it must be %(limit)s characters or fewer.")
-                % {"column": gettext(label), "length": f"{len(value):,}", "limit": f"{limit:,}"}
+                % {"column": gettext(label), "length": f"{length:,}", "limit": f"{limit:,}"}
             )
     return decision, status, reasons
 

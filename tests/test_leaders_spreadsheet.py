@@ -681,6 +681,78 @@ def test_a_zip_bomb_is_refused_unopened(signed_in, plan):
     assert "unpacks to far more than an action plan" in response.content.decode()
 
 
+def shared_strings_workbook(rows):
+    """An XLSX whose cells are indexes into one shared-strings table, as Excel and LibreOffice save
+    them: ``rows`` are lists of texts; a text repeated in many cells is stored once."""
+    from openpyxl.utils import get_column_letter
+
+    strings = list(dict.fromkeys(text for row in rows for text in row))
+    index = {text: i for i, text in enumerate(strings)}
+    sheet_rows = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{get_column_letter(c)}{r}" t="s"><v>{index[text]}</v></c>' for c, text in enumerate(row, start=1)
+        )
+        + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    types = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{types}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{types}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{types}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+        f'Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rels}"><sheets>'
+        '<sheet name="Action plan" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}">'
+        f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rels}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet_rows}</sheetData></worksheet>',
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(f"<si><t>{text}</t></si>" for text in strings)
+        + "</sst>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return out.getvalue()
+
+
+def test_one_long_text_repeated_in_every_cell_is_refused_without_being_kept(signed_in, plan):
+    """A workbook's shared strings let a file of about 80 KB (unpacking to 1 MB) put one text of
+    20,000 characters in every cell of 2,000 rows: read whole, that was 600 MB of rows to keep.
+    Each cell is kept only as far as its limit, and a file holding far more text than a plan is
+    refused with a sentence; nothing is kept."""
+    long = "y" * 20_000
+    rows = [HEADERS] + [["inspection-2021", "1.1", *[long] * 6, "Act", *[long] * 9] for _ in range(MAX_ROWS)]
+    data = shared_strings_workbook(rows)
+    assert len(data) < 200_000
+    response = upload(signed_in, data)
+    assert response.status_code == 400
+    assert "The file holds far more text than an action plan" in response.content.decode()
+    assert not PlanUpload.objects.exists()
+
+
+def test_a_cell_over_its_limit_is_kept_cut_short_and_refused_with_its_length(signed_in, plan):
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    row = row_of(sheet, "Train staff in de-escalation")
+    set_cell(sheet, row, "Owner", "o" * 20_000)
+    set_cell(sheet, row, "Recommendation", "r" * 20_000)  # a column for reading: not kept at all
+    refused, _ = refusals(signed_in, workbook)
+    assert "Owner is 20,000 characters long: it must be 200 characters or fewer." in refused[row]
+    kept = next(r for r in PlanUpload.objects.get().rows if r["line"] == row)
+    assert len(kept["cells"]["owner"]) == 201 and "recommendation" not in kept["cells"]
+
+
 def test_the_upload_form_is_refused_without_a_file(signed_in, plan):
     response = signed_in.post(url("plan-upload"), {})
     assert response.status_code == 400
