@@ -176,11 +176,24 @@ def test_text_that_looks_like_a_formula_is_downloaded_as_text(signed_in, plan, r
     assert cell.data_type == "s"
 
 
-def test_other_prisons_and_anonymous_visitors_get_no_spreadsheet(client, plan, other_leader):
-    assert client.get(url("action-plan-xlsx")).status_code == 302  # to sign in
-    client.force_login(other_leader)
-    assert client.get(url("action-plan-xlsx")).status_code == 403
-    assert client.get(url("plan-upload")).status_code == 403
+def test_other_prisons_and_anonymous_visitors_get_no_spreadsheet(signed_in, plan, other_leader):
+    """Neither download, nor the upload, nor a Belmarsh leader's pending upload (its preview and
+    its confirmation) for an anonymous visitor (sent to sign in) or another prison's leader (403)."""
+    workbook = download(signed_in)
+    set_cell(workbook["Action plan"], row_of(workbook["Action plan"], "Train staff in de-escalation"), "Owner", "X")
+    page = preview_of(signed_in, upload(signed_in, xlsx_bytes(workbook)))
+    preview, digest = page.wsgi_request.path, page.context["digest"]
+    data = xlsx_bytes(workbook)
+    for visitor, status in ((Client(), 302), (Client(), 403)):
+        if status == 403:
+            visitor.force_login(other_leader)
+        for name in ("action-plan-xlsx", "action-plan-csv", "plan-upload"):
+            assert visitor.get(url(name)).status_code == status, name
+        assert visitor.post(url("plan-upload"), {"file": SimpleUploadedFile("plan.xlsx", data)}).status_code == status
+        assert visitor.get(preview).status_code == status
+        assert visitor.post(preview, {"confirm": "", "digest": digest}).status_code == status
+    assert PlanUpload.objects.get().status == PlanUploadStatus.PENDING
+    assert Action.objects.get(pk=plan["training"].pk).owner == ""
 
 
 # --- The round trip ---------------------------------------------------------------------------------
