@@ -54,7 +54,10 @@ class DateParts:
         self.name = f"{bound_field.html_name}-{part}"
         self.id = bound_field.auto_id if part == "day" else f"{bound_field.auto_id}-{part}"
         self.value = value
-        self.width = 4 if part == "year" else 2
+        # The month may be typed as a word ("March"): its box is wide enough for one, and it does
+        # not ask a phone for its number pad (on which no letter can be typed), as day and year do.
+        self.width = 2 if part == "day" else 4
+        self.numeric = part != "month"
         self.wrong = wrong
 
 

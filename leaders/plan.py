@@ -74,6 +74,14 @@ def response_fingerprint(response):
     return fingerprint(response.decision, response.reason) if response is not None else ""
 
 
+def action_fingerprint(description, owner, target_date, status, dropped_reason):
+    """A short hash of an action's cells as a row of the file shows them: a row whose cells
+    still hash to the one signed at the download was not edited in the spreadsheet."""
+    values = [(description or "").strip(), (owner or "").strip(), target_date.isoformat() if target_date else ""]
+    values += [status or "", (dropped_reason or "").strip()]
+    return hashlib.sha256("\x00".join(values).encode()).hexdigest()[:16]
+
+
 def sign_row(establishment, recommendation, action):
     return signing.dumps(
         {
@@ -82,6 +90,13 @@ def sign_row(establishment, recommendation, action):
             "a": action.pk if action else None,
             "v": action.version if action else None,
             "h": response_fingerprint(recommendation.the_response),
+            "f": (
+                action_fingerprint(
+                    action.description, action.owner, action.target_date, action.status, action.dropped_reason
+                )
+                if action
+                else None
+            ),
         },
         salt=SALT,
         compress=True,
@@ -208,11 +223,11 @@ class Preview:
 
 
 def _shown_date(value):
-    return date_format(value) if value else "(none)"
+    return date_format(value) if value else gettext("(none)")
 
 
 def _shown(value):
-    return value if value not in (None, "") else "(none)"
+    return value if value not in (None, "") else gettext("(none)")
 
 
 def _same_text(a, b):
@@ -314,9 +329,12 @@ def _check_cells(row):
             % {"typed": row.date_problem}
         )
     for key, (label, limit) in LIMITS.items():
-        value = cells.get(key, "")
-        if len(value) > limit:
-            reasons.append(f"{label} is {len(value):,} characters long: it must be {limit:,} characters or fewer.")
+        length = row.length(key)
+        if length > limit:
+            reasons.append(
+                gettext("%(column)s is %(length)s characters long: it must be %(limit)s characters or fewer.")
+                % {"column": gettext(label), "length": f"{length:,}", "limit": f"{limit:,}"}
+            )
     return decision, status, reasons
 
 
@@ -451,7 +469,7 @@ def _compare_row(plan, row, responses):
                 )
             )
         else:
-            entries.append(_compare_action(row, recommendation, action, status, signed.get("v")))
+            entries.append(_compare_action(row, recommendation, action, status, signed))
     elif cells.get("action", "").strip():
         entries.append(_new_action(row, recommendation, status))
     elif any(cells.get(k, "").strip() for k in ("owner", "new_note", "status", "dropped_reason")) or row.target_date:
@@ -511,7 +529,8 @@ def _date(iso):
     return datetime.date.fromisoformat(iso) if iso else None
 
 
-def _compare_action(row, recommendation, action, status, seen_version):
+def _compare_action(row, recommendation, action, status, signed):
+    seen_version = signed.get("v")
     cells = row.cells
     description = cells.get("action", "").strip()
     owner = cells.get("owner", "").strip()
@@ -539,6 +558,19 @@ def _compare_action(row, recommendation, action, status, seen_version):
     base = {"recommendation": recommendation, "description": action.description, "action": action}
     if not changes:
         return Entry("leave", row.line, **base)
+    if seen_version != action.version and not note and not date_reason:
+        as_downloaded = signed.get("f") is not None and signed.get("f") == action_fingerprint(
+            description, owner, target, status, dropped
+        )
+        if as_downloaded:
+            # The row is as it was downloaded: the leader did not edit it, someone changed the
+            # action in the tracker since. Nothing to refuse and nothing to overwrite.
+            return Entry(
+                "leave",
+                row.line,
+                reasons=[gettext("Changed in the tracker since you downloaded the file: kept as it is now.")],
+                **base,
+            )
     if seen_version != action.version:
         who = action.history.order_by("-history_date").values_list("history_user__username", flat=True).first()
         when = date_format(timezone.localtime(action.updated_at), "DATETIME_FORMAT")
@@ -613,20 +645,20 @@ def _compare_response(recommendation, proposals):
     old = (
         f"{DECISION_LABEL[response.decision]}{': ' + response.reason if response.reason else ''}"
         if response
-        else "(none)"
+        else gettext("(none)")
     )
     if len(wanted) > 1:
         return Entry(
             "refuse",
             first,
             reasons=[
-                f"Rows {', '.join(map(str, lines))} give different responses to {recommendation.name}: "
-                "make them the same."
+                gettext("Rows %(rows)s give different responses to %(recommendation)s: make them the same.")
+                % {"rows": ", ".join(map(str, lines)), "recommendation": recommendation.name}
             ],
             **base,
         )
     decision, reason = wanted.pop()
-    new = f"{DECISION_LABEL[decision]}{': ' + reason if reason else ''}" if decision else "(none)"
+    new = f"{DECISION_LABEL[decision]}{': ' + reason if reason else ''}" if decision else gettext("(none)")
     changes = [("Response", old, new)]
     stale = [fp for *_, fp in proposals if fp is not None and fp != response_fingerprint(response)]
     if stale:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from common.downloads import FORMULA_STARTS
 from leaders.forms import MONTHS
-from recommendations.models import ActionStatus, ResponseDecision
+from recommendations.models import TEXT_LIMITS, ActionStatus, ResponseDecision
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2_000
@@ -69,6 +69,27 @@ def keys_by_header():
 
 REQUIRED = ["reference", "response", "response_reason", "action", "owner", "target_date", "status", "version"]
 TEXT_KEYS = [key for key, *_ in COLUMNS if key not in ("target_date", "updated")]
+
+# What an upload keeps of each cell it needs, in characters: one more than the longest the tracker
+# takes, so that "too long" is still seen (with the length typed, ``ReadRow.lengths``). The columns
+# for reading only (area, recommendation, judgement, latest note, last updated) are not kept. A
+# workbook's shared strings let a 100 KB file repeat one long text in every cell: without these
+# caps it was read into hundreds of megabytes of rows.
+KEPT_CHARS = {
+    "inspection": 200,
+    "reference": 200,
+    "response": 200,
+    "response_reason": TEXT_LIMITS["response_reason"] + 1,
+    "action": TEXT_LIMITS["action_description"] + 1,
+    "owner": TEXT_LIMITS["owner"] + 1,
+    "target_date": 200,
+    "date_change_reason": TEXT_LIMITS["reason"] + 1,
+    "status": 200,
+    "dropped_reason": TEXT_LIMITS["reason"] + 1,
+    "new_note": TEXT_LIMITS["progress_note"] + 1,
+    "version": 1_000,
+}
+MAX_KEPT_CHARS = 10_000_000  # all the kept cells of one upload together
 
 # The spreadsheet's lists, as text: the workbook stores strings, and an upload is read against the
 # same words the download wrote.
@@ -178,6 +199,7 @@ class ReadRow:
     cells: dict = field(default_factory=dict)
     target_date: str = ""  # ISO, when the cell holds a date
     date_problem: str = ""  # what was typed, when the cell is not empty and not a date
+    lengths: dict = field(default_factory=dict)  # {key: length typed} for cells kept cut short
 
     def as_json(self):
         return {
@@ -185,11 +207,22 @@ class ReadRow:
             "cells": self.cells,
             "target_date": self.target_date,
             "date_problem": self.date_problem,
+            "lengths": self.lengths,
         }
 
     @classmethod
     def from_json(cls, data):
-        return cls(data["line"], data["cells"], data.get("target_date", ""), data.get("date_problem", ""))
+        return cls(
+            data["line"],
+            data["cells"],
+            data.get("target_date", ""),
+            data.get("date_problem", ""),
+            data.get("lengths", {}),
+        )
+
+    def length(self, key):
+        """How long the cell was as typed (its kept text may be cut short)."""
+        return self.lengths.get(key, len(self.cells.get(key, "")))
 
 
 def read_plan(name, data):
@@ -261,6 +294,15 @@ def parse_date(value):
         return None, text
 
 
+def _filled(value):
+    """Whether a cell holds anything (without copying a long text to find out)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value != "" and not value.isspace()
+    return True
+
+
 def _columns(header):
     """``{key: index}`` from the header row; refuses a file without the plan's columns."""
     found, headers = {}, keys_by_header()
@@ -282,11 +324,11 @@ def _rows(values_iter):
     header = next(values_iter, None)
     if header is None:
         raise SpreadsheetRefused(gettext("The file has no rows."))
-    columns = _columns(header)
-    rows = []
+    columns = {key: index for key, index in _columns(header).items() if key in KEPT_CHARS}
+    rows, kept = [], 0
     for line, values in enumerate(values_iter, start=2):
         values = list(values)
-        if not any(v not in (None, "") and _text(v) for v in values):
+        if not any(_filled(v) for v in values):
             if line > MAX_ROWS * 10:
                 break
             continue
@@ -298,13 +340,21 @@ def _rows(values_iter):
         row = ReadRow(line)
         for key, index in columns.items():
             value = values[index] if index < len(values) else None
+            if isinstance(value, str) and len(value) > KEPT_CHARS[key]:
+                row.lengths[key] = len(value)
+                value = value[: KEPT_CHARS[key] * 2]  # room for what _text takes off; cut below
             if key == "target_date":
                 parsed, problem = parse_date(value)
                 row.target_date = parsed.isoformat() if parsed else ""
-                row.date_problem = problem
-                row.cells[key] = date_format(parsed) if parsed else problem
-            elif key != "updated":
-                row.cells[key] = _text(value)
+                row.date_problem = problem[: KEPT_CHARS[key]]
+                row.cells[key] = date_format(parsed) if parsed else row.date_problem
+            else:
+                row.cells[key] = _text(value)[: KEPT_CHARS[key]]
+            kept += len(row.cells[key])
+        if kept > MAX_KEPT_CHARS:
+            raise SpreadsheetRefused(
+                gettext("The file holds far more text than an action plan: upload the plan’s rows only.")
+            )
         rows.append(row)
     return rows
 

@@ -754,6 +754,14 @@ def action_plan_xlsx(request, establishment):
 UPLOAD_HOURS = 24
 
 
+def forget_expired_uploads():
+    """Uploads left waiting more than ``UPLOAD_HOURS`` are cancelled and their rows dropped (one
+    query, made on each new upload): a spreadsheet's rows are not kept for ever unconfirmed."""
+    PlanUpload.objects.filter(
+        status=PlanUploadStatus.PENDING, uploaded_at__lt=clock.now() - timezone.timedelta(hours=UPLOAD_HOURS)
+    ).update(status=PlanUploadStatus.CANCELLED, rows=[])
+
+
 @leader_view
 @require_http_methods(["GET", "POST"])
 def plan_upload(request, establishment):
@@ -772,6 +780,7 @@ def plan_upload(request, establishment):
             if not rows:
                 form.add_error("file", gettext("The file has no rows under its headings."))
             else:
+                forget_expired_uploads()
                 pending = PlanUpload.objects.create(
                     establishment=establishment,
                     uploaded_by=request.user,
@@ -817,8 +826,8 @@ def plan_preview(request, establishment, pk):
         messages.info(request, f"{said} {upload.summary}".strip())
         return redirect("leaders:home", slug=establishment.slug)
     if clock.now() - upload.uploaded_at > timezone.timedelta(hours=UPLOAD_HOURS):
-        upload.status = PlanUploadStatus.CANCELLED
-        upload.save(update_fields=["status"])
+        upload.status, upload.rows = PlanUploadStatus.CANCELLED, []
+        upload.save(update_fields=["status", "rows"])
         messages.error(
             request, gettext("That upload waited more than a day: upload the file again to see it against the plan.")
         )
@@ -826,8 +835,8 @@ def plan_preview(request, establishment, pk):
     status, outdated = 200, False
     if request.method == "POST":
         if "cancel" in request.POST:
-            upload.status = PlanUploadStatus.CANCELLED
-            upload.save(update_fields=["status"])
+            upload.status, upload.rows = PlanUploadStatus.CANCELLED, []
+            upload.save(update_fields=["status", "rows"])
             messages.info(request, gettext("The upload is cancelled. Nothing in the plan was changed."))
             return redirect("leaders:home", slug=establishment.slug)
         try:

@@ -472,7 +472,7 @@ class ActionPlanAdmin(HistoryAdmin):
             "opts": self.opts,
             "plan": plan,
             "form": form,
-            "title": gettext("Withdraw the %(plan)s") % {"plan": plan},
+            "title": gettext("Withdraw the action plan for %(inspection)s") % {"inspection": plan.inspection},
         }
         return TemplateResponse(
             request, "admin/recommendations/actionplan/withdraw.html", context, status=400 if form.errors else 200

@@ -100,6 +100,12 @@ def test_the_upload_preview_at_a_phone_and_a_desktop_width(live_server, new_page
     expect(main).to_contain_text("Audit use-of-force paperwork every month")
     shoot(page, "upload-preview-1280")
     assert problems(page, axe) == {}
+    # Every entry's table has its columns in the same places, whatever the cells hold.
+    starts = page.evaluate(
+        "[...document.querySelectorAll('.app-upload-table thead th')]"
+        ".map(th => Math.round(th.getBoundingClientRect().left))"
+    )
+    assert len(starts) >= 6 and len(set(starts)) == 3, starts
     assert Action.objects.filter(description__startswith="Audit use-of-force").count() == 0  # nothing saved yet
 
     page.set_viewport_size({"width": 320, "height": 800})

@@ -308,8 +308,10 @@ def test_a_wrong_target_date_gets_govuk_messages_and_keeps_what_was_typed(
         first_wrong[message] = "-month"
     assert f'<a href="#id_target_date{first_wrong.get(message, "")}">{message}</a>' in html
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in html
-    for part, typed in (("day", day), ("month", month), ("year", year)):
+    for part, typed in (("day", day), ("year", year)):
         assert f'name="target_date-{part}" type="text" inputmode="numeric" value="{typed}"' in html
+    # The month may be a word ("March"): no number pad on a phone for it.
+    assert f'name="target_date-month" type="text" value="{month}"' in html
     assert "govuk-input--error" in html
     assert not Action.objects.exists()
 

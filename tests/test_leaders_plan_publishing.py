@@ -104,7 +104,9 @@ def test_an_inspector_withdraws_a_published_plan_with_a_reason(client, published
     assert "Partly accepted" in client.get(public).content.decode()
     client.force_login(hmi_inspector)
     withdraw = reverse("admin:recommendations_actionplan_withdraw", args=[published.pk])
-    assert client.get(withdraw).status_code == 200
+    form = client.get(withdraw)
+    assert form.status_code == 200
+    assert f"Withdraw the action plan for {recs[0].inspection}" in form.content.decode()
     refused = client.post(withdraw, {"reason": "  "})
     assert refused.status_code == 400 and "Give a reason for withdrawing the action plan." in refused.content.decode()
     assert ActionPlan.objects.get().published_at is not None
@@ -127,7 +129,7 @@ def test_an_inspector_withdraws_a_published_plan_with_a_reason(client, published
 def test_leaders_see_why_their_plan_was_withdrawn(signed_in, published, recs, hmi_inspector):
     domain.withdraw_action_plan(published, reason="Names a prisoner.", by=hmi_inspector)
     page = signed_in.get(url("publish", inspection=recs[0].inspection.slug)).content.decode()
-    assert "An inspector withdrew this plan" in page and "Names a prisoner." in page
+    assert "An inspector withdrew this plan" in page and "The inspector’s reason: Names a prisoner." in page
     dashboard = signed_in.get(url("home")).content.decode()
     assert "An inspector withdrew it from the public site on 1 June 2022" in dashboard
 
@@ -252,6 +254,35 @@ def test_the_target_date_accepts_month_names_and_abbreviations(signed_in, recs, 
     }
     assert signed_in.post(url("action-add", pk=recs[0].pk), data).status_code == 302
     assert recs[0].actions.get().target_date == datetime.date(2023, 3, 31)
+
+
+MONTH_NAMES = [
+    ("January", "Jan"),
+    ("February", "Feb"),
+    ("March", "Mar"),
+    ("April", "Apr"),
+    ("May", "May"),
+    ("June", "Jun"),
+    ("July", "Jul"),
+    ("August", "Aug"),
+    ("September", "Sep"),
+    ("October", "Oct"),
+    ("November", "Nov"),
+    ("December", "Dec"),
+]
+
+
+@pytest.mark.parametrize("number, names", list(enumerate(MONTH_NAMES, start=1)))
+def test_every_month_is_read_by_its_name_or_abbreviation_in_any_case(number, names):
+    """Each month's name and three-letter abbreviation, as typed in lower, title or upper case,
+    or with a full stop after the abbreviation, gives the month's date."""
+    from leaders.forms import GovukDateField
+
+    field = GovukDateField(label="Target date")
+    for name in names:
+        for typed in (name, name.lower(), name.upper(), f"{name[:3]}."):
+            assert field.clean(("1", typed, "2027")) == datetime.date(2027, number, 1), typed
+    assert field.clean(("30", "Sept", "2027")) == datetime.date(2027, 9, 30)
 
 
 def test_a_month_name_that_is_not_a_month_is_refused(signed_in, recs):

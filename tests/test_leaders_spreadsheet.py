@@ -7,11 +7,17 @@ makes the changes through ``recommendations.actions``, with history and an audit
 import csv
 import datetime
 import io
+import shutil
+import subprocess
+import threading
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from leaders.spreadsheet import COLUMNS, MAX_ROWS
@@ -170,11 +176,24 @@ def test_text_that_looks_like_a_formula_is_downloaded_as_text(signed_in, plan, r
     assert cell.data_type == "s"
 
 
-def test_other_prisons_and_anonymous_visitors_get_no_spreadsheet(client, plan, other_leader):
-    assert client.get(url("action-plan-xlsx")).status_code == 302  # to sign in
-    client.force_login(other_leader)
-    assert client.get(url("action-plan-xlsx")).status_code == 403
-    assert client.get(url("plan-upload")).status_code == 403
+def test_other_prisons_and_anonymous_visitors_get_no_spreadsheet(signed_in, plan, other_leader):
+    """Neither download, nor the upload, nor a Belmarsh leader's pending upload (its preview and
+    its confirmation) for an anonymous visitor (sent to sign in) or another prison's leader (403)."""
+    workbook = download(signed_in)
+    set_cell(workbook["Action plan"], row_of(workbook["Action plan"], "Train staff in de-escalation"), "Owner", "X")
+    page = preview_of(signed_in, upload(signed_in, xlsx_bytes(workbook)))
+    preview, digest = page.wsgi_request.path, page.context["digest"]
+    data = xlsx_bytes(workbook)
+    for visitor, status in ((Client(), 302), (Client(), 403)):
+        if status == 403:
+            visitor.force_login(other_leader)
+        for name in ("action-plan-xlsx", "action-plan-csv", "plan-upload"):
+            assert visitor.get(url(name)).status_code == status, name
+        assert visitor.post(url("plan-upload"), {"file": SimpleUploadedFile("plan.xlsx", data)}).status_code == status
+        assert visitor.get(preview).status_code == status
+        assert visitor.post(preview, {"confirm": "", "digest": digest}).status_code == status
+    assert PlanUpload.objects.get().status == PlanUploadStatus.PENDING
+    assert Action.objects.get(pk=plan["training"].pk).owner == ""
 
 
 # --- The round trip ---------------------------------------------------------------------------------
@@ -285,6 +304,37 @@ def test_confirming_twice_applies_once(signed_in, plan):
     assert plan["training"].notes.count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment_apply_once(signed_in, plan, belmarsh_leader):
+    """Two workers receive the confirmation at once (a double click, two tabs): the upload's row
+    lock lets one apply it; the other finds it confirmed. One note, one audit event."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "New progress note", "Half trained.")
+    page = preview_of(signed_in, upload(signed_in, xlsx_bytes(workbook)))
+    path, digest = page.wsgi_request.path, page.context["digest"]
+    start, statuses = threading.Barrier(2), []
+
+    def send():
+        client = Client()
+        client.force_login(belmarsh_leader)
+        start.wait(5)
+        try:
+            statuses.append(client.post(path, {"confirm": "", "digest": digest}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert statuses == [302, 302]
+    assert plan["training"].notes.count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.PLAN_UPLOADED).count() == 1
+
+
 def test_a_change_made_between_preview_and_confirm_refuses_the_confirm_and_writes_nothing(
     signed_in, plan, belmarsh_leader
 ):
@@ -329,8 +379,25 @@ def test_cancel_saves_nothing_and_the_upload_is_kept_for_its_uploader_only(
     assert client.get(response["Location"]).status_code == 404
     signed_in.force_login(pending.uploaded_by)
     signed_in.post(response["Location"], {"cancel": ""})
-    assert PlanUpload.objects.get().status == PlanUploadStatus.CANCELLED
+    assert PlanUpload.objects.values_list("status", "rows").get() == (PlanUploadStatus.CANCELLED, [])
     assert Action.objects.get(pk=plan["training"].pk).owner == ""
+
+
+def test_an_upload_left_unconfirmed_for_a_day_is_forgotten(signed_in, plan):
+    """Its preview says to upload again; and the next upload, anyone's, cancels every upload left
+    waiting more than a day and drops its rows (the spreadsheet is not kept for ever)."""
+    from common import clock
+
+    data = xlsx_bytes(download(signed_in))
+    first = upload(signed_in, data)
+    second = upload(signed_in, data)
+    PlanUpload.objects.update(uploaded_at=clock.now() - datetime.timedelta(hours=25))
+    page = signed_in.get(first["Location"], follow=True)
+    assert "That upload waited more than a day: upload the file again" in page.content.decode()
+    upload(signed_in, data)
+    assert second.status_code == 302
+    assert PlanUpload.objects.filter(status=PlanUploadStatus.PENDING).count() == 1  # the new one
+    assert PlanUpload.objects.filter(status=PlanUploadStatus.CANCELLED, rows=[]).count() == 2
 
 
 # --- Every refusal ----------------------------------------------------------------------------------
@@ -407,6 +474,29 @@ def test_a_row_changed_in_the_tracker_since_the_download_is_refused(signed_in, p
     assert (cameras.owner, cameras.target_date) == ("Head of safety", datetime.date(2022, 11, 30))
 
 
+def test_a_row_not_edited_in_the_file_is_left_when_the_tracker_changed_it(signed_in, plan, belmarsh_leader):
+    """Someone moves an action's date on its page after the download; the leader edits another
+    row only. The untouched row is not refused (nor is the newer date overwritten): it is left,
+    saying why, and the other row's change is saved."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "Owner", "Head of learning")
+    cameras = plan["cameras"]
+    domain.move_target_date(cameras, datetime.date(2022, 11, 30), "Supplier late", by=belmarsh_leader)
+    page = preview_of(signed_in, upload(signed_in, xlsx_bytes(workbook)))
+    preview = page.context["preview"]
+    assert preview.refused == []
+    assert [(e.description, e.reasons) for e in preview.left] == [
+        (cameras.description, ["Changed in the tracker since you downloaded the file: kept as it is now."])
+    ]
+    assert "Changed in the tracker since you downloaded the file: kept as it is now." in page.content.decode()
+    assert confirm(signed_in, page).status_code == 302
+    cameras.refresh_from_db()
+    plan["training"].refresh_from_db()
+    assert (cameras.owner, cameras.target_date) == ("Head of safety", datetime.date(2022, 11, 30))
+    assert plan["training"].owner == "Head of learning"
+
+
 def test_a_response_changed_in_the_tracker_since_the_download_is_refused(signed_in, plan, recs, belmarsh_leader):
     workbook = download(signed_in)
     sheet = workbook["Action plan"]
@@ -476,6 +566,50 @@ def test_a_file_saved_by_libreoffice_calc_is_read(signed_in, review, recs):
     confirm(signed_in, page)
     assert Action.objects.filter(recommendation=recs["1.2"]).get().target_date is None
     assert Action.objects.get(recommendation=recs["1.1"]).target_date == datetime.date(2023, 3, 31)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_downloaded_plan_saved_again_by_libreoffice_round_trips(signed_in, plan, tmp_path):
+    """The leader's own flow in LibreOffice: the downloaded workbook, edited, saved by Calc
+    (``soffice --headless --convert-to xlsx``, a profile of its own so runs do not collide). Calc
+    keeps the hidden signed column, the lists and the date cells: one change, the rest left."""
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "Owner", "Head of learning")
+    set_cell(sheet, row_of(sheet, "Train staff in de-escalation"), "Target date", datetime.datetime(2022, 12, 31))
+    (tmp_path / "edited.xlsx").write_bytes(xlsx_bytes(workbook))
+    saved = tmp_path / "calc"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(saved),
+            str(tmp_path / "edited.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    data = (saved / "edited.xlsx").read_bytes()
+    assert b"LibreOffice" in zipfile.ZipFile(io.BytesIO(data)).read("docProps/app.xml")
+    calc = openpyxl.load_workbook(io.BytesIO(data))["Action plan"]
+    col = columns(calc)
+    assert calc.column_dimensions[openpyxl.utils.get_column_letter(col["Version (do not change)"])].hidden
+    assert {dv.type for dv in calc.data_validations.dataValidation} == {"list", "date"}
+    page = preview_of(signed_in, upload(signed_in, data, "edited.xlsx"))
+    preview = page.context["preview"]
+    assert (len(preview.added), len(preview.changed), len(preview.left), preview.refused) == (0, 1, 1, [])
+    assert preview.changed[0].changes == [
+        ("Owner", "(none)", "Head of learning"),
+        ("Target date", "(none)", "31 December 2022"),
+    ]
+    assert confirm(signed_in, page).status_code == 302
+    training = Action.objects.get(pk=plan["training"].pk)
+    assert (training.owner, training.target_date) == ("Head of learning", datetime.date(2022, 12, 31))
 
 
 def test_the_csv_download_round_trips_the_same_way(signed_in, plan, recs):
@@ -558,6 +692,78 @@ def test_a_zip_bomb_is_refused_unopened(signed_in, plan):
     response = upload(signed_in, out.getvalue())
     assert response.status_code == 400
     assert "unpacks to far more than an action plan" in response.content.decode()
+
+
+def shared_strings_workbook(rows):
+    """An XLSX whose cells are indexes into one shared-strings table, as Excel and LibreOffice save
+    them: ``rows`` are lists of texts; a text repeated in many cells is stored once."""
+    from openpyxl.utils import get_column_letter
+
+    strings = list(dict.fromkeys(text for row in rows for text in row))
+    index = {text: i for i, text in enumerate(strings)}
+    sheet_rows = "".join(
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{get_column_letter(c)}{r}" t="s"><v>{index[text]}</v></c>' for c, text in enumerate(row, start=1)
+        )
+        + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    types = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{types}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{types}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{types}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+        f'Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rels}"><sheets>'
+        '<sheet name="Action plan" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}">'
+        f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rels}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet_rows}</sheetData></worksheet>',
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(f"<si><t>{text}</t></si>" for text in strings)
+        + "</sst>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return out.getvalue()
+
+
+def test_one_long_text_repeated_in_every_cell_is_refused_without_being_kept(signed_in, plan):
+    """A workbook's shared strings let a file of about 80 KB (unpacking to 1 MB) put one text of
+    20,000 characters in every cell of 2,000 rows: read whole, that was 600 MB of rows to keep.
+    Each cell is kept only as far as its limit, and a file holding far more text than a plan is
+    refused with a sentence; nothing is kept."""
+    long = "y" * 20_000
+    rows = [HEADERS] + [["inspection-2021", "1.1", *[long] * 6, "Act", *[long] * 9] for _ in range(MAX_ROWS)]
+    data = shared_strings_workbook(rows)
+    assert len(data) < 200_000
+    response = upload(signed_in, data)
+    assert response.status_code == 400
+    assert "The file holds far more text than an action plan" in response.content.decode()
+    assert not PlanUpload.objects.exists()
+
+
+def test_a_cell_over_its_limit_is_kept_cut_short_and_refused_with_its_length(signed_in, plan):
+    workbook = download(signed_in)
+    sheet = workbook["Action plan"]
+    row = row_of(sheet, "Train staff in de-escalation")
+    set_cell(sheet, row, "Owner", "o" * 20_000)
+    set_cell(sheet, row, "Recommendation", "r" * 20_000)  # a column for reading: not kept at all
+    refused, _ = refusals(signed_in, workbook)
+    assert "Owner is 20,000 characters long: it must be 200 characters or fewer." in refused[row]
+    kept = next(r for r in PlanUpload.objects.get().rows if r["line"] == row)
+    assert len(kept["cells"]["owner"]) == 201 and "recommendation" not in kept["cells"]
 
 
 def test_the_upload_form_is_refused_without_a_file(signed_in, plan):

@@ -145,3 +145,52 @@ def test_english_is_the_language_until_a_welsh_catalogue_is_compiled(client, set
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="cy,en;q=0.5")
     assert response["Content-Language"] == "en-gb"
     assert '<html lang="en-gb"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_word_of_the_upload_preview_and_publish_pages_can_be_translated(client, plan, belmarsh_leader):
+    """The preview of an edited action plan (an action added, a cell changed, a response changed,
+    rows refused for each kind of reason) and the page that publishes the plan."""
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(belmarsh_leader)
+    slug = plan.establishment.slug
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("leaders:action-plan-xlsx", args=[slug])).content))
+    sheet = workbook["Action plan"]
+    col = {cell.value: cell.column for cell in sheet[1]}
+    action_row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, col["Action"]).value)
+    sheet.cell(action_row, col["Owner"], "Deputy governor")
+    sheet.cell(action_row, col["Response"], "Partly accepted")
+    sheet.cell(action_row, col["Response reason"], "National contract")
+    free = sheet.max_row + 1
+    reference = sheet.cell(action_row, col["Reference"]).value
+    for offset, (ref, owner, date, status) in enumerate(
+        [
+            (reference, "Governor", "31/03/2023", "Not started"),
+            ("9.99", "Governor", None, None),
+            (reference, "x" * 201, "soon", "Nearly"),
+            (reference, "G", None, "Done"),
+        ]
+    ):
+        for header, value in (("Reference", ref), ("Action", "A"), ("Owner", owner), ("Target date", date)):
+            sheet.cell(free + offset, col[header], value)
+        sheet.cell(free + offset, col["Action status"], status)
+    out = io.BytesIO()
+    workbook.save(out)
+    upload = client.post(
+        reverse("leaders:plan-upload", args=[slug]), {"file": SimpleUploadedFile("plan.xlsx", out.getvalue())}
+    )
+    assert upload.status_code == 302
+    typed = ["A", "G", "Governor", "Deputy governor", "National contract", "x" * 201]  # the file's, not the site's
+    found = {}
+    with marked_translations():
+        for path in (upload["Location"], reverse("leaders:publish", args=[slug, plan.follows_up.slug])):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            left = untranslated(response.content.decode(), data_strings() + typed)
+            if left:
+                found[path] = list(dict.fromkeys(left))
+    assert not found, "Words outside the translation functions:\n" + "\n".join(f"{p}: {w}" for p, w in found.items())
