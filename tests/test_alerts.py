@@ -204,6 +204,27 @@ def test_a_review_whose_embargo_moves_later_is_sent_on_the_new_date(
     assert len(mail.outbox) == 1
 
 
+def test_a_full_inspection_is_told_in_brief_and_linked_to_its_own_page(
+    client, follower, make_review, belmarsh, hmi_inspector, settings
+):
+    """A full inspection published on its own: what it recommended in brief, and a link to the
+    inspection's own page (not only its establishment's)."""
+    from common import clock
+    from findings.publishing import publish_full_inspection
+
+    on(settings, d(2022, 4, 21))
+    inspection = make_review(
+        belmarsh, [("hmi-prisons", "reasonable-progress")], year=2024, status=PublicationStatus.DRAFT
+    ).follows_up
+    publish_full_inspection(inspection, by=hmi_inspector, now=clock.now())
+    send("daily")
+    (alert,) = mail.outbox
+    assert alert.subject == "Published: HMP Belmarsh: full inspection 2023"
+    assert "1 recommendation made" in alert.body
+    assert "Read it: https://tracker.example.org/establishments/belmarsh/inspection-2023/\n" in alert.body
+    assert client.get("/establishments/belmarsh/inspection-2023/").status_code == 200
+
+
 def test_one_digest_covers_everything_followed_grouped_and_each_review_once(
     client, published_belmarsh, make_review, belmarsh, wandsworth, settings
 ):
