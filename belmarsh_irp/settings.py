@@ -251,7 +251,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
-# At most this many alert e-mails a minute from each worker process (Celery's rate_limit syntax).
+# At most this many alert e-mails a minute from each worker process (Celery's rate_limit syntax);
+# the day's reminders are paced by it too (a minute's worth at once).
 ALERTS_SEND_RATE_LIMIT = os.environ.get("ALERTS_SEND_RATE_LIMIT", "60/m")
 # Anonymous public pages from the cache (off only to measure or debug the pages themselves).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)
