@@ -268,7 +268,7 @@ def test_one_digest_covers_everything_followed_grouped_and_each_review_once(
     assert body.count("independent review of progress 2022\n") == 3
     # The HTML part says the same, with headings and links.
     html, mimetype = digest.alternatives[0]
-    assert mimetype == "text/html" and '<html lang="en-GB">' in html
+    assert mimetype == "text/html" and '<html lang="en-gb">' in html and "<header>" in html
     assert "<h2" in html and "HMP Brixton: independent review of progress 2022</a>" in html
     send("daily")
     assert len(mail.outbox) == 1
@@ -480,6 +480,7 @@ def test_each_subscriber_gets_e_mails_in_the_language_they_subscribed_in(
     assert welsh_mail.subject == "Cyhoeddwyd: HMP Belmarsh: independent review of progress 2023"
     assert "Darllenwch ef: https://tracker.example.org/establishments/belmarsh/" in welsh_mail.body
     assert "Dad-danysgrifio o’r e-byst hyn" in welsh_mail.alternatives[0][0]  # the HTML part too
+    assert '<html lang="cy">' in welsh_mail.alternatives[0][0]  # read aloud in Welsh
     assert english_mail.subject == "Published: HMP Belmarsh: independent review of progress 2023"
     assert "Read it: https://tracker.example.org/establishments/belmarsh/" in english_mail.body
     assert "Unsubscribe from these emails" in english_mail.alternatives[0][0]
