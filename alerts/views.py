@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from alerts import subscribing, tokens
 from alerts.forms import FollowForm, FrequencyForm, ManageLinkForm
-from alerts.models import Frequency, Topic
+from alerts.models import Frequency, Subscription, Topic
 from alerts.sending import manage_url
 
 SESSION_EMAIL = "alerts:email"
@@ -130,6 +130,14 @@ def manage(request, token):
             subscribing.unsubscribe(subscriber.pk, subscriber.key)
             return render(request, "alerts/unsubscribed.html", {"titles": [s.title for s in subscriptions]})
         if chosen is None:
+            posted = request.POST.get("subscription", "")
+            if (
+                action in ("stop", "frequency")
+                and posted.isdigit()
+                and not Subscription.objects.filter(pk=posted).exists()
+            ):
+                # Stopped already (a double click, a second tab): the page as it now is.
+                return HttpResponseRedirect(request.path)
             return _invalid_link(request, "manage")
         if action == "stop":
             titles = subscribing.unsubscribe(subscriber.pk, subscriber.key, [chosen.pk])

@@ -367,6 +367,12 @@ def test_the_management_page_changes_and_stops_each_subscription(client, followe
     assert bad.status_code == 400 and "Select how often you want to get emails" in bad.content.decode()
     client.post(manage, {"action": "stop", "subscription": belmarsh_sub.pk})
     assert list(Subscription.objects.values_list("topic", flat=True)) == ["all"]
+    # The same button pressed again (a double click, a second tab): the page as it now is.
+    again = client.post(manage, {"action": "stop", "subscription": belmarsh_sub.pk})
+    assert again.status_code == 302 and again.url == manage
+    page = client.get(manage).content.decode()
+    assert "You will not get any more emails about HMP Belmarsh." in page  # said once, after the first
+    assert " from All new reviews and inspections</span>" in page and " from HMP Belmarsh</span>" not in page
     assert client.get(manage[:-5] + "abcd/").status_code == 404
     other = Subscriber.objects.create(email="other@example.org")
     # Another subscriber's subscription cannot be changed through this link.
