@@ -191,6 +191,19 @@ def test_a_review_unpublished_before_its_date_is_never_sent(
     assert mail.outbox == []
 
 
+def test_an_alert_queued_before_an_unpublishing_carries_nothing_it_took_back(
+    client, follower, make_review, belmarsh, hmi_inspector, settings
+):
+    """The schedule queued the follower's e-mail; the review is taken down before a worker sends
+    it: the e-mail is not sent (everything is read again when sending), and nothing is logged."""
+    on(settings, d(2022, 4, 21))
+    review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], published_on=d(2022, 4, 21))
+    assert sending.due_subscribers(Frequency.DAILY) == [follower.pk]  # what send_due_alerts queues
+    unpublish_review(review, by=hmi_inspector, reason="Published in error.")
+    assert sending.send_digest(follower.pk, Frequency.DAILY) == 0
+    assert mail.outbox == [] and not Delivery.objects.exists()
+
+
 def test_a_review_whose_embargo_moves_later_is_sent_on_the_new_date(
     client, follower, make_review, belmarsh, hmi_inspector, settings
 ):
