@@ -104,7 +104,7 @@ class Digest:
     @property
     def followed(self):
         """What the subscriber follows at this frequency, as the e-mail's footer names it."""
-        return ", ".join(str(s.title) for s in self.subscriptions)
+        return ", ".join(str(s.about) for s in self.subscriptions)
 
     @property
     def items(self):

@@ -279,6 +279,7 @@ def test_one_digest_covers_everything_followed_grouped_and_each_review_once(
     assert "Area 1 (1.1): No meaningful progress" in area_part
     assert "HMP Brixton: independent review of progress 2022" in everything_part
     assert body.count("independent review of progress 2022\n") == 3
+    assert "because you follow HMP Belmarsh, Area 1, all new reviews and inspections on the" in body
     # The HTML part says the same, with headings and links.
     html, mimetype = digest.alternatives[0]
     assert mimetype == "text/html" and '<html lang="en-gb">' in html and "<header>" in html
@@ -366,6 +367,8 @@ def test_the_task_retries_a_failed_send_with_back_off(follower, make_review, bel
 def test_the_management_page_changes_and_stops_each_subscription(client, follower, published_belmarsh):
     """A signed link, no account: change how often, stop one, and a forged link does nothing."""
     follow(client, reverse("alerts:follow-everything"), frequency="weekly")
+    # In a sentence, everything new is not a capitalised heading.
+    assert mail.outbox[-1].subject == "Confirm that you want e-mails about all new reviews and inspections"
     confirm_by_link(client, mail.outbox[-1])
     manage = sending.manage_url(follower)[len("https://tracker.example.org") :]
     page = client.get(manage).content.decode()
@@ -385,7 +388,7 @@ def test_the_management_page_changes_and_stops_each_subscription(client, followe
     assert again.status_code == 302 and again.url == manage
     page = client.get(manage).content.decode()
     assert "You will not get any more emails about HMP Belmarsh." in page  # said once, after the first
-    assert " from All new reviews and inspections</span>" in page and " from HMP Belmarsh</span>" not in page
+    assert " from all new reviews and inspections</span>" in page and " from HMP Belmarsh</span>" not in page
     assert client.get(manage[:-5] + "abcd/").status_code == 404
     other = Subscriber.objects.create(email="other@example.org")
     # Another subscriber's subscription cannot be changed through this link.
