@@ -7,6 +7,7 @@ learns nothing and changes nothing. At most ``MAX_REQUESTS_PER_HOUR`` such e-mai
 address in an hour, whoever asks.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -89,7 +90,8 @@ def public_area(slug, today=None):
 
 def _throttled(email):
     """True when ``email`` was sent ``MAX_REQUESTS_PER_HOUR`` confirmation or reminder e-mails this hour."""
-    key = f"alerts:requests:{email}"
+    # The address is hashed: the shared cache (Redis) holds no list of who asked for e-mails.
+    key = f"alerts:requests:{hashlib.sha256(email.encode()).hexdigest()[:32]}"
     cache.add(key, 0, 60 * 60)
     try:
         sent = cache.incr(key)

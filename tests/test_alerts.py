@@ -411,6 +411,11 @@ def test_confirmation_emails_to_one_address_are_limited(client, published_belmar
     for _ in range(8):
         follow(client, reverse("alerts:follow-establishment", args=["belmarsh"]), email="victim@example.org")
     assert len(mail.outbox) == 5
+    # The count is kept in the shared cache under a hash: the cache holds no list of addresses.
+    from django.core.cache import cache
+
+    assert not [key for key in cache._cache if "victim" in key]
+    assert [key for key in cache._cache if ":alerts:requests:" in key]
 
 
 @pytest.mark.parametrize("page", ["home", "establishment", "area"])
