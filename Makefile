@@ -69,10 +69,13 @@ test: install-test
 # nothing needs to run: tasks run inline in the site's own process.
 BEAT ?= 1
 CONCURRENCY ?= 2
+# Each worker's node name must differ from the others' on one machine (Celery's remote control
+# and its duplicate check go by it): the beat's worker, and the others by their shell's process id.
+WORKER_NAME ?= $(if $(filter 1,$(BEAT)),worker-beat,worker-$$$$)
 worker: install migrate
 	@if [ -z "$$REDIS_URL" ]; then echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; without it tasks run inline and no worker is needed."; exit 2; fi
 	@mkdir -p var
-	$(DEV_ENV) $(PY) -m celery -A belmarsh_irp worker --loglevel=INFO --concurrency=$(CONCURRENCY) \
+	$(DEV_ENV) $(PY) -m celery -A belmarsh_irp worker --loglevel=INFO --concurrency=$(CONCURRENCY) --hostname=$(WORKER_NAME)@%h \
 		$(if $(filter 1,$(BEAT)),--beat --schedule=var/celerybeat-schedule,)
 
 # ruff comes with the test install; after `make run` alone it is installed here (pinned).

@@ -37,6 +37,11 @@ class Topic(models.TextChoices):
     AREA = "area", _("An area")
 
 
+# What following everything is called inside a sentence ("e-mails about all new reviews and
+# inspections"); ``Topic.EVERYTHING.label`` is its heading.
+EVERYTHING_IN_A_SENTENCE = _("all new reviews and inspections")
+
+
 class Subscriber(models.Model):
     """One e-mail address that follows something. Deleted with its last subscription."""
 
@@ -134,6 +139,11 @@ class Subscription(models.Model):
         if self.topic == Topic.AREA:
             return self.area_name
         return Topic.EVERYTHING.label
+
+    @property
+    def about(self):
+        """What is followed, inside a sentence: the title, but everything new in lower case."""
+        return EVERYTHING_IN_A_SENTENCE if self.topic == Topic.EVERYTHING else self.title
 
     @property
     def is_confirmed(self):

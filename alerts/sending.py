@@ -104,7 +104,7 @@ class Digest:
     @property
     def followed(self):
         """What the subscriber follows at this frequency, as the e-mail's footer names it."""
-        return ", ".join(str(s.title) for s in self.subscriptions)
+        return ", ".join(str(s.about) for s in self.subscriptions)
 
     @property
     def items(self):
@@ -167,14 +167,11 @@ def describe(inspections, today):
     reviews' published judgements, the full inspections' recommendations and their scores)."""
     items = {}
     for inspection in inspections:
-        if inspection.kind == InspectionKind.IRP:
-            url = inspection.get_absolute_url()
-        else:
-            url = inspection.establishment.get_absolute_url()
+        # A review's page, or a full inspection's own page (the same address scheme).
         items[inspection.pk] = Item(
             inspection=inspection,
             title=inspection_title(inspection),
-            url=absolute(url),
+            url=absolute(inspection.get_absolute_url()),
             published=published_display(inspection),
         )
     reviews = [pk for pk, item in items.items() if item.inspection.kind == InspectionKind.IRP]

@@ -7,6 +7,7 @@ learns nothing and changes nothing. At most ``MAX_REQUESTS_PER_HOUR`` such e-mai
 address in an hour, whoever asks.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from alerts import tokens
-from alerts.models import Frequency, Subscriber, Subscription, Topic
+from alerts.models import EVERYTHING_IN_A_SENTENCE, Frequency, Subscriber, Subscription, Topic
 from alerts.sending import absolute, manage_url
 from common import clock
 from findings.models import published_recommendations
@@ -49,6 +50,11 @@ class Target:
         if self.topic == Topic.AREA:
             return self.area_name
         return Topic.EVERYTHING.label
+
+    @property
+    def about(self):
+        """What is followed, inside a sentence (``Subscription.about``)."""
+        return EVERYTHING_IN_A_SENTENCE if self.topic == Topic.EVERYTHING else self.title
 
     @property
     def lookup(self):
@@ -84,7 +90,8 @@ def public_area(slug, today=None):
 
 def _throttled(email):
     """True when ``email`` was sent ``MAX_REQUESTS_PER_HOUR`` confirmation or reminder e-mails this hour."""
-    key = f"alerts:requests:{email}"
+    # The address is hashed: the shared cache (Redis) holds no list of who asked for e-mails.
+    key = f"alerts:requests:{hashlib.sha256(email.encode()).hexdigest()[:32]}"
     cache.add(key, 0, 60 * 60)
     try:
         sent = cache.incr(key)
@@ -161,7 +168,7 @@ def confirmation_email(subscription_id):
     url = absolute(reverse("alerts:confirm", args=[tokens.confirm_token(subscription)]))
     with translation.override(subscription.subscriber.email_language):
         _send(
-            gettext("Confirm that you want e-mails about %(title)s") % {"title": subscription.title},
+            gettext("Confirm that you want e-mails about %(title)s") % {"title": subscription.about},
             "confirm",
             {"subscription": subscription, "confirm_url": url, "frequency": Frequency(subscription.frequency)},
             subscription.subscriber.email,
@@ -175,7 +182,7 @@ def already_following_email(subscription_id):
         return False
     with translation.override(subscription.subscriber.email_language):
         _send(
-            gettext("You already get e-mails about %(title)s") % {"title": subscription.title},
+            gettext("You already get e-mails about %(title)s") % {"title": subscription.about},
             "already",
             {
                 "subscription": subscription,
@@ -239,7 +246,7 @@ def unsubscribe(subscriber_id, key, subscription_ids=None):
     ended = subscriber.subscriptions.select_related("establishment")
     if subscription_ids is not None:
         ended = ended.filter(pk__in=subscription_ids)
-    titles = [s.title for s in ended]
+    titles = [s.about for s in ended]
     ended.delete()
     if not subscriber.subscriptions.exists():
         subscriber.delete()

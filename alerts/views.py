@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from alerts import subscribing, tokens
 from alerts.forms import FollowForm, FrequencyForm, ManageLinkForm
-from alerts.models import Frequency, Topic
+from alerts.models import Frequency, Subscription, Topic
 from alerts.sending import manage_url
 
 SESSION_EMAIL = "alerts:email"
@@ -69,7 +69,7 @@ def follow(request, topic, slug=None):
     if request.method == "POST" and form.is_valid():
         subscribing.request_subscription(form.cleaned_data["email"], target, form.cleaned_data["frequency"])
         request.session[SESSION_EMAIL] = form.cleaned_data["email"].strip().lower()
-        request.session["alerts:title"] = str(target.title)  # the session holds text, not a lazy translation
+        request.session["alerts:title"] = str(target.about)  # the session holds text, not a lazy translation
         return HttpResponseRedirect(reverse("alerts:check-email"))
     status = 400 if form.errors else 200
     return render(request, "alerts/follow.html", {"form": form, "target": target}, status=status)
@@ -128,20 +128,28 @@ def manage(request, token):
         chosen = next((s for s in subscriptions if str(s.pk) == request.POST.get("subscription", "")), None)
         if action == "stop-all":
             subscribing.unsubscribe(subscriber.pk, subscriber.key)
-            return render(request, "alerts/unsubscribed.html", {"titles": [s.title for s in subscriptions]})
+            return render(request, "alerts/unsubscribed.html", {"titles": [s.about for s in subscriptions]})
         if chosen is None:
+            posted = request.POST.get("subscription", "")
+            if (
+                action in ("stop", "frequency")
+                and posted.isdigit()
+                and not Subscription.objects.filter(pk=posted).exists()
+            ):
+                # Stopped already (a double click, a second tab): the page as it now is.
+                return HttpResponseRedirect(request.path)
             return _invalid_link(request, "manage")
         if action == "stop":
             titles = subscribing.unsubscribe(subscriber.pk, subscriber.key, [chosen.pk])
             if not subscriber.subscriptions.exists():
                 return render(request, "alerts/unsubscribed.html", {"titles": titles})
-            done = gettext("You will not get any more emails about %(title)s.") % {"title": chosen.title}
+            done = gettext("You will not get any more emails about %(title)s.") % {"title": chosen.about}
         elif action == "frequency":
             form = FrequencyForm(request.POST)
             if form.is_valid():
                 frequency = Frequency(form.cleaned_data["frequency"])
                 subscribing.change_frequency(chosen, frequency)
-                done = CHANGED[frequency] % {"title": chosen.title}
+                done = CHANGED[frequency] % {"title": chosen.about}
             else:
                 errors[chosen.pk] = form.errors["frequency"][0]
         else:

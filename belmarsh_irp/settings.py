@@ -208,8 +208,9 @@ else:
 # broker may be another Redis database than the cache's (CELERY_BROKER_URL); without REDIS_URL or
 # CELERY_BROKER_URL, on the embedded default, tasks run inline where they are sent (eager mode),
 # so nothing else needs to run. Production runs workers (`make worker`).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+# An empty variable (``CELERY_BROKER_URL=`` in an env file) counts as unset, not as "no broker".
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or CELERY_BROKER_URL
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
@@ -251,7 +252,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
-# At most this many alert e-mails a minute from each worker process (Celery's rate_limit syntax).
+# At most this many alert e-mails a minute from each worker process (Celery's rate_limit syntax);
+# the day's reminders are paced by it too (a minute's worth at once).
 ALERTS_SEND_RATE_LIMIT = os.environ.get("ALERTS_SEND_RATE_LIMIT", "60/m")
 # Anonymous public pages from the cache (off only to measure or debug the pages themselves).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", default=True)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    # Django's own default address for it, which people and guides try first.
+    path("password_reset/", RedirectView.as_view(pattern_name="password_reset", permanent=True)),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",

@@ -12,6 +12,8 @@ their dashboard, anyone else signed in gets the site's own 403 page. Leaders nev
 of the admin.
 """
 
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -95,7 +97,12 @@ def throttled(request, what, limit, period=60 * 60, extra=""):
     """True once ``what`` has been tried more than ``limit`` times in ``period`` seconds, counted
     for ``extra`` (an e-mail address, a username) when given, else for the network address; kept
     in the shared cache, so every worker process counts together."""
-    who = f"for:{extra.lower()}" if extra else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    # An address or username is hashed: the shared cache (Redis) holds no list of who tried.
+    who = (
+        f"for:{hashlib.sha256(extra.lower().encode()).hexdigest()[:32]}"
+        if extra
+        else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    )
     key = f"throttle:{what}:{who}"
     cache.add(key, 0, period)
     try:

@@ -83,6 +83,7 @@ def test_a_password_is_reset_by_email(client, belmarsh_leader):
     belmarsh_leader.email = "governor@belmarsh.example"
     belmarsh_leader.save()
     assert "Forgotten your password?" in client.get(reverse("login")).content.decode()
+    assert client.get("/password_reset/").url == reverse("password_reset")  # Django's usual address: was a 404
     response = client.post(reverse("password_reset"), {"email": "GOVERNOR@belmarsh.example"}, HTTP_HOST="localhost")
     assert response.status_code == 302
     (message,) = mail.outbox

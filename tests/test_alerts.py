@@ -191,6 +191,19 @@ def test_a_review_unpublished_before_its_date_is_never_sent(
     assert mail.outbox == []
 
 
+def test_an_alert_queued_before_an_unpublishing_carries_nothing_it_took_back(
+    client, follower, make_review, belmarsh, hmi_inspector, settings
+):
+    """The schedule queued the follower's e-mail; the review is taken down before a worker sends
+    it: the e-mail is not sent (everything is read again when sending), and nothing is logged."""
+    on(settings, d(2022, 4, 21))
+    review = make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], published_on=d(2022, 4, 21))
+    assert sending.due_subscribers(Frequency.DAILY) == [follower.pk]  # what send_due_alerts queues
+    unpublish_review(review, by=hmi_inspector, reason="Published in error.")
+    assert sending.send_digest(follower.pk, Frequency.DAILY) == 0
+    assert mail.outbox == [] and not Delivery.objects.exists()
+
+
 def test_a_review_whose_embargo_moves_later_is_sent_on_the_new_date(
     client, follower, make_review, belmarsh, hmi_inspector, settings
 ):
@@ -202,6 +215,27 @@ def test_a_review_whose_embargo_moves_later_is_sent_on_the_new_date(
     on(settings, d(2022, 5, 10))
     send()
     assert len(mail.outbox) == 1
+
+
+def test_a_full_inspection_is_told_in_brief_and_linked_to_its_own_page(
+    client, follower, make_review, belmarsh, hmi_inspector, settings
+):
+    """A full inspection published on its own: what it recommended in brief, and a link to the
+    inspection's own page (not only its establishment's)."""
+    from common import clock
+    from findings.publishing import publish_full_inspection
+
+    on(settings, d(2022, 4, 21))
+    inspection = make_review(
+        belmarsh, [("hmi-prisons", "reasonable-progress")], year=2024, status=PublicationStatus.DRAFT
+    ).follows_up
+    publish_full_inspection(inspection, by=hmi_inspector, now=clock.now())
+    send("daily")
+    (alert,) = mail.outbox
+    assert alert.subject == "Published: HMP Belmarsh: full inspection 2023"
+    assert "1 recommendation made" in alert.body
+    assert "Read it: https://tracker.example.org/establishments/belmarsh/inspection-2023/\n" in alert.body
+    assert client.get("/establishments/belmarsh/inspection-2023/").status_code == 200
 
 
 def test_one_digest_covers_everything_followed_grouped_and_each_review_once(
@@ -245,9 +279,10 @@ def test_one_digest_covers_everything_followed_grouped_and_each_review_once(
     assert "Area 1 (1.1): No meaningful progress" in area_part
     assert "HMP Brixton: independent review of progress 2022" in everything_part
     assert body.count("independent review of progress 2022\n") == 3
+    assert "because you follow HMP Belmarsh, Area 1, all new reviews and inspections on the" in body
     # The HTML part says the same, with headings and links.
     html, mimetype = digest.alternatives[0]
-    assert mimetype == "text/html" and '<html lang="en-GB">' in html
+    assert mimetype == "text/html" and '<html lang="en-gb">' in html and "<header>" in html
     assert "<h2" in html and "HMP Brixton: independent review of progress 2022</a>" in html
     send("daily")
     assert len(mail.outbox) == 1
@@ -332,6 +367,8 @@ def test_the_task_retries_a_failed_send_with_back_off(follower, make_review, bel
 def test_the_management_page_changes_and_stops_each_subscription(client, follower, published_belmarsh):
     """A signed link, no account: change how often, stop one, and a forged link does nothing."""
     follow(client, reverse("alerts:follow-everything"), frequency="weekly")
+    # In a sentence, everything new is not a capitalised heading.
+    assert mail.outbox[-1].subject == "Confirm that you want e-mails about all new reviews and inspections"
     confirm_by_link(client, mail.outbox[-1])
     manage = sending.manage_url(follower)[len("https://tracker.example.org") :]
     page = client.get(manage).content.decode()
@@ -346,6 +383,12 @@ def test_the_management_page_changes_and_stops_each_subscription(client, followe
     assert bad.status_code == 400 and "Select how often you want to get emails" in bad.content.decode()
     client.post(manage, {"action": "stop", "subscription": belmarsh_sub.pk})
     assert list(Subscription.objects.values_list("topic", flat=True)) == ["all"]
+    # The same button pressed again (a double click, a second tab): the page as it now is.
+    again = client.post(manage, {"action": "stop", "subscription": belmarsh_sub.pk})
+    assert again.status_code == 302 and again.url == manage
+    page = client.get(manage).content.decode()
+    assert "You will not get any more emails about HMP Belmarsh." in page  # said once, after the first
+    assert " from all new reviews and inspections</span>" in page and " from HMP Belmarsh</span>" not in page
     assert client.get(manage[:-5] + "abcd/").status_code == 404
     other = Subscriber.objects.create(email="other@example.org")
     # Another subscriber's subscription cannot be changed through this link.
@@ -368,6 +411,11 @@ def test_confirmation_emails_to_one_address_are_limited(client, published_belmar
     for _ in range(8):
         follow(client, reverse("alerts:follow-establishment", args=["belmarsh"]), email="victim@example.org")
     assert len(mail.outbox) == 5
+    # The count is kept in the shared cache under a hash: the cache holds no list of addresses.
+    from django.core.cache import cache
+
+    assert not [key for key in cache._cache if "victim" in key]
+    assert [key for key in cache._cache if ":alerts:requests:" in key]
 
 
 @pytest.mark.parametrize("page", ["home", "establishment", "area"])
@@ -459,6 +507,7 @@ def test_each_subscriber_gets_e_mails_in_the_language_they_subscribed_in(
     assert welsh_mail.subject == "Cyhoeddwyd: HMP Belmarsh: independent review of progress 2023"
     assert "Darllenwch ef: https://tracker.example.org/establishments/belmarsh/" in welsh_mail.body
     assert "Dad-danysgrifio o’r e-byst hyn" in welsh_mail.alternatives[0][0]  # the HTML part too
+    assert '<html lang="cy">' in welsh_mail.alternatives[0][0]  # read aloud in Welsh
     assert english_mail.subject == "Published: HMP Belmarsh: independent review of progress 2023"
     assert "Read it: https://tracker.example.org/establishments/belmarsh/" in english_mail.body
     assert "Unsubscribe from these emails" in english_mail.alternatives[0][0]

@@ -213,6 +213,7 @@ def test_a_worker_on_redis_sends_one_alert_once(tmp_path, smtp_sink, redis_prefi
     assert "Use of force (1.39): Reasonable progress" not in text  # an establishment's alert: in brief
     assert "HMI Prisons: 1 reasonable progress" in text and "1 recommendation made" in text
     assert "https://tracker.example.org/establishments/belmarsh/irp-2022/" in text
+    assert "https://tracker.example.org/establishments/belmarsh/inspection-2021/" in text  # its own page
     assert "<h1" in message.get_body(("html",)).get_content()
     if os.environ.get("ALERTS_SINK_DUMP"):
         (PROJECT_DIR / "var").mkdir(exist_ok=True)

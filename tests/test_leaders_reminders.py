@@ -130,14 +130,87 @@ def test_an_owner_who_is_a_user_gets_their_actions_first(plan, belmarsh, belmars
 
 @pytest.mark.parametrize("extra", [0, 10])
 def test_reminders_run_a_constant_number_of_queries(plan, make_review, django_assert_num_queries, extra):
-    """Seven queries whatever the number of establishments and actions."""
+    """Four reads, then three queries for each e-mail sent, whatever the number of establishments and actions."""
     from recommendations.models import Establishment
 
     for n in range(extra):
         establishment = Establishment.objects.create(name=f"HMP Test {n}", slug=f"test-{n}")
         recommendation = make_review(establishment, [("hmi-prisons", "insufficient-progress")]).judgements.get()
         make_action(recommendation.recommendation, "Overdue", target=d(2022, 5, 1))
-    # The command's transaction is a savepoint inside the test's: 1 savepoint, 2 the due actions,
-    # 3 their establishments, 4 their leaders, 5 today's log, 6 the new log rows, 7 release.
-    with django_assert_num_queries(7):
+    # 1 the due actions, 2 their establishments, 3 their leaders, 4 today's log; then for each of
+    # the two e-mails, its log row written with it: a savepoint, the row, release.
+    with django_assert_num_queries(4 + 2 * 3):
         run()
+
+
+def test_a_mail_server_failure_is_reported_and_the_next_run_sends_only_what_failed(plan):
+    """The server refuses one digest: the other is sent and logged, the command names the one it
+    could not send and why and fails (cron sees it), and the next run sends only that one."""
+    import smtplib
+    from unittest import mock
+
+    from django.core.management import CommandError
+
+    real_send = mail.EmailMessage.send
+
+    def refuse_belmarsh(message, *args, **kwargs):
+        if message.to == ["governor@belmarsh.example"]:
+            raise smtplib.SMTPRecipientsRefused({"governor@belmarsh.example": (451, b"try again later")})
+        return real_send(message, *args, **kwargs)
+
+    out = StringIO()
+    with mock.patch("django.core.mail.EmailMessage.send", refuse_belmarsh):
+        with pytest.raises(CommandError, match="1 reminder could not be sent"):
+            call_command("send_action_reminders", stdout=out)
+    assert out.getvalue().startswith("Sent 1 reminder.\nNot sent to belmarsh.leader (leader of HMP Belmarsh) at ")
+    assert "the mail server failed (SMTPRecipientsRefused" in out.getvalue()
+    assert [m.to for m in mail.outbox] == [["governor@wandsworth.example"]]
+    assert run() == "Sent 1 reminder; 1 already sent today.\n"
+    assert sorted(m.to[0] for m in mail.outbox) == ["governor@belmarsh.example", "governor@wandsworth.example"]
+    assert run() == "Sent 0 reminders; 2 already sent today.\n"
+
+
+def test_the_task_retries_a_failed_run_and_each_leader_gets_one_digest(plan):
+    """Celery's task (eager here, so the retry runs at once) retries after the mail server failed:
+    each leader gets exactly one digest in all."""
+    import smtplib
+    from unittest import mock
+
+    from leaders.tasks import send_action_reminders
+
+    real_send = mail.EmailMessage.send
+    calls = []
+
+    def flaky(message, *args, **kwargs):
+        calls.append(message.to[0])
+        if len(calls) == 2:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch("django.core.mail.EmailMessage.send", flaky):
+        result = send_action_reminders.apply(throw=False)
+    assert result.successful(), result.traceback
+    assert result.result == "Sent 1 reminder; 1 already sent today.\n"
+    assert len(calls) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == ["governor@belmarsh.example", "governor@wandsworth.example"]
+    assert ReminderLog.objects.count() == 2
+
+
+def test_sending_is_paced_by_the_rate_limit(monkeypatch):
+    """A minute's worth goes at once, then one e-mail each time the allowance refills."""
+    from leaders.management.commands import send_action_reminders as command
+
+    slept = []
+    clock = [0.0]
+    monkeypatch.setattr(command.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(
+        command.time, "sleep", lambda seconds: (slept.append(seconds), clock.__setitem__(0, clock[0] + seconds))
+    )
+    pace = command.Pace("2/m")
+    for _ in range(4):
+        pace.wait()
+    assert slept == [30.0, 30.0]
+    unpaced = command.Pace("")
+    for _ in range(100):
+        unpaced.wait()
+    assert slept == [30.0, 30.0]

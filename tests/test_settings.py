@@ -99,3 +99,26 @@ def test_connections_persist_with_health_checks(settings):
     assert database["CONN_HEALTH_CHECKS"] is True
     if database["ENGINE"] != "django.db.backends.sqlite3":
         assert database["CONN_MAX_AGE"] == 600
+
+
+def test_tasks_run_inline_without_redis_and_go_to_redis_with_it():
+    """The embedded default: no REDIS_URL, and Celery runs each task where it is sent (eager), so
+    `make run` needs no worker; with REDIS_URL, tasks go to that Redis for the workers."""
+    show = (
+        "from belmarsh_irp.celery import app; "
+        "print(app.conf.task_always_eager, app.conf.broker_url.split('://')[0], app.conf.result_backend.split('://')[0])"
+    )
+    embedded = manage(
+        "shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": "", "CELERY_BROKER_URL": ""}
+    )
+    assert embedded.returncode == 0, embedded.stderr
+    assert embedded.stdout.split() == ["True", "memory", "cache+memory"]
+    with_redis = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        env={"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3", "CELERY_BROKER_URL": ""},
+    )
+    assert with_redis.returncode == 0, with_redis.stderr
+    assert with_redis.stdout.split() == ["False", "redis", "redis"]

@@ -13,18 +13,26 @@ could not send, and why: a leader with no e-mail address (give them one with ``g
 --email``, or on their account page); at ``-v 2``, also the owners who are not users of the
 tracker (their actions reach them only through the establishment's leaders).
 
-It is safe to run more than once a day: each digest sent is recorded in ``ReminderLog``, and a
-leader who already had today's digest about an establishment gets nothing more. ``--dry-run``
-says what it would send and sends and records nothing.
+It is safe to run more than once a day: each digest is recorded in ``ReminderLog`` in the same
+transaction as it is sent, one e-mail at a time, so a leader who already had today's digest about
+an establishment gets nothing more, and a digest the mail server refused is not recorded. When
+the mail server fails, the command sends the rest, names each digest it could not send with the
+server's error, and fails (exit status 1; the Celery task retries with back-off), so the next run
+sends only those. At most ``ALERTS_SEND_RATE_LIMIT`` e-mails are sent (a burst of a minute's
+worth, then paced). ``--dry-run`` says what it would send and sends and records nothing.
 
     .venv/bin/python manage.py send_action_reminders [--dry-run] [-v 2]
 """
 
+import smtplib
+import time
+
+from celery.utils.time import rate
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +42,37 @@ from common import clock
 from recommendations import actions as domain
 from recommendations.models import Action, Establishment, ReminderLog
 from recommendations.roles import GROUP_NAMES, Role
+
+# What a mail server's failure looks like: reported and sent again on the next run.
+SEND_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+class SendFailed(CommandError):
+    """Some digests could not be sent (the mail server failed): the run says which and fails, so
+    cron reports it and the Celery task retries; the next run sends only those."""
+
+
+class Pace:
+    """At most ``limit`` e-mails (Celery's rate syntax, e.g. "60/m"): a minute's worth at once,
+    then one each time the allowance refills. An empty or zero limit does not pace."""
+
+    def __init__(self, limit):
+        self.per_second = rate(limit) if limit else 0
+        self.capacity = max(1.0, self.per_second * 60)
+        self.tokens = self.capacity
+        self.last = time.monotonic()
+
+    def wait(self):
+        if not self.per_second:
+            return
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.per_second)
+        self.last = now
+        if self.tokens < 1:
+            time.sleep((1 - self.tokens) / self.per_second)
+            self.last = time.monotonic()
+            self.tokens = 1
+        self.tokens -= 1
 
 
 def reminder_subject(establishment, overdue, soon, days, yours):
@@ -56,7 +95,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be sent; send and record nothing.")
 
-    @transaction.atomic
     def handle(self, *args, dry_run=False, verbosity=1, **options):
         today = clock.today()
         days = domain.REMIND_DAYS_AHEAD
@@ -80,7 +118,7 @@ class Command(BaseCommand):
         )
         already = set(ReminderLog.objects.filter(sent_on=today).values_list("user_id", "establishment_id"))
 
-        messages, logs, skipped = [], [], 0
+        messages, skipped = [], 0
         no_address, not_users = [], {}
         for establishment in establishments:
             actions = by_establishment[establishment.pk]
@@ -113,14 +151,13 @@ class Command(BaseCommand):
                 }
                 overdue = sum(a.target_date < today for a in actions)
                 soon = len(actions) - overdue
-                messages.append(
-                    EmailMessage(
-                        subject=reminder_subject(establishment, overdue, soon, days, len(yours)),
-                        body=render_to_string("leaders/email/reminder.txt", context),
-                        to=[leader.email],
-                    )
+                message = EmailMessage(
+                    subject=reminder_subject(establishment, overdue, soon, days, len(yours)),
+                    body=render_to_string("leaders/email/reminder.txt", context),
+                    to=[leader.email],
                 )
-                logs.append(ReminderLog(establishment=establishment, user=leader, sent_on=today, actions=len(actions)))
+                log = ReminderLog(establishment=establishment, user=leader, sent_on=today, actions=len(actions))
+                messages.append((leader, establishment, message, log))
                 if verbosity >= 2:
                     verb = "Would send" if dry_run else "Sending"
                     mine = f", {len(yours)} of them theirs" if yours else ""
@@ -128,16 +165,38 @@ class Command(BaseCommand):
                         f"{verb} {leader.email} a digest of {len(actions)} actions at {establishment}{mine}."
                     )
 
-        if not dry_run and messages:
-            ReminderLog.objects.bulk_create(logs)
-            get_connection().send_messages(messages)
+        sent, failed = 0, []
+        if dry_run:
+            sent = len(messages)
+        else:
+            pace = Pace(settings.ALERTS_SEND_RATE_LIMIT)
+            for leader, establishment, message, log in messages:
+                pace.wait()
+                try:
+                    # The log and the e-mail together: a refused e-mail leaves no log (the next
+                    # run sends it); a log another run wrote first means it was sent.
+                    with transaction.atomic():
+                        log.save()
+                        message.send()
+                except IntegrityError:
+                    skipped += 1
+                    continue
+                except SEND_ERRORS as error:
+                    failed.append((leader, establishment, error))
+                    continue
+                sent += 1
 
         if verbosity >= 1:
             verb = "Would send" if dry_run else "Sent"
-            summary = f"{verb} {len(messages)} reminder{'s' if len(messages) != 1 else ''}"
+            summary = f"{verb} {sent} reminder{'s' if sent != 1 else ''}"
             if skipped:
                 summary += f"; {skipped} already sent today"
             self.stdout.write(summary + ".")
+            for leader, establishment, error in failed:
+                self.stdout.write(
+                    f"Not sent to {leader.get_username()} (leader of {establishment}) at {leader.email}: the mail "
+                    f"server failed ({type(error).__name__}: {error}). The next run sends it."
+                )
             for leader, establishment in no_address:
                 name = leader.get_username()
                 self.stdout.write(
@@ -152,6 +211,10 @@ class Command(BaseCommand):
                     "actions reach them only through the establishment's leaders. Name a leader (username "
                     "or e-mail address) as the owner to remind them directly."
                 )
+        if failed:
+            raise SendFailed(
+                f"{len(failed)} reminder{'s' if len(failed) != 1 else ''} could not be sent: the mail server failed."
+            )
 
 
 def owner_of(action, leaders):
