@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -25,7 +24,7 @@ from django.utils.translation import gettext
 from alerts import tokens
 from alerts.models import EVERYTHING_IN_A_SENTENCE, Frequency, Subscriber, Subscription, Topic
 from alerts.sending import absolute, manage_url
-from common import clock
+from common import clock, throttle
 from findings.models import published_recommendations
 from recommendations.models import Establishment, Inspection
 
@@ -92,13 +91,7 @@ def _throttled(email):
     """True when ``email`` was sent ``MAX_REQUESTS_PER_HOUR`` confirmation or reminder e-mails this hour."""
     # The address is hashed: the shared cache (Redis) holds no list of who asked for e-mails.
     key = f"alerts:requests:{hashlib.sha256(email.encode()).hexdigest()[:32]}"
-    cache.add(key, 0, 60 * 60)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 60 * 60)
-        sent = 1
-    return sent > MAX_REQUESTS_PER_HOUR
+    return throttle.tries(key, 60 * 60) > MAX_REQUESTS_PER_HOUR
 
 
 def request_subscription(email, target, frequency):

@@ -1,6 +1,7 @@
 """The site's HTTP-level protections, in one place: the Content-Security-Policy and
 Permissions-Policy headers, ``Cache-Control: private, no-store`` for signed-in pages and
-downloads, the site's own CSRF failure page, and a 503 page when the database is unavailable.
+downloads, the site's own CSRF failure page, and a 503 page when the database, or the queue
+behind e-mails and long imports, is unavailable.
 
 None of this touches the database: the 503 and error pages render without a request context,
 so they show even while PostgreSQL restarts.
@@ -19,8 +20,21 @@ from django.template import loader
 from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# What sending work to Celery, or reading a background import's progress, raises while Redis
+# (the broker and the shared cache) cannot be reached. Pages never need it (common.public_cache);
+# a form that sends an e-mail or starts a long import does, and then says so in a 503.
+BACKGROUND_ERRORS = (KombuOperationalError, RedisError)
+BACKGROUND_UNAVAILABLE = _(
+    "The part of the service that sends e-mails and runs long imports cannot be reached for a "
+    "moment. Nothing was sent or imported. Try again in a minute: what you sent before is not "
+    "lost, and sending it again is safe."
+)
 
 # Paths whose every response is private to the signed-in person, signed in or not (they send
 # a sign-in redirect otherwise): the inspectors' workspace and the leaders' pages, downloads
@@ -112,9 +126,10 @@ def has_null_character(request):
     return False
 
 
-def database_unavailable(retry_after=5):
-    """The 503 page in the site's design, rendered with no query (no request context)."""
-    body = loader.render_to_string("503.html", {"service_name": settings.SERVICE_NAME})
+def database_unavailable(retry_after=5, message=None):
+    """The 503 page in the site's design, rendered with no query (no request context);
+    ``message`` in place of its sentence about the records."""
+    body = loader.render_to_string("503.html", {"service_name": settings.SERVICE_NAME, "message": message})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(retry_after)
     patch_cache_control(response, no_store=True)
@@ -129,6 +144,9 @@ def server_error(request):
     if isinstance(error, (OperationalError, InterfaceError)):
         logger.warning("Database unavailable: %s", error)
         return database_unavailable()
+    if isinstance(error, BACKGROUND_ERRORS):
+        logger.warning("Background queue or its store unavailable: %s: %s", type(error).__name__, error)
+        return database_unavailable(retry_after=30, message=BACKGROUND_UNAVAILABLE)
     body = loader.render_to_string("500.html", {"service_name": settings.SERVICE_NAME})
     return HttpResponseServerError(body)
 

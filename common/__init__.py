@@ -3,6 +3,7 @@
 - ``clock``: the one "today" and "now" (``TRACKER_TODAY`` freezes them);
 - ``downloads``: the one CSV writer behind every download;
 - ``public_cache``: the version of what the public sees and the cache keys derived from it;
+- ``throttle``: how many times something was tried this hour, for every worker process;
 - ``pagination``: the ``{% pagination %}`` template tag (registered in ``settings.TEMPLATES``);
 - ``context_processors``: what every page's layout needs (the navigation).
 

@@ -23,7 +23,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render, resolve_url
@@ -32,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from common import throttle
 from recommendations.roles import RoleError, email_taken, is_inspector, led_establishments, normalise_email
 
 
@@ -103,14 +103,7 @@ def throttled(request, what, limit, period=60 * 60, extra=""):
         if extra
         else f"ip:{request.META.get('REMOTE_ADDR', '')}"
     )
-    key = f"throttle:{what}:{who}"
-    cache.add(key, 0, period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, period)
-        count = 1
-    return count > limit
+    return throttle.tries(f"throttle:{what}:{who}", period) > limit
 
 
 class EmailChangeForm(forms.Form):

@@ -148,6 +148,50 @@ def test_with_redis_stopped_every_page_comes_from_the_database(client, own_redis
     assert len(warnings) == 1  # once a minute, not once a request
 
 
+@pytest.fixture
+def queue_on_own_redis(own_redis, settings):
+    """Celery sending to the test's own Redis (as production, where the broker and the cache
+    are the same Redis), not running tasks inline as the embedded default does."""
+    from belmarsh_irp.celery import app
+
+    def new_connections(**conf):
+        app.conf.update(conf)
+        app._after_fork()  # as in a new worker process: the next send connects with this configuration
+
+    before = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    new_connections(task_always_eager=False, broker_url=settings.CACHES["default"]["LOCATION"])
+    yield own_redis
+    new_connections(**before)
+
+
+def test_with_redis_stopped_a_form_that_sends_e_mail_says_so_and_password_resets_still_go(
+    queue_on_own_redis, make_review, belmarsh, mailoutbox, django_user_model
+):
+    """Following by e-mail needs the queue: a 503 that says what happened, never a 500. A password
+    reset is sent in the request: it goes, its limit counted in the process while Redis is away."""
+    from django.test import Client
+
+    make_review(belmarsh, [("hmi-prisons", "good-progress")])
+    django_user_model.objects.create_user("sam.smith", email="sam@example.org", password="x-long-password-1")
+    queue_on_own_redis.terminate()
+    queue_on_own_redis.wait()
+    browser = Client(raise_request_exception=False)
+    follow = reverse("alerts:follow-establishment", args=[belmarsh.slug])
+    response = browser.post(follow, {"email": "reader@example.org", "frequency": "daily"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "sends e-mails and runs long imports cannot be reached" in page
+    assert "Nothing was sent or imported" in page
+    assert mailoutbox == []
+
+    for _ in range(6):  # the limit is five resets an hour for one address
+        response = browser.post(reverse("password_reset"), {"email": "sam@example.org"})
+        assert response.status_code == 302
+    assert len(mailoutbox) == 5  # the sixth throttled, counted in this process
+    assert "password" in mailoutbox[0].subject.lower()
+
+
 def test_every_key_the_site_writes_expires_but_the_tiny_version(client, own_redis, make_review, belmarsh, settings):
     """So one Redis can hold the cache and Celery's queues with ``volatile-lru`` (docs/security.md):
     pages, feeds, the API's answers and its rate limit all carry an expiry, and are evicted under
