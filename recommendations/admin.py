@@ -332,9 +332,20 @@ class ReviewAnnouncementForm(forms.ModelForm):
         if lead is not None:
             inspections = inspections.filter(lead_inspectorate__in=lead)
         self.fields["inspection"].queryset = inspections
-        if self.instance.pk:
-            self.fields["recommendations"].queryset = Recommendation.objects.filter(
-                inspection_id=self.instance.inspection_id
+        # Only what the chosen inspection made is offered: every recommendation in the tracker
+        # (100,000 nationally) would make the add page unusable. On a new announcement the
+        # inspection comes from the form (?inspection= on the address, or the inspection saved
+        # without a choice, which the page then asks for).
+        inspection_id = self.instance.inspection_id or self.data.get(self.add_prefix("inspection"))
+        inspection_id = inspection_id or self.initial.get("inspection")
+        recommendations = Recommendation.objects.order_by("position", "pk")
+        if str(inspection_id or "").isdigit():
+            self.fields["recommendations"].queryset = recommendations.filter(inspection_id=int(inspection_id))
+        else:
+            self.fields["recommendations"].queryset = recommendations.none()
+            self.fields["recommendations"].help_text = gettext(
+                "Choose the full inspection and the planned month, then save: what the inspection made is "
+                "listed here to choose from."
             )
 
     def clean(self):
