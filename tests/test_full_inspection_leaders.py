@@ -72,3 +72,27 @@ def test_another_prisons_leader_cannot_respond(client, before_the_review, other_
     response = client.post(url("response", pk=recommendation.pk), {"decision": "accepted", "reason": ""})
     assert response.status_code in (403, 404)
     assert not Response.objects.exists()
+
+
+def test_a_leader_responds_when_only_the_full_inspection_has_been_imported(client, belmarsh_leader, settings):
+    """No review in the tracker at all, not even a draft: the full inspection's own import gives
+    the leaders every recommendation to answer, from its publication month."""
+    import io
+
+    call_command(
+        "import_report",
+        str(PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt"),
+        stdout=io.StringIO(),
+    )
+    assert not Inspection.objects.filter(kind="irp").exists()
+    settings.TRACKER_TODAY = datetime.date(2021, 11, 15)
+    client.force_login(belmarsh_leader)
+    dashboard = client.get(url("home")).content.decode()
+    made = Recommendation.objects.filter(inspection__slug="inspection-2021")
+    assert made.count() == 30
+    for recommendation in made:
+        assert recommendation.get_absolute_url() in dashboard or recommendation.text[:40] in dashboard
+    chosen = made.get(reference="1.39")
+    response = client.post(url("response", pk=chosen.pk), {"decision": "accepted", "reason": ""})
+    assert response.status_code == 302
+    assert Response.objects.get(recommendation=chosen).decision == "accepted"
