@@ -18,6 +18,7 @@ from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart
 from findings.publishing import public_data_changed, publish_full_inspection
 from recommendations.audit import record_audit_event
 from recommendations.models import (
+    KEY_CONCERN_AREA,
     AuditAction,
     FourthTestName,
     HealthyPrisonScore,
@@ -201,7 +202,7 @@ def _concerns(run: Run, report: FullInspection, inspection, scales: Scales, from
             lookup,
             {
                 "kind": kind,
-                "area": concern.area or "Key concern",
+                "area": concern.area or KEY_CONCERN_AREA,
                 "concern": concern.text,
                 "text": concern.recommendation,
                 "priority": concern.priority,
