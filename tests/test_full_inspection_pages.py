@@ -59,14 +59,20 @@ def test_an_announced_review_shows_on_the_inspection_page_once_published(client,
         inspection=belmarsh_whole_life, planned_month=timezone.localdate().replace(year=2022, month=4, day=1)
     )
     announcement.recommendations.set(Recommendation.objects.filter(reference__in=["1.38", "1.39"]))
-    assert "Announced for review" not in text_of(client.get(FULL))
+    assert "planned for April 2022" not in text_of(client.get(FULL))
     from recommendations.announcements import publish_announcement
 
     publish_announcement(announcement, by=None)
     page = text_of(client.get(FULL))
-    assert page.count(">Announced for review<") == 2
+    assert page.count("app-fate--announced") == 2
     assert page.count("To be followed up at the review planned for April 2022") == 2
     assert "a review is planned for April 2022" in page
+    # the review published: the announced ones show their judgements, nothing still "planned"
+    Inspection.objects.filter(slug="irp-2022").update(status="published")
+    refresh_public_judgements()
+    cache.clear()
+    page = text_of(client.get(FULL))
+    assert "app-fate--announced" not in page and "Followed up in April 2022: Reasonable progress" in page
 
 
 def test_a_draft_announcement_shows_nowhere_public(client, belmarsh_whole_life):
@@ -99,7 +105,7 @@ def test_a_draft_announcement_shows_nowhere_public(client, belmarsh_whole_life):
     from recommendations.announcements import publish_announcement
 
     publish_announcement(announcement, by=None)
-    assert "Announced for review" in client.get(FULL).content.decode()  # the cached page was retired
+    assert "app-fate--announced" in client.get(FULL).content.decode()  # the cached page was retired
 
 
 def test_announcing_a_review_in_the_workspace_offers_only_what_the_inspection_made(
