@@ -49,6 +49,21 @@ def test_a_leader_responds_before_any_review(leader, before_the_review):
     assert leader.get(url("recommendation-detail", pk=recommendation.pk)).status_code == 200
 
 
+def test_the_dashboard_says_what_became_of_each_in_the_public_pages_words(leader, before_the_review, settings):
+    """Before the review every one is "To be followed up"; once it is published, the ones it left
+    out are "Not followed up by a review" (never "Not yet judged": no review will judge them)."""
+    dashboard = leader.get(url("home")).content.decode()
+    assert "Not yet judged" not in dashboard and dashboard.count(">To be followed up<") == 33
+    Inspection.objects.filter(slug="irp-2022").update(status="published")
+    settings.TRACKER_TODAY = datetime.date(2022, 6, 1)  # after the review's April publication
+    refresh_public_judgements()
+    dashboard = leader.get(url("home")).content.decode()
+    assert "Not yet judged" not in dashboard and dashboard.count(">Not followed up by a review<") == 20
+    left_out = Recommendation.objects.get(reference="3.22")
+    page = leader.get(url("recommendation-detail", pk=left_out.pk)).content.decode()
+    assert ">Not followed up by a review<" in page
+
+
 def test_an_announced_review_is_flagged_on_the_dashboard_once_published(leader, before_the_review):
     chosen = Recommendation.objects.filter(reference__in=["1.38", "3.13"])
     announcement = announce_review(before_the_review, chosen, datetime.date(2022, 4, 15))
