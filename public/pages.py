@@ -353,6 +353,7 @@ class FullInspectionPage:
     team: list
     reviews: list  # the published reviews that follow it up
     announcement: object = None  # a published ReviewAnnouncement, with .announced_ids
+    source: ReportSource | None = None  # the report file as published, the latest kept
 
     def count(self, fate):
         return sum(1 for item in self.items if item.fate == fate)
@@ -396,11 +397,12 @@ def full_inspection_queryset(today=None, *, public=True):
 
 
 def full_inspection_page(inspections, today, **lookup):
-    """Everything a full inspection's page shows, in seven queries whatever its size: the
+    """Everything a full inspection's page shows, in eight queries whatever its size: the
     inspection, what it made with each one's latest published judgement, its scores, its
     numbered paragraphs (with their notable practice), its team, the published reviews that
-    follow it up, and a published announcement of the next (with what it names, an eighth when
-    there is one). A reference that is one of its paragraphs (1.38) links to it (``item.paragraph``)."""
+    follow it up, a published announcement of the next (with what it names, a ninth when there
+    is one) and the report file as published. A reference that is one of its paragraphs (1.38)
+    links to it (``item.paragraph``)."""
     inspection = get_object_or_404(inspections, **lookup)
     items = list(
         with_latest_judgement(Recommendation.objects.filter(inspection=inspection), today)
@@ -430,6 +432,7 @@ def full_inspection_page(inspections, today, **lookup):
         .order_by("published_on")
     )
     announcement = ReviewAnnouncement.objects.published().filter(inspection=inspection).first()
+    source = ReportSource.objects.filter(inspection=inspection).latest_first().first()
     if announcement is not None:
         announcement.announced_ids = set(announcement.recommendations.values_list("pk", flat=True))
     # The report's own recommendations in its order, then what other inspectorates followed up at
@@ -440,7 +443,7 @@ def full_inspection_page(inspections, today, **lookup):
         item.paragraph = item.reference if item.reference in numbers else ""
     order = [HealthyPrisonTest(t) for t in HealthyPrisonTest]
     scores.sort(key=lambda score: order.index(score.test))
-    return FullInspectionPage(inspection, items, scores, paragraphs, team, reviews, announcement)
+    return FullInspectionPage(inspection, items, scores, paragraphs, team, reviews, announcement, source)
 
 
 # --- Recommendations ---------------------------------------------------------------------

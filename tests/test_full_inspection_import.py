@@ -446,3 +446,15 @@ def test_a_later_full_report_cannot_change_a_recommendation_a_review_quoted():
     with pytest.raises(ReportError, match="1.39"):
         save_full_inspection(parse(altered), source="altered.txt")
     assert Recommendation.objects.get(reference="1.39").text.startswith("There should be robust scrutiny")
+
+
+@pytest.mark.django_db
+def test_the_imported_report_is_linked_from_its_page_as_published(client):
+    """The file the full inspection was imported from is kept and read from its page, as a
+    review's is: "Read the report as published"."""
+    run(BELMARSH)
+    page = client.get("/establishments/belmarsh/inspection-2021/").content.decode()
+    assert 'href="/establishments/belmarsh/inspection-2021/report">Read the report as published' in page
+    report = client.get("/establishments/belmarsh/inspection-2021/report")
+    assert report.status_code == 200
+    assert b"".join(report.streaming_content if report.streaming else [report.content]) == BELMARSH.read_bytes()
