@@ -150,7 +150,8 @@ def _inspection(run: Run, report: FullInspection, establishment, publish):
         existing={(establishment.pk, slug): existing} if existing else {},
         owner=("lead", None),
     )
-    if publish and inspection.status == PublicationStatus.DRAFT:
+    if publish and inspection.pk is not None and inspection.status == PublicationStatus.DRAFT:
+        # (not saved: this user may not create it, which ``save_full_inspection`` refuses next)
         # The report is public from its month: published through the one function that does it.
         inspection = publish_full_inspection(inspection, by=run.user)
         if existing is not None:  # a new inspection is counted once, as created

@@ -458,3 +458,12 @@ def test_the_imported_report_is_linked_from_its_page_as_published(client):
     report = client.get("/establishments/belmarsh/inspection-2021/report")
     assert report.status_code == 200
     assert b"".join(report.streaming_content if report.streaming else [report.content]) == BELMARSH.read_bytes()
+
+
+@pytest.mark.django_db
+def test_another_inspectorates_inspector_cannot_import_a_new_full_inspection(ofsted_inspector):
+    """A new full inspection is HMI Prisons' to create: an Ofsted inspector's import is refused
+    with a sentence and writes nothing (it raised DoesNotExist, publishing what it had not saved)."""
+    with pytest.raises(CommandError, match="another inspectorate"):
+        run(BELMARSH, user=ofsted_inspector.username)
+    assert not Inspection.objects.exists() and not Recommendation.objects.exists()
