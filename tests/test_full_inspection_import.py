@@ -467,3 +467,22 @@ def test_another_inspectorates_inspector_cannot_import_a_new_full_inspection(ofs
     with pytest.raises(CommandError, match="another inspectorate"):
         run(BELMARSH, user=ofsted_inspector.username)
     assert not Inspection.objects.exists() and not Recommendation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_full_inspection_imported_after_its_review_keeps_the_prisons_responses_and_actions(belmarsh_leader):
+    """The prison answered what the review followed up before the full report was imported: its
+    response and actions stay on the same recommendation, unchanged, and nothing is copied."""
+    from recommendations import actions as domain
+    from recommendations.models import Action, ResponseDecision
+
+    run(SEED_REPORT)
+    followed = Recommendation.objects.get(reference="1.39")
+    domain.record_response(followed, decision=ResponseDecision.PARTLY_ACCEPTED, reason="Budget", by=belmarsh_leader)
+    domain.add_action(followed, description="Review footage weekly", owner="Head of safety", by=belmarsh_leader)
+    before = (followed.response.decision, followed.response.reason, list(Action.objects.values_list("description")))
+    run(BELMARSH)
+    followed = Recommendation.objects.get(reference="1.39")
+    after = (followed.response.decision, followed.response.reason, list(Action.objects.values_list("description")))
+    assert after == before and followed.actions.count() == 1
+    assert Recommendation.objects.filter(inspectorate__short_name="HMI Prisons").count() == 30
