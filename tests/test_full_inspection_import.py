@@ -1,6 +1,7 @@
 """Full inspection reports: both eras read exactly as their truth JSON says, and the import links
 a review to the recommendations its full inspection made, whichever is imported first."""
 
+import datetime
 import io
 import json
 
@@ -486,3 +487,19 @@ def test_the_full_inspection_imported_after_its_review_keeps_the_prisons_respons
     after = (followed.response.decision, followed.response.reason, list(Action.objects.values_list("description")))
     assert after == before and followed.actions.count() == 1
     assert Recommendation.objects.filter(inspectorate__short_name="HMI Prisons").count() == 30
+
+
+@pytest.mark.django_db
+def test_importing_the_full_inspection_retires_its_cached_public_page(client, settings):
+    """The page cached while only the review was known (scores not known) is not served again
+    once the full report is imported: its scores show at once."""
+    settings.TRACKER_TODAY = datetime.date(2022, 6, 1)
+    settings.PUBLIC_PAGE_CACHE = True  # (off for the rest of the suite)
+    run(SEED_REPORT)
+    page = "/establishments/belmarsh/inspection-2021/"
+    first = client.get(page)
+    assert first.status_code == 200 and "Not known" in first.content.decode()
+    assert "Not known" in client.get(page).content.decode()  # served again, from the cache
+    run(BELMARSH)
+    after = client.get(page).content.decode()
+    assert "Not known" not in after and "1: Outcomes for prisoners are poor" in after

@@ -75,7 +75,7 @@ def test_an_announced_review_shows_on_the_inspection_page_once_published(client,
     assert "app-fate--announced" not in page and "Followed up in April 2022: Reasonable progress" in page
 
 
-def test_a_draft_announcement_shows_nowhere_public(client, belmarsh_whole_life):
+def test_a_draft_announcement_shows_nowhere_public(client, belmarsh_whole_life, settings):
     """Until it is published, an announcement changes nothing the public can read: the page, the
     list, the CSV, the API and the feeds are byte for byte what they were."""
     no_review_yet()
@@ -104,6 +104,9 @@ def test_a_draft_announcement_shows_nowhere_public(client, belmarsh_whole_life):
     assert read() == before
     from recommendations.announcements import publish_announcement
 
+    settings.PUBLIC_PAGE_CACHE = True  # (off for the rest of the suite)
+    cached = client.get(FULL).content.decode()
+    assert "app-fate--announced" not in cached and client.get(FULL).content.decode() == cached
     publish_announcement(announcement, by=None)
     assert "app-fate--announced" in client.get(FULL).content.decode()  # the cached page was retired
 
