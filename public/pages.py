@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from common import public_cache
 from findings.models import (
@@ -42,6 +42,7 @@ from recommendations.models import (
     InspectionKind,
     Inspectorate,
     Recommendation,
+    RecommendationKind,
     ReviewAnnouncement,
 )
 
@@ -331,18 +332,47 @@ def follow_up_text(item) -> str:
     return gettext("Followed up: %(level)s") % {"level": item.latest_label}
 
 
+# The numbered sections of a full inspection report (docs/formats/full-inspection.md, "Parts").
+FULL_INSPECTION_SECTIONS = {
+    1: gettext_lazy("Summary of key findings"),
+    2: gettext_lazy("Leadership"),
+    3: gettext_lazy("Safety"),
+    4: gettext_lazy("Respect"),
+    5: gettext_lazy("Purposeful activity"),
+    6: gettext_lazy("Rehabilitation and release planning"),
+    7: gettext_lazy("Progress on recommendations from the last full inspection"),
+}
+
+
 @dataclass
 class FullInspectionPage:
     inspection: Inspection
     items: list  # every recommendation, key concern (and theme) made, in the report's order
     scores: list
-    notable_practice: list  # paragraphs with .notable_practice
+    paragraphs: list  # every numbered paragraph of the report, in order, each with .practice (or None)
     team: list
     reviews: list  # the published reviews that follow it up
     announcement: object = None  # a published ReviewAnnouncement, with .announced_ids
+    source: ReportSource | None = None  # the report file as published, the latest kept
 
     def count(self, fate):
         return sum(1 for item in self.items if item.fate == fate)
+
+    @property
+    def notable_practice(self):
+        return [paragraph for paragraph in self.paragraphs if paragraph.practice is not None]
+
+    @property
+    def sections(self):
+        """``[(section number, its title, [paragraph, …])]``: the report's numbered paragraphs by
+        section, each titled as full inspection reports title it (the sixth by the name the
+        fourth test had in this report)."""
+        fourth = next((s.label for s in self.scores if s.test == HealthyPrisonTest.REHABILITATION), None)
+        sections = {}
+        for paragraph in self.paragraphs:
+            sections.setdefault(paragraph.section, []).append(paragraph)
+        titles = {**FULL_INSPECTION_SECTIONS, **({6: fourth} if fourth else {})}
+        return [(number, titles.get(number, ""), paragraphs) for number, paragraphs in sections.items()]
 
     @property
     def followed_up(self):
@@ -367,10 +397,12 @@ def full_inspection_queryset(today=None, *, public=True):
 
 
 def full_inspection_page(inspections, today, **lookup):
-    """Everything a full inspection's page shows, in seven queries whatever its size: the
+    """Everything a full inspection's page shows, in eight queries whatever its size: the
     inspection, what it made with each one's latest published judgement, its scores, its
-    notable practice, its team, the published reviews that follow it up, and a published
-    announcement of the next (with what it names, an eighth when there is one)."""
+    numbered paragraphs (with their notable practice), its team, the published reviews that
+    follow it up, a published announcement of the next (with what it names, a ninth when there
+    is one) and the report file as published. A reference that is one of its paragraphs (1.38)
+    links to it (``item.paragraph``)."""
     inspection = get_object_or_404(inspections, **lookup)
     items = list(
         with_latest_judgement(Recommendation.objects.filter(inspection=inspection), today)
@@ -379,11 +411,18 @@ def full_inspection_page(inspections, today, **lookup):
         .order_by("position", "pk")
     )
     scores = list(HealthyPrisonScore.objects.filter(inspection=inspection))
-    practice = list(
-        Paragraph.objects.filter(inspection=inspection, notable_practice__isnull=False).select_related(
-            "notable_practice"
-        )
+    # The reverse one-to-one read in the same query: ``paragraph.notable_practice`` would raise
+    # where there is none, so each paragraph carries ``practice`` (None or its NotablePractice).
+    paragraphs = list(
+        Paragraph.objects.filter(inspection=inspection)
+        .defer("search_document")
+        .select_related("notable_practice")
+        .order_by("section", "index")
     )
+    numbers = set()
+    for paragraph in paragraphs:
+        paragraph.practice = getattr(paragraph, "notable_practice", None)
+        numbers.add(paragraph.number)
     team = list(inspection.team.select_related("inspectorate"))
     reviews = list(
         Inspection.objects.published(today)
@@ -393,13 +432,18 @@ def full_inspection_page(inspections, today, **lookup):
         .order_by("published_on")
     )
     announcement = ReviewAnnouncement.objects.published().filter(inspection=inspection).first()
+    source = ReportSource.objects.filter(inspection=inspection).latest_first().first()
     if announcement is not None:
         announcement.announced_ids = set(announcement.recommendations.values_list("pk", flat=True))
+    # The report's own recommendations in its order, then what other inspectorates followed up at
+    # its reviews (Ofsted's themes), whose positions come from the review and not from this report.
+    items.sort(key=lambda item: (item.kind == RecommendationKind.THEME, item.position, item.pk))
     for item in items:
         describe_fate(item, announcement)
+        item.paragraph = item.reference if item.reference in numbers else ""
     order = [HealthyPrisonTest(t) for t in HealthyPrisonTest]
     scores.sort(key=lambda score: order.index(score.test))
-    return FullInspectionPage(inspection, items, scores, practice, team, reviews, announcement)
+    return FullInspectionPage(inspection, items, scores, paragraphs, team, reviews, announcement, source)
 
 
 # --- Recommendations ---------------------------------------------------------------------

@@ -321,6 +321,9 @@ class ReviewAnnouncementForm(forms.ModelForm):
     class Meta:
         model = ReviewAnnouncement
         fields = ["inspection", "planned_month", "recommendations"]
+        # A box to tick for each of the inspection's recommendations (30 to 70): Django's two-list
+        # filter widget carries ARIA attributes axe-core refuses (aria-prohibited-attr).
+        widgets = {"recommendations": forms.CheckboxSelectMultiple(attrs={"class": "app-checkbox-list"})}
         help_texts = {
             "planned_month": gettext_lazy("Any day of the month the review is planned for; the month is kept.")
         }
@@ -332,9 +335,24 @@ class ReviewAnnouncementForm(forms.ModelForm):
         if lead is not None:
             inspections = inspections.filter(lead_inspectorate__in=lead)
         self.fields["inspection"].queryset = inspections
-        if self.instance.pk:
-            self.fields["recommendations"].queryset = Recommendation.objects.filter(
-                inspection_id=self.instance.inspection_id
+        # Only what the chosen inspection made is offered: every recommendation in the tracker
+        # (100,000 nationally) would make the add page unusable. On a new announcement the
+        # inspection comes from the form (?inspection= on the address, or the inspection saved
+        # without a choice, which the page then asks for).
+        inspection_id = self.instance.inspection_id or self.data.get(self.add_prefix("inspection"))
+        inspection_id = inspection_id or self.initial.get("inspection")
+        recommendations = Recommendation.objects.order_by("position", "pk")
+        # The boxes alone, without the admin's "add another" wrapper (which squeezes them into a
+        # narrow column): what a review follows up was made by its inspection, never added here.
+        widget = self.fields["recommendations"].widget
+        self.fields["recommendations"].widget = getattr(widget, "widget", widget)
+        if str(inspection_id or "").isdigit():
+            self.fields["recommendations"].queryset = recommendations.filter(inspection_id=int(inspection_id))
+        else:
+            self.fields["recommendations"].queryset = recommendations.none()
+            self.fields["recommendations"].help_text = gettext(
+                "Choose the full inspection and the planned month, then save: what the inspection made is "
+                "listed here to choose from."
             )
 
     def clean(self):
@@ -365,7 +383,6 @@ class ReviewAnnouncementAdmin(HistoryAdmin):
     list_display = ["inspection", "planned_month", "published_at"]
     list_select_related = ["inspection__establishment"]
     list_filter = ["inspection__establishment"]
-    filter_horizontal = ["recommendations"]
     readonly_fields = ["published_at", "published_by"]
     actions = ["publish"]
 

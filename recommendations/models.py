@@ -469,6 +469,10 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(inspection__establishment=establishment)
 
 
+# The area a key concern from May 2022 is stored under: such reports give key concerns no area.
+KEY_CONCERN_AREA = "Key concern"
+
+
 class Recommendation(models.Model):
     """A recommendation (or an Ofsted theme question) made at an inspection by an inspectorate."""
 
@@ -578,7 +582,8 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}: {self.text[:60]}"
+        # A key concern from May 2022 has no recommendation text: its concern says what it is.
+        return f"{self.name}: {(self.text or self.concern)[:60]}"
 
     @property
     def label(self):
@@ -599,7 +604,10 @@ class Recommendation(models.Model):
     @property
     def name(self):
         """The one way every page, list, message and download names it: 'Use of force (1.39)',
-        'Education, skills and work (Theme 2)', or the area alone when it has no reference."""
+        'Education, skills and work (Theme 2)', 'Key concern 3' (a report from May 2022 gives its
+        key concerns no area), or the area alone when it has no reference."""
+        if self.kind == RecommendationKind.CONCERN and not self.reference and self.area == KEY_CONCERN_AREA:
+            return gettext("Key concern %(number)s") % {"number": self.number} if self.number else self.area
         label = self.label
         return f"{self.area} ({label})" if label else self.area
 

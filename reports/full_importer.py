@@ -18,6 +18,7 @@ from findings.models import Judgement, NotablePractice, Paragraph, ParagraphPart
 from findings.publishing import public_data_changed, publish_full_inspection
 from recommendations.audit import record_audit_event
 from recommendations.models import (
+    KEY_CONCERN_AREA,
     AuditAction,
     FourthTestName,
     HealthyPrisonScore,
@@ -150,7 +151,8 @@ def _inspection(run: Run, report: FullInspection, establishment, publish):
         existing={(establishment.pk, slug): existing} if existing else {},
         owner=("lead", None),
     )
-    if publish and inspection.status == PublicationStatus.DRAFT:
+    if publish and inspection.pk is not None and inspection.status == PublicationStatus.DRAFT:
+        # (not saved: this user may not create it, which ``save_full_inspection`` refuses next)
         # The report is public from its month: published through the one function that does it.
         inspection = publish_full_inspection(inspection, by=run.user)
         if existing is not None:  # a new inspection is counted once, as created
@@ -202,7 +204,7 @@ def _concerns(run: Run, report: FullInspection, inspection, scales: Scales, from
             lookup,
             {
                 "kind": kind,
-                "area": concern.area or "Key concern",
+                "area": concern.area or KEY_CONCERN_AREA,
                 "concern": concern.text,
                 "text": concern.recommendation,
                 "priority": concern.priority,

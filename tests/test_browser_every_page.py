@@ -146,6 +146,7 @@ def public_pages(site):
         "establishments": reverse("public:establishment-list"),
         "establishment": review.establishment.get_absolute_url(),
         "review": review.get_absolute_url(),
+        "full inspection": review.follows_up.get_absolute_url(),
         "recommendations": reverse("public:recommendation-list"),
         "recommendations filtered": reverse("public:recommendation-list")
         + "?judgement=no-meaningful-progress&q=force&inspectorate=hmi-prisons",
@@ -196,6 +197,8 @@ def workspace_pages(site):
         "review history": reverse("admin:recommendations_inspection_history", args=[review.pk]),
         "audit trail": reverse("admin:recommendations_auditevent_changelist"),
         "new paragraph": reverse("admin:findings_paragraph_add"),
+        "announce a review": reverse("admin:recommendations_reviewannouncement_add")
+        + f"?inspection={review.follows_up_id}",
         "preview": reverse("public:review-preview", kwargs={"pk": review.pk}),
     }
 

@@ -49,6 +49,21 @@ def test_a_leader_responds_before_any_review(leader, before_the_review):
     assert leader.get(url("recommendation-detail", pk=recommendation.pk)).status_code == 200
 
 
+def test_the_dashboard_says_what_became_of_each_in_the_public_pages_words(leader, before_the_review, settings):
+    """Before the review every one is "To be followed up"; once it is published, the ones it left
+    out are "Not followed up by a review" (never "Not yet judged": no review will judge them)."""
+    dashboard = leader.get(url("home")).content.decode()
+    assert "Not yet judged" not in dashboard and dashboard.count(">To be followed up<") == 33
+    Inspection.objects.filter(slug="irp-2022").update(status="published")
+    settings.TRACKER_TODAY = datetime.date(2022, 6, 1)  # after the review's April publication
+    refresh_public_judgements()
+    dashboard = leader.get(url("home")).content.decode()
+    assert "Not yet judged" not in dashboard and dashboard.count(">Not followed up by a review<") == 20
+    left_out = Recommendation.objects.get(reference="3.22")
+    page = leader.get(url("recommendation-detail", pk=left_out.pk)).content.decode()
+    assert ">Not followed up by a review<" in page
+
+
 def test_an_announced_review_is_flagged_on_the_dashboard_once_published(leader, before_the_review):
     chosen = Recommendation.objects.filter(reference__in=["1.38", "3.13"])
     announcement = announce_review(before_the_review, chosen, datetime.date(2022, 4, 15))
@@ -72,3 +87,27 @@ def test_another_prisons_leader_cannot_respond(client, before_the_review, other_
     response = client.post(url("response", pk=recommendation.pk), {"decision": "accepted", "reason": ""})
     assert response.status_code in (403, 404)
     assert not Response.objects.exists()
+
+
+def test_a_leader_responds_when_only_the_full_inspection_has_been_imported(client, belmarsh_leader, settings):
+    """No review in the tracker at all, not even a draft: the full inspection's own import gives
+    the leaders every recommendation to answer, from its publication month."""
+    import io
+
+    call_command(
+        "import_report",
+        str(PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt"),
+        stdout=io.StringIO(),
+    )
+    assert not Inspection.objects.filter(kind="irp").exists()
+    settings.TRACKER_TODAY = datetime.date(2021, 11, 15)
+    client.force_login(belmarsh_leader)
+    dashboard = client.get(url("home")).content.decode()
+    made = Recommendation.objects.filter(inspection__slug="inspection-2021")
+    assert made.count() == 30
+    for recommendation in made:
+        assert recommendation.get_absolute_url() in dashboard or recommendation.text[:40] in dashboard
+    chosen = made.get(reference="1.39")
+    response = client.post(url("response", pk=chosen.pk), {"decision": "accepted", "reason": ""})
+    assert response.status_code == 302
+    assert Response.objects.get(recommendation=chosen).decision == "accepted"

@@ -3,6 +3,7 @@ of every recommendation, the establishment's scores over time, and the list's "f
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -58,30 +59,133 @@ def test_an_announced_review_shows_on_the_inspection_page_once_published(client,
         inspection=belmarsh_whole_life, planned_month=timezone.localdate().replace(year=2022, month=4, day=1)
     )
     announcement.recommendations.set(Recommendation.objects.filter(reference__in=["1.38", "1.39"]))
-    assert "Announced for review" not in text_of(client.get(FULL))
+    assert "planned for April 2022" not in text_of(client.get(FULL))
     from recommendations.announcements import publish_announcement
 
     publish_announcement(announcement, by=None)
     page = text_of(client.get(FULL))
-    assert page.count(">Announced for review<") == 2
+    assert page.count("app-fate--announced") == 2
     assert page.count("To be followed up at the review planned for April 2022") == 2
     assert "a review is planned for April 2022" in page
+    # the review published: the announced ones show their judgements, nothing still "planned"
+    Inspection.objects.filter(slug="irp-2022").update(status="published")
+    refresh_public_judgements()
+    cache.clear()
+    page = text_of(client.get(FULL))
+    assert "app-fate--announced" not in page and "Followed up in April 2022: Reasonable progress" in page
+
+
+def test_a_draft_announcement_shows_nowhere_public(client, belmarsh_whole_life, settings):
+    """Until it is published, an announcement changes nothing the public can read: the page, the
+    list, the CSV, the API and the feeds are byte for byte what they were."""
+    no_review_yet()
+    addresses = [
+        FULL,
+        "/establishments/belmarsh/",
+        "/recommendations/?establishment=belmarsh",
+        "/recommendations.csv",
+        "/api/v1/recommendations/?establishment=belmarsh",
+        "/feeds/reviews.atom",
+        "/feeds/establishments/belmarsh/reviews.atom",
+    ]
+
+    def read():
+        cache.clear()
+        # (a feed with no entry is "updated" now: the time is left out)
+        return {
+            address: re.sub(rb"<updated>[^<]*</updated>", b"", client.get(address).getvalue()) for address in addresses
+        }
+
+    before = read()
+    announcement = ReviewAnnouncement.objects.create(
+        inspection=belmarsh_whole_life, planned_month=timezone.localdate().replace(year=2022, month=4, day=1)
+    )
+    announcement.recommendations.set(Recommendation.objects.filter(reference__in=["1.38", "1.39"]))
+    assert read() == before
+    from recommendations.announcements import publish_announcement
+
+    settings.PUBLIC_PAGE_CACHE = True  # (off for the rest of the suite)
+    cached = client.get(FULL).content.decode()
+    assert "app-fate--announced" not in cached and client.get(FULL).content.decode() == cached
+    publish_announcement(announcement, by=None)
+    assert "app-fate--announced" in client.get(FULL).content.decode()  # the cached page was retired
+
+
+def test_announcing_a_review_in_the_workspace_offers_only_what_the_inspection_made(
+    client, belmarsh_whole_life, hmi_inspector
+):
+    """The add page lists the recommendations of the chosen full inspection, not every one in the
+    tracker (100,000 nationally); before one is chosen it says how to go on."""
+    client.force_login(hmi_inspector)
+    add = "/admin/recommendations/reviewannouncement/add/"
+
+    def offered(response):
+        return response.content.decode().count('type="checkbox" name="recommendations"')
+
+    first = client.get(add)
+    assert offered(first) == 0 and "then save" in first.content.decode()
+    assert offered(client.get(add, {"inspection": belmarsh_whole_life.pk})) == 33
+    saved_without_choice = client.post(add, {"inspection": belmarsh_whole_life.pk, "planned_month": "2022-04-15"})
+    assert saved_without_choice.status_code == 200 and offered(saved_without_choice) == 33
+    assert client.get(add, {"inspection": "x"}).status_code == 200
+    chosen = Recommendation.objects.filter(inspection=belmarsh_whole_life, reference__in=["1.38", "3.22"])
+    response = client.post(
+        add,
+        {
+            "inspection": belmarsh_whole_life.pk,
+            "planned_month": "2022-04-15",
+            "recommendations": [r.pk for r in chosen],
+        },
+    )
+    assert response.status_code == 302
+    announcement = ReviewAnnouncement.objects.get()
+    assert (announcement.planned_month.isoformat(), announcement.is_published) == ("2022-04-01", False)
+    assert set(announcement.recommendations.all()) == set(chosen)
 
 
 def test_the_full_inspection_page_runs_a_fixed_number_of_queries(
     client, belmarsh_whole_life, django_assert_num_queries
 ):
     client.get("/")  # warm what every page shares
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1 the review lookup (none: the address names a full inspection)
         # 2 the full inspection with its establishment
         # 3 what it made, each with its latest published judgement
         # 4 its healthy prison scores
-        # 5 its notable practice paragraphs
+        # 5 its numbered paragraphs, each with its notable practice
         # 6 its team
         # 7 the published reviews that follow it up
         # 8 a published announcement of its coming review (none here)
+        # 9 the report file as published (none in the fixture)
         assert client.get(FULL).status_code == 200
+
+
+def test_every_reference_on_the_full_inspection_page_leads_to_its_paragraph(client, belmarsh_whole_life):
+    """The report's numbered paragraphs are on the page, each with its anchor: a recommendation's
+    reference, a notable practice's "(See paragraph 3.7.)" and the recommendation's own page lead
+    to the paragraph's text."""
+    html = client.get(FULL).content.decode()
+    anchors = set(re.findall(r'id="(paragraph-[0-9-]+)"', html))
+    assert len(anchors) == 172  # every numbered paragraph of the report, each once
+    links = set(re.findall(r'href="#(paragraph-[0-9-]+)"', html))
+    assert {"paragraph-1-38", "paragraph-6-19", "paragraph-3-7", "paragraph-4-21", "paragraph-6-4"} <= links
+    assert links <= anchors  # no link leads nowhere
+    page = text_of(client.get(FULL))
+    assert "Section 6: Rehabilitation and release planning" in page
+    assert '<span class="govuk-body govuk-!-font-weight-bold app-paragraph__number">6.17</span>' in page
+    recommendation = Recommendation.objects.get(inspection=belmarsh_whole_life, reference="1.39")
+    own = client.get(recommendation.get_absolute_url()).content.decode()
+    assert f'href="{FULL}#paragraph-1-39">1.39</a>' in own
+
+
+def test_the_full_inspection_page_lists_the_report_in_its_order_then_ofsteds_themes(client, belmarsh_whole_life):
+    html = client.get(FULL).content.decode()
+    names = re.findall(r'<h3 class="govuk-heading-s govuk-!-margin-bottom-1"><a [^>]*>([^<]*)</a>', html)
+    assert names[:2] == ["Encouraging positive behaviour (1.38)", "Use of force (1.39)"]
+    assert names[29] == "Release planning (6.26)"
+    assert names[30:] == [f"Education, skills and work (Theme {n})" for n in (1, 2, 3)]
+    # the team as the report names them: "Ofsted inspector", not "ofsted inspector"
+    assert "Ofsted inspector</td>" in html and "Care Quality Commission inspector</td>" in html
 
 
 def test_a_draft_full_inspection_is_not_found(client, belmarsh_whole_life):

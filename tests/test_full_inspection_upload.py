@@ -102,3 +102,18 @@ def test_a_long_full_inspection_pdf_is_read_in_the_background_by_its_own_grammar
     assert "HMP Exampleton</strong> full inspection" in page and "Nothing has been written yet." in page
     assert "6 concerns" in page
     assert not Inspection.objects.exists()
+
+
+def test_an_ofsted_inspector_uploading_a_new_full_inspection_is_refused_and_nothing_is_written(
+    client, ofsted_inspector, tmp_path, monkeypatch
+):
+    """A full inspection is HMI Prisons' report: another inspectorate's inspector is refused at
+    the preview with a sentence (a 400, never a 500), and nothing is written."""
+    monkeypatch.setattr(upload, "FOLDER", tmp_path / "uploads")
+    client.force_login(ofsted_inspector)
+    report = SimpleUploadedFile("belmarsh-full-inspection-2021.txt", TEXT.encode(), content_type="text/plain")
+    preview = client.post(UPLOAD, {"report": report})
+    page = " ".join(preview.content.decode().split())
+    assert preview.status_code == 400
+    assert "Nothing was imported: everything this report would change is for another inspectorate" in page
+    assert not Inspection.objects.exists() and not Recommendation.objects.exists()

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from common import clock
@@ -106,6 +107,12 @@ class TestOnNationalData:
         assert HealthyPrisonScore.objects.filter(inspection__kind=InspectionKind.FULL).count() == 3 * 5 * 4
         # some recommendations no review followed up: the public list's "no"
         assert Recommendation.objects.exclude(kind=RecommendationKind.THEME).filter(judgements__isnull=True).exists()
+        # every recommendation's reference is a paragraph of its report, so that it links there
+        made = Recommendation.objects.filter(inspection__in=old, kind=RecommendationKind.RECOMMENDATION)
+        assert made.exists()
+        assert not made.exclude(
+            Exists(Paragraph.objects.filter(inspection=OuterRef("inspection"), number=OuterRef("reference")))
+        ).exists()
 
     def test_published_judgements_get_their_public_window(self, national):
         """The one function that keeps the public's view ran: published judgements have a window."""

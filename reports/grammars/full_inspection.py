@@ -1,4 +1,5 @@
-"""The grammar of an HMI Prisons full inspection report (``docs/full-inspections.md``).
+"""The grammar of an HMI Prisons full inspection report (``docs/formats/full-inspection.md``, the
+format as described; ``docs/full-inspections.md``, what was assumed where it is silent).
 
 It reads a list of ``reports.reading.Line``: a text file's (``lines_from_text``: text, page,
 number) or a PDF's read by its layout (``lines_from_document``: a heading is a heading by its type,

@@ -306,6 +306,11 @@ def fourth_test_name(year):
     return FourthTestName.REHABILITATION
 
 
+def report_paragraph_number(index):
+    """The number of a generated full inspection report's ``index``-th paragraph (40 a section)."""
+    return f"{1 + index // 40}.{index}"
+
+
 EVIDENCE = (5, 9)  # paragraphs per judgement
 REPORT_PARAGRAPHS = 270  # numbered paragraphs of a full inspection's report
 # Years of inspections by default: with 150 establishments, about 100,000 recommendations (the
@@ -479,7 +484,8 @@ class Builder:
             area=area,
             concern=concern,
             text=self.sentence(),
-            reference=f"{rng.randint(1, 6)}.{position}",
+            # the number of a paragraph its report holds (see REPORT_PARAGRAPHS), so the reference links
+            reference=report_paragraph_number(position),
             priority=rng.random() < PRIORITY,
             action_by=rng.choices(list(ActionBy), weights=[90, 7, 3])[0],
             position=position,
@@ -683,7 +689,7 @@ class Builder:
                 paragraphs.append(
                     Paragraph(
                         inspection=full,
-                        number=f"{section}.{index}",
+                        number=report_paragraph_number(index),
                         section=section,
                         index=index,
                         part=ParagraphPart.KEY_FINDINGS if section == 1 else ParagraphPart.SUMMARY,

@@ -63,7 +63,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Read and check the reports, say what they would write, write nothing.",
         )
-        parser.add_argument("--draft", action="store_true", help="Import the reviews as drafts, not published.")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Import the reports (reviews and full inspections) as drafts, not published.",
+        )
         parser.add_argument(
             "--user", metavar="USERNAME", help="Who is importing: recorded in the history of every row written."
         )
