@@ -113,6 +113,10 @@ def test_file_names_say_what_they_hold(client, data, extension):
     assert filename(client.get(url, query)) == f"recommendations-belmarsh-no-meaningful-progress-2026-12-04.{extension}"
     query = {"area": "Use of force", "q": "phone calls", "year": "2021"}
     assert filename(client.get(url, query)) == f"recommendations-use-of-force-2021-phone-calls-2026-12-04.{extension}"
+    # A yes-or-no filter says what it keeps, not "yes" or "no".
+    query = {"establishment": "belmarsh", "followed_up": "no"}
+    assert filename(client.get(url, query)) == f"recommendations-belmarsh-not-followed-up-2026-12-04.{extension}"
+    assert filename(client.get(url, {"followed_up": "yes"})) == f"recommendations-followed-up-2026-12-04.{extension}"
     compare = reverse(f"public:compare-{extension}", kwargs={"table": "types"})
     assert filename(client.get(compare, {"inspectorate": "hmi-prisons"})) == (
         f"progress-by-type-hmi-prisons-2026-12-04.{extension}"
