@@ -90,6 +90,22 @@ def test_each_unknown_parameter_is_named_and_known_ones_are_not(client, reviews)
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("api:recommendation-list", "judgement=good-progress&judgement=no-meaningful-progress"),
+        ("api:judgement-list", "level=good-progress&level=good-progress"),
+        ("api:recommendation-list", "page_size=5&page_size=6"),
+        ("api:establishment-list", "type=prison&type=yoi"),
+    ],
+)
+def test_a_parameter_given_twice_is_refused(client, reviews, name, query):
+    """One value each: ``?judgement=a&judgement=b`` is not "a or b", and must not quietly mean one of them."""
+    parameter = query.split("=")[0]
+    body = refused(client.get(f"{reverse(name)}?{query}"), parameter)
+    assert body["errors"][parameter] == ["Give this parameter once: each takes one value."]
+
+
 # --- Bad values -------------------------------------------------------------------------------
 
 

@@ -33,8 +33,9 @@ ERROR = {
 
 RESPONSES = {
     "400": (
-        "A parameter was refused: one the endpoint does not have, a value it cannot use (an unknown "
-        "choice, a page size outside 1 to 200) or a cursor that is not a `next` or `previous` link's. "
+        "A parameter was refused: one the endpoint does not have, one given twice, a value it cannot use "
+        "(an unknown choice, a page size outside 1 to 200) or a cursor that is not a `next` or `previous` "
+        "link's. "
         "`errors` names each parameter.",
         {
             "detail": "The request's parameters were refused: see errors.",
