@@ -199,3 +199,47 @@ def test_every_download_links_the_dictionary_and_so_do_the_api_docs(client, data
         assert ".xlsx" in page and ".csv" in page, url
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     assert "(/data-dictionary/)" in schema["info"]["description"]
+
+
+def resolve(client, item, path):
+    """Follows an API field path (``a.b`` inside an object, ``a → b`` through a link) in ``item``:
+    the value, or raises KeyError naming the step that is not there."""
+    value = item
+    for step in path.replace(" → ", ".").split("."):
+        if isinstance(value, str) and value.startswith("http://testserver/api/"):
+            response = client.get(value)
+            assert response.status_code == 200, value
+            value = response.json()
+        if not isinstance(value, dict) or step not in value:
+            raise KeyError(f"{path}: no {step!r} in {sorted(value) if isinstance(value, dict) else value!r}")
+        value = value[step]
+    return value
+
+
+def test_each_api_field_the_dictionary_names_is_in_the_api(client, data):
+    """The dictionary's API column is true: each field it names is there, in an item of the API
+    resource it names for that download (the comparison's counts are made of judgements)."""
+    resources = {
+        "recommendations": (dictionary.RECOMMENDATIONS, reverse("api:recommendation-list")),
+        "compare": ([field for table in dictionary.COMPARE.values() for field in table], reverse("api:judgement-list")),
+        "area": (dictionary.AREA, reverse("api:recommendation-list") + "?area=use-of-force"),
+    }
+    missing = []
+    for name, (fields, url) in resources.items():
+        items = client.get(url).json()["results"]
+        assert items, name
+        for field in fields:
+            if not field.api:
+                continue
+            found = []
+            for item in items:
+                try:
+                    found.append(resolve(client, item, field.api))
+                except KeyError:
+                    pass
+            if not found:
+                missing.append((name, field.name, field.api))
+    assert missing == []
+    # One name everywhere for what is new: the CSV's followed_up is the API's followed_up.
+    for recommendation in client.get(reverse("api:recommendation-list")).json()["results"]:
+        assert recommendation["followed_up"] is (recommendation["follow_up"] == "followed_up")

@@ -16,7 +16,10 @@ from django.db import DatabaseError
 from common import clock
 from recommendations.models import EstablishmentType
 
-EXAMPLES = json.loads((Path(__file__).with_name("examples.json")).read_text(encoding="utf-8"))
+# Each operation's example request and its response on the Belmarsh data; tests/test_api_examples.py
+# runs every request and checks (or rewrites) the response.
+EXAMPLES_PATH = Path(__file__).with_name("examples.json")
+EXAMPLES = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
 
 ERROR = {
     "type": "object",
