@@ -82,6 +82,13 @@ def test_an_unknown_parameter_is_refused_on_every_single_resource(client, review
         assert body["errors"]["format"] == ["This endpoint has no parameter of that name. It takes: none."]
 
 
+def test_the_schema_refuses_an_unknown_parameter_too(client, reviews):
+    """The one error body, as JSON, though the schema itself is YAML by default."""
+    body = refused(client.get("/api/v1/schema/", {"x": "1"}), "x")
+    assert body["errors"]["x"] == ["This endpoint has no parameter of that name. It takes: format, lang."]
+    assert client.get("/api/v1/schema/", {"lang": "en"}).status_code == 200
+
+
 def test_each_unknown_parameter_is_named_and_known_ones_are_not(client, reviews):
     refused(
         client.get(reverse("api:recommendation-list"), {"is_open": "true", "sort": "id", "establishment": "belmarsh"}),
