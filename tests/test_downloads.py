@@ -243,3 +243,23 @@ def test_each_api_field_the_dictionary_names_is_in_the_api(client, data):
     # One name everywhere for what is new: the CSV's followed_up is the API's followed_up.
     for recommendation in client.get(reverse("api:recommendation-list")).json()["results"]:
         assert recommendation["followed_up"] is (recommendation["follow_up"] == "followed_up")
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("public:recommendation", {}),
+        ("public:compare", {"table": "areas"}),
+        ("public:compare", {"table": "types"}),
+        ("public:compare", {"table": "years"}),
+        ("public:compare-area", {"slug": "use-of-force"}),
+    ],
+)
+def test_every_csv_starts_with_a_byte_order_mark_and_has_its_xlsx_beside_it(client, data, name, kwargs):
+    """Every public CSV (Excel garbled curly apostrophes without the mark) and an XLSX of the same rows."""
+    response = client.get(reverse(f"{name}-csv", kwargs=kwargs))
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    assert raw.startswith(b"\xef\xbb\xbf"), name
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    sheet = workbook(client.get(reverse(f"{name}-xlsx", kwargs=kwargs)))
+    assert [cell.value for cell in sheet[1]] == rows[0] and sheet.max_row == len(rows) > 1, name
