@@ -182,6 +182,10 @@ def test_the_data_dictionary_names_every_column_beside_its_api_field(client, dat
     assert "<code>text</code>" in recommendation_row
     inspected_row = page.split('id="recommendations-inspected"')[1].split("</tr>")[0]
     assert "<code>year</code>" in inspected_row
+    # The comparison's first row stands for three files' first columns: each with its API field.
+    first_row = page.split('id="progress-by-area-area"')[1].split("</tr>")[0]
+    for field in (dictionary.COMPARE["types"][0], dictionary.COMPARE["years"][0]):
+        assert f"<code>{field.name}</code>: <code>{field.api}</code>" in first_row
     # The values: each scale's levels with their slugs, inspectorates, types, areas by slug.
     for text in ("no-meaningful-progress", "significant-progress", "hmi-prisons", "HMI Prisons", "yoi", "use-of-force"):
         assert text in page
