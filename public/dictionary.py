@@ -3,7 +3,9 @@ that the CSV, the XLSX and the data dictionary page (/data-dictionary/) all read
 is named, typed and explained in one place.
 
 The CSV's columns and the API's v1 fields stay as they are (people's scripts depend on them);
-where the two name one thing differently the dictionary says so side by side.
+where the two name one thing differently the dictionary says so side by side. An API field is a
+path in an item of the download's API resource: ``a.b`` is a field inside an object, ``a → b`` a
+field of the resource that ``a`` links to (tests/test_downloads.py follows every path).
 """
 
 from dataclasses import dataclass
@@ -240,7 +242,7 @@ def _compare_fields(group):
         ),
         Field(
             Column("repeated_concerns", INTEGER, 19),
-            "repeats",
+            "recommendation → repeats",
             _("How many of the row's judgements are of a recommendation that repeats an earlier one."),
             with_names(
                 _(
@@ -252,7 +254,7 @@ def _compare_fields(group):
         ),
         Field(
             Column("not_followed_up", INTEGER, 16),
-            "followed_up",
+            "",
             _("How many recommendations and key concerns of the row's inspections no published review has judged."),
             with_names(
                 _(
@@ -269,14 +271,14 @@ def _compare_fields(group):
 COMPARE_GROUPS = {
     "areas": (
         "area",
-        "recommendation.area",
+        "recommendation → area",
         _("The report's heading the judged recommendations sit under."),
         with_names(_("Its label, e.g. Use of force; the area's page is %(path)s."), path="/compare/areas/<slug>/"),
         "areas",
     ),
     "types": (
         "establishment_type",
-        "establishment.type_label",
+        "review → establishment → type_label",
         _("The kind of establishment reviewed."),
         with_names(
             _("Its label, e.g. Prison (the API's %(field)s is its slug, %(slug)s)."), field=code("type"), slug="prison"
@@ -285,7 +287,7 @@ COMPARE_GROUPS = {
     ),
     "years": (
         "year_of_review",
-        "inspection.year",
+        "review → year",
         _("The year of the review."),
         _("A year, e.g. 2022."),
         "",
@@ -294,10 +296,10 @@ COMPARE_GROUPS = {
 COMPARE = {table: _compare_fields(group) for table, group in COMPARE_GROUPS.items()}
 
 AREA = [
-    Field(Column("establishment", TEXT, 24), "establishment", _("The establishment."), _("Its name.")),
+    Field(Column("establishment", TEXT, 24), "establishment → name", _("The establishment."), _("Its name.")),
     Field(
         Column("type", TEXT, 24),
-        "establishment.type_label",
+        "establishment → type_label",
         _("The kind of establishment."),
         with_names(_("Its label, e.g. Prison (the API's %(field)s is its slug)."), field=code("type")),
         "types",

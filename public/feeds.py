@@ -61,6 +61,11 @@ class TaggedFeed(Feed):
         self.request = request
         return super().__call__(request, *args, **kwargs)
 
+    def feed_guid(self, obj):
+        """The feed's own id: its absolute address. (Django's default, the page it is about, gave
+        an establishment's two feeds one id, so a reader could take them for one feed.)"""
+        return self.request.build_absolute_uri(self.request.path)
+
 
 def start_of(day):
     """A publication date as the moment it became public: the start of that day, local time."""

@@ -107,7 +107,9 @@ class RecommendationFilter(django_filters.FilterSet):
         fields = []
 
     # The order a download's file name gives the filters in force.
-    NAMED_IN_FILE = ("establishment", "inspectorate", "area", "judgement", "year", "q")
+    NAMED_IN_FILE = ("establishment", "inspectorate", "area", "judgement", "year", "followed_up", "q")
+    # A yes-or-no filter is named by what it keeps, not by "yes" or "no".
+    WORDS_IN_FILE = {"followed_up": {"yes": "followed-up", "no": "not-followed-up"}}
 
     def __init__(self, data=None, queryset=None, *, today, **kwargs):
         choices = public_cache.remember(today, "recommendation-filter-choices:2", lambda: filter_choices(today))
@@ -129,7 +131,11 @@ class RecommendationFilter(django_filters.FilterSet):
             return []
         self.form.is_valid()
         cleaned = self.form.cleaned_data
-        return [cleaned[name] for name in self.NAMED_IN_FILE if cleaned.get(name) not in (None, "")]
+        return [
+            self.WORDS_IN_FILE.get(name, {}).get(cleaned[name], cleaned[name])
+            for name in self.NAMED_IN_FILE
+            if cleaned.get(name) not in (None, "")
+        ]
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(area__in=self.area_labels.get(value, [value]))

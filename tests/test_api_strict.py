@@ -82,12 +82,35 @@ def test_an_unknown_parameter_is_refused_on_every_single_resource(client, review
         assert body["errors"]["format"] == ["This endpoint has no parameter of that name. It takes: none."]
 
 
+def test_the_schema_refuses_an_unknown_parameter_too(client, reviews):
+    """The one error body, as JSON, though the schema itself is YAML by default."""
+    body = refused(client.get("/api/v1/schema/", {"x": "1"}), "x")
+    assert body["errors"]["x"] == ["This endpoint has no parameter of that name. It takes: format, lang."]
+    assert client.get("/api/v1/schema/", {"lang": "en"}).status_code == 200
+
+
 def test_each_unknown_parameter_is_named_and_known_ones_are_not(client, reviews):
     refused(
         client.get(reverse("api:recommendation-list"), {"is_open": "true", "sort": "id", "establishment": "belmarsh"}),
         "is_open",
         "sort",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("api:recommendation-list", "judgement=good-progress&judgement=no-meaningful-progress"),
+        ("api:judgement-list", "level=good-progress&level=good-progress"),
+        ("api:recommendation-list", "page_size=5&page_size=6"),
+        ("api:establishment-list", "type=prison&type=yoi"),
+    ],
+)
+def test_a_parameter_given_twice_is_refused(client, reviews, name, query):
+    """One value each: ``?judgement=a&judgement=b`` is not "a or b", and must not quietly mean one of them."""
+    parameter = query.split("=")[0]
+    body = refused(client.get(f"{reverse(name)}?{query}"), parameter)
+    assert body["errors"][parameter] == ["Give this parameter once: each takes one value."]
 
 
 # --- Bad values -------------------------------------------------------------------------------

@@ -138,10 +138,65 @@ def test_every_table_at_320_px_shows_every_column(live_server, new_page, belmars
     ], "compare: the by-area table's counts do not say their level"
 
 
-def test_the_comparison_offers_only_types_and_years_with_data(live_server, new_page, belmarsh_data):
-    page, _ = open_page(new_page, live_server, "desktop", reverse("public:compare"))
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_comparison_offers_only_types_and_years_with_data(live_server, new_page, belmarsh_data, screen):
+    page, fold = open_page(new_page, live_server, screen, reverse("public:compare"))
+    # The counts start on the first screen: how they are counted waits behind a link (it took 460 px
+    # at 320 px, which put the first counts 1,000 px down).
+    assert not page.get_by_text("A repeated concern is a recommendation").is_visible()
+    counts = box(page, "#overall")
+    assert counts["y"] + counts["height"] <= fold, f"the counts' heading ends {counts['y'] + counts['height']}px down"
+    if screen == "phone":
+        page.get_by_text("Show filters").click()
     filters = page.locator("#filters")
     assert filters.get_by_role("link", name="Prison", exact=True).is_visible()
     for empty in ("Young offender institution", "Immigration removal centre", "Secure training centre"):
         assert filters.get_by_role("link", name=empty).count() == 0
     assert filters.get_by_role("link", name="2022").count() == 1
+
+
+# Where each label sits on its scale (the Belmarsh data's two scales); what no review judged comes after.
+RANKS = {
+    ("HMI Prisons", "No meaningful progress"): 1,
+    ("HMI Prisons", "Insufficient progress"): 2,
+    ("HMI Prisons", "Reasonable progress"): 3,
+    ("Ofsted", "Insufficient progress"): 1,
+    ("Ofsted", "Reasonable progress"): 2,
+}
+NOT_JUDGED = ("To be followed up", "Not followed up by a review")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_an_establishment_opens_with_what_is_still_open_worst_first(live_server, new_page, belmarsh_data, screen):
+    """Beside the title: how many are still open and the worst of them, above the fold; the list
+    itself worst first (it was in report order), each judgement whole at 320 px (it was cut to
+    "Reasona…")."""
+    page, fold = open_page(new_page, live_server, screen, reverse("public:establishment", kwargs={"slug": "belmarsh"}))
+    glance = page.locator("#open-at-a-glance")
+    expect(glance.get_by_role("link", name="32 recommendations and themes still open")).to_be_visible()
+    worst = box(page, "#open-at-a-glance .app-judgement")
+    assert page.locator("#open-at-a-glance .app-judgement").inner_text() == "No meaningful progress"
+    assert worst["y"] + worst["height"] <= fold, f"the worst judgement ends {worst['y'] + worst['height']}px down"
+    glance.get_by_role("link", name="32 recommendations and themes still open").click()
+    assert page.locator("#still-open").bounding_box()["y"] < 50  # scrolled to the list
+    rows = page.locator("#still-open ~ .app-table-region tbody tr")
+    found = rows.evaluate_all(
+        """rows => rows.map(row => {
+            const tag = row.querySelector('.app-judgement, .app-fate');
+            const box = tag.getBoundingClientRect();
+            return {
+                inspectorate: row.querySelector('.app-secondary-text').textContent.split('·')[0].trim(),
+                label: tag.textContent.trim(),
+                right: box.right,
+                clipped: tag.scrollWidth > tag.clientWidth + 1,
+            };
+        })"""
+    )
+    assert len(found) == 32
+    ranks = [RANKS.get((row["inspectorate"], row["label"]), 9) for row in found]
+    assert ranks == sorted(ranks), [(row["label"], rank) for row, rank in zip(found, ranks, strict=True)]
+    assert {row["label"] for row, rank in zip(found, ranks, strict=True) if rank == 9} <= set(NOT_JUDGED)
+    assert found[0]["label"] == "No meaningful progress" and found[-1]["label"] in NOT_JUDGED
+    width = page.evaluate("document.documentElement.clientWidth")
+    cut = [row["label"] for row in found if row["clipped"] or row["right"] > width + 1]
+    assert cut == [], f"judgements cut off at {screen} width: {cut}"

@@ -113,6 +113,10 @@ def test_file_names_say_what_they_hold(client, data, extension):
     assert filename(client.get(url, query)) == f"recommendations-belmarsh-no-meaningful-progress-2026-12-04.{extension}"
     query = {"area": "Use of force", "q": "phone calls", "year": "2021"}
     assert filename(client.get(url, query)) == f"recommendations-use-of-force-2021-phone-calls-2026-12-04.{extension}"
+    # A yes-or-no filter says what it keeps, not "yes" or "no".
+    query = {"establishment": "belmarsh", "followed_up": "no"}
+    assert filename(client.get(url, query)) == f"recommendations-belmarsh-not-followed-up-2026-12-04.{extension}"
+    assert filename(client.get(url, {"followed_up": "yes"})) == f"recommendations-followed-up-2026-12-04.{extension}"
     compare = reverse(f"public:compare-{extension}", kwargs={"table": "types"})
     assert filename(client.get(compare, {"inspectorate": "hmi-prisons"})) == (
         f"progress-by-type-hmi-prisons-2026-12-04.{extension}"
@@ -178,6 +182,10 @@ def test_the_data_dictionary_names_every_column_beside_its_api_field(client, dat
     assert "<code>text</code>" in recommendation_row
     inspected_row = page.split('id="recommendations-inspected"')[1].split("</tr>")[0]
     assert "<code>year</code>" in inspected_row
+    # The comparison's first row stands for three files' first columns: each with its API field.
+    first_row = page.split('id="progress-by-area-area"')[1].split("</tr>")[0]
+    for field in (dictionary.COMPARE["types"][0], dictionary.COMPARE["years"][0]):
+        assert f"<code>{field.name}</code>: <code>{field.api}</code>" in first_row
     # The values: each scale's levels with their slugs, inspectorates, types, areas by slug.
     for text in ("no-meaningful-progress", "significant-progress", "hmi-prisons", "HMI Prisons", "yoi", "use-of-force"):
         assert text in page
@@ -195,3 +203,67 @@ def test_every_download_links_the_dictionary_and_so_do_the_api_docs(client, data
         assert ".xlsx" in page and ".csv" in page, url
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     assert "(/data-dictionary/)" in schema["info"]["description"]
+
+
+def resolve(client, item, path):
+    """Follows an API field path (``a.b`` inside an object, ``a → b`` through a link) in ``item``:
+    the value, or raises KeyError naming the step that is not there."""
+    value = item
+    for step in path.replace(" → ", ".").split("."):
+        if isinstance(value, str) and value.startswith("http://testserver/api/"):
+            response = client.get(value)
+            assert response.status_code == 200, value
+            value = response.json()
+        if not isinstance(value, dict) or step not in value:
+            raise KeyError(f"{path}: no {step!r} in {sorted(value) if isinstance(value, dict) else value!r}")
+        value = value[step]
+    return value
+
+
+def test_each_api_field_the_dictionary_names_is_in_the_api(client, data):
+    """The dictionary's API column is true: each field it names is there, in an item of the API
+    resource it names for that download (the comparison's counts are made of judgements)."""
+    resources = {
+        "recommendations": (dictionary.RECOMMENDATIONS, reverse("api:recommendation-list")),
+        "compare": ([field for table in dictionary.COMPARE.values() for field in table], reverse("api:judgement-list")),
+        "area": (dictionary.AREA, reverse("api:recommendation-list") + "?area=use-of-force"),
+    }
+    missing = []
+    for name, (fields, url) in resources.items():
+        items = client.get(url).json()["results"]
+        assert items, name
+        for field in fields:
+            if not field.api:
+                continue
+            found = []
+            for item in items:
+                try:
+                    found.append(resolve(client, item, field.api))
+                except KeyError:
+                    pass
+            if not found:
+                missing.append((name, field.name, field.api))
+    assert missing == []
+    # One name everywhere for what is new: the CSV's followed_up is the API's followed_up.
+    for recommendation in client.get(reverse("api:recommendation-list")).json()["results"]:
+        assert recommendation["followed_up"] is (recommendation["follow_up"] == "followed_up")
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("public:recommendation", {}),
+        ("public:compare", {"table": "areas"}),
+        ("public:compare", {"table": "types"}),
+        ("public:compare", {"table": "years"}),
+        ("public:compare-area", {"slug": "use-of-force"}),
+    ],
+)
+def test_every_csv_starts_with_a_byte_order_mark_and_has_its_xlsx_beside_it(client, data, name, kwargs):
+    """Every public CSV (Excel garbled curly apostrophes without the mark) and an XLSX of the same rows."""
+    response = client.get(reverse(f"{name}-csv", kwargs=kwargs))
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    assert raw.startswith(b"\xef\xbb\xbf"), name
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    sheet = workbook(client.get(reverse(f"{name}-xlsx", kwargs=kwargs)))
+    assert [cell.value for cell in sheet[1]] == rows[0] and sheet.max_row == len(rows) > 1, name

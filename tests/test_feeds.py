@@ -165,9 +165,11 @@ def test_every_feed_validates_and_its_ids_are_iris(client, reviews, belmarsh_lea
     domain.publish_action_plan(inspection, by=belmarsh_leader, knowingly=True)
     action = domain.add_action(recommendation, description="Train every officer", by=belmarsh_leader)
     domain.add_progress_note(action, "Half the officers trained.", by=belmarsh_leader)
+    feed_ids = []
     for url in every_feed(reviews):
         feed = parsed(client, url)
         assert is_iri(feed.feed.id), (url, feed.feed.id)
+        feed_ids.append(feed.feed.id)
         assert feed.entries, url
         ids = [entry.id for entry in feed.entries]
         assert len(set(ids)) == len(ids), url
@@ -175,6 +177,8 @@ def test_every_feed_validates_and_its_ids_are_iris(client, reviews, belmarsh_lea
             assert is_iri(entry.id) and is_tag_uri(entry.id), (url, entry.id)
             assert entry.link.startswith("http://testserver/"), entry.link
             assert entry.title and entry.updated
+    # Each feed its own id (an establishment's two feeds had the id of its page).
+    assert len(set(feed_ids)) == len(feed_ids), feed_ids
 
 
 def test_a_review_keeps_its_id_whatever_its_title(client, reviews):

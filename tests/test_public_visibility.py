@@ -105,3 +105,35 @@ def test_every_models_published_asks_the_one_rule(make_review, wandsworth, statu
         assert Judgement.objects.published(day).filter(review=review).exists() == public
         assert Paragraph.objects.published(day).filter(inspection=review).exists() == public
         assert published_recommendations(day).filter(judgements__review=review).exists() == public
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("public:recommendation-xlsx"),
+        reverse("public:recommendation-xlsx") + "?q=Wandsworth",
+        reverse("public:compare-xlsx", kwargs={"table": "areas"}),
+        reverse("public:compare-csv", kwargs={"table": "years"}),
+        reverse("public:compare-area-xlsx", kwargs={"slug": "area-1"}),
+    ],
+)
+def test_hidden_review_is_in_no_spreadsheet(client, hidden_review, url):
+    """The XLSX downloads and the comparison's files obey the same rule as the CSV: nothing of a
+    draft or embargoed review, read cell by cell as a spreadsheet would."""
+    import csv
+    import io
+
+    import openpyxl
+
+    response = client.get(url)
+    assert response.status_code == 200
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if url.split("?")[0].endswith(".xlsx"):
+        values = [[cell.value for cell in row] for row in openpyxl.load_workbook(io.BytesIO(raw)).active.iter_rows()]
+    else:
+        values = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    header, rows = values[0], [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    assert header and not any(HIDDEN in str(v) or "wandsworth" in str(v) for row in values for v in row)
+    if "judgements" in header:
+        # The comparison counts Belmarsh's one public judgement only (the hidden review's, none).
+        assert sum(int(row["judgements"]) for row in rows) == 1

@@ -5,7 +5,7 @@
 A value a filter refuses (an unknown choice, a number out of range, words too long) is a 400
 with a sentence per parameter; an id too large for the database is refused the same way, never
 a 500. A parameter no filter knows is refused too (``refuse_unknown``): ``?is_open=true`` must
-not silently return everything.
+not silently return everything; so is a parameter given twice.
 
 Establishments, inspectorates, levels and areas are choices from published data (read from the
 cache while it stays the same); areas are given by slug (use-of-force), as everywhere on the site,
@@ -48,13 +48,19 @@ PAGINATION_PARAMETERS = ("cursor", "page_size")
 
 
 def refuse_unknown(request, allowed):
-    """A 400 naming each query parameter the endpoint does not know (the API's one error body)."""
+    """A 400 naming each query parameter the endpoint does not know, or that is given more than
+    once (the API's one error body). A filter given twice would otherwise keep one of its values
+    silently (``?judgement=a&judgement=b`` is not "a or b")."""
     unknown = sorted(set(request.query_params) - set(allowed))
+    errors = {}
     if unknown:
         known = ", ".join(sorted(allowed)) or "none"
-        raise ValidationError(
-            {name[:50]: [f"This endpoint has no parameter of that name. It takes: {known}."] for name in unknown}
-        )
+        errors = {name[:50]: [f"This endpoint has no parameter of that name. It takes: {known}."] for name in unknown}
+    for name in sorted(set(request.query_params) - set(unknown)):
+        if len(request.query_params.getlist(name)) > 1:
+            errors[name[:50]] = ["Give this parameter once: each takes one value."]
+    if errors:
+        raise ValidationError(errors)
 
 
 class PublicFilterBackend(DjangoFilterBackend):

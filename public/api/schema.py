@@ -16,7 +16,10 @@ from django.db import DatabaseError
 from common import clock
 from recommendations.models import EstablishmentType
 
-EXAMPLES = json.loads((Path(__file__).with_name("examples.json")).read_text(encoding="utf-8"))
+# Each operation's example request and its response on the Belmarsh data; tests/test_api_examples.py
+# runs every request and checks (or rewrites) the response.
+EXAMPLES_PATH = Path(__file__).with_name("examples.json")
+EXAMPLES = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
 
 ERROR = {
     "type": "object",
@@ -33,8 +36,9 @@ ERROR = {
 
 RESPONSES = {
     "400": (
-        "A parameter was refused: one the endpoint does not have, a value it cannot use (an unknown "
-        "choice, a page size outside 1 to 200) or a cursor that is not a `next` or `previous` link's. "
+        "A parameter was refused: one the endpoint does not have, one given twice, a value it cannot use "
+        "(an unknown choice, a page size outside 1 to 200) or a cursor that is not a `next` or `previous` "
+        "link's. "
         "`errors` names each parameter.",
         {
             "detail": "The request's parameters were refused: see errors.",

@@ -300,6 +300,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "review of its inspection yet) or not_followed_up (a published review of its inspection left it out)."
         ),
     )
+    followed_up = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Whether a published review has judged it (the downloads' followed_up column, the followed_up filter)."
+        )
+    )
     judgements = serializers.SerializerMethodField(help_text=gettext_lazy("Every published judgement of it."))
 
     class Meta:
@@ -326,6 +331,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "latest_judgement",
             "is_open",
             "follow_up",
+            "followed_up",
             "judgements",
         ]
 
@@ -356,6 +362,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_open(self, recommendation):
         return recommendation.is_open  # findings.models.with_latest_judgement: the one rule
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_followed_up(self, recommendation):
+        # The downloads' rule: judged at a published review (with_latest_judgement).
+        return recommendation.latest_judgement_id is not None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_judgements(self, recommendation):

@@ -1,7 +1,7 @@
 """/api/: the open-data API (v1), its OpenAPI schema and its documentation."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from public.api import views
@@ -20,7 +20,7 @@ router.register("scales", views.ScaleViewSet, basename="scale")
 
 urlpatterns = [
     path("v1/", views.root, name="root"),
-    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/schema/", views.SchemaView.as_view(), name="schema"),
     path("v1/", include(router.urls)),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.

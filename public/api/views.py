@@ -11,8 +11,11 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import viewsets
 from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -323,3 +326,21 @@ class ScaleViewSet(PublicViewSet):
         return Inspectorate.objects.filter(
             Exists(ProgressLevel.objects.filter(inspectorate=OuterRef("pk")))
         ).prefetch_related(Prefetch("levels", queryset=ProgressLevel.objects.order_by("rank")))
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema (YAML, or JSON with ``Accept: application/json`` or ``?format=json``).
+    Like every endpoint it refuses a parameter it does not take, with the one error body, as JSON
+    whatever format was asked for."""
+
+    SCHEMA_PARAMETERS = ("format", "lang")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        filters.refuse_unknown(request, self.SCHEMA_PARAMETERS)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ValidationError):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
