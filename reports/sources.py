@@ -10,27 +10,20 @@ not stored twice.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from findings.models import ReportSource
 from findings.publishing import public_data_changed
+from findings.sources import keep_source, sha256_of
 from recommendations.models import Inspection
 from reports.importer import Changes, parse_any_report, save_any_report
 from reports.limits import format_refusal, size_refusal
 from reports.reading import ReportError
-from reports.reading.reader import is_pdf
 from reports.reading.report import Report
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -66,38 +59,6 @@ def recorded_name(data: bytes, name: str, identical: ReportSource | None = None)
     else ``name``."""
     identical = identical if identical is not None else identical_source(data)
     return identical.original_name if identical is not None else name
-
-
-def keep_source(
-    review: Inspection, data: bytes, name: str, user=None, identical: ReportSource | None = None
-) -> tuple[ReportSource, bool]:
-    """The review's source with these bytes, stored (under its SHA-256) if new; and whether new.
-    ``identical`` is the source ``identical_source`` found, if the caller looked already."""
-    digest = sha256_of(data)
-    if identical is not None and identical.inspection_id == review.pk:
-        return identical, False
-    existing = ReportSource.objects.filter(inspection=review, sha256=digest).first()
-    if existing is not None:
-        return existing, False
-    source = ReportSource(
-        inspection=review,
-        sha256=digest,
-        size=len(data),
-        original_name=name[:200],
-        media_type=ReportSource.PDF if is_pdf(data, name) else ReportSource.TEXT,
-        imported_by=user if getattr(user, "pk", None) else None,
-    )
-    path = source.file.field.upload_to(source, name)
-    # Stored first, under its content's name: a rolled-back import leaves at most a file that the
-    # same bytes would reuse, never a row without its file.
-    if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(data))
-        if saved != path:  # pragma: no cover - a storage that renames: keep what it named
-            path = saved
-    source.file.name = path
-    source.save()
-    public_data_changed()  # the public page now links the file
-    return source, True
 
 
 def _relink(source: ReportSource, user) -> None:

@@ -1,5 +1,6 @@
 """Load the example data (the fixtures in ``fixtures/``: the Belmarsh 2021 inspection and 2022
-review) into an empty database, and only into an empty one.
+review) into an empty database, and only into an empty one, with the report files they were
+made from (``fixtures/reports``) kept as each inspection's report as published.
 
 ``make run`` calls this on every start. Loading a fixture writes its rows over the rows with
 the same keys, so loading it every time would silently put back any change a person had made
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from findings.sources import keep_source
 from recommendations.history import IMPORT_REASON, LOADED_REASON, record_first_history
 from recommendations.models import Inspection, Recommendation
 
@@ -24,6 +26,21 @@ from recommendations.models import Inspection, Recommendation
 def fixture_files():
     """Every JSON fixture in the project's fixture folders, in name order."""
     return sorted(path for folder in settings.FIXTURE_DIRS for path in Path(folder).glob("*.json"))
+
+
+def keep_report_files():
+    """Keeps each loaded inspection's report file, as importing it would have: the fixtures hold
+    what ``make fixtures`` imported from ``fixtures/reports``, each inspection naming its file
+    in ``source``. Returns the names kept."""
+    kept = []
+    for inspection in Inspection.objects.exclude(source="").order_by("pk"):
+        for folder in settings.FIXTURE_DIRS:
+            path = Path(folder) / "reports" / inspection.source
+            if path.is_file():
+                keep_source(inspection, path.read_bytes(), path.name)
+                kept.append(path.name)
+                break
+    return kept
 
 
 def is_empty():
@@ -64,5 +81,8 @@ class Command(BaseCommand):
             for path in files:
                 call_command("loaddata", str(path), verbosity=max(verbosity - 1, 0))
             record_first_history(first_history_reason(names))
+            kept = keep_report_files()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"The database was empty: loaded {names}."))
+            if kept:
+                self.stdout.write(f"Kept as the reports as published: {', '.join(kept)}.")
