@@ -259,6 +259,14 @@ class Inspection(models.Model):
         help_text=_("Who signed the summary, e.g. Charlie Taylor, HM Chief Inspector of Prisons."),
     )
     source = models.CharField(max_length=300, blank=True, help_text=_("The report file this was imported from."))
+    notice = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Shown above the inspection on its public page, e.g. what was corrected and when, or that "
+            "it is example data and not an inspectorate's report. No import changes it."
+        ),
+    )
     era = models.CharField(
         max_length=20,
         choices=InspectionEra.choices,

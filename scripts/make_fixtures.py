@@ -26,6 +26,11 @@ SEED_REPORT = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
 FULL_INSPECTION = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt"
 OUTPUT = PROJECT_DIR / "fixtures" / "belmarsh.json"
 
+SAMPLE_NOTICE = (
+    "Example data, constructed for testing: not HM Inspectorate of Prisons’ report. Only the ten "
+    "recommendations its 2022 review follows up are quoted from it; the rest, names included, is fictional."
+)
+
 # In dependency order; rows within a model by primary key, so the file is the same every time.
 MODELS = [
     "recommendations.Establishment",
@@ -49,6 +54,9 @@ def build(seed: Path, full_inspection: Path | None = FULL_INSPECTION) -> str:
     call_command("migrate", verbosity=0, interactive=False)
     if full_inspection is not None:
         call_command("import_report", str(full_inspection), verbosity=0)
+        # Its pages say what it is (fixtures/reports/LICENCE.md): never shown as HMIP's text.
+        Inspection = apps.get_model("recommendations.Inspection")
+        Inspection.objects.filter(source=full_inspection.name).update(notice=SAMPLE_NOTICE)
     call_command("import_report", str(seed), verbosity=0)
     querysets = [apps.get_model(label).objects.order_by("pk") for label in MODELS]
     rows = json.loads(

@@ -31,17 +31,20 @@ def test_an_empty_database_gets_the_belmarsh_data(db):
 
 
 def test_the_reports_the_data_was_made_from_are_kept_as_published(db, client):
-    """The demo's review and full inspection link their report files, as imported ones do."""
+    """The demo's review links its report file, as an imported one does."""
     out = run_load_step()
-    assert "Kept as the reports as published: belmarsh-full-inspection-2021.txt, belmarsh-irp-2022.txt." in out
+    assert "Kept as the reports as published: belmarsh-irp-2022.txt." in out
     seed = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-irp-2022.txt"
     review = Inspection.objects.get(slug="irp-2022")
     page = client.get(review.get_absolute_url()).content.decode()
     assert re.search(r"Read the report as published\s*\(text, 44\.\d\sKB\)", page)
     response = client.get(reverse("public:review-source", args=["belmarsh", "irp-2022"]))
     assert b"".join(response.streaming_content if response.streaming else [response.content]) == seed.read_bytes()
+    # The full inspection is a sample constructed for testing: its page says so and links no file.
     inspection = Inspection.objects.get(slug="inspection-2021")
-    assert "Read the report as published" in client.get(inspection.get_absolute_url()).content.decode()
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert "Read the report as published" not in page
+    assert "Example data, constructed for testing: not HM Inspectorate of Prisons’ report." in page
 
 
 def test_an_edited_database_is_left_alone(db):

@@ -31,9 +31,10 @@ def fixture_files():
 def keep_report_files():
     """Keeps each loaded inspection's report file, as importing it would have: the fixtures hold
     what ``make fixtures`` imported from ``fixtures/reports``, each inspection naming its file
-    in ``source``. Returns the names kept."""
+    in ``source``. An inspection with a notice (the constructed sample of a full inspection)
+    keeps none: it was never published. Returns the names kept."""
     kept = []
-    for inspection in Inspection.objects.exclude(source="").order_by("pk"):
+    for inspection in Inspection.objects.exclude(source="").filter(notice="").order_by("pk"):
         for folder in settings.FIXTURE_DIRS:
             path = Path(folder) / "reports" / inspection.source
             if path.is_file():
