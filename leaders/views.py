@@ -386,6 +386,7 @@ def _render_action(request, establishment, action, note_form, status=200):
             "action": action,
             "notes": notes,
             "date_changes": date_changes,
+            "slippage": domain.slippage(date_changes),
             "note_form": note_form,
             "correction_hours": NOTE_CORRECTION_HOURS,
             "today": clock.today(),

@@ -32,6 +32,7 @@ from findings.models import (
     with_latest_judgement,
     worst_first,
 )
+from recommendations.actions import slippage
 from recommendations.models import (
     HEALTHY_PRISON_SCORES,
     Action,
@@ -641,25 +642,8 @@ def recommendation_page(today, pk):
             .order_by("created_at", "pk")
         )
         for action in page.actions:
-            action.slippage = slippage(action)
+            action.slippage = slippage(action.date_changes.all())
     return page
-
-
-TIMES = {1: "once", 2: "twice"}
-
-
-def slippage(action):
-    """How far an action's target date has slipped, as the public reads it: the date first
-    set and how many times it moved ("first set for 31 March 2023; moved twice"), or None."""
-    changes = list(action.date_changes.all())
-    if not changes:
-        return None
-    n = len(changes)
-    return {
-        "first": changes[0].old_date,
-        "times": TIMES.get(n, f"{n} times"),
-        "changes": changes,
-    }
 
 
 # --- Healthy prison assessments on a review page -----------------------------------------

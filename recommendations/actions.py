@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from common import public_cache
 from common.clock import now, today
@@ -485,3 +485,17 @@ def withdraw_action_plan(plan, *, reason, by):
     )
     public_cache.changed()
     return withdrawal
+
+
+def slippage(date_changes):
+    """How far an action's target date has slipped, from its date changes (oldest first), as the
+    public page and the leaders' read it: the date first set and how many times it moved ("first
+    set for 31 March 2023; moved twice"), with the changes; or None if it never moved."""
+    changes = list(date_changes)
+    if not changes:
+        return None
+    count = len(changes)
+    times = {1: gettext("once"), 2: gettext("twice")}.get(count) or ngettext(
+        "%(count)s time", "%(count)s times", count
+    ) % {"count": count}
+    return {"first": changes[0].old_date, "times": times, "changes": changes}

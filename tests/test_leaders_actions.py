@@ -199,7 +199,7 @@ def test_moving_a_target_date_needs_a_reason_and_keeps_the_original(signed_in, r
         belmarsh_leader,
     )
     page = signed_in.get(url("action", pk=action.pk)).content.decode()
-    assert "Originally 1 July 2022; moved 1 time" in page and "Trainer off sick" in page
+    assert "First set for 1 July 2022; moved once" in page and "Trainer off sick" in page
 
 
 def test_setting_a_first_target_date_needs_no_reason(signed_in, recommendation):
