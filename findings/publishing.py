@@ -312,7 +312,7 @@ def publish_full_inspection(inspection, by, now=None):
     """Publishes a full inspection imported from its own report: the report is public, and so are
     the recommendations or concerns it made, before any review follows them up. Shown from its
     publication date (the report's month). Never touches a review."""
-    now = now or timezone.now()
+    now = now or clock.now()
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.kind != InspectionKind.FULL:
         raise PublicationError(gettext("Only a full inspection is published this way."))

@@ -11,10 +11,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from common import public_cache
+from common import clock, public_cache
 from recommendations.audit import record_audit_event
 from recommendations.models import AuditAction, InspectionKind, ReviewAnnouncement
 
@@ -50,7 +49,7 @@ def publish_announcement(announcement, by=None, now=None):
         raise ValidationError(
             gettext("The announcement names no recommendation: choose what the review will follow up.")
         )
-    announcement.published_at = now or timezone.now()
+    announcement.published_at = now or clock.now()
     announcement.published_by = by if getattr(by, "is_authenticated", False) else None
     announcement._history_user = announcement.published_by
     announcement.save()
