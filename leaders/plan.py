@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from findings.models import published_recommendations, with_latest_judgement
+from findings.models import FollowUp, published_recommendations, with_latest_judgement
 from leaders.spreadsheet import NO_RESPONSE, RESPONSE_LABELS, STATUS_LABELS, ReadRow
 from recommendations import actions as domain
 from recommendations.audit import record_audit_event
@@ -139,7 +139,7 @@ def download_rows(establishment, recommendations):
             "area": r.area,
             "recommendation": r.text,
             "inspectorate": r.inspectorate.short_name,
-            "judgement": r.latest_label or "Not yet judged",
+            "judgement": r.latest_label or str(FollowUp(r.follow_up).label),
             "response": response.get_decision_display() if response else "",
             "response_reason": response.reason if response else "",
         }

@@ -2,7 +2,9 @@
 day it is published, before any review; a published announcement flags what the review will
 follow up."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -62,6 +64,11 @@ def test_the_dashboard_says_what_became_of_each_in_the_public_pages_words(leader
     left_out = Recommendation.objects.get(reference="3.22")
     page = leader.get(url("recommendation-detail", pk=left_out.pk)).content.decode()
     assert ">Not followed up by a review<" in page
+    # The action plan download says the same in its judgement column.
+    rows = list(csv.DictReader(io.StringIO(leader.get(url("action-plan-csv")).content.decode("utf-8-sig"))))
+    judgements = [row["Latest judgement"] for row in rows]
+    assert "Not yet judged" not in judgements
+    assert judgements.count("Not followed up by a review") == 20
 
 
 def test_an_announced_review_is_flagged_on_the_dashboard_once_published(leader, before_the_review):
