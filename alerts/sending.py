@@ -37,7 +37,7 @@ from alerts import tokens
 from alerts.models import Delivery, Frequency, Subscriber, Subscription, Topic
 from common import clock
 from findings.models import Judgement, published_recommendations
-from recommendations.models import HealthyPrisonScore, Inspection, InspectionKind
+from recommendations.models import HealthyPrisonScore, Inspection, InspectionKind, RecommendationKind
 
 logger = logging.getLogger(__name__)
 
@@ -202,11 +202,18 @@ def describe(inspections, today):
             items[pk].lines = [f"{name}: {', '.join(parts)}" for name, parts in by_inspectorate.items()]
     if full:
         made = {}
-        public = published_recommendations(today).filter(inspection__in=full)
+        # What the inspection itself made: not the themes another inspectorate followed up at its
+        # review, which are listed beside it on its page but were never made by it.
+        public = published_recommendations(today).filter(inspection__in=full).exclude(kind=RecommendationKind.THEME)
         for recommendation in public.order_by("inspection", "position"):
             made.setdefault(recommendation.inspection_id, []).append(recommendation)
             area = f"{recommendation.area} ({recommendation.label})" if recommendation.label else recommendation.area
-            if recommendation.priority:
+            if recommendation.kind == RecommendationKind.CONCERN:
+                if recommendation.priority:
+                    line = gettext("%(area)s: a key concern (a priority)") % {"area": area}
+                else:
+                    line = gettext("%(area)s: a key concern") % {"area": area}
+            elif recommendation.priority:
                 line = gettext("%(area)s: recommended (a priority)") % {"area": area}
             else:
                 line = gettext("%(area)s: recommended") % {"area": area}
@@ -219,9 +226,15 @@ def describe(inspections, today):
         for pk in full:
             recommendations = made.get(pk, [])
             priorities = sum(r.priority for r in recommendations)
-            summary = ngettext(
-                "%(count)d recommendation made", "%(count)d recommendations made", len(recommendations)
-            ) % {"count": len(recommendations)}
+            if recommendations and all(r.kind == RecommendationKind.CONCERN for r in recommendations):
+                # From May 2022 a full inspection names key concerns and recommends nothing.
+                summary = ngettext("%(count)d key concern", "%(count)d key concerns", len(recommendations)) % {
+                    "count": len(recommendations)
+                }
+            else:
+                summary = ngettext(
+                    "%(count)d recommendation made", "%(count)d recommendations made", len(recommendations)
+                ) % {"count": len(recommendations)}
             if priorities:
                 # "3 recommendations made, 1 of them priority"
                 summary = ngettext(

@@ -226,14 +226,18 @@ def test_a_full_inspection_is_told_in_brief_and_linked_to_its_own_page(
     from findings.publishing import publish_full_inspection
 
     on(settings, d(2022, 4, 21))
+    # Ofsted's theme is followed up at the review: listed on the inspection's page, never made by it.
     inspection = make_review(
-        belmarsh, [("hmi-prisons", "reasonable-progress")], year=2024, status=PublicationStatus.DRAFT
+        belmarsh,
+        [("hmi-prisons", "reasonable-progress"), ("ofsted", "reasonable-progress")],
+        year=2024,
+        status=PublicationStatus.DRAFT,
     ).follows_up
     publish_full_inspection(inspection, by=hmi_inspector, now=clock.now())
     send("daily")
     (alert,) = mail.outbox
     assert alert.subject == "Published: HMP Belmarsh: full inspection 2023"
-    assert "1 recommendation made" in alert.body
+    assert "- 1 recommendation made\n" in alert.body
     assert "Read it: https://tracker.example.org/establishments/belmarsh/inspection-2023/\n" in alert.body
     assert client.get("/establishments/belmarsh/inspection-2023/").status_code == 200
 
