@@ -99,6 +99,7 @@ public_cache.changed()
 establishment = Establishment.objects.annotate(n=Count("inspections")).order_by("-n", "pk").first()
 review = Inspection.objects.published().reviews().filter(establishment=establishment).order_by("-published_on").first()
 judged = Recommendation.objects.filter(judgements__review=review).order_by("pk").first()
+full = Inspection.objects.published().filter(establishment=establishment, kind="full").order_by("-published_on").first()
 action = Action.objects.filter(recommendation__inspection__establishment=establishment).order_by("pk").first()
 user = grant_role("bench.leader", Role.LEADER, establishments=[establishment])[0]
 session = SessionStore()
@@ -113,6 +114,7 @@ print(json.dumps({
         ["establishments", "/establishments/"],
         ["establishment (%d inspections)" % establishment.n, f"/establishments/{slug}/"],
         ["review", f"/establishments/{slug}/{review.slug}/"],
+        ["full inspection", f"/establishments/{slug}/{full.slug}/"],
         ["list", "/recommendations/"],
         ["list ?judgement", "/recommendations/?judgement=no-meaningful-progress"],
         ["search, repeated ?q=violence", "/recommendations/?q=violence"],
