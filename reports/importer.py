@@ -219,7 +219,8 @@ class Run:
             if may_write_report_text(self.user, inspection):
                 return None
             lead = inspection.lead_inspectorate if inspection.lead_inspectorate_id else "the lead inspectorate"
-            return f"{lead} inspectors’ (the review’s lead inspectorate)"
+            report = "review" if inspection.kind == InspectionKind.IRP else "inspection"
+            return f"{lead} inspectors’ (the {report}’s lead inspectorate)"
         if may_judge(self.user, target.pk):
             return None
         return f"{target} inspectors’"

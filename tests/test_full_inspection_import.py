@@ -471,6 +471,20 @@ def test_another_inspectorates_inspector_cannot_import_a_new_full_inspection(ofs
 
 
 @pytest.mark.django_db
+def test_another_inspectorates_inspector_cannot_rewrite_a_full_inspections_text(ofsted_inspector, tmp_path):
+    """The report's text is its lead inspectorate's: an Ofsted inspector's re-import of an edited
+    copy names what it may not write, and whose it is, in the words for an inspection."""
+    run(BELMARSH)
+    text = BELMARSH.read_text()
+    edited = tmp_path / BELMARSH.name
+    edited.write_text(text.replace("There should be robust scrutiny", "There must be robust scrutiny", 1))
+    with pytest.raises(CommandError) as refused:
+        run(edited, user=ofsted_inspector.username)
+    assert "HMI Prisons inspectors’ (the inspection’s lead inspectorate) only" in str(refused.value)
+    assert Recommendation.objects.get(reference="1.39").text.startswith("There should be robust scrutiny")
+
+
+@pytest.mark.django_db
 def test_the_full_inspection_imported_after_its_review_keeps_the_prisons_responses_and_actions(belmarsh_leader):
     """The prison answered what the review followed up before the full report was imported: its
     response and actions stay on the same recommendation, unchanged, and nothing is copied."""
