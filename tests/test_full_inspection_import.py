@@ -32,6 +32,15 @@ from tests.conftest import PROJECT_DIR, SEED_REPORT
 DATA = PROJECT_DIR / "tests" / "data"
 BELMARSH = PROJECT_DIR / "fixtures" / "reports" / "belmarsh-full-inspection-2021.txt"
 EXAMPLETON = DATA / "exampleton-full-inspection-2023.txt"
+# Each era's sample report with the truth it must read and store as.
+BOTH_ERAS = pytest.mark.parametrize(
+    "report, truth",
+    [
+        (BELMARSH, DATA / "belmarsh-full-inspection-2021.json"),
+        (EXAMPLETON, DATA / "exampleton-full-inspection-2023.json"),
+    ],
+    ids=["before-May-2022", "from-May-2022"],
+)
 QUOTED = ["1.38", "1.39", "1.40", "1.41", "1.42", "1.43", "1.44", "3.13", "3.60", "6.19"]
 
 
@@ -91,14 +100,7 @@ def as_truth(report):
     }
 
 
-@pytest.mark.parametrize(
-    "report, truth",
-    [
-        (BELMARSH, DATA / "belmarsh-full-inspection-2021.json"),
-        (EXAMPLETON, DATA / "exampleton-full-inspection-2023.json"),
-    ],
-    ids=["before-May-2022", "from-May-2022"],
-)
+@BOTH_ERAS
 def test_both_eras_read_exactly_as_their_truth_says(report, truth):
     expected = json.loads(truth.read_text(encoding="utf-8"))
     for concern in expected["concerns"]:
@@ -263,14 +265,7 @@ def test_the_full_inspection_imports_every_concern_score_paragraph_and_member():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "report, truth",
-    [
-        (BELMARSH, DATA / "belmarsh-full-inspection-2021.json"),
-        (EXAMPLETON, DATA / "exampleton-full-inspection-2023.json"),
-    ],
-    ids=["before-May-2022", "from-May-2022"],
-)
+@BOTH_ERAS
 def test_both_eras_are_stored_exactly_as_their_truth_says(report, truth):
     """What the database holds after ``import_report``, read back, is what the truth JSON says."""
     expected = json.loads(truth.read_text(encoding="utf-8"))
