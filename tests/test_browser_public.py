@@ -98,7 +98,9 @@ def test_search_body_worn_finds_use_of_force(live_server, page, belmarsh_data):
     page.goto(live_server.url + reverse("public:home"))
     page.get_by_label("Search recommendations").fill("body-worn")
     page.get_by_role("button", name="Search").click()
-    assert "Use of force (1.39)" in page.locator(".app-result h3").all_inner_texts()
+    results = page.locator(".app-result h3")
+    expect(results.first).to_be_visible()  # all_inner_texts() does not wait for the new page
+    assert "Use of force (1.39)" in results.all_inner_texts()
 
 
 def test_download_the_belmarsh_csv(live_server, page, belmarsh_data):
