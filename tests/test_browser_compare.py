@@ -63,6 +63,7 @@ def test_reader_filters_opens_an_area_and_downloads(live_server, page, national)
     assert {(r["area"], r["level"]) for r in rows if r["judgements"] != "0"} == {("Use of force", "Good progress")}
 
     page.get_by_role("link", name="All").nth(1).click()  # every establishment type again
+    expect(page).not_to_have_url(re.compile("type=yoi"))  # the next click is on the new page
     page.get_by_role("link", name="Use of force").first.click()
     expect(page.locator("h1")).to_have_text("Use of force")
     names = page.locator("tbody th[scope=row] a").all_inner_texts()
