@@ -33,7 +33,6 @@ from recommendations.models import (
 )
 from reports.grammars.full_inspection import RECOMMENDATIONS, FullInspection
 from reports.importer import (
-    CREATED,
     UNCHANGED,
     UPDATED,
     Changes,
@@ -44,8 +43,12 @@ from reports.importer import (
     _by,
     _establishment,
     _sync,
+    audit_summary,
     imported_text,
+    published_text_reason,
     quote_differs,
+    refuse_what_cannot_be_removed,
+    remove_missing,
 )
 from reports.reading import ReportError
 
@@ -82,14 +85,18 @@ def save_full_inspection(
     known = Inspection.objects.filter(establishment=establishment, slug=full_inspection_slug(report.visit_start.year))
     # Known only from a review imported first: the recommendations it quoted are checked against the report.
     from_review = known.filter(era="").exists()
+    # Whether its paragraphs may be taken out: by hand, only while it is a draft (before this
+    # import publishes it).
+    published = known.filter(status=PublicationStatus.PUBLISHED).exists()
     inspection = _inspection(run, report, establishment, publish)
     if inspection.pk is None:
         # A new full inspection is its lead inspectorate's to create (as a new review is).
         raise NotAllowedToImport(run.changes.refused)
     _concerns(run, report, inspection, scales, from_review)
     _scores(run, report, inspection)
-    _paragraphs(run, report, inspection)
+    _paragraphs(run, report, inspection, published)
     _team(run, report, inspection, scales)
+    refuse_what_cannot_be_removed(run.changes, inspection)
     if run.changes.refused and not run.changes.changed:
         # Nothing this user may write would change: the report is another inspectorate's to import.
         raise NotAllowedToImport(run.changes.refused)
@@ -97,12 +104,11 @@ def save_full_inspection(
         raise EditedSinceImport(run.changes.edits)
     if run.changes.changed:
         public_data_changed()
-        created, updated = run.changes.count(CREATED), run.changes.count(UPDATED)
         record_audit_event(
             AuditAction.IMPORTED,
             user=user,
             inspection=inspection,
-            summary=f"Imported {source}: {created} rows created, {updated} updated.",
+            summary=f"Imported {source}: {audit_summary(run.changes)}.",
         )
     return inspection, run.changes
 
@@ -214,13 +220,25 @@ def _concerns(run: Run, report: FullInspection, inspection, scales: Scales, from
             owner=("lead", inspection),
         )
         made.add(saved.pk)
-    # What a review imported first followed up must be in the report it follows up.
+    # What a review followed up must be in the report it follows up.
     for recommendation in existing:
-        if recommendation.pk not in made and recommendation.kind == RecommendationKind.RECOMMENDATION:
+        if recommendation.pk not in made and recommendation.pk in judged:
             raise ReportError(
                 f"A review followed up recommendation {recommendation.reference or recommendation.name} of this "
                 "inspection, but the report does not contain it."
             )
+    # One the last import wrote and the report took back is the prison's to answer: only by hand.
+    remove_missing(
+        run,
+        existing,
+        ("kind", "area", "concern", "text", "priority"),
+        lambda obj: obj.label,
+        lambda obj: ("lead", inspection),
+        why_kept=lambda obj: (
+            "a concern or recommendation the report no longer makes is taken out in the inspectors’ workspace, "
+            "where the prison’s response and actions to it are seen, before the report is imported again"
+        ),
+    )
 
 
 def _scores(run: Run, report: FullInspection, inspection) -> None:
@@ -238,9 +256,10 @@ def _scores(run: Run, report: FullInspection, inspection) -> None:
             existing=by_test,
             owner=("lead", inspection),
         )
+    remove_missing(run, existing, ("score", "printed_as"), lambda obj: obj.label, lambda obj: ("lead", inspection))
 
 
-def _paragraphs(run: Run, report: FullInspection, inspection) -> None:
+def _paragraphs(run: Run, report: FullInspection, inspection, published: bool) -> None:
     rows = list(Paragraph.objects.filter(inspection=inspection))
     run.remember_imports(Paragraph, rows)
     by_number = _by(rows, "inspection", "number")
@@ -255,7 +274,9 @@ def _paragraphs(run: Run, report: FullInspection, inspection) -> None:
             existing=by_number,
             owner=("lead", inspection),
         )
-    practice = _by(NotablePractice.objects.filter(paragraph__inspection=inspection), "paragraph")
+    practice_rows = list(NotablePractice.objects.filter(paragraph__inspection=inspection).select_related("paragraph"))
+    run.remember_imports(NotablePractice, practice_rows)
+    practice = _by(practice_rows, "paragraph")
     for item in report.notable_practice:
         _sync(
             run,
@@ -266,10 +287,27 @@ def _paragraphs(run: Run, report: FullInspection, inspection) -> None:
             existing=practice,
             owner=("lead", inspection),
         )
+    remove_missing(
+        run,
+        practice_rows,
+        ("title", "see"),
+        lambda obj: f"notable positive practice ({obj.paragraph.number})",
+        lambda obj: ("lead", inspection),
+    )
+    remove_missing(
+        run,
+        rows,
+        ("part", "text"),
+        lambda obj: f"{obj.number}",
+        lambda obj: ("lead", inspection),
+        why_kept=(lambda obj: published_text_reason(inspection)) if published else None,
+    )
 
 
 def _team(run: Run, report: FullInspection, inspection, scales: Scales) -> None:
-    team = _by(inspection.team.all(), "inspection", "name")
+    members = list(inspection.team.all())
+    run.remember_imports(TeamMember, members)
+    team = _by(members, "inspection", "name")
     for position, member in enumerate(report.team, start=1):
         _sync(
             run,
@@ -279,6 +317,9 @@ def _team(run: Run, report: FullInspection, inspection, scales: Scales) -> None:
             existing=team,
             owner=("lead", inspection),
         )
+    remove_missing(
+        run, members, ("name", "role", "inspectorate"), lambda obj: obj.name, lambda obj: ("lead", inspection)
+    )
 
 
 __all__ = ["save_full_inspection", "UNCHANGED"]

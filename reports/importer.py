@@ -13,7 +13,12 @@ An import is a change like any other (issue 21):
 - it never changes a review's publication state or date: the report's date is shown beside the
   current one (``Changes.publication_date``) and left to ``findings.publishing``;
 - it never loses an edit: a value that differs from what the last import wrote (or, with no
-  import in the row's history, from the report) is overwritten only with ``overwrite``.
+  import in the row's history, from the report) is overwritten only with ``overwrite``;
+- it keeps nothing the report took back: a row the last import wrote that the report no longer
+  contains (a paragraph, a team member, a glossary entry…) is removed, as its user could delete
+  it by hand, and listed (``REMOVED``); one typed in the workspace is kept (``Changes.kept``);
+  one an import may not take out (a judgement, a published review's text) refuses the import
+  (``remove_missing``).
 """
 
 from __future__ import annotations
@@ -56,7 +61,8 @@ from reports.limits import check_pdf
 from reports.reading import ReportError, read_document
 from reports.reading.report import Report
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+NOT_IN_REPORT = "— (not in the report: removed)"
 
 
 def read_report(path: str | Path):
@@ -178,6 +184,11 @@ class Changes:
     refused: list[Refused] = field(default_factory=list)
     # (the review's publication date now, the report's) when they differ: never written here
     publication_date: tuple | None = None
+    # Rows the report does not contain that no import wrote (typed in the workspace): kept
+    kept: list[str] = field(default_factory=list)
+    # (row, why) for rows the last import wrote, the report no longer contains, and an import may
+    # not remove: the import is refused (``refuse_what_cannot_be_removed``)
+    cannot_remove: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, action, obj, description=None):
         self.rows.append((action, obj._meta.verbose_name, description or str(obj)))
@@ -187,7 +198,16 @@ class Changes:
 
     @property
     def changed(self):
-        return self.count(CREATED) + self.count(UPDATED)
+        return self.count(CREATED) + self.count(UPDATED) + self.count(REMOVED)
+
+    def tally(self, dry_run=False):
+        """``3 rows created, 1 updated, 2 removed, 120 unchanged`` (removed only when some are)."""
+        created, updated, removed, unchanged = (self.count(a) for a in (CREATED, UPDATED, REMOVED, UNCHANGED))
+        if dry_run:
+            removing = f", {removed} to remove" if removed else ""
+            return f"{created} rows to create, {updated} to update{removing}, {unchanged} unchanged"
+        removing = f", {removed} removed" if removed else ""
+        return f"{created} rows created, {updated} updated{removing}, {unchanged} unchanged"
 
 
 @dataclass
@@ -200,6 +220,8 @@ class Run:
     changes: Changes = field(default_factory=Changes)
     imported: dict = field(default_factory=dict)  # (model, pk) -> the history row of the last import
     paragraphs: dict | None = None  # the review's paragraphs, loaded once
+    seen: set = field(default_factory=set)  # (model, pk) of every row the report contains
+    loaded: dict = field(default_factory=dict)  # model -> the rows loaded before writing (remember_imports)
 
     @property
     def reason(self):
@@ -228,6 +250,7 @@ class Run:
     def remember_imports(self, model, rows):
         """Loads, in one query, the values the last import wrote to ``rows`` (for finding edits)."""
         ids = [row.pk for row in rows if row is not None]
+        self.loaded.setdefault(model, []).extend(row for row in rows if row is not None)
         if not ids or not hasattr(model, "history"):
             return
         by_import = Q()
@@ -256,6 +279,8 @@ def _sync(run: Run, model, lookup: dict, values: dict, describe=None, existing=N
         obj = model.objects.filter(**lookup).first()
     else:
         obj = existing.get(tuple(_key(value) for value in lookup.values()))
+    if obj is not None:
+        run.seen.add((model, obj.pk))
     if obj is None:
         obj = model(**lookup, **values)
         label = describe(obj) if describe else str(obj)
@@ -334,6 +359,87 @@ def _shown(obj, name, value):
     if hasattr(value, "strftime"):
         return date_format(value)
     return value
+
+
+def remove_missing(run: Run, rows, fields, describe, owner, why_kept=None) -> None:
+    """Takes out the ``rows`` (loaded before the import) that the report no longer contains.
+
+    A row no import wrote was typed in the workspace: it is kept, and listed in ``Changes.kept``.
+    A row the last import wrote is removed as its user could delete it by hand: with the same
+    permission (``owner``, as ``_sync``'s), with history, and listed as ``REMOVED``; if one of
+    its ``fields`` was edited since, that is an edit the import would lose (kept unless
+    ``overwrite``, as for a value the report changes). ``why_kept(obj)`` gives the reason an
+    import may not remove a row at all (``Changes.cannot_remove``), or None.
+    """
+    changes = run.changes
+    for obj in rows:
+        model = type(obj)
+        if obj is None or obj.pk is None or (model, obj.pk) in run.seen:
+            continue
+        label = describe(obj)
+        last = run.imported.get((model, obj.pk))
+        if last is None:
+            changes.kept.append(f"{obj._meta.verbose_name} {label}")
+            changes.add(UNCHANGED, obj, label)
+            continue
+        reason = why_kept(obj) if why_kept else None
+        if reason:
+            changes.cannot_remove.append((f"{obj._meta.verbose_name} {label}", reason))
+            continue
+        whose = run.refusal(owner(obj), obj)
+        if whose is not None:
+            changes.refused.append(Refused(obj._meta.verbose_name, label, ["removal (not in the report)"], whose))
+            changes.add(UNCHANGED, obj, label)
+            continue
+        for name in fields:
+            attname = obj._meta.get_field(name).attname
+            imported, current = getattr(last, attname), getattr(obj, attname)
+            if imported != current:
+                field_label = _label(obj, name)
+                shown = _shown(obj, name, current)
+                changes.fields.append((obj._meta.verbose_name, label, field_label, shown, NOT_IN_REPORT))
+                changes.edits.append(
+                    Edit(
+                        obj._meta.verbose_name,
+                        label,
+                        field_label,
+                        _shown(obj, name, imported),
+                        shown,
+                        NOT_IN_REPORT,
+                    )
+                )
+        run.stamp(obj)
+        obj.delete()
+        changes.add(REMOVED, obj, label)
+
+
+def refuse_what_cannot_be_removed(changes: Changes, inspection) -> None:
+    """Refuses the import (nothing is written) if it would leave in place rows the report took
+    back that only an inspector may take out, grouped by the reason."""
+    if not changes.cannot_remove:
+        return
+    by_reason = {}
+    for row, reason in changes.cannot_remove:
+        by_reason.setdefault(reason, []).append(row)
+    listed = " ".join(
+        f"{'; '.join(rows[:12])}{f'; and {len(rows) - 12} more' if len(rows) > 12 else ''}: {reason}."
+        for reason, rows in by_reason.items()
+    )
+    count = len(changes.cannot_remove)
+    raise ReportError(
+        f"The report no longer contains {count} row{'s' if count != 1 else ''} that the last import of "
+        f"{inspection} wrote, and an import may not take {'them' if count != 1 else 'it'} out. {listed} "
+        "Nothing was changed."
+    )
+
+
+def published_text_reason(inspection) -> str:
+    """Why an import may not take a published inspection's paragraph out: nor may a person."""
+    report = "review" if inspection.kind == InspectionKind.IRP else "inspection"
+    return (
+        f"the {report} is published, and its paragraphs are not taken out while it is: unpublish it in "
+        "the inspectors’ workspace, import the report as a draft, and publish it again"
+    )
 
 
 def _by(rows, *fields):
@@ -444,6 +550,9 @@ def save_report(
     _findings(run, report, review)
     _items(run, report, inspection, review, scales)
     _appendix(run, report, review, scales)
+    published = existing_review is not None and existing_review.status == PublicationStatus.PUBLISHED
+    _remove_missing(run, review, published)
+    refuse_what_cannot_be_removed(run.changes, review)
     if run.changes.refused and not run.changes.changed:
         # Nothing this user may write would change: the whole report is someone else's to import.
         raise NotAllowedToImport(run.changes.refused)
@@ -453,13 +562,11 @@ def save_report(
     if run.changes.changed:
         # What the public sees may have changed: the judgements' public windows and the cache.
         public_data_changed(reviews=[review])
-        created, updated = run.changes.count(CREATED), run.changes.count(UPDATED)
         record_audit_event(
             AuditAction.IMPORTED,
             user=user,
             inspection=review,
-            summary=f"Imported {source}: {created} rows created, {updated} updated{_what_changed(run.changes)}."
-            + _left_out(run.changes),
+            summary=f"Imported {source}: {audit_summary(run.changes)}." + _left_out(run.changes),
         )
     return review, run.changes
 
@@ -469,6 +576,17 @@ def _left_out(changes):
     if not changes.refused:
         return ""
     return " Left for their own inspectorate: " + "; ".join(str(refused) for refused in changes.refused[:20]) + "."
+
+
+def audit_summary(changes) -> str:
+    """``3 rows created, 1 updated: summary paragraph 1.1 (text); 2 removed: team member 7 (…)``"""
+    created, updated, removed = changes.count(CREATED), changes.count(UPDATED), changes.count(REMOVED)
+    summary = f"{created} rows created, {updated} updated{_what_changed(changes)}"
+    if removed:
+        gone = [f"{model} {description}" for action, model, description in changes.rows if action == REMOVED]
+        more = f", and {len(gone) - 20} more" if len(gone) > 20 else ""
+        summary += f"; {removed} removed (not in the report): " + "; ".join(gone[:20]) + more
+    return summary
 
 
 def _what_changed(changes, limit=20):
@@ -582,7 +700,9 @@ def _team(run: Run, report: Report, review, scales: Scales) -> None:
 def _findings(run: Run, report: Report, review) -> None:
     """The summary, the key findings and notable positive practice."""
     paragraphs = _review_paragraphs(run, review)
-    practice = _by(NotablePractice.objects.filter(paragraph__inspection=review), "paragraph")
+    practice = list(NotablePractice.objects.filter(paragraph__inspection=review).select_related("paragraph"))
+    run.remember_imports(NotablePractice, practice)
+    practice = _by(practice, "paragraph")
     for paragraph in report.summary:
         _paragraph(run, review, paragraph, ParagraphPart.SUMMARY, paragraphs)
     for paragraph in report.key_findings:
@@ -711,6 +831,61 @@ def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
             existing=by_inspectorate,
             owner=("inspectorate", inspectorate),
         )
+
+
+def _remove_missing(run: Run, review, published: bool) -> None:
+    """What the last import of the review wrote and this report no longer contains (see
+    ``remove_missing``). Its notable practice before its paragraphs; a judgement only by hand."""
+    loaded = run.loaded
+    remove_missing(
+        run,
+        loaded.get(NotablePractice, []),
+        (),
+        lambda obj: f"notable positive practice ({obj.paragraph.number})",
+        lambda obj: ("lead", review),
+    )
+    remove_missing(
+        run,
+        loaded.get(Paragraph, []),
+        ("part", "judgement", "text"),
+        lambda obj: f"{obj.number} ({PART_NAMES.get(obj.part, obj.part)})",
+        lambda obj: (
+            ("inspectorate", obj.judgement.recommendation.inspectorate) if obj.judgement_id else ("lead", review)
+        ),
+        why_kept=(lambda obj: published_text_reason(review)) if published else None,
+    )
+    remove_missing(
+        run,
+        loaded.get(TeamMember, []),
+        ("name", "role", "inspectorate"),
+        lambda obj: f"{obj.position} ({obj.name})",
+        lambda obj: ("lead", review),
+    )
+    remove_missing(
+        run,
+        loaded.get(GlossaryEntry, []),
+        ("definition", "position", "see_from_area"),
+        lambda obj: obj.term,
+        lambda obj: ("lead", review),
+    )
+    remove_missing(
+        run,
+        loaded.get(SectionIntroduction, []),
+        ("text",),
+        lambda obj: f"{obj.inspectorate} introduction",
+        lambda obj: ("inspectorate", obj.inspectorate),
+    )
+    remove_missing(
+        run,
+        loaded.get(Judgement, []),
+        ("level",),
+        lambda obj: f"{obj.recommendation.inspectorate} {obj.recommendation.label}",
+        lambda obj: ("inspectorate", obj.recommendation.inspectorate),
+        why_kept=lambda obj: (
+            "a judgement is taken out in the inspectors’ workspace, by its own inspectorate, before the "
+            "report is imported again"
+        ),
+    )
 
 
 def _publish(run: Run, review, existing_review, publish: bool) -> None:

@@ -24,7 +24,7 @@ from django.db import InterfaceError, OperationalError, transaction
 
 from recommendations.roles import is_inspector
 from reports import jobs, upload
-from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, save_any_report
+from reports.importer import EditedSinceImport, save_any_report
 from reports.reading import ReportError
 from reports.sources import import_file, read_file_with_progress, recorded_name
 
@@ -109,10 +109,7 @@ def import_upload(job_id: str, preview_id: str | None = None) -> str:
         state=jobs.IMPORTED,
         stage="Imported",
         review=result.review.pk,
-        message=(
-            f"Imported {name}: {changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
-            f"{changes.count(UNCHANGED)} unchanged."
-        ),
+        message=(f"Imported {name}: {changes.tally()}."),
     )
     return jobs.IMPORTED
 

@@ -21,7 +21,7 @@ from recommendations.roles import is_inspector
 from reports import jobs, tasks, upload
 from reports.forms import ConfirmForm, UploadForm
 from reports.grammars.full_inspection import FullInspection
-from reports.importer import CREATED, UNCHANGED, UPDATED, EditedSinceImport, describe_refused, save_any_report
+from reports.importer import CREATED, REMOVED, UNCHANGED, UPDATED, EditedSinceImport, describe_refused, save_any_report
 from reports.reading import ReportError
 from reports.reading.reader import is_pdf
 from reports.sources import identical_source, import_file, read_file, recorded_name, sha256_of
@@ -72,7 +72,9 @@ def _identical_note(data: bytes) -> str:
 
 
 def _preview_context(request, report, changes, name, form, data=None):
-    rows = {action: [row for row in changes.rows if row[0] == action] for action in (CREATED, UPDATED, UNCHANGED)}
+    rows = {
+        action: [row for row in changes.rows if row[0] == action] for action in (CREATED, UPDATED, REMOVED, UNCHANGED)
+    }
     edited = {(edit.model, edit.row, edit.field) for edit in changes.edits}
     fields = [
         {"model": model, "row": row, "field": field, "old": old, "new": new, "edited": (model, row, field) in edited}
@@ -95,6 +97,8 @@ def _preview_context(request, report, changes, name, form, data=None):
         name=name,
         created=rows[CREATED],
         updated=rows[UPDATED],
+        removed=rows[REMOVED],
+        kept=changes.kept,
         unchanged=len(rows[UNCHANGED]),
         fields=fields,
         edits=changes.edits,
@@ -187,11 +191,15 @@ def confirm_import(request):
     upload.discard(token)
     messages.success(
         request,
-        gettext("Imported %(name)s: %(created)d rows created, %(updated)d updated, %(unchanged)d unchanged.")
+        gettext(
+            "Imported %(name)s: %(created)d rows created, %(updated)d updated, %(removed)d removed, "
+            "%(unchanged)d unchanged."
+        )
         % {
             "name": name,
             "created": changes.count(CREATED),
             "updated": changes.count(UPDATED),
+            "removed": changes.count(REMOVED),
             "unchanged": changes.count(UNCHANGED),
         },
     )

@@ -276,13 +276,14 @@ def test_second_import_changes_nothing(imported):
 
 def test_second_import_reads_in_a_constant_number_of_queries(imported, django_assert_num_queries):
     """Finding nothing to change costs one query per model, not one per row."""
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         # 2 savepoints (the command's transaction and the import's) and their 2 releases;
         # the kept report files with this file's SHA-256 (it is recognised, not stored twice);
         # inspectorates; progress levels; the establishment; the full inspection and the review;
         # what the last import wrote to them (history); the review's team and what the last
         # import wrote to it; its paragraphs and
-        # what the last import wrote to them; its notable practice; the recommendations and
+        # what the last import wrote to them; its notable practice and what the last import
+        # wrote to it (to tell what the report took back from what was typed in); the recommendations and
         # themes; their last imported values; the judgements; their last imported values; the
         # glossary and its last imported values; the section introductions and theirs.
         run(SEED_REPORT, verbosity=0)

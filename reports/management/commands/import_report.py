@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from reports.grammars.full_inspection import FullInspection
-from reports.importer import CREATED, UNCHANGED, UPDATED
+from reports.importer import CREATED, REMOVED, UNCHANGED, UPDATED
 from reports.reading import ReportError
 from reports.sources import file_bytes, import_file
 
@@ -99,8 +99,9 @@ class Command(BaseCommand):
                     self.stderr.write(f"[{number}/{len(paths)}] {path.name}: refused. {results[-1][2]}")
                 continue
             report, changes = result.report, result.changes
-            if verbosity >= 2:
-                self._rows(changes, dry_run)
+            if verbosity >= 1:
+                # Every row at -v 2; what the report took back (removed, or kept) always.
+                self._rows(changes, dry_run, every_row=verbosity >= 2)
             outcome = "unchanged" if not result.changed else ("would import" if dry_run else "imported")
             results.append((path.name, outcome, self._tally(changes, dry_run)))
             if verbosity >= 1:
@@ -160,23 +161,18 @@ class Command(BaseCommand):
             f"{date_format(timezone.localtime(source.imported_at))}: kept once."
         )
 
-    def _rows(self, changes, dry_run):
+    def _rows(self, changes, dry_run, every_row):
         for action, model, description in changes.rows:
-            if action != UNCHANGED:
-                verb = {CREATED: "create", UPDATED: "update"}[action]
+            if action == REMOVED or (every_row and action != UNCHANGED):
+                verb = {CREATED: "create", UPDATED: "update", REMOVED: "remove"}[action]
                 self.stdout.write(f"  {'would ' + verb if dry_run else verb + 'd'} {model}: {description}")
+        for row in changes.kept:
+            kept = "would keep" if dry_run else "kept"
+            self.stdout.write(f"  {kept} {row}: not in the report, typed in the workspace")
 
     @staticmethod
     def _tally(changes, dry_run):
-        if dry_run:
-            return (
-                f"{changes.count(CREATED)} rows to create, {changes.count(UPDATED)} to update, "
-                f"{changes.count(UNCHANGED)} unchanged"
-            )
-        return (
-            f"{changes.count(CREATED)} rows created, {changes.count(UPDATED)} updated, "
-            f"{changes.count(UNCHANGED)} unchanged"
-        )
+        return changes.tally(dry_run)
 
     def _summary(self, report, changes, dry_run, draft):
         if isinstance(report, FullInspection):
