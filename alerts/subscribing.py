@@ -30,7 +30,17 @@ from recommendations.models import Establishment, Inspection
 
 logger = logging.getLogger(__name__)
 
-MAX_REQUESTS_PER_HOUR = 5
+MAX_REQUESTS_PER_HOUR = 5  # e-mails asked for one address
+# Requests for e-mails from one network address, to any addresses: a page that sends mail to
+# whatever address is typed is otherwise a way to send a stranger mail, one address after another.
+MAX_REQUESTS_FROM_ONE_PLACE_PER_HOUR = 30
+
+
+def too_many_from(address):
+    """True when the network ``address`` asked for more than ``MAX_REQUESTS_FROM_ONE_PLACE_PER_HOUR``
+    confirmation or management e-mails this hour, to whatever addresses (hashed in the cache)."""
+    key = f"alerts:from:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+    return throttle.tries(key, 60 * 60) > MAX_REQUESTS_FROM_ONE_PLACE_PER_HOUR
 
 
 @dataclass

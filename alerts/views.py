@@ -22,6 +22,7 @@ from alerts import subscribing, tokens
 from alerts.forms import FollowForm, FrequencyForm, ManageLinkForm
 from alerts.models import Frequency, Subscription, Topic
 from alerts.sending import manage_url
+from common.client import client_address
 
 SESSION_EMAIL = "alerts:email"
 
@@ -67,7 +68,8 @@ def follow(request, topic, slug=None):
     target = _target(topic, slug)
     form = FollowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        subscribing.request_subscription(form.cleaned_data["email"], target, form.cleaned_data["frequency"])
+        if not subscribing.too_many_from(client_address(request)):  # else the same answer, nothing sent
+            subscribing.request_subscription(form.cleaned_data["email"], target, form.cleaned_data["frequency"])
         request.session[SESSION_EMAIL] = form.cleaned_data["email"].strip().lower()
         request.session["alerts:title"] = str(target.about)  # the session holds text, not a lazy translation
         return HttpResponseRedirect(reverse("alerts:check-email"))
@@ -181,7 +183,8 @@ def manage_link(request):
     """No account, so a lost management link is sent again to the address that asks."""
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        subscribing.request_manage_link(form.cleaned_data["email"])
+        if not subscribing.too_many_from(client_address(request)):  # else the same answer, nothing sent
+            subscribing.request_manage_link(form.cleaned_data["email"])
         return render(request, "alerts/manage_link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "alerts/manage_link.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -275,8 +275,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# How many reverse proxies (load balancers) stand in front of the site: every limit per network
+# address reads the visitor's address through them (common.client.client_address), never a
+# forgeable X-Forwarded-For entry. 0 (the default) reads REMOTE_ADDR. DJANGO_API_NUM_PROXIES is its
+# former name, for the API only.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", env_int("DJANGO_API_NUM_PROXIES", 0))
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES must be 0 or more; got {TRUSTED_PROXIES}.")
+
 # Sign-in throttling (django-axes): after 5 failures for one username from one address the
 # pair is locked out for an hour.
+AXES_CLIENT_IP_CALLABLE = "common.client.client_address"
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -399,7 +408,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_CLASSES": ["public.api.throttling.AnonymousRateThrottle"],
     # Behind a proxy, how many X-Forwarded-For hops to trust when counting requests per address.
-    "NUM_PROXIES": env_int("DJANGO_API_NUM_PROXIES", 0),
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "public.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from common import throttle
+from common.client import client_address
 from recommendations.roles import RoleError, email_taken, is_inspector, led_establishments, normalise_email
 
 
@@ -98,11 +99,7 @@ def throttled(request, what, limit, period=60 * 60, extra=""):
     for ``extra`` (an e-mail address, a username) when given, else for the network address; kept
     in the shared cache, so every worker process counts together."""
     # An address or username is hashed: the shared cache (Redis) holds no list of who tried.
-    who = (
-        f"for:{hashlib.sha256(extra.lower().encode()).hexdigest()[:32]}"
-        if extra
-        else f"ip:{request.META.get('REMOTE_ADDR', '')}"
-    )
+    who = f"for:{hashlib.sha256(extra.lower().encode()).hexdigest()[:32]}" if extra else f"ip:{client_address(request)}"
     return throttle.tries(f"throttle:{what}:{who}", period) > limit
 
 
