@@ -448,6 +448,27 @@ class ReviewPublicationMixin:
                 self.message_user(request, published_message(review), messages.SUCCESS)
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """By what the public sees, as the Status column says it: a draft, embargoed (published, its
+    date to come) or published and public (``InspectionQuerySet.published`` and ``embargoed``)."""
+
+    title = _("status")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("draft", _("Draft")), ("embargoed", _("Embargoed")), ("public", _("Published"))]
+
+    def queryset(self, request, queryset):
+        today = clock.today()
+        if self.value() == "draft":
+            return queryset.exclude(status=PublicationStatus.PUBLISHED)
+        if self.value() == "embargoed":
+            return queryset.embargoed(today)
+        if self.value() == "public":
+            return queryset.published(today)
+        return queryset
+
+
 @admin.register(Inspection)
 class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
     """An inspection's page; for a review, also its judgements, key findings and publishing."""
@@ -455,6 +476,7 @@ class ReviewAdmin(ReviewPublicationMixin, InspectionAdmin):
     change_form_template = "admin/findings/review_change_form.html"
     actions = ["publish_selected"]
     list_display = ["__str__", "kind", "publication", "visit_start"]
+    list_filter = ["kind", PublicationFilter, "establishment"]
 
     @admin.display(description=_("Status"), ordering="status")
     def publication(self, obj):

@@ -182,6 +182,11 @@ def public_since(status, published_on):
     return published_on or ALWAYS
 
 
+def _dated_by(today):
+    """A published inspection is public from its publication date, or at once with none."""
+    return Q(published_on__isnull=True) | Q(published_on__lte=today)
+
+
 class InspectionQuerySet(models.QuerySet):
     def published(self, today=None):
         """Inspections the public may see on ``today``: published, and past their publication date.
@@ -189,10 +194,12 @@ class InspectionQuerySet(models.QuerySet):
         A published report is embargoed until its publication date; one with no date is
         visible from the moment it is published (``public_since``). Every public page builds on this.
         """
-        today = today or clock.today()
-        return self.filter(status=PublicationStatus.PUBLISHED).filter(
-            Q(published_on__isnull=True) | Q(published_on__lte=today)
-        )
+        return self.filter(status=PublicationStatus.PUBLISHED).filter(_dated_by(today or clock.today()))
+
+    def embargoed(self, today=None):
+        """Inspections published but not public yet on ``today``: their publication date is to come
+        (the published ones ``published`` leaves out)."""
+        return self.filter(status=PublicationStatus.PUBLISHED).exclude(_dated_by(today or clock.today()))
 
     def reviews(self):
         return self.filter(kind=InspectionKind.IRP)

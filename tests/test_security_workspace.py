@@ -112,6 +112,16 @@ def test_the_list_names_draft_embargoed_and_published(client, make_review, belma
     page = client.get(reverse("admin:recommendations_inspection_changelist") + "?kind__exact=irp").content.decode()
     cells = re.findall(r'<td class="field-publication">(.*?)</td>', page)
     assert sorted(cells) == sorted(["Published", f"Embargoed until {LATER:%-d %B %Y}", "Draft"])
+    # The list filters by the same three states, embargoed ones included.
+    listed = reverse("admin:recommendations_inspection_changelist") + "?kind__exact=irp&publication="
+    for state, shown in [
+        ("draft", "Draft"),
+        ("embargoed", f"Embargoed until {LATER:%-d %B %Y}"),
+        ("public", "Published"),
+    ]:
+        page = client.get(listed + state).content.decode()
+        assert re.findall(r'<td class="field-publication">(.*?)</td>', page) == [shown], state
+    assert 'href="?kind__exact=irp&amp;publication=embargoed"' in page  # offered among the filters
 
 
 def test_no_view_on_site_link_for_what_the_public_cannot_open(client, draft, make_review, wandsworth, hmi_inspector):
