@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy
 
 class AlertsConfig(AppConfig):
     name = "alerts"
-    verbose_name = gettext_lazy("E-mail alerts")
+    verbose_name = gettext_lazy("Email alerts")

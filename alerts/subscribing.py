@@ -110,7 +110,7 @@ def request_subscription(email, target, frequency):
     link). Returns what was e-mailed: "confirm", "already", or "throttled" (nothing)."""
     email = email.strip().lower()
     if _throttled(email):
-        logger.warning("Alerts: too many requests for one address this hour; no e-mail sent.")
+        logger.warning("Alerts: too many requests for one address this hour; no email sent.")
         return "throttled"
     with transaction.atomic():
         # The language of the page they subscribed on: their e-mails are written in it.
@@ -171,7 +171,7 @@ def confirmation_email(subscription_id):
     url = absolute(reverse("alerts:confirm", args=[tokens.confirm_token(subscription)]))
     with translation.override(subscription.subscriber.email_language):
         _send(
-            gettext("Confirm that you want e-mails about %(title)s") % {"title": subscription.about},
+            gettext("Confirm that you want emails about %(title)s") % {"title": subscription.about},
             "confirm",
             {"subscription": subscription, "confirm_url": url, "frequency": Frequency(subscription.frequency)},
             subscription.subscriber.email,
@@ -185,7 +185,7 @@ def already_following_email(subscription_id):
         return False
     with translation.override(subscription.subscriber.email_language):
         _send(
-            gettext("You already get e-mails about %(title)s") % {"title": subscription.about},
+            gettext("You already get emails about %(title)s") % {"title": subscription.about},
             "already",
             {
                 "subscription": subscription,
@@ -215,7 +215,7 @@ def manage_link_email(subscriber_id):
         return False
     with translation.override(subscriber.email_language):
         _send(
-            gettext("Change or stop your e-mails"),
+            gettext("Change or stop your emails"),
             "manage_link",
             {"subscriber": subscriber, "manage_url": manage_url(subscriber)},
             subscriber.email,

@@ -24,7 +24,7 @@ def site_url_is_set(app_configs, **kwargs):
     if not os.environ.get("DJANGO_SITE_URL") or not settings.SITE_URL.startswith("https://"):
         return [
             Warning(
-                "DJANGO_SITE_URL is not an https:// address: links in e-mails would point at "
+                "DJANGO_SITE_URL is not an https:// address: links in emails would point at "
                 f"{settings.SITE_URL}. Set it to the site's public address, e.g. https://tracker.example.org.",
                 id="belmarsh_irp.W002",
             )

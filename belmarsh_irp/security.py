@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 # a form that sends an e-mail or starts a long import does, and then says so in a 503.
 BACKGROUND_ERRORS = (KombuOperationalError, RedisError)
 BACKGROUND_UNAVAILABLE = _(
-    "The part of the service that sends e-mails and runs long imports cannot be reached for a "
+    "The part of the service that sends emails and runs long imports cannot be reached for a "
     "moment. Nothing was sent or imported. Try again in a minute: what you sent before is not "
     "lost, and sending it again is safe."
 )

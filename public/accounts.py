@@ -105,11 +105,11 @@ def throttled(request, what, limit, period=60 * 60, extra=""):
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(
-        label=_("New e-mail address"),
+        label=_("New email address"),
         max_length=254,
         error_messages={
-            "required": _("Enter your new e-mail address"),
-            "invalid": _("Enter an e-mail address in the correct format, like name@example.org"),
+            "required": _("Enter your new email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"class": "govuk-input", "autocomplete": "email", "spellcheck": "false"}),
     )
@@ -133,7 +133,7 @@ class EmailChangeForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         if email_taken(email, self.user):
             raise forms.ValidationError(
-                gettext("Another account has this e-mail address: one address belongs to one person.")
+                gettext("Another account has this email address: one address belongs to one person.")
             )
         return email
 
@@ -157,7 +157,7 @@ def account(request):
         elif form.is_valid():
             user.email = form.cleaned_data["email"]
             user.save(update_fields=["email"])
-            messages.success(request, gettext("Your e-mail address is now %(email)s.") % {"email": user.email})
+            messages.success(request, gettext("Your email address is now %(email)s.") % {"email": user.email})
             return redirect("account")
     context = {
         "form": form,

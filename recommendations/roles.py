@@ -63,7 +63,7 @@ def normalise_email(email):
     try:
         validate_email(email)
     except ValidationError:
-        raise RoleError(f"“{email}” is not an e-mail address, like name@example.org.") from None
+        raise RoleError(f"“{email}” is not an email address, like name@example.org.") from None
     return email
 
 
@@ -195,7 +195,7 @@ def grant_role(username, role, *, inspectorate=None, establishments=(), password
     if email is not None:
         email = normalise_email(email)
         if email_taken(email, User.objects.filter(username=username).first()):
-            raise RoleError(f"{email} is already another person’s e-mail address: one address belongs to one person.")
+            raise RoleError(f"{email} is already another person’s email address: one address belongs to one person.")
     user, created = User.objects.get_or_create(username=username)
     other = Role.LEADER if role == Role.INSPECTOR else Role.INSPECTOR
     if not created and user.groups.filter(name=GROUP_NAMES[other]).exists():

@@ -34,14 +34,14 @@ def test_grant_role_sets_an_email_address(belmarsh):
     assert user.email == "Sam.Smith@belmarsh.example"
     assert "“Forgotten your password?”" in output and "sam.smith@belmarsh.example".lower() in output.lower()
     output = grant("jo.bloggs", "leader", "--establishment", "belmarsh")
-    assert "jo.bloggs has no e-mail address: they get no reminders" in output
+    assert "jo.bloggs has no email address: they get no reminders" in output
 
 
 @pytest.mark.parametrize(
     "address, message",
     [
-        ("not-an-address", "is not an e-mail address"),
-        ("governor@belmarsh.example", "is already another person’s e-mail address"),
+        ("not-an-address", "is not an email address"),
+        ("governor@belmarsh.example", "is already another person’s email address"),
     ],
 )
 def test_grant_role_refuses_a_bad_or_taken_address(belmarsh, belmarsh_leader, address, message):
@@ -62,7 +62,7 @@ def test_a_leader_changes_their_email_address_with_their_password(client, belmar
     assert response.status_code == 302
     belmarsh_leader.refresh_from_db()
     assert belmarsh_leader.email == "me@belmarsh.example"
-    assert "Your e-mail address is now me@belmarsh.example." in client.get(reverse("account")).content.decode()
+    assert "Your email address is now me@belmarsh.example." in client.get(reverse("account")).content.decode()
 
 
 def test_an_address_belongs_to_one_person(client, belmarsh_leader, other_leader):
@@ -70,7 +70,7 @@ def test_an_address_belongs_to_one_person(client, belmarsh_leader, other_leader)
     other_leader.save()
     client.force_login(belmarsh_leader)
     response = client.post(reverse("account"), {"email": "TAKEN@example.org", "password": PASSWORD})
-    assert response.status_code == 400 and "Another account has this e-mail address" in response.content.decode()
+    assert response.status_code == 400 and "Another account has this email address" in response.content.decode()
 
 
 def test_the_account_page_needs_signing_in(client):

@@ -47,10 +47,10 @@ def link_in(message, name):
     return found.group(1)
 
 
-def confirm_by_link(client, message):
+def confirm_by_link(client, message, heading="Confirm that you want emails"):
     path = link_in(message, "confirm")
     page = client.get(path)
-    assert page.status_code == 200 and "Confirm that you want emails" in page.content.decode()
+    assert page.status_code == 200 and heading in page.content.decode()
     response = client.post(path)
     assert "You’ve subscribed" in response.content.decode()
     return response
@@ -88,12 +88,12 @@ def test_nothing_is_sent_until_the_link_in_the_confirmation_email_is_followed(
     assert "Check your email" in page and "reader@example.org" in page
     (confirmation,) = mail.outbox
     assert confirmation.to == ["reader@example.org"]
-    assert confirmation.subject == "Confirm that you want e-mails about HMP Belmarsh"
+    assert confirmation.subject == "Confirm that you want emails about HMP Belmarsh"
     assert "List-Unsubscribe" not in confirmation.extra_headers
     path = link_in(confirmation, "confirm")
 
     make_review(belmarsh, [("hmi-prisons", "reasonable-progress")], published_on=d(2022, 4, 20))
-    assert send("daily") == "Once a day: 0 e-mails sent (0 subscribers checked).\n"
+    assert send("daily") == "Once a day: 0 emails sent (0 subscribers checked).\n"
     assert client.get(path).status_code == 200  # a mail scanner opening the link confirms nothing
     assert Subscription.objects.get().confirmed_at is None
     assert len(mail.outbox) == 1
@@ -147,7 +147,7 @@ def test_asking_again_for_what_is_followed_sends_the_management_link(client, fol
     """A stranger who types a follower's address learns nothing and changes nothing."""
     follow(client, reverse("alerts:follow-establishment", args=["belmarsh"]), frequency="immediately")
     (message,) = mail.outbox
-    assert message.subject == "You already get e-mails about HMP Belmarsh"
+    assert message.subject == "You already get emails about HMP Belmarsh"
     assert link_in(message, "manage")
     assert Subscription.objects.get().frequency == Frequency.DAILY
 
@@ -164,13 +164,13 @@ def test_an_embargoed_review_is_sent_on_its_publication_date_and_not_before(
         send()
         assert mail.outbox == [], day
     on(settings, EMBARGO)
-    assert send("daily") == "Once a day: 1 e-mail sent (1 subscriber checked).\n"
+    assert send("daily") == "Once a day: 1 email sent (1 subscriber checked).\n"
     (alert,) = mail.outbox
     assert alert.subject == "Published: HMP Belmarsh: independent review of progress 2022"
     assert "Published 26 April 2022." in alert.body
     assert "HMI Prisons: 1 reasonable progress" in alert.body and "Ofsted: 1 significant progress" in alert.body
     assert "https://tracker.example.org/establishments/belmarsh/irp-2022/" in alert.body
-    assert send("daily") == "Once a day: 0 e-mails sent (1 subscriber checked).\n"
+    assert send("daily") == "Once a day: 0 emails sent (1 subscriber checked).\n"
     on(settings, d(2022, 4, 27))
     send()
     assert len(mail.outbox) == 1
@@ -372,7 +372,7 @@ def test_the_management_page_changes_and_stops_each_subscription(client, followe
     """A signed link, no account: change how often, stop one, and a forged link does nothing."""
     follow(client, reverse("alerts:follow-everything"), frequency="weekly")
     # In a sentence, everything new is not a capitalised heading.
-    assert mail.outbox[-1].subject == "Confirm that you want e-mails about all new reviews and inspections"
+    assert mail.outbox[-1].subject == "Confirm that you want emails about all new reviews and inspections"
     confirm_by_link(client, mail.outbox[-1])
     manage = sending.manage_url(follower)[len("https://tracker.example.org") :]
     page = client.get(manage).content.decode()
@@ -476,7 +476,7 @@ def test_the_back_office_lists_followers_to_superusers_only(client, follower, hm
 
 
 WELSH = {
-    "Confirm that you want e-mails about %(title)s": "Cadarnhewch eich bod eisiau e-byst am %(title)s",
+    "Confirm that you want emails about %(title)s": "Cadarnhewch eich bod eisiau e-byst am %(title)s",
     "Published: %(title)s": "Cyhoeddwyd: %(title)s",
     "Read it: %(url)s": "Darllenwch ef: %(url)s",
     "Unsubscribe from these emails": "Dad-danysgrifio o’r e-byst hyn",
@@ -495,10 +495,11 @@ def test_each_subscriber_gets_e_mails_in_the_language_they_subscribed_in(
     follow(welsh, url, email="darllenydd@example.org")
     (confirmation,) = mail.outbox
     assert confirmation.subject == "Cadarnhewch eich bod eisiau e-byst am HMP Belmarsh"
-    confirm_by_link(welsh, confirmation)
+    # The page the link opens says it in the same words, in the same language.
+    confirm_by_link(welsh, confirmation, heading="Cadarnhewch eich bod eisiau e-byst am HMP Belmarsh")
     english = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.5")
     follow(english, url, email="reader@example.org")
-    assert mail.outbox[-1].subject == "Confirm that you want e-mails about HMP Belmarsh"
+    assert mail.outbox[-1].subject == "Confirm that you want emails about HMP Belmarsh"
     confirm_by_link(english, mail.outbox[-1])
     mail.outbox.clear()
 

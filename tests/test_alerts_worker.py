@@ -175,7 +175,7 @@ def test_a_worker_on_redis_sends_one_alert_once(tmp_path, smtp_sink, redis_prefi
     # Queued twice before any worker runs, as a schedule retried or run from two places would.
     for _ in range(2):
         output = run(["manage.py", "send_alerts", "--frequency", "immediately"], env)
-        assert output == "Immediately: 1 subscriber checked; their e-mails are queued for the workers.\n"
+        assert output == "Immediately: 1 subscriber checked; their emails are queued for the workers.\n"
     assert list(sink.glob("*.eml")) == []  # queued on Redis, not sent inline
 
     worker = subprocess.Popen(

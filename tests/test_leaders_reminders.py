@@ -100,7 +100,7 @@ def test_it_says_what_it_could_not_send_and_why(plan, belmarsh_leader):
     output = run()
     assert output.startswith("Sent 1 reminder.\n")
     assert (
-        "Not sent to belmarsh.leader (leader of HMP Belmarsh): no e-mail address. Add one with "
+        "Not sent to belmarsh.leader (leader of HMP Belmarsh): no email address. Add one with "
         "`manage.py grant_role belmarsh.leader leader --establishment belmarsh --email ADDRESS`, "
         "or they add it on their account page."
     ) in output

@@ -181,7 +181,7 @@ def test_with_redis_stopped_a_form_that_sends_e_mail_says_so_and_password_resets
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     page = response.content.decode()
-    assert "sends e-mails and runs long imports cannot be reached" in page
+    assert "sends emails and runs long imports cannot be reached" in page
     assert "Nothing was sent or imported" in page
     assert mailoutbox == []
 

@@ -20,7 +20,7 @@ from alerts.tasks import send_due_alerts
 
 
 class Command(BaseCommand):
-    help = "Sends the e-mail alerts due now at one frequency (every frequency when none is given)."
+    help = "Sends the email alerts due now at one frequency (every frequency when none is given)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -41,9 +41,9 @@ class Command(BaseCommand):
                 label = Frequency(chosen).label
                 subscribers = f"{checked} subscriber{'s' if checked != 1 else ''} checked"
                 if sent is None:
-                    self.stdout.write(f"{label}: {subscribers}; their e-mails are queued for the workers.")
+                    self.stdout.write(f"{label}: {subscribers}; their emails are queued for the workers.")
                 else:
-                    self.stdout.write(f"{label}: {sent} e-mail{'s' if sent != 1 else ''} sent ({subscribers}).")
+                    self.stdout.write(f"{label}: {sent} email{'s' if sent != 1 else ''} sent ({subscribers}).")
 
     def dry_run(self, frequency, verbosity):
         subscribers = Subscriber.objects.filter(pk__in=sending.due_subscribers(frequency)).order_by("email")
@@ -56,4 +56,4 @@ class Command(BaseCommand):
             if verbosity >= 2:
                 self.stdout.write(f"Would send {subscriber.email}: {digest.subject}")
         if verbosity >= 1:
-            self.stdout.write(f"{Frequency(frequency).label}: would send {due} e-mail{'s' if due != 1 else ''}.")
+            self.stdout.write(f"{Frequency(frequency).label}: would send {due} email{'s' if due != 1 else ''}.")

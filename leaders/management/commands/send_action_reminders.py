@@ -90,7 +90,7 @@ def reminder_subject(establishment, overdue, soon, days, yours):
 
 
 class Command(BaseCommand):
-    help = "E-mails each establishment's leaders a digest of actions overdue or due in the next 14 days (once a day)."
+    help = "Emails each establishment's leaders a digest of actions overdue or due in the next 14 days (once a day)."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be sent; send and record nothing.")
@@ -200,7 +200,7 @@ class Command(BaseCommand):
             for leader, establishment in no_address:
                 name = leader.get_username()
                 self.stdout.write(
-                    f"Not sent to {name} (leader of {establishment}): no e-mail address. Add one with "
+                    f"Not sent to {name} (leader of {establishment}): no email address. Add one with "
                     f"`manage.py grant_role {name} leader --establishment {establishment.slug} --email ADDRESS`, "
                     "or they add it on their account page."
                 )
@@ -209,7 +209,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Owner “{owner}” ({', '.join(sorted(places))}) is not a user of the tracker: their "
                     "actions reach them only through the establishment's leaders. Name a leader (username "
-                    "or e-mail address) as the owner to remind them directly."
+                    "or email address) as the owner to remind them directly."
                 )
         if failed:
             raise SendFailed(

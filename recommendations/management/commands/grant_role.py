@@ -58,7 +58,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--email",
             metavar="ADDRESS",
-            help="Their e-mail address, for reminders and password resets (one address per person).",
+            help="Their email address, for reminders and password resets (one address per person).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check everything and write nothing.")
 
@@ -122,7 +122,7 @@ class Command(BaseCommand):
             if user.email:
                 self.stdout.write(
                     f"{user.username} has no password yet: they choose one with “Forgotten your password?” "
-                    f"on the sign-in page, which e-mails a link to {user.email}."
+                    f"on the sign-in page, which emails a link to {user.email}."
                 )
             else:
                 self.stdout.write(
@@ -131,7 +131,7 @@ class Command(BaseCommand):
                 )
         if not user.email:
             self.stdout.write(
-                f"{user.username} has no e-mail address: they get no reminders and cannot reset a password. "
+                f"{user.username} has no email address: they get no reminders and cannot reset a password. "
                 f"Add one with --email."
             )
 
