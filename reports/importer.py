@@ -374,7 +374,7 @@ def remove_missing(run: Run, rows, fields, describe, owner, why_kept=None) -> No
     changes = run.changes
     for obj in rows:
         model = type(obj)
-        if obj is None or obj.pk is None or (model, obj.pk) in run.seen:
+        if obj.pk is None or (model, obj.pk) in run.seen:
             continue
         label = describe(obj)
         last = run.imported.get((model, obj.pk))
@@ -836,56 +836,49 @@ def _appendix(run: Run, report: Report, review, scales: Scales) -> None:
 def _remove_missing(run: Run, review, published: bool) -> None:
     """What the last import of the review wrote and this report no longer contains (see
     ``remove_missing``). Its notable practice before its paragraphs; a judgement only by hand."""
-    loaded = run.loaded
-    remove_missing(
-        run,
-        loaded.get(NotablePractice, []),
-        (),
-        lambda obj: f"notable positive practice ({obj.paragraph.number})",
-        lambda obj: ("lead", review),
+
+    def lead(obj):
+        return ("lead", review)
+
+    def evidence_owner(obj):
+        return ("inspectorate", obj.judgement.recommendation.inspectorate) if obj.judgement_id else lead(obj)
+
+    def judgement_name(obj):
+        return f"{obj.recommendation.inspectorate} {obj.recommendation.label}"
+
+    published_text = (lambda obj: published_text_reason(review)) if published else None
+    by_hand = (
+        "a judgement is taken out in the inspectors’ workspace, by its own inspectorate, before the report is "
+        "imported again"
     )
-    remove_missing(
-        run,
-        loaded.get(Paragraph, []),
-        ("part", "judgement", "text"),
-        lambda obj: f"{obj.number} ({PART_NAMES.get(obj.part, obj.part)})",
-        lambda obj: (
-            ("inspectorate", obj.judgement.recommendation.inspectorate) if obj.judgement_id else ("lead", review)
+    # (the model, the fields an import writes, how a row is named, whose it is, why it stays)
+    for model, fields, name, owner, why_kept in (
+        (NotablePractice, (), lambda obj: f"notable positive practice ({obj.paragraph.number})", lead, None),
+        (
+            Paragraph,
+            ("part", "judgement", "text"),
+            lambda obj: f"{obj.number} ({PART_NAMES.get(obj.part, obj.part)})",
+            evidence_owner,
+            published_text,
         ),
-        why_kept=(lambda obj: published_text_reason(review)) if published else None,
-    )
-    remove_missing(
-        run,
-        loaded.get(TeamMember, []),
-        ("name", "role", "inspectorate"),
-        lambda obj: f"{obj.position} ({obj.name})",
-        lambda obj: ("lead", review),
-    )
-    remove_missing(
-        run,
-        loaded.get(GlossaryEntry, []),
-        ("definition", "position", "see_from_area"),
-        lambda obj: obj.term,
-        lambda obj: ("lead", review),
-    )
-    remove_missing(
-        run,
-        loaded.get(SectionIntroduction, []),
-        ("text",),
-        lambda obj: f"{obj.inspectorate} introduction",
-        lambda obj: ("inspectorate", obj.inspectorate),
-    )
-    remove_missing(
-        run,
-        loaded.get(Judgement, []),
-        ("level",),
-        lambda obj: f"{obj.recommendation.inspectorate} {obj.recommendation.label}",
-        lambda obj: ("inspectorate", obj.recommendation.inspectorate),
-        why_kept=lambda obj: (
-            "a judgement is taken out in the inspectors’ workspace, by its own inspectorate, before the "
-            "report is imported again"
+        (TeamMember, ("name", "role", "inspectorate"), lambda obj: f"{obj.position} ({obj.name})", lead, None),
+        (GlossaryEntry, ("definition", "position", "see_from_area"), lambda obj: obj.term, lead, None),
+        (
+            SectionIntroduction,
+            ("text",),
+            lambda obj: f"{obj.inspectorate} introduction",
+            lambda obj: ("inspectorate", obj.inspectorate),
+            None,
         ),
-    )
+        (
+            Judgement,
+            ("level",),
+            judgement_name,
+            lambda obj: ("inspectorate", obj.recommendation.inspectorate),
+            lambda obj: by_hand,
+        ),
+    ):
+        remove_missing(run, run.loaded.get(model, []), fields, name, owner, why_kept)
 
 
 def _publish(run: Run, review, existing_review, publish: bool) -> None:
