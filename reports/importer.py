@@ -30,6 +30,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from findings.models import (
     GlossaryEntry,
@@ -422,7 +423,7 @@ def refuse_what_cannot_be_removed(changes: Changes, inspection) -> None:
     for row, reason in changes.cannot_remove:
         by_reason.setdefault(reason, []).append(row)
     listed = " ".join(
-        f"{'; '.join(rows[:12])}{f'; and {len(rows) - 12} more' if len(rows) > 12 else ''}: {reason}."
+        capfirst(f"{'; '.join(rows[:12])}{f'; and {len(rows) - 12} more' if len(rows) > 12 else ''}: {reason}.")
         for reason, rows in by_reason.items()
     )
     count = len(changes.cannot_remove)

@@ -116,7 +116,7 @@ def test_a_published_review_keeps_its_paragraphs_until_it_is_unpublished(tmp_pat
         run(tmp_path, SHORTER)
     message = str(refused.value)
     assert "The report no longer contains 1 row that the last import of" in message
-    assert "paragraph 3.65 (evidence): the review is published" in message
+    assert "wrote, and an import may not take it out. Paragraph 3.65 (evidence): the review is published" in message
     assert "unpublish it in the inspectors’ workspace, import the report as a draft" in message
     assert "Nothing was changed." in message
     review = Inspection.objects.get(slug="irp-2022")
@@ -132,7 +132,7 @@ def test_a_judgement_the_report_no_longer_makes_refuses_the_import(tmp_path, dra
     report.recommendations = [item for item in report.recommendations if item.reference != "1.44"]
     with pytest.raises(ReportError) as refused:
         save_report(report, source="belmarsh-irp-2022-cut.txt", publish=False)
-    assert "judgement HMI Prisons 1.44: a judgement is taken out in the inspectors’ workspace" in str(refused.value)
+    assert "Judgement HMI Prisons 1.44: a judgement is taken out in the inspectors’ workspace" in str(refused.value)
     assert draft.judgements.filter(recommendation__reference="1.44").exists()
 
 
