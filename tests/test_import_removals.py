@@ -94,7 +94,7 @@ def test_a_dry_run_lists_what_would_go_and_writes_nothing(tmp_path, draft):
 def test_a_row_typed_in_the_workspace_is_kept(tmp_path, draft):
     GlossaryEntry.objects.create(review=draft, term="Keyworker", definition="A named officer.", position=99)
     out = run(tmp_path, SHORTER, "--draft")
-    assert "kept glossary entry Keyworker: not in the report, typed in the workspace" in out
+    assert "kept glossary entry Keyworker: not in the report, and no import wrote it (typed in the workspace" in out
     assert GlossaryEntry.objects.filter(review=draft, term="Keyworker").exists()
 
 
@@ -158,6 +158,7 @@ def inspector(client, hmi_inspector, tmp_path, monkeypatch):
 
 
 def test_the_preview_lists_what_the_import_would_remove(inspector, tmp_path, draft):
+    GlossaryEntry.objects.create(review=draft, term="Keyworker", definition="A named officer.", position=99)
     name = "belmarsh-irp-2022-corrected.txt"
     report = SimpleUploadedFile(name, SHORTER.encode(), content_type="text/plain")
     response = inspector.post(reverse("reports:import"), {"report": report})
@@ -167,10 +168,12 @@ def test_the_preview_lists_what_the_import_would_remove(inspector, tmp_path, dra
     section = re.search(r'<div class="module" id="to-remove">(.*?)</div>', page, re.S).group(1)
     assert "No longer in the report" in section
     assert "Paragraph: 3.65 (evidence)" in section and "Team member: 6 (Jane Hughes)" in section
+    kept = re.search(r'<div class="module" id="kept">(.*?)</div>', page, re.S).group(1)
+    assert "Kept: not written by an import" in kept and "Glossary entry Keyworker" in kept
     assert Paragraph.objects.filter(inspection=draft, number="3.65").exists()  # nothing written yet
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     response = inspector.post(reverse("reports:import-confirm"), {"token": token}, follow=True)
-    assert f"Imported {name}: 0 rows created, 7 updated, 3 removed, 116 unchanged." in response.content.decode()
+    assert f"Imported {name}: 0 rows created, 7 updated, 3 removed, 117 unchanged." in response.content.decode()
     assert not Paragraph.objects.filter(inspection=draft, number="3.65").exists()
 
 

@@ -168,7 +168,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'would ' + verb if dry_run else verb + 'd'} {model}: {description}")
         for row in changes.kept:
             kept = "would keep" if dry_run else "kept"
-            self.stdout.write(f"  {kept} {row}: not in the report, typed in the workspace")
+            why = "not in the report, and no import wrote it (typed in the workspace, or loaded)"
+            self.stdout.write(f"  {kept} {row}: {why}")
 
     @staticmethod
     def _tally(changes, dry_run):
