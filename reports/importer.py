@@ -16,7 +16,7 @@ An import is a change like any other (issue 21):
   import in the row's history, from the report) is overwritten only with ``overwrite``;
 - it keeps nothing the report took back: a row the last import wrote that the report no longer
   contains (a paragraph, a team member, a glossary entry…) is removed, as its user could delete
-  it by hand, and listed (``REMOVED``); one typed in the workspace is kept (``Changes.kept``);
+  it by hand, and listed (``REMOVED``); one no import wrote is kept (``Changes.kept``);
   one an import may not take out (a judgement, a published review's text) refuses the import
   (``remove_missing``).
 """
@@ -185,7 +185,7 @@ class Changes:
     refused: list[Refused] = field(default_factory=list)
     # (the review's publication date now, the report's) when they differ: never written here
     publication_date: tuple | None = None
-    # Rows the report does not contain that no import wrote (typed in the workspace): kept
+    # Rows the report does not contain that no import wrote (typed in the workspace, or loaded): kept
     kept: list[str] = field(default_factory=list)
     # (row, why) for rows the last import wrote, the report no longer contains, and an import may
     # not remove: the import is refused (``refuse_what_cannot_be_removed``)
@@ -365,7 +365,8 @@ def _shown(obj, name, value):
 def remove_missing(run: Run, rows, fields, describe, owner, why_kept=None) -> None:
     """Takes out the ``rows`` (loaded before the import) that the report no longer contains.
 
-    A row no import wrote was typed in the workspace: it is kept, and listed in ``Changes.kept``.
+    A row no import wrote was typed in the workspace (or loaded with the site's data): it is kept,
+    and listed in ``Changes.kept``.
     A row the last import wrote is removed as its user could delete it by hand: with the same
     permission (``owner``, as ``_sync``'s), with history, and listed as ``REMOVED``; if one of
     its ``fields`` was edited since, that is an edit the import would lose (kept unless
