@@ -3,11 +3,12 @@ counts tries per address (sign-in lockouts, password resets, e-mail alerts, the 
 
 Behind a reverse proxy or a load balancer every request comes from the proxy's own address, so a
 limit per ``REMOTE_ADDR`` would count all visitors together: one person's wrong passwords would
-lock an account out for everyone, and one allowance of password resets would be shared by all. Each proxy appends the address it received the
-request from to ``X-Forwarded-For``; with ``TRUSTED_PROXIES`` (``DJANGO_TRUSTED_PROXIES``) proxies
-in front of the site, the visitor is the entry that many places from the right. Entries further
-left are whatever the visitor sent, so they are never read: a forged header moves no count.
-With no proxy (the default) the header is ignored altogether.
+lock an account out for everyone, and one allowance of password resets would be shared by all.
+Each proxy appends the address it received the request from to ``X-Forwarded-For``; with
+``TRUSTED_PROXIES`` (``DJANGO_TRUSTED_PROXIES``) proxies in front of the site, the visitor is the
+entry that many places from the right. Entries further left are whatever the visitor sent, so
+they are never read: a forged header moves no count. With no proxy (the default) the header is
+ignored altogether.
 """
 
 from django.conf import settings
