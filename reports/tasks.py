@@ -109,7 +109,7 @@ def import_upload(job_id: str, preview_id: str | None = None) -> str:
         state=jobs.IMPORTED,
         stage="Imported",
         review=result.review.pk,
-        message=(f"Imported {name}: {changes.tally()}."),
+        message=f"Imported {name}: {changes.tally()}.",
     )
     return jobs.IMPORTED
 

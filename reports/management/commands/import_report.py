@@ -103,7 +103,7 @@ class Command(BaseCommand):
                 # Every row at -v 2; what the report took back (removed, or kept) always.
                 self._rows(changes, dry_run, every_row=verbosity >= 2)
             outcome = "unchanged" if not result.changed else ("would import" if dry_run else "imported")
-            results.append((path.name, outcome, self._tally(changes, dry_run)))
+            results.append((path.name, outcome, changes.tally(dry_run)))
             if verbosity >= 1:
                 line = self._summary(report, changes, dry_run, draft)
                 if result.identical is not None:
@@ -171,10 +171,6 @@ class Command(BaseCommand):
             why = "not in the report, and no import wrote it (typed in the workspace, or loaded)"
             self.stdout.write(f"  {kept} {row}: {why}")
 
-    @staticmethod
-    def _tally(changes, dry_run):
-        return changes.tally(dry_run)
-
     def _summary(self, report, changes, dry_run, draft):
         if isinstance(report, FullInspection):
             return self._full_summary(report, changes, dry_run, draft)
@@ -186,7 +182,7 @@ class Command(BaseCommand):
             f"{hmi} recommendations, {themes} themes, {len(report.evidence)} evidence paragraphs, "
             f"{len(report.team)} team members."
         )
-        tally = self._tally(changes, dry_run)
+        tally = changes.tally(dry_run)
         return f"Dry run, nothing written. {what} {tally}." if dry_run else f"Imported {what} {tally}."
 
     def _full_summary(self, report, changes, dry_run, draft):
@@ -201,7 +197,7 @@ class Command(BaseCommand):
         )
         for warning in report.warnings:
             self.stderr.write(f"Warning: {warning}")
-        tally = self._tally(changes, dry_run)
+        tally = changes.tally(dry_run)
         return f"Dry run, nothing written. {what} {tally}." if dry_run else f"Imported {what} {tally}."
 
     def _table(self, results):
